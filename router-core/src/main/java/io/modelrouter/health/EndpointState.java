@@ -1,0 +1,329 @@
+package io.modelrouter.health;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * The live signals of one endpoint, updated concurrently by leases, health checks and metric
+ * scrapers, and read by strategies without locks. One instance exists per endpoint id and is
+ * shared by every registry snapshot that contains the endpoint, so signals survive registry
+ * updates.
+ *
+ * <p>Reads are single volatile loads. Writes that must change two fields together (the latency
+ * EWMA and its timestamp) are serialised on this object; they happen on the feedback path, never
+ * on the selection path.
+ *
+ * <p>Latency is tracked as a <em>peak EWMA</em> (Finagle, tower): a sample above the current
+ * value replaces it at once, a lower one is blended in with weight {@code 1 - exp(-gap / tau)}
+ * where {@code gap} is the real time since the previous sample, and the value decays toward zero
+ * while the endpoint is idle so that it is tried again.
+ */
+public final class EndpointState {
+
+  private static final VarHandle IN_FLIGHT;
+  private static final VarHandle QUOTA_TAT;
+  private static final VarHandle REQUESTS;
+  private static final VarHandle FAILURES;
+  private static final VarHandle CONSECUTIVE_FAILURES;
+
+  static {
+    try {
+      MethodHandles.Lookup l = MethodHandles.lookup();
+      IN_FLIGHT = l.findVarHandle(EndpointState.class, "inFlight", int.class);
+      QUOTA_TAT = l.findVarHandle(EndpointState.class, "quotaTat", long.class);
+      REQUESTS = l.findVarHandle(EndpointState.class, "requests", long.class);
+      FAILURES = l.findVarHandle(EndpointState.class, "failures", long.class);
+      CONSECUTIVE_FAILURES = l.findVarHandle(EndpointState.class, "consecutiveFailures", int.class);
+    } catch (ReflectiveOperationException e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
+
+  private final String id;
+
+  private volatile int inFlight;
+  private volatile EndpointStatus status = EndpointStatus.HEALTHY;
+  private volatile long statusSinceNanos;
+
+  private volatile double latencyEwmaNanos;
+  private volatile long latencyStampNanos;
+  private volatile boolean hasLatency;
+  private volatile double ttftEwmaNanos;
+  private volatile long ttftStampNanos;
+
+  private volatile long requests;
+  private volatile long failures;
+  private volatile int consecutiveFailures;
+
+  private volatile int queueDepth = -1;
+  private volatile int running = -1;
+  private volatile double kvCacheUsage = Double.NaN;
+  private volatile long metricsStampNanos;
+  private volatile boolean hasMetrics;
+  private volatile Set<String> loadedAdapters = Set.of();
+
+  /** Theoretical arrival time of the generic cell rate algorithm behind the per-endpoint quota. */
+  private volatile long quotaTat = Long.MIN_VALUE;
+
+  /** Creates the state of a new endpoint, healthy since {@code nowNanos}. */
+  public EndpointState(String id, long nowNanos) {
+    this.id = Objects.requireNonNull(id, "id");
+    this.statusSinceNanos = nowNanos;
+  }
+
+  public String id() {
+    return id;
+  }
+
+  // ---------------------------------------------------------------- in flight
+
+  /** Requests handed to this endpoint whose lease is not yet complete. */
+  public int inFlight() {
+    return inFlight;
+  }
+
+  /** Counts one more request in flight; called when a lease is handed out. */
+  public void acquire() {
+    IN_FLIGHT.getAndAdd(this, 1);
+  }
+
+  /** Counts one request fewer in flight; called once when a lease completes. */
+  public void release() {
+    IN_FLIGHT.getAndAdd(this, -1);
+  }
+
+  // ---------------------------------------------------------------- status
+
+  public EndpointStatus status() {
+    return status;
+  }
+
+  /** When the current status began, in ticker nanoseconds (for slow start and ejection timing). */
+  public long statusSinceNanos() {
+    return statusSinceNanos;
+  }
+
+  /** Moves to a status; the time it began changes only when the status does. */
+  public void setStatus(EndpointStatus newStatus, long nowNanos) {
+    Objects.requireNonNull(newStatus, "newStatus");
+    synchronized (this) {
+      if (status != newStatus) {
+        statusSinceNanos = nowNanos;
+        status = newStatus;
+      }
+    }
+  }
+
+  // ---------------------------------------------------------------- latency
+
+  /** Whether at least one latency sample was recorded. */
+  public boolean hasLatencySample() {
+    return hasLatency;
+  }
+
+  /** The peak-EWMA latency as last recorded, in nanoseconds, without idle decay; 0 before any sample. */
+  public double latencyEwmaNanos() {
+    return latencyEwmaNanos;
+  }
+
+  /**
+   * The peak-EWMA latency decayed to {@code nowNanos} with time constant {@code tauNanos}: it
+   * falls toward zero while the endpoint receives no new samples.
+   */
+  public double latencyEwmaNanos(long nowNanos, long tauNanos) {
+    double ewma = latencyEwmaNanos;
+    long gap = nowNanos - latencyStampNanos;
+    if (gap <= 0 || ewma == 0) {
+      return ewma;
+    }
+    return ewma * Math.exp(-(double) gap / tauNanos);
+  }
+
+  /**
+   * Records one latency sample as peak EWMA with time constant {@code tauNanos}.
+   *
+   * @param latencyNanos the observed latency; negative values are ignored
+   */
+  public void recordLatency(long latencyNanos, long nowNanos, long tauNanos) {
+    if (latencyNanos < 0) {
+      return;
+    }
+    synchronized (this) {
+      double next;
+      if (!hasLatency) {
+        next = latencyNanos;
+      } else {
+        double current = latencyEwmaNanos(nowNanos, tauNanos);
+        if (latencyNanos > current) {
+          next = latencyNanos;
+        } else {
+          long gap = Math.max(nowNanos - latencyStampNanos, 0);
+          double w = Math.exp(-(double) gap / tauNanos);
+          next = current * w + latencyNanos * (1 - w);
+        }
+      }
+      latencyEwmaNanos = next;
+      latencyStampNanos = nowNanos;
+      hasLatency = true;
+    }
+  }
+
+  /** The EWMA of time to first byte or token, in nanoseconds; 0 before any sample. */
+  public double ttftEwmaNanos() {
+    return ttftEwmaNanos;
+  }
+
+  /** Records a time-to-first-token sample (plain EWMA with time constant {@code tauNanos}). */
+  public void recordTtft(long ttftNanos, long nowNanos, long tauNanos) {
+    if (ttftNanos < 0) {
+      return;
+    }
+    synchronized (this) {
+      if (ttftStampNanos == 0 && ttftEwmaNanos == 0) {
+        ttftEwmaNanos = ttftNanos;
+      } else {
+        long gap = Math.max(nowNanos - ttftStampNanos, 0);
+        double w = Math.exp(-(double) gap / tauNanos);
+        ttftEwmaNanos = ttftEwmaNanos * w + ttftNanos * (1 - w);
+      }
+      ttftStampNanos = nowNanos == 0 ? 1 : nowNanos;
+    }
+  }
+
+  // ---------------------------------------------------------------- errors
+
+  /** Completed requests, successful or not. */
+  public long requests() {
+    return requests;
+  }
+
+  /** Completed requests that failed. */
+  public long failures() {
+    return failures;
+  }
+
+  /** Failures since the last success. */
+  public int consecutiveFailures() {
+    return consecutiveFailures;
+  }
+
+  /** Counts a successful request and resets the run of consecutive failures. */
+  public void recordSuccess() {
+    REQUESTS.getAndAdd(this, 1L);
+    consecutiveFailures = 0;
+  }
+
+  /** Counts a failed request and returns the run of consecutive failures it extends. */
+  public int recordFailure() {
+    REQUESTS.getAndAdd(this, 1L);
+    FAILURES.getAndAdd(this, 1L);
+    return (int) CONSECUTIVE_FAILURES.getAndAdd(this, 1) + 1;
+  }
+
+  // ---------------------------------------------------------------- server metrics
+
+  /**
+   * Stores what the model server itself reports (scraped metrics). Pass {@code -1} or NaN for a
+   * signal the server does not report.
+   *
+   * @param waiting requests queued on the server
+   * @param runningRequests requests being processed on the server
+   * @param kvUsage KV-cache use between 0 and 1
+   */
+  public void updateServerMetrics(int waiting, int runningRequests, double kvUsage, long nowNanos) {
+    this.queueDepth = waiting;
+    this.running = runningRequests;
+    this.kvCacheUsage = kvUsage;
+    this.metricsStampNanos = nowNanos;
+    this.hasMetrics = true;
+  }
+
+  /** Requests waiting in the server's queue as last scraped; -1 when unknown. */
+  public int queueDepth() {
+    return queueDepth;
+  }
+
+  /** Requests running on the server as last scraped; -1 when unknown. */
+  public int running() {
+    return running;
+  }
+
+  /** KV-cache use between 0 and 1 as last scraped; NaN when unknown. */
+  public double kvCacheUsage() {
+    return kvCacheUsage;
+  }
+
+  /** Whether server metrics were ever stored. */
+  public boolean hasServerMetrics() {
+    return hasMetrics;
+  }
+
+  /** When the server metrics were last stored, in ticker nanoseconds. */
+  public long serverMetricsStampNanos() {
+    return metricsStampNanos;
+  }
+
+  /**
+   * Whether server metrics exist and are younger than {@code maxAgeNanos}; stale metrics count
+   * as unknown, never as idle.
+   */
+  public boolean serverMetricsFresh(long nowNanos, long maxAgeNanos) {
+    return hasMetrics && nowNanos - metricsStampNanos <= maxAgeNanos;
+  }
+
+  /** LoRA adapters the server reports as loaded (from scraped metrics). */
+  public Set<String> loadedAdapters() {
+    return loadedAdapters;
+  }
+
+  public void updateLoadedAdapters(Set<String> adapters) {
+    this.loadedAdapters = Set.copyOf(adapters);
+  }
+
+  // ---------------------------------------------------------------- quota
+
+  /**
+   * Takes one request from this endpoint's rate quota, lock-free (the generic cell rate
+   * algorithm: one timestamp advanced by CAS).
+   *
+   * @param requestsPerSecond the quota; 0 or less means unlimited and always succeeds
+   * @param burst how many requests may arrive at once after idling, at least 1
+   * @return whether the request fits the quota
+   */
+  public boolean tryAcquireQuota(double requestsPerSecond, int burst, long nowNanos) {
+    if (requestsPerSecond <= 0) {
+      return true;
+    }
+    long interval = (long) (1_000_000_000d / requestsPerSecond);
+    long tolerance = interval * Math.max(burst - 1, 0);
+    while (true) {
+      long tat = quotaTat;
+      long start = tat == Long.MIN_VALUE ? nowNanos : Math.max(tat, nowNanos);
+      if (start - nowNanos > tolerance) {
+        return false;
+      }
+      if (QUOTA_TAT.compareAndSet(this, tat, start + interval)) {
+        return true;
+      }
+    }
+  }
+
+  /** Whether a request would fit the quota now, without taking it. */
+  public boolean quotaAvailable(double requestsPerSecond, int burst, long nowNanos) {
+    if (requestsPerSecond <= 0) {
+      return true;
+    }
+    long interval = (long) (1_000_000_000d / requestsPerSecond);
+    long tat = quotaTat;
+    long start = tat == Long.MIN_VALUE ? nowNanos : Math.max(tat, nowNanos);
+    return start - nowNanos <= interval * Math.max(burst - 1, 0);
+  }
+
+  @Override
+  public String toString() {
+    return "EndpointState{" + id + ", " + status + ", inFlight=" + inFlight
+        + ", ewmaMs=" + latencyEwmaNanos / 1e6 + ", failures=" + failures + '}';
+  }
+}

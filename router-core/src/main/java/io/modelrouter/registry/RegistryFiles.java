@@ -1,0 +1,523 @@
+package io.modelrouter.registry;
+
+import io.modelrouter.Operation;
+import io.modelrouter.Protocol;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import org.jspecify.annotations.Nullable;
+import tools.jackson.core.JacksonException;
+import tools.jackson.core.StreamReadConstraints;
+import tools.jackson.core.StreamReadFeature;
+import tools.jackson.core.TokenStreamLocation;
+import tools.jackson.core.json.JsonFactory;
+import tools.jackson.databind.DeserializationFeature;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.ObjectMapper;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.dataformat.yaml.YAMLFactory;
+import tools.jackson.dataformat.yaml.YAMLMapper;
+
+/**
+ * Reads and writes the registry file format, YAML or JSON:
+ *
+ * <pre>{@code
+ * models:
+ *   - name: demo-chat
+ *     version: "1"
+ *     tags: [stable]
+ *     operations: [chat, completion]
+ *     capabilities: [tools]
+ *     cost: {perRequest: 0.0, per1kTokens: 0.002}
+ *     trafficWeight: 90                # share of unpinned traffic (canary split)
+ *     inputSchema: {type: object, required: [messages]}
+ *   - name: demo-classifier
+ *     version: "1"
+ *     operations: [infer]
+ *     inputs: [{name: input__0, datatype: FP32, shape: [-1, 4]}]
+ * endpoints:
+ *   - id: chat-a
+ *     url: http://10.0.0.7:8000
+ *     protocol: openai                 # or oip
+ *     server: vllm                     # vllm, sglang, tgi, triton, generic
+ *     serves: ["demo-chat:1", "demo-chat"]   # name:version, or name for every version
+ *     weight: 100
+ *     zone: us-east-1a
+ *     maxConcurrency: 64
+ *     maxRequestsPerSecond: 0
+ *     adapters: [sql-lora]
+ *     maxAdapters: 4
+ *     labels: {gpu: h100}
+ *     cost: {perRequest: 0.001}
+ * }</pre>
+ *
+ * <p>Unknown keys, duplicate keys, wrong types and invalid values are errors that name the source,
+ * the line and the column, and what was expected.
+ */
+public final class RegistryFiles {
+
+  private static final StreamReadConstraints LIMITS =
+      StreamReadConstraints.builder()
+          .maxNestingDepth(64)
+          .maxStringLength(4 * 1024 * 1024)
+          .maxNumberLength(64)
+          .maxDocumentLength(64L * 1024 * 1024)
+          .build();
+
+  private static final ObjectMapper JSON =
+      JsonMapper.builder(JsonFactory.builder().streamReadConstraints(LIMITS).build())
+          .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+          .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+          .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+          .build();
+
+  private static final ObjectMapper YAML =
+      YAMLMapper.builder(YAMLFactory.builder().streamReadConstraints(LIMITS).build())
+          .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+          .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+          .build();
+
+  private RegistryFiles() {}
+
+  /** The syntax of a registry document. */
+  public enum Format {
+    YAML,
+    JSON;
+
+    /** JSON for a {@code .json} file name, YAML otherwise. */
+    public static Format forFileName(String name) {
+      return name.toLowerCase(Locale.ROOT).endsWith(".json") ? JSON : YAML;
+    }
+  }
+
+  /**
+   * Reads a registry file; the format follows the file name ({@code .json}, else YAML).
+   *
+   * @throws RegistryException naming the file, line and column of the first problem
+   */
+  public static RegistryContent read(Path file) {
+    Objects.requireNonNull(file, "file");
+    String text;
+    try {
+      text = Files.readString(file, StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new RegistryException(file.toString(), -1, -1, "cannot read: " + e, e);
+    }
+    return parse(text, file.toString(), Format.forFileName(file.toString()));
+  }
+
+  /**
+   * Parses registry content.
+   *
+   * @param source the name to use in error messages, such as the file name
+   * @throws RegistryException naming the source, line and column of the first problem
+   */
+  public static RegistryContent parse(String text, String source, Format format) {
+    Objects.requireNonNull(text, "text");
+    if (text.isBlank()) {
+      return RegistryContent.empty();
+    }
+    Document doc = bind(text, source, format, Document.class);
+    if (doc == null) {
+      return RegistryContent.empty();
+    }
+    List<ModelSpec> models = new ArrayList<>();
+    for (ModelDoc m : nonNull(doc.models())) {
+      models.add(m.toSpec());
+    }
+    List<Endpoint> endpoints = new ArrayList<>();
+    for (EndpointDoc e : nonNull(doc.endpoints())) {
+      endpoints.add(e.toEndpoint());
+    }
+    RegistryContent content = new RegistryContent(models, endpoints);
+    try {
+      RegistrySnapshot.of(content.models(), content.endpoints(), new io.modelrouter.health.EndpointStates(), 0);
+      checkReferences(content);
+    } catch (IllegalArgumentException e) {
+      throw new RegistryException(source, e.getMessage());
+    }
+    return content;
+  }
+
+  private static void checkReferences(RegistryContent content) {
+    Set<String> names = new java.util.HashSet<>();
+    Set<String> keys = new java.util.HashSet<>();
+    for (ModelSpec m : content.models()) {
+      names.add(m.name());
+      keys.add(m.key());
+    }
+    for (Endpoint e : content.endpoints()) {
+      for (ModelRef ref : e.serves()) {
+        if (ref.version() == null ? !names.contains(ref.model()) : !keys.contains(ref.toString())) {
+          throw new IllegalArgumentException(
+              "endpoint " + e.id() + " serves " + ref + " (expected: a model listed under models)");
+        }
+      }
+    }
+  }
+
+  /** Parses one model version written as a JSON object in the registry file schema. */
+  public static ModelSpec parseModel(String json, String source) {
+    ModelDoc doc = bind(json, source, Format.JSON, ModelDoc.class);
+    if (doc == null) {
+      throw new RegistryException(source, "empty value (expected: a model object)");
+    }
+    return doc.toSpec();
+  }
+
+  /** Parses one endpoint written as a JSON object in the registry file schema. */
+  public static Endpoint parseEndpoint(String json, String source) {
+    EndpointDoc doc = bind(json, source, Format.JSON, EndpointDoc.class);
+    if (doc == null) {
+      throw new RegistryException(source, "empty value (expected: an endpoint object)");
+    }
+    return doc.toEndpoint();
+  }
+
+  /** Writes one model version as a JSON object in the registry file schema. */
+  public static String toJson(ModelSpec spec) {
+    return JSON.writeValueAsString(modelMap(spec));
+  }
+
+  /** Writes one endpoint as a JSON object in the registry file schema. */
+  public static String toJson(Endpoint endpoint) {
+    return JSON.writeValueAsString(endpointMap(endpoint));
+  }
+
+  /** Writes content as a registry document that {@link #parse} reads back to equal content. */
+  public static String write(RegistryContent content, Format format) {
+    Map<String, Object> doc = new LinkedHashMap<>();
+    List<Object> models = new ArrayList<>();
+    for (ModelSpec m : content.models()) {
+      models.add(modelMap(m));
+    }
+    List<Object> endpoints = new ArrayList<>();
+    for (Endpoint e : content.endpoints()) {
+      endpoints.add(endpointMap(e));
+    }
+    doc.put("models", models);
+    doc.put("endpoints", endpoints);
+    return (format == Format.JSON ? JSON : YAML).writeValueAsString(doc);
+  }
+
+  private static Map<String, Object> modelMap(ModelSpec m) {
+    Map<String, Object> map = new LinkedHashMap<>();
+    map.put("name", m.name());
+    map.put("version", m.version());
+    if (!m.tags().isEmpty()) {
+      map.put("tags", new java.util.TreeSet<>(m.tags()));
+    }
+    if (m.family() != null) {
+      map.put("family", m.family());
+    }
+    if (!m.operations().isEmpty()) {
+      List<String> ops = new ArrayList<>();
+      for (Operation op : m.operations()) {
+        ops.add(op.name().toLowerCase(Locale.ROOT));
+      }
+      map.put("operations", ops);
+    }
+    if (!m.capabilities().isEmpty()) {
+      map.put("capabilities", new java.util.TreeSet<>(m.capabilities()));
+    }
+    if (m.inputSchema() != null) {
+      map.put("inputSchema", JSON.readTree(m.inputSchema()));
+    }
+    if (!m.inputs().isEmpty()) {
+      map.put("inputs", m.inputs());
+    }
+    if (!m.outputs().isEmpty()) {
+      map.put("outputs", m.outputs());
+    }
+    Map<String, Object> cost = costMap(m.costPerRequest(), m.costPer1kTokens(), 0);
+    if (!cost.isEmpty()) {
+      map.put("cost", cost);
+    }
+    if (m.trafficWeight() > 0) {
+      map.put("trafficWeight", m.trafficWeight());
+    }
+    return map;
+  }
+
+  private static Map<String, Object> costMap(double perRequest, double per1k, double absent) {
+    Map<String, Object> cost = new LinkedHashMap<>();
+    if (!Double.isNaN(perRequest) && perRequest != absent) {
+      cost.put("perRequest", perRequest);
+    }
+    if (!Double.isNaN(per1k) && per1k != absent) {
+      cost.put("per1kTokens", per1k);
+    }
+    return cost;
+  }
+
+  private static Map<String, Object> endpointMap(Endpoint e) {
+    Map<String, Object> map = new LinkedHashMap<>();
+    map.put("id", e.id());
+    map.put("url", e.baseUrl().toString());
+    map.put("protocol", e.protocol().configName());
+    map.put("server", e.server());
+    List<String> serves = new ArrayList<>();
+    for (ModelRef r : e.serves()) {
+      serves.add(r.toString());
+    }
+    map.put("serves", serves);
+    map.put("weight", e.weight());
+    if (e.zone() != null) {
+      map.put("zone", e.zone());
+    }
+    if (e.maxConcurrency() > 0) {
+      map.put("maxConcurrency", e.maxConcurrency());
+    }
+    if (e.maxRequestsPerSecond() > 0) {
+      map.put("maxRequestsPerSecond", e.maxRequestsPerSecond());
+    }
+    if (!e.adapters().isEmpty()) {
+      map.put("adapters", new java.util.TreeSet<>(e.adapters()));
+    }
+    if (e.maxAdapters() > 0) {
+      map.put("maxAdapters", e.maxAdapters());
+    }
+    if (!e.labels().isEmpty()) {
+      map.put("labels", new java.util.TreeMap<>(e.labels()));
+    }
+    Map<String, Object> cost = costMap(e.costPerRequest(), e.costPer1kTokens(), Double.NaN);
+    if (!cost.isEmpty()) {
+      map.put("cost", cost);
+    }
+    return map;
+  }
+
+  private static <T> @Nullable T bind(String text, String source, Format format, Class<T> type) {
+    try {
+      return (format == Format.JSON ? JSON : YAML).readValue(text, type);
+    } catch (JacksonException e) {
+      throw toRegistryException(source, e);
+    } catch (RuntimeException e) {
+      throw new RegistryException(source, -1, -1, "cannot parse: " + e.getMessage(), e);
+    }
+  }
+
+  private static RegistryException toRegistryException(String source, JacksonException e) {
+    TokenStreamLocation loc = e.getLocation();
+    int line = loc == null ? -1 : loc.getLineNr();
+    int column = loc == null ? -1 : loc.getColumnNr();
+    StringBuilder path = new StringBuilder();
+    for (JacksonException.Reference ref : e.getPath()) {
+      if (ref.getPropertyName() != null) {
+        if (path.length() > 0) {
+          path.append('.');
+        }
+        path.append(ref.getPropertyName());
+      } else if (ref.getIndex() >= 0) {
+        path.append('[').append(ref.getIndex()).append(']');
+      }
+    }
+    Throwable root = e;
+    while (root.getCause() != null && root.getCause() != root) {
+      root = root.getCause();
+    }
+    String message =
+        root instanceof IllegalArgumentException && root.getMessage() != null
+            ? root.getMessage()
+            : e.getOriginalMessage();
+    String firstLine = message == null ? "invalid content" : message.lines().findFirst().orElse(message);
+    return new RegistryException(
+        source, line, column, (path.length() == 0 ? "" : path + ": ") + firstLine, e);
+  }
+
+  private static <T> List<T> nonNull(@Nullable List<T> list) {
+    return list == null ? List.of() : list;
+  }
+
+  private static <T> Set<T> set(@Nullable List<T> list) {
+    return list == null ? Set.of() : new LinkedHashSet<>(list);
+  }
+
+  private static String require(@Nullable String value, String what, String expected) {
+    if (value == null || value.isBlank()) {
+      throw new IllegalArgumentException(what + " is missing (expected: " + expected + ")");
+    }
+    return value;
+  }
+
+  // ------------------------------------------------------------------ document shape
+
+  record Document(@Nullable List<ModelDoc> models, @Nullable List<EndpointDoc> endpoints) {}
+
+  record CostDoc(@Nullable Double perRequest, @Nullable Double per1kTokens) {}
+
+  record ModelDoc(
+      @Nullable String name,
+      @Nullable String version,
+      @Nullable List<String> tags,
+      @Nullable String family,
+      @Nullable List<String> operations,
+      @Nullable List<String> capabilities,
+      @Nullable JsonNode inputSchema,
+      @Nullable List<TensorSpec> inputs,
+      @Nullable List<TensorSpec> outputs,
+      @Nullable CostDoc cost,
+      @Nullable Integer trafficWeight) {
+
+    ModelDoc {
+      // Validate while the parser still knows the line: the exception carries the location.
+      toSpec(name, version, tags, family, operations, capabilities, inputSchema, inputs, outputs, cost, trafficWeight);
+    }
+
+    ModelSpec toSpec() {
+      return toSpec(name, version, tags, family, operations, capabilities, inputSchema, inputs, outputs, cost, trafficWeight);
+    }
+
+    private static ModelSpec toSpec(
+        @Nullable String name,
+        @Nullable String version,
+        @Nullable List<String> tags,
+        @Nullable String family,
+        @Nullable List<String> operations,
+        @Nullable List<String> capabilities,
+        @Nullable JsonNode inputSchema,
+        @Nullable List<TensorSpec> inputs,
+        @Nullable List<TensorSpec> outputs,
+        @Nullable CostDoc cost,
+        @Nullable Integer trafficWeight) {
+      String n = require(name, "name", "the model's name");
+      ModelSpec.Builder b = ModelSpec.builder(n, require(version, "version of model " + n, "a version such as \"1\""));
+      b.tags(set(tags)).family(family).capabilities(set(capabilities));
+      Set<Operation> ops = java.util.EnumSet.noneOf(Operation.class);
+      for (String op : nonNull(operations)) {
+        ops.add(operation(op));
+      }
+      b.operations(ops);
+      if (inputSchema != null && !inputSchema.isNull()) {
+        if (inputSchema.isString()) {
+          b.inputSchema(JSON.readTree(inputSchema.asString()).toString());
+        } else if (inputSchema.isObject() || inputSchema.isBoolean()) {
+          b.inputSchema(inputSchema.toString());
+        } else {
+          throw new IllegalArgumentException(
+              "inputSchema of model " + n + " (expected: a JSON Schema object)");
+        }
+      }
+      b.inputs(nonNull(inputs)).outputs(nonNull(outputs));
+      if (cost != null) {
+        if (cost.perRequest() != null) {
+          b.costPerRequest(cost.perRequest());
+        }
+        if (cost.per1kTokens() != null) {
+          b.costPer1kTokens(cost.per1kTokens());
+        }
+      }
+      if (trafficWeight != null) {
+        b.trafficWeight(trafficWeight);
+      }
+      return b.build();
+    }
+
+    private static Operation operation(String op) {
+      switch (op.trim().toLowerCase(Locale.ROOT).replace('_', '-')) {
+        case "chat":
+        case "chat-completions":
+          return Operation.CHAT;
+        case "completion":
+        case "completions":
+          return Operation.COMPLETION;
+        case "embedding":
+        case "embeddings":
+          return Operation.EMBEDDING;
+        case "infer":
+          return Operation.INFER;
+        default:
+          throw new IllegalArgumentException(
+              "operation: '" + op + "' (expected: chat, completion, embedding, infer)");
+      }
+    }
+  }
+
+  record EndpointDoc(
+      @Nullable String id,
+      @Nullable String url,
+      @Nullable String protocol,
+      @Nullable String server,
+      @Nullable List<String> serves,
+      @Nullable Integer weight,
+      @Nullable String zone,
+      @Nullable Integer maxConcurrency,
+      @Nullable Double maxRequestsPerSecond,
+      @Nullable List<String> adapters,
+      @Nullable Integer maxAdapters,
+      @Nullable Map<String, String> labels,
+      @Nullable CostDoc cost) {
+
+    EndpointDoc {
+      toEndpoint(id, url, protocol, server, serves, weight, zone, maxConcurrency, maxRequestsPerSecond, adapters, maxAdapters, labels, cost);
+    }
+
+    Endpoint toEndpoint() {
+      return toEndpoint(id, url, protocol, server, serves, weight, zone, maxConcurrency, maxRequestsPerSecond, adapters, maxAdapters, labels, cost);
+    }
+
+    private static Endpoint toEndpoint(
+        @Nullable String id,
+        @Nullable String url,
+        @Nullable String protocol,
+        @Nullable String server,
+        @Nullable List<String> serves,
+        @Nullable Integer weight,
+        @Nullable String zone,
+        @Nullable Integer maxConcurrency,
+        @Nullable Double maxRequestsPerSecond,
+        @Nullable List<String> adapters,
+        @Nullable Integer maxAdapters,
+        @Nullable Map<String, String> labels,
+        @Nullable CostDoc cost) {
+      String i = require(id, "id", "the endpoint's unique id");
+      Endpoint.Builder b = Endpoint.builder(i, require(url, "url of endpoint " + i, "an http or https URL"));
+      if (protocol != null) {
+        b.protocol(Protocol.fromName(protocol));
+      }
+      if (server != null) {
+        b.server(server);
+      }
+      List<ModelRef> refs = new ArrayList<>();
+      for (String s : nonNull(serves)) {
+        refs.add(ModelRef.parse(s));
+      }
+      b.serves(refs);
+      if (weight != null) {
+        b.weight(weight);
+      }
+      b.zone(zone);
+      if (maxConcurrency != null) {
+        b.maxConcurrency(maxConcurrency);
+      }
+      if (maxRequestsPerSecond != null) {
+        b.maxRequestsPerSecond(maxRequestsPerSecond);
+      }
+      b.adapters(set(adapters));
+      if (maxAdapters != null) {
+        b.maxAdapters(maxAdapters);
+      }
+      if (labels != null) {
+        b.labels(labels);
+      }
+      if (cost != null) {
+        if (cost.perRequest() != null) {
+          b.costPerRequest(cost.perRequest());
+        }
+        if (cost.per1kTokens() != null) {
+          b.costPer1kTokens(cost.per1kTokens());
+        }
+      }
+      return b.build();
+    }
+  }
+}
