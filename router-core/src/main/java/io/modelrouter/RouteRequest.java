@@ -36,6 +36,7 @@ public final class RouteRequest {
   private final @Nullable String adapter;
   private final Set<String> excludedEndpoints;
   private final boolean explain;
+  private final @Nullable Object payload;
 
   private RouteRequest(Builder b) {
     this.model = b.model;
@@ -56,6 +57,7 @@ public final class RouteRequest {
     this.adapter = b.adapter;
     this.excludedEndpoints = Set.copyOf(b.excludedEndpoints);
     this.explain = b.explain;
+    this.payload = b.payload;
   }
 
   /** Starts a request for the named model. */
@@ -156,6 +158,14 @@ public final class RouteRequest {
     return explain;
   }
 
+  /**
+   * The parsed request body (for example a Jackson {@code JsonNode}) for the router's
+   * {@link InputValidator}; opaque to everything else, and null when there is none.
+   */
+  public @Nullable Object payload() {
+    return payload;
+  }
+
   @Override
   public String toString() {
     return "RouteRequest{model=" + model + ", version=" + version + ", protocol=" + protocol
@@ -185,6 +195,7 @@ public final class RouteRequest {
     private @Nullable String adapter;
     private Set<String> excludedEndpoints = Set.of();
     private boolean explain;
+    private @Nullable Object payload;
 
     private Builder(String model) {
       this.model = requireModel(model);
@@ -209,6 +220,7 @@ public final class RouteRequest {
       this.adapter = r.adapter;
       this.excludedEndpoints = r.excludedEndpoints;
       this.explain = r.explain;
+      this.payload = r.payload;
     }
 
     private static String requireModel(String model) {
@@ -335,6 +347,12 @@ public final class RouteRequest {
 
     public Builder explain(boolean explain) {
       this.explain = explain;
+      return this;
+    }
+
+    /** The parsed body for the router's {@link InputValidator}; see {@link RouteRequest#payload()}. */
+    public Builder payload(@Nullable Object payload) {
+      this.payload = payload;
       return this;
     }
 

@@ -60,6 +60,7 @@ public final class Router {
   private final OutcomeListener[] listeners;
   private final Duration retryAfter;
   private final int quotaBurst;
+  private final InputValidator validator;
 
   private Router(Builder b) {
     this.registry = b.registry;
@@ -71,6 +72,7 @@ public final class Router {
     this.listeners = b.listeners.toArray(new OutcomeListener[0]);
     this.retryAfter = b.retryAfter;
     this.quotaBurst = b.quotaBurst;
+    this.validator = b.validator;
   }
 
   /** Starts a router over a registry. */
@@ -124,6 +126,10 @@ public final class Router {
       return Rejection.of(
           RejectionReason.MISSING_CAPABILITY,
           "model '" + spec.key() + "' lacks " + missing(request, spec) + " (it has " + spec.capabilities() + ')');
+    }
+    Rejection invalid = validator.validate(spec, request);
+    if (invalid != null) {
+      return invalid;
     }
 
     long now = ticker.nanoTime();
@@ -390,6 +396,7 @@ public final class Router {
     private final List<OutcomeListener> listeners = new ArrayList<>();
     private Duration retryAfter = DEFAULT_RETRY_AFTER;
     private int quotaBurst = DEFAULT_QUOTA_BURST;
+    private InputValidator validator = InputValidator.acceptAll();
 
     private Builder(ModelRegistry registry) {
       this.registry = Objects.requireNonNull(registry, "registry");
@@ -455,6 +462,15 @@ public final class Router {
         throw new IllegalArgumentException("quotaBurst: " + burst + " (expected: >= 1)");
       }
       this.quotaBurst = burst;
+      return this;
+    }
+
+    /**
+     * Checks each request's input against its resolved model version before any endpoint is
+     * considered; {@link InputValidator#acceptAll()} by default.
+     */
+    public Builder inputValidator(InputValidator validator) {
+      this.validator = Objects.requireNonNull(validator, "validator");
       return this;
     }
 
