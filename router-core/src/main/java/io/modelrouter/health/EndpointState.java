@@ -15,10 +15,11 @@ import java.util.Set;
  * EWMA and its timestamp) are serialised on this object; they happen on the feedback path, never
  * on the selection path.
  *
- * <p>Latency is tracked as a <em>peak EWMA</em> (Finagle, tower): a sample above the current
+ * <p>Latency is tracked as a <em>peak EWMA</em> (Finagle, tower): a sample above the stored
  * value replaces it at once, a lower one is blended in with weight {@code 1 - exp(-gap / tau)}
- * where {@code gap} is the real time since the previous sample, and the value decays toward zero
- * while the endpoint is idle so that it is tried again.
+ * where {@code gap} is the real time since the previous sample. Reads with
+ * {@link #latencyEwmaNanos(long, long)} see the value decayed toward zero by the time since the
+ * last sample, so an idle endpoint is tried again.
  */
 public final class EndpointState {
 
@@ -151,18 +152,14 @@ public final class EndpointState {
       return;
     }
     synchronized (this) {
+      double stored = latencyEwmaNanos;
       double next;
-      if (!hasLatency) {
-        next = latencyNanos;
+      if (!hasLatency || latencyNanos > stored) {
+        next = latencyNanos; // a new peak is taken at once
       } else {
-        double current = latencyEwmaNanos(nowNanos, tauNanos);
-        if (latencyNanos > current) {
-          next = latencyNanos;
-        } else {
-          long gap = Math.max(nowNanos - latencyStampNanos, 0);
-          double w = Math.exp(-(double) gap / tauNanos);
-          next = current * w + latencyNanos * (1 - w);
-        }
+        long gap = Math.max(nowNanos - latencyStampNanos, 0);
+        double w = Math.exp(-(double) gap / tauNanos);
+        next = stored * w + latencyNanos * (1 - w);
       }
       latencyEwmaNanos = next;
       latencyStampNanos = nowNanos;

@@ -15,7 +15,8 @@ public final class ModelEntry {
 
   /**
    * Orders versions the way people read them: dot- or dash-separated parts compared numerically
-   * when both are numbers ({@code 2 < 10}, {@code 1.9 < 1.10}), as text otherwise.
+   * when both are numbers ({@code 2 < 10}, {@code 1.9 < 1.10}), as text otherwise, and a
+   * pre-release before its release ({@code 1.0-rc1 < 1.0 < 1.0.1}).
    */
   public static final Comparator<String> VERSION_ORDER = ModelEntry::compareVersions;
 
@@ -130,8 +131,14 @@ public final class ModelEntry {
         return c;
       }
     }
-    int c = Integer.compare(pa.length, pb.length);
-    return c != 0 ? c : a.compareTo(b);
+    if (pa.length != pb.length) {
+      // 1.0 < 1.0.1, but 1.0-rc1 < 1.0: a trailing word marks a pre-release.
+      String[] longer = pa.length > pb.length ? pa : pb;
+      boolean numeric = !longer[n].isEmpty() && longer[n].chars().allMatch(Character::isDigit);
+      int sign = pa.length > pb.length ? 1 : -1;
+      return numeric ? sign : -sign;
+    }
+    return a.compareTo(b);
   }
 
   private static int comparePart(String x, String y) {

@@ -300,25 +300,37 @@ public final class RegistryFiles {
     try {
       return (format == Format.JSON ? JSON : YAML).readValue(text, type);
     } catch (JacksonException e) {
-      throw toRegistryException(source, e);
+      throw toRegistryException(source, text, e);
     } catch (RuntimeException e) {
       throw new RegistryException(source, -1, -1, "cannot parse: " + e.getMessage(), e);
     }
   }
 
-  private static RegistryException toRegistryException(String source, JacksonException e) {
+  private static RegistryException toRegistryException(String source, String text, JacksonException e) {
     TokenStreamLocation loc = e.getLocation();
     int line = loc == null ? -1 : loc.getLineNr();
     int column = loc == null ? -1 : loc.getColumnNr();
     StringBuilder path = new StringBuilder();
+    String lastProperty = null;
     for (JacksonException.Reference ref : e.getPath()) {
       if (ref.getPropertyName() != null) {
         if (path.length() > 0) {
           path.append('.');
         }
         path.append(ref.getPropertyName());
+        lastProperty = ref.getPropertyName();
       } else if (ref.getIndex() >= 0) {
         path.append('[').append(ref.getIndex()).append(']');
+        lastProperty = null;
+      }
+    }
+    if (lastProperty != null && line > 0) {
+      // The YAML parser reads ahead, so its location can be past the key at fault: point at the
+      // last occurrence of the key at or before the reported line.
+      int[] at = findKey(text, lastProperty, line);
+      if (at != null) {
+        line = at[0];
+        column = at[1];
       }
     }
     Throwable root = e;
@@ -332,6 +344,20 @@ public final class RegistryFiles {
     String firstLine = message == null ? "invalid content" : message.lines().findFirst().orElse(message);
     return new RegistryException(
         source, line, column, (path.length() == 0 ? "" : path + ": ") + firstLine, e);
+  }
+
+  private static int @Nullable [] findKey(String text, String key, int maxLine) {
+    java.util.regex.Pattern p = java.util.regex.Pattern.compile(
+        "(?:^|[\\s{,-])[\"']?" + java.util.regex.Pattern.quote(key) + "[\"']?\\s*:");
+    String[] lines = text.split("\n", -1);
+    for (int i = Math.min(maxLine, lines.length) - 1; i >= 0; i--) {
+      java.util.regex.Matcher m = p.matcher(lines[i]);
+      if (m.find()) {
+        int col = lines[i].indexOf(key, m.start());
+        return new int[] {i + 1, Math.max(col, 0) + 1};
+      }
+    }
+    return null;
   }
 
   private static <T> List<T> nonNull(@Nullable List<T> list) {

@@ -1,0 +1,109 @@
+package io.modelrouter.health;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+class EndpointStateTest {
+
+  private static final long MS = 1_000_000L;
+  private static final long TAU = 10_000 * MS;
+
+  @Test
+  void peakEwma_firstSampleIsTakenAsIs() {
+    EndpointState s = new EndpointState("x", 0);
+    assertThat(s.hasLatencySample()).isFalse();
+    s.recordLatency(50 * MS, 1_000 * MS, TAU);
+    assertThat(s.hasLatencySample()).isTrue();
+    assertThat(s.latencyEwmaNanos()).isEqualTo(50.0 * MS);
+  }
+
+  @Test
+  void peakEwma_jumpsToAHigherSampleAtOnce() {
+    EndpointState s = new EndpointState("x", 0);
+    s.recordLatency(50 * MS, 1_000 * MS, TAU);
+    s.recordLatency(400 * MS, 1_001 * MS, TAU);
+    assertThat(s.latencyEwmaNanos()).isEqualTo(400.0 * MS);
+  }
+
+  @Test
+  void peakEwma_blendsALowerSampleByTheRealGapBetweenSamples() {
+    EndpointState s = new EndpointState("x", 0);
+    s.recordLatency(100 * MS, 0, TAU);
+    s.recordLatency(40 * MS, TAU, TAU); // one time constant later: the old value weighs exp(-1)
+    double w = Math.exp(-1);
+    assertThat(s.latencyEwmaNanos()).isCloseTo(100.0 * MS * w + 40.0 * MS * (1 - w), within(1.0));
+  }
+
+  @Test
+  void peakEwma_decaysTowardZeroWhileIdle() {
+    EndpointState s = new EndpointState("x", 0);
+    s.recordLatency(100 * MS, 0, TAU);
+    assertThat(s.latencyEwmaNanos(0, TAU)).isEqualTo(100.0 * MS);
+    assertThat(s.latencyEwmaNanos(TAU, TAU)).isCloseTo(100.0 * MS * Math.exp(-1), within(1.0));
+    assertThat(s.latencyEwmaNanos(10 * TAU, TAU)).isLessThan(0.01 * MS);
+  }
+
+  @Test
+  void quota_letsTheRateThroughAndRefillsWithTime() {
+    EndpointState s = new EndpointState("x", 0);
+    long t = 1_000 * MS;
+    assertThat(s.tryAcquireQuota(10, 1, t)).isTrue();
+    assertThat(s.quotaAvailable(10, 1, t)).isFalse();
+    assertThat(s.tryAcquireQuota(10, 1, t)).isFalse();
+    assertThat(s.tryAcquireQuota(10, 1, t + 100 * MS)).isTrue();
+    assertThat(s.tryAcquireQuota(0, 1, t)).as("0 means unlimited").isTrue();
+  }
+
+  @Test
+  void quota_burstAllowsThatManyAtOnceAfterIdling() {
+    EndpointState s = new EndpointState("x", 0);
+    long t = 1_000 * MS;
+    int accepted = 0;
+    for (int i = 0; i < 10; i++) {
+      if (s.tryAcquireQuota(5, 3, t)) {
+        accepted++;
+      }
+    }
+    assertThat(accepted).isEqualTo(3);
+  }
+
+  @Test
+  void status_changeTimeMovesOnlyWhenTheStatusChanges() {
+    EndpointState s = new EndpointState("x", 7);
+    assertThat(s.status()).isEqualTo(EndpointStatus.HEALTHY);
+    s.setStatus(EndpointStatus.HEALTHY, 99);
+    assertThat(s.statusSinceNanos()).isEqualTo(7);
+    s.setStatus(EndpointStatus.EJECTED, 100);
+    assertThat(s.statusSinceNanos()).isEqualTo(100);
+    assertThat(s.status().routable()).isFalse();
+  }
+
+  @Test
+  void serverMetrics_areUnknownUntilScraped_andStaleAfterTheirMaxAge() {
+    EndpointState s = new EndpointState("x", 0);
+    assertThat(s.queueDepth()).isEqualTo(-1);
+    assertThat(s.kvCacheUsage()).isNaN();
+    assertThat(s.serverMetricsFresh(0, 1_000 * MS)).isFalse();
+    s.updateServerMetrics(3, 8, 0.75, 100 * MS);
+    assertThat(s.queueDepth()).isEqualTo(3);
+    assertThat(s.running()).isEqualTo(8);
+    assertThat(s.serverMetricsFresh(500 * MS, 1_000 * MS)).isTrue();
+    assertThat(s.serverMetricsFresh(2_000 * MS, 1_000 * MS)).isFalse();
+    s.updateLoadedAdapters(Set.of("a"));
+    assertThat(s.loadedAdapters()).containsExactly("a");
+  }
+
+  @Test
+  void failures_countRunsThatASuccessResets() {
+    EndpointState s = new EndpointState("x", 0);
+    assertThat(s.recordFailure()).isEqualTo(1);
+    assertThat(s.recordFailure()).isEqualTo(2);
+    s.recordSuccess();
+    assertThat(s.consecutiveFailures()).isZero();
+    assertThat(s.failures()).isEqualTo(2);
+    assertThat(s.requests()).isEqualTo(3);
+  }
+}
