@@ -4,7 +4,7 @@ import io.modelrouter.Ticker;
 import java.util.Collection;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
+import java.util.function.Predicate;
 import java.util.concurrent.ConcurrentHashMap;
 import org.jspecify.annotations.Nullable;
 
@@ -40,9 +40,14 @@ public final class EndpointStates {
     return states.get(endpointId);
   }
 
-  /** Forgets the states of endpoints not in {@code liveIds}. */
-  public void retainOnly(Set<String> liveIds) {
-    states.keySet().retainAll(liveIds);
+  /** Forgets the states of endpoints whose id {@code live} rejects. */
+  public void retainOnly(Predicate<String> live) {
+    states.keySet().removeIf(live.negate());
+  }
+
+  /** How many states are held. */
+  public int size() {
+    return states.size();
   }
 
   /** Every state held now. */

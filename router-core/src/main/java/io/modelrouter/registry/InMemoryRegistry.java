@@ -83,11 +83,10 @@ public final class InMemoryRegistry implements ModelRegistry {
       RegistrySnapshot published =
           RegistrySnapshot.of(next.models(), next.endpoints(), states, previous.generation() + 1);
       snapshot = published;
-      java.util.HashSet<String> ids = new java.util.HashSet<>();
-      for (Endpoint e : next.endpoints()) {
-        ids.add(e.id());
+      if (states.size() != published.endpoints().size()) {
+        // Every published endpoint has a state, so equal sizes mean nothing to forget.
+        states.retainOnly(id -> published.endpoint(id) != null);
       }
-      states.retainOnly(ids);
       notifyListeners(previous, published);
       return published;
     }

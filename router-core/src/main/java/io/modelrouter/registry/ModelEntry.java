@@ -122,38 +122,72 @@ public final class ModelEntry {
   }
 
   static int compareVersions(String a, String b) {
-    String[] pa = a.split("[.\\-_+]");
-    String[] pb = b.split("[.\\-_+]");
-    int n = Math.min(pa.length, pb.length);
-    for (int i = 0; i < n; i++) {
-      int c = comparePart(pa[i], pb[i]);
+    int i = 0;
+    int j = 0;
+    while (i < a.length() && j < b.length()) {
+      int ie = partEnd(a, i);
+      int je = partEnd(b, j);
+      int c = comparePart(a, i, ie, b, j, je);
       if (c != 0) {
         return c;
       }
+      i = ie + 1;
+      j = je + 1;
     }
-    if (pa.length != pb.length) {
+    boolean aLeft = i < a.length();
+    boolean bLeft = j < b.length();
+    if (aLeft != bLeft) {
       // 1.0 < 1.0.1, but 1.0-rc1 < 1.0: a trailing word marks a pre-release.
-      String[] longer = pa.length > pb.length ? pa : pb;
-      boolean numeric = !longer[n].isEmpty() && longer[n].chars().allMatch(Character::isDigit);
-      int sign = pa.length > pb.length ? 1 : -1;
+      String rest = aLeft ? a : b;
+      int from = aLeft ? i : j;
+      boolean numeric = isNumber(rest, from, partEnd(rest, from));
+      int sign = aLeft ? 1 : -1;
       return numeric ? sign : -sign;
     }
     return a.compareTo(b);
   }
 
-  private static int comparePart(String x, String y) {
-    boolean nx = !x.isEmpty() && x.chars().allMatch(Character::isDigit);
-    boolean ny = !y.isEmpty() && y.chars().allMatch(Character::isDigit);
-    if (nx && ny) {
-      String tx = x.replaceFirst("^0+(?=.)", "");
-      String ty = y.replaceFirst("^0+(?=.)", "");
-      int c = Integer.compare(tx.length(), ty.length());
-      return c != 0 ? c : tx.compareTo(ty);
+  private static boolean isSeparator(char c) {
+    return c == '.' || c == '-' || c == '_' || c == '+';
+  }
+
+  private static int partEnd(String s, int from) {
+    int k = from;
+    while (k < s.length() && !isSeparator(s.charAt(k))) {
+      k++;
     }
-    if (nx != ny) {
-      return nx ? 1 : -1; // 1.0 > 1.0-rc: numbers sort after words
+    return k;
+  }
+
+  private static boolean isNumber(String s, int from, int to) {
+    if (from >= to) {
+      return false;
     }
-    return x.compareTo(y);
+    for (int k = from; k < to; k++) {
+      if (!Character.isDigit(s.charAt(k))) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static int comparePart(String a, int ai, int ae, String b, int bi, int be) {
+    boolean na = isNumber(a, ai, ae);
+    boolean nb = isNumber(b, bi, be);
+    if (na && nb) {
+      while (ai < ae - 1 && a.charAt(ai) == '0') {
+        ai++;
+      }
+      while (bi < be - 1 && b.charAt(bi) == '0') {
+        bi++;
+      }
+      int c = Integer.compare(ae - ai, be - bi);
+      return c != 0 ? c : CharSequence.compare(a.subSequence(ai, ae), b.subSequence(bi, be));
+    }
+    if (na != nb) {
+      return na ? 1 : -1; // 1.0 > 1.0-rc: numbers sort after words
+    }
+    return CharSequence.compare(a.subSequence(ai, ae), b.subSequence(bi, be));
   }
 
   @Override

@@ -3,15 +3,14 @@ package io.modelrouter.registry;
 import io.modelrouter.health.EndpointState;
 import io.modelrouter.health.EndpointStates;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
-import java.util.TreeMap;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -23,12 +22,11 @@ import org.jspecify.annotations.Nullable;
 public final class RegistrySnapshot {
 
   private static final RegistrySnapshot EMPTY =
-      new RegistrySnapshot(0, Map.of(), Map.of(), Map.of(), List.of(), List.of(), List.of());
+      new RegistrySnapshot(0, Map.of(), Map.of(), List.of(), List.of(), List.of());
 
   private final long generation;
   private final Map<String, ModelEntry> models;
-  private final Map<String, Endpoint> endpoints;
-  private final Map<String, EndpointState> states;
+  private final Map<String, Slot> slots;
   private final List<ModelSpec> specs;
   private final List<Endpoint> endpointList;
   private final List<String> warnings;
@@ -36,15 +34,13 @@ public final class RegistrySnapshot {
   private RegistrySnapshot(
       long generation,
       Map<String, ModelEntry> models,
-      Map<String, Endpoint> endpoints,
-      Map<String, EndpointState> states,
+      Map<String, Slot> slots,
       List<ModelSpec> specs,
       List<Endpoint> endpointList,
       List<String> warnings) {
     this.generation = generation;
     this.models = models;
-    this.endpoints = endpoints;
-    this.states = states;
+    this.slots = slots;
     this.specs = specs;
     this.endpointList = endpointList;
     this.warnings = warnings;
@@ -70,85 +66,128 @@ public final class RegistrySnapshot {
     Objects.requireNonNull(endpointSpecs, "endpointSpecs");
     Objects.requireNonNull(states, "states");
 
-    Map<String, Map<String, ModelSpec>> byModel = new TreeMap<>();
-    for (ModelSpec spec : modelSpecs) {
-      ModelSpec previous = byModel.computeIfAbsent(spec.name(), k -> new HashMap<>()).put(spec.version(), spec);
-      if (previous != null) {
+    // Model versions get dense indices; endpoints are counted per index, then placed in arrays.
+    ModelSpec[] specs = modelSpecs.toArray(new ModelSpec[0]);
+    Map<String, Map<String, Integer>> versionIndex = new HashMap<>();
+    for (int i = 0; i < specs.length; i++) {
+      ModelSpec spec = specs[i];
+      if (versionIndex.computeIfAbsent(spec.name(), k -> new HashMap<>(8)).put(spec.version(), i) != null) {
         throw new IllegalArgumentException("model " + spec.key() + " is registered twice (expected: each name:version once)");
       }
     }
 
-    TreeMap<String, Endpoint> endpointsById = new TreeMap<>();
-    for (Endpoint e : endpointSpecs) {
-      if (endpointsById.put(e.id(), e) != null) {
-        throw new IllegalArgumentException("endpoint id " + e.id() + " is registered twice (expected: unique ids)");
+    Endpoint[] endpoints = endpointSpecs.toArray(new Endpoint[0]);
+    Arrays.sort(endpoints, Comparator.comparing(Endpoint::id));
+    for (int i = 1; i < endpoints.length; i++) {
+      if (endpoints[i].id().equals(endpoints[i - 1].id())) {
+        throw new IllegalArgumentException(
+            "endpoint id " + endpoints[i].id() + " is registered twice (expected: unique ids)");
       }
     }
 
     List<String> warnings = new ArrayList<>();
-    Map<String, List<Endpoint>> servingByKey = new HashMap<>();
-    Map<String, EndpointState> stateById = new HashMap<>(endpointsById.size() * 2);
-    for (Endpoint e : endpointsById.values()) {
-      stateById.put(e.id(), states.stateOf(e.id()));
-      Set<String> keys = new HashSet<>();
-      for (ModelRef ref : e.serves()) {
-        Map<String, ModelSpec> versions = byModel.get(ref.model());
+    int[] counts = new int[specs.length];
+    int[] lastSeenBy = new int[specs.length];
+    Arrays.fill(lastSeenBy, -1);
+    int[][] servedBy = new int[endpoints.length][];
+    int[] scratch = new int[Math.max(specs.length, 1)];
+    for (int e = 0; e < endpoints.length; e++) {
+      Endpoint endpoint = endpoints[e];
+      int n = 0;
+      for (ModelRef ref : endpoint.serves()) {
+        Map<String, Integer> versions = versionIndex.get(ref.model());
         if (versions == null) {
-          warnings.add("endpoint " + e.id() + " serves " + ref + ", which is not a registered model");
+          warnings.add("endpoint " + endpoint.id() + " serves " + ref + ", which is not a registered model");
           continue;
         }
         if (ref.version() == null) {
-          for (ModelSpec spec : versions.values()) {
-            keys.add(spec.key());
+          for (Integer i : versions.values()) {
+            n = mark(i, e, lastSeenBy, scratch, n);
           }
-        } else if (versions.containsKey(ref.version())) {
-          keys.add(ref.model() + ':' + ref.version());
         } else {
-          warnings.add("endpoint " + e.id() + " serves " + ref + ", which is not a registered version");
+          Integer i = versions.get(ref.version());
+          if (i == null) {
+            warnings.add("endpoint " + endpoint.id() + " serves " + ref + ", which is not a registered version");
+          } else {
+            n = mark(i, e, lastSeenBy, scratch, n);
+          }
         }
       }
-      for (String key : keys) {
-        servingByKey.computeIfAbsent(key, k -> new ArrayList<>()).add(e);
+      servedBy[e] = Arrays.copyOf(scratch, n);
+      for (int k = 0; k < n; k++) {
+        counts[scratch[k]]++;
       }
     }
 
-    Map<String, ModelEntry> entries = new HashMap<>(byModel.size() * 2);
-    List<ModelSpec> specList = new ArrayList<>(modelSpecs.size());
-    for (Map.Entry<String, Map<String, ModelSpec>> m : byModel.entrySet()) {
-      List<ModelSpec> ordered = new ArrayList<>(m.getValue().values());
-      ordered.sort((a, b) -> ModelEntry.VERSION_ORDER.compare(a.version(), b.version()));
-      ModelVersion[] versions = new ModelVersion[ordered.size()];
+    EndpointState[] endpointStates = new EndpointState[endpoints.length];
+    Map<String, Slot> slots = new HashMap<>(endpoints.length * 4 / 3 + 1);
+    for (int e = 0; e < endpoints.length; e++) {
+      endpointStates[e] = states.stateOf(endpoints[e].id());
+      slots.put(endpoints[e].id(), new Slot(endpoints[e], endpointStates[e]));
+    }
+
+    // Fill each version's arrays in endpoint-id order.
+    Endpoint[][] versionEndpoints = new Endpoint[specs.length][];
+    EndpointState[][] versionStates = new EndpointState[specs.length][];
+    for (int i = 0; i < specs.length; i++) {
+      versionEndpoints[i] = new Endpoint[counts[i]];
+      versionStates[i] = new EndpointState[counts[i]];
+      counts[i] = 0;
+    }
+    for (int e = 0; e < endpoints.length; e++) {
+      for (int i : servedBy[e]) {
+        int at = counts[i]++;
+        versionEndpoints[i][at] = endpoints[e];
+        versionStates[i][at] = endpointStates[e];
+      }
+    }
+
+    Map<String, ModelEntry> entries = new HashMap<>(versionIndex.size() * 4 / 3 + 1);
+    List<ModelSpec> specList = new ArrayList<>(specs.length);
+    List<String> names = new ArrayList<>(versionIndex.keySet());
+    names.sort(null);
+    for (String name : names) {
+      Collection<Integer> indices = versionIndex.get(name).values();
+      ModelVersion[] versions = new ModelVersion[indices.size()];
+      int k = 0;
+      for (int i : indices) {
+        versions[k++] = new ModelVersion(specs[i], versionEndpoints[i], versionStates[i]);
+      }
+      Arrays.sort(versions, (a, b) -> ModelEntry.VERSION_ORDER.compare(a.spec().version(), b.spec().version()));
       Map<String, ModelVersion> byTag = new HashMap<>();
-      for (int i = 0; i < versions.length; i++) {
-        ModelSpec spec = ordered.get(i);
-        List<Endpoint> serving = servingByKey.getOrDefault(spec.key(), List.of());
-        Endpoint[] es = serving.toArray(new Endpoint[0]); // already in id order
-        EndpointState[] ss = new EndpointState[es.length];
-        for (int j = 0; j < es.length; j++) {
-          ss[j] = stateById.get(es[j].id());
-        }
-        versions[i] = new ModelVersion(spec, es, ss);
-        for (String tag : spec.tags()) {
-          ModelVersion clash = byTag.put(tag, versions[i]);
+      for (ModelVersion v : versions) {
+        for (String tag : v.spec().tags()) {
+          ModelVersion clash = byTag.put(tag, v);
           if (clash != null) {
             throw new IllegalArgumentException(
-                "tag '" + tag + "' of model " + m.getKey() + " is on versions " + clash.spec().version()
-                    + " and " + spec.version() + " (expected: a tag on one version)");
+                "tag '" + tag + "' of model " + name + " is on versions " + clash.spec().version()
+                    + " and " + v.spec().version() + " (expected: a tag on one version)");
           }
         }
-        specList.add(spec);
+        specList.add(v.spec());
       }
-      entries.put(m.getKey(), new ModelEntry(m.getKey(), versions, Map.copyOf(byTag)));
+      entries.put(name, new ModelEntry(name, versions, Map.copyOf(byTag)));
     }
     return new RegistrySnapshot(
         generation,
         entries,
-        Collections.unmodifiableMap(new HashMap<>(endpointsById)),
-        stateById,
+        slots,
         Collections.unmodifiableList(specList),
-        List.copyOf(endpointsById.values()),
+        List.of(endpoints),
         List.copyOf(warnings));
   }
+
+  /** Adds version index {@code i} to the endpoint's list once, however often it is referenced. */
+  private static int mark(int i, int endpoint, int[] lastSeenBy, int[] scratch, int n) {
+    if (lastSeenBy[i] != endpoint) {
+      lastSeenBy[i] = endpoint;
+      scratch[n++] = i;
+    }
+    return n;
+  }
+
+  /** An endpoint and its live state, found together by id. */
+  private record Slot(Endpoint endpoint, EndpointState state) {}
 
   /** Increases with every snapshot a registry publishes. */
   public long generation() {
@@ -179,7 +218,8 @@ public final class RegistrySnapshot {
 
   /** The endpoint with this id, or null. */
   public @Nullable Endpoint endpoint(String id) {
-    return endpoints.get(id);
+    Slot slot = slots.get(id);
+    return slot == null ? null : slot.endpoint();
   }
 
   /** Every endpoint, by id. */
@@ -189,12 +229,17 @@ public final class RegistrySnapshot {
 
   /** The live state of the endpoint with this id, or null if it is not in this snapshot. */
   public @Nullable EndpointState state(String endpointId) {
-    return states.get(endpointId);
+    Slot slot = slots.get(endpointId);
+    return slot == null ? null : slot.state();
   }
 
-  /** The live states of every endpoint in this snapshot. */
-  public Collection<EndpointState> states() {
-    return Collections.unmodifiableCollection(states.values());
+  /** The live states of every endpoint in this snapshot, in endpoint-id order. */
+  public List<EndpointState> states() {
+    List<EndpointState> list = new ArrayList<>(endpointList.size());
+    for (Endpoint e : endpointList) {
+      list.add(slots.get(e.id()).state());
+    }
+    return list;
   }
 
   /** What was accepted but looks wrong, such as an endpoint serving an unknown model. */
@@ -205,6 +250,6 @@ public final class RegistrySnapshot {
   @Override
   public String toString() {
     return "RegistrySnapshot{generation=" + generation + ", models=" + models.size()
-        + ", versions=" + specs.size() + ", endpoints=" + endpoints.size() + '}';
+        + ", versions=" + specs.size() + ", endpoints=" + endpointList.size() + '}';
   }
 }
