@@ -80,6 +80,7 @@ public final class EtcdRegistry implements ModelRegistry, AutoCloseable {
   private volatile boolean closed;
   private volatile EtcdClient.@Nullable WatchStream stream;
   private RegistryContent content = RegistryContent.empty();
+  private int failures;
 
   private EtcdRegistry(Builder b) {
     this.client = b.client;
@@ -182,19 +183,26 @@ public final class EtcdRegistry implements ModelRegistry, AutoCloseable {
           relist = false;
         }
         Ended ended = watchOnce();
-        if (ended == Ended.COMPACTED) {
+        if (ended == Ended.RELIST) {
           relist = true;
         }
         if (ended != Ended.FAILED) {
           backoff = minBackoffMillis;
+          failures = 0;
           continue;
         }
       } catch (EtcdException e) {
         if (closed) {
           break;
         }
-        log.warn("etcd registry {}: {}; serving the last snapshot (revision {}), retrying in about {} ms",
-            prefix, e.getMessage(), revision, backoff);
+        failures++;
+        // The first failure of an outage, then one in 20, so a long outage does not flood the log.
+        if (failures == 1 || failures % 20 == 0) {
+          log.warn("etcd registry {}: {}; serving the last snapshot (revision {}), retrying in about {} ms (attempt {})",
+              prefix, e.getMessage(), revision, backoff, failures);
+        } else {
+          log.debug("etcd registry {}: {} (attempt {})", prefix, e.getMessage(), failures);
+        }
       } catch (RuntimeException e) {
         if (closed) {
           break;
@@ -210,7 +218,8 @@ public final class EtcdRegistry implements ModelRegistry, AutoCloseable {
     connected = false;
   }
 
-  private enum Ended { IDLE, COMPACTED, FAILED }
+  /** How a watch ended: re-open it, read everything again first, or back off. */
+  private enum Ended { IDLE, RELIST, FAILED }
 
   /** Reads the whole prefix at one revision and publishes it. */
   private void relist() {
@@ -236,6 +245,12 @@ public final class EtcdRegistry implements ModelRegistry, AutoCloseable {
       while ((r = s.next()) != null) {
         if (r.created()) {
           created = true;
+          if (r.revision() < revision) {
+            // The store is behind what we applied: etcd was restored from a backup or replaced.
+            log.warn("etcd registry {}: etcd is at revision {}, behind the {} already applied; reading everything again",
+                prefix, r.revision(), revision);
+            return Ended.RELIST;
+          }
           if (!connected) {
             log.info("etcd registry {}: watching from revision {}", prefix, revision + 1);
           }
@@ -245,7 +260,7 @@ public final class EtcdRegistry implements ModelRegistry, AutoCloseable {
           if (r.compactRevision() > 0) {
             log.info("etcd registry {}: revision {} was compacted (oldest kept: {}); reading everything again",
                 prefix, revision + 1, r.compactRevision());
-            return Ended.COMPACTED;
+            return Ended.RELIST;
           }
           throw new EtcdException("watch canceled by etcd: " + r.cancelReason());
         }

@@ -62,6 +62,9 @@ final class Keyspace {
   }
 
   private Entry parse(String key, String value, long modRevision) {
+    if (value.isBlank()) {
+      return new Bad(new KeyProblem(key, modRevision, "empty value (expected: a JSON object in the registry file schema)"));
+    }
     try {
       if (key.startsWith(prefix + MODELS)) {
         ModelSpec spec = RegistryFiles.parseModel(value, key);
