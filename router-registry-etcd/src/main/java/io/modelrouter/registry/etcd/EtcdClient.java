@@ -8,7 +8,6 @@ import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
 import java.util.Objects;
-import java.util.concurrent.TimeUnit;
 import okhttp3.Call;
 import okhttp3.HttpUrl;
 import okhttp3.MediaType;
@@ -520,7 +519,7 @@ public final class EtcdClient implements AutoCloseable {
       OkHttpClient base = okHttpClient;
       boolean owns = base == null;
       if (base == null) {
-        base = new OkHttpClient.Builder().pingInterval(0, TimeUnit.MILLISECONDS).build();
+        base = new OkHttpClient();
       }
       return new EtcdClient(List.copyOf(urls), base, owns, requestTimeout, connectTimeout);
     }

@@ -81,6 +81,7 @@ public final class EtcdRegistry implements ModelRegistry, AutoCloseable {
   private volatile EtcdClient.@Nullable WatchStream stream;
   private RegistryContent content = RegistryContent.empty();
   private int failures;
+  private long backoffMillis;
 
   private EtcdRegistry(Builder b) {
     this.client = b.client;
@@ -89,6 +90,7 @@ public final class EtcdRegistry implements ModelRegistry, AutoCloseable {
     this.keyspace = new Keyspace(prefix);
     this.minBackoffMillis = b.minBackoff.toMillis();
     this.maxBackoffMillis = b.maxBackoff.toMillis();
+    this.backoffMillis = minBackoffMillis;
     this.watchIdleTimeout = b.watchIdleTimeout;
     this.random = b.random;
     this.thread = new Thread(this::run, "modelrouter-etcd-watch " + prefix);
@@ -174,7 +176,6 @@ public final class EtcdRegistry implements ModelRegistry, AutoCloseable {
   // ------------------------------------------------------------------ the watch thread
 
   private void run() {
-    long backoff = minBackoffMillis;
     boolean relist = true;
     while (!closed) {
       try {
@@ -183,14 +184,12 @@ public final class EtcdRegistry implements ModelRegistry, AutoCloseable {
           relist = false;
         }
         Ended ended = watchOnce();
-        if (ended == Ended.RELIST) {
-          relist = true;
+        relist = ended == Ended.RELIST;
+        // A short pause before re-opening, so a stream that keeps ending at once cannot spin.
+        if (ended == Ended.REOPEN && !sleep(minBackoffMillis)) {
+          break;
         }
-        if (ended != Ended.FAILED) {
-          backoff = minBackoffMillis;
-          failures = 0;
-          continue;
-        }
+        continue;
       } catch (EtcdException e) {
         if (closed) {
           break;
@@ -199,7 +198,7 @@ public final class EtcdRegistry implements ModelRegistry, AutoCloseable {
         // The first failure of an outage, then one in 20, so a long outage does not flood the log.
         if (failures == 1 || failures % 20 == 0) {
           log.warn("etcd registry {}: {}; serving the last snapshot (revision {}), retrying in about {} ms (attempt {})",
-              prefix, e.getMessage(), revision, backoff, failures);
+              prefix, e.getMessage(), revision, backoffMillis, failures);
         } else {
           log.debug("etcd registry {}: {} (attempt {})", prefix, e.getMessage(), failures);
         }
@@ -210,16 +209,16 @@ public final class EtcdRegistry implements ModelRegistry, AutoCloseable {
         log.error("etcd registry {}: unexpected failure; serving the last snapshot (revision {})", prefix, revision, e);
       }
       connected = false;
-      if (!sleep(backoff / 2 + (long) (random.nextDouble() * backoff / 2))) {
+      if (!sleep(backoffMillis / 2 + (long) (random.nextDouble() * backoffMillis / 2))) {
         break;
       }
-      backoff = Math.min(maxBackoffMillis, backoff * 2);
+      backoffMillis = Math.min(maxBackoffMillis, backoffMillis * 2);
     }
     connected = false;
   }
 
-  /** How a watch ended: re-open it, read everything again first, or back off. */
-  private enum Ended { IDLE, RELIST, FAILED }
+  /** How a watch ended without failing: re-open it, or read everything again first. */
+  private enum Ended { REOPEN, RELIST }
 
   /** Reads the whole prefix at one revision and publishes it. */
   private void relist() {
@@ -239,7 +238,7 @@ public final class EtcdRegistry implements ModelRegistry, AutoCloseable {
     boolean created = false;
     try {
       if (closed) {
-        return Ended.IDLE;
+        return Ended.REOPEN;
       }
       EtcdClient.WatchResponse r;
       while ((r = s.next()) != null) {
@@ -251,10 +250,13 @@ public final class EtcdRegistry implements ModelRegistry, AutoCloseable {
                 prefix, r.revision(), revision);
             return Ended.RELIST;
           }
-          if (!connected) {
-            log.info("etcd registry {}: watching from revision {}", prefix, revision + 1);
+          if (failures > 0) {
+            log.info("etcd registry {}: connected again after {} failed attempts, watching from revision {}",
+                prefix, failures, revision + 1);
           }
           connected = true;
+          failures = 0;
+          backoffMillis = minBackoffMillis;
         }
         if (r.canceled()) {
           if (r.compactRevision() > 0) {
@@ -266,9 +268,12 @@ public final class EtcdRegistry implements ModelRegistry, AutoCloseable {
         }
         apply(r);
       }
-      // The server closed the stream, or it was idle for watchIdleTimeout: reopen from revision.
       connected = false;
-      return created ? Ended.IDLE : Ended.FAILED;
+      if (!created) {
+        throw new EtcdException("watch stream ended before etcd confirmed the watch");
+      }
+      // The server closed the stream, or it was idle for watchIdleTimeout: reopen from revision.
+      return Ended.REOPEN;
     } finally {
       stream = null;
       s.close();
