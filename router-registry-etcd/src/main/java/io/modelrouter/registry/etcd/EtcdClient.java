@@ -296,7 +296,10 @@ public final class EtcdClient implements AutoCloseable {
       }
       JsonNode node = parse(line);
       if (node.has("error")) {
-        throw new EtcdException("watch failed at " + client.urls.get(index) + ": " + node.get("error"));
+        client.failedAt(index);
+        JsonNode error = node.get("error");
+        throw new EtcdException("watch failed at " + client.urls.get(index) + ": "
+            + error.path("message").asString(error.toString()));
       }
       return watchResponse(node.path("result"));
     }

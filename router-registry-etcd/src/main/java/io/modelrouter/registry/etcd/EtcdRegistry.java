@@ -245,8 +245,8 @@ public final class EtcdRegistry implements ModelRegistry, AutoCloseable {
         if (r.created()) {
           created = true;
           if (r.revision() < revision) {
-            // The store is behind what we applied: etcd was restored from a backup or replaced.
-            log.warn("etcd registry {}: etcd is at revision {}, behind the {} already applied; reading everything again",
+            // The member is behind what we applied: it lags, or etcd was restored from a backup.
+            log.warn("etcd registry {}: etcd answered at revision {}, behind the {} already applied; reading everything again",
                 prefix, r.revision(), revision);
             return Ended.RELIST;
           }

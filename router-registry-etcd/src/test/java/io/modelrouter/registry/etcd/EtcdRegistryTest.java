@@ -239,6 +239,24 @@ class EtcdRegistryTest {
   }
 
   @Test
+  void severalMemberUrls_watchMovesToTheNextWhenOneIsCutOff() throws Exception {
+    store.put(chat());
+    store.put(endpoint("a", 1));
+    try (TcpProxy one = new TcpProxy(port(etcd.url()));
+        TcpProxy two = new TcpProxy(port(etcd.url()));
+        EtcdClient both = EtcdClient.builder(one.url(), two.url()).requestTimeout(Duration.ofSeconds(1)).build()) {
+      EtcdRegistry registry = registry(both);
+
+      one.cut();
+      long last = store.put(endpoint("b", 1));
+
+      awaitTrue(Duration.ofSeconds(2), () -> registry.revision() >= last);
+      assertThat(registry.snapshot().endpoints()).extracting(Endpoint::id).containsExactly("a", "b");
+      assertThat(EtcdRegistryStore.of(both, prefix).list().content().endpoints()).hasSize(2);
+    }
+  }
+
+  @Test
   void registryStartedWhileEtcdUnreachable_loadsOnceItIsThere() throws Exception {
     store.put(chat());
     store.put(endpoint("a", 1));
