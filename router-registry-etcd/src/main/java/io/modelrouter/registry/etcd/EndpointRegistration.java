@@ -159,7 +159,7 @@ public final class EndpointRegistration implements AutoCloseable {
     }
 
     /**
-     * The lease TTL, in whole seconds; default {@value #DEFAULT_TTL_SECONDS} s. etcd raises TTLs
+     * The lease TTL, in whole seconds; default {@value EndpointRegistration#DEFAULT_TTL_SECONDS} s. etcd raises TTLs
      * below its minimum (1.5 election timeouts, 2 s by default) to that minimum.
      */
     public Builder ttl(Duration ttl) {

@@ -212,7 +212,7 @@ public final class EtcdClient implements AutoCloseable {
 
   /**
    * Opens a watch of every key under {@code prefix} from {@code startRevision}, with progress
-   * notifications. Reading blocks; {@link WatchStream#close()} from another thread ends it.
+   * notifications. Reading blocks; {@link WatchStream#cancel()} from another thread ends it.
    */
   WatchStream watch(String prefix, long startRevision, Duration idleTimeout) {
     ObjectNode req = JSON.createObjectNode();
@@ -279,21 +279,20 @@ public final class EtcdClient implements AutoCloseable {
      */
     @Nullable WatchResponse next() {
       String line;
-      try {
-        line = source.readUtf8Line();
-      } catch (java.net.SocketTimeoutException idle) {
-        return null; // silent for the idle timeout: the caller re-opens from its revision
-      } catch (IOException e) {
-        client.failedAt(index);
-        throw new EtcdException("watch stream from " + client.urls.get(index) + " broke: " + e, e);
-      }
-      if (line == null) {
-        client.failedAt(index);
-        return null;
-      }
-      if (line.isBlank()) {
-        return next();
-      }
+      do {
+        try {
+          line = source.readUtf8Line();
+        } catch (java.net.SocketTimeoutException idle) {
+          return null; // silent for the idle timeout: the caller re-opens from its revision
+        } catch (IOException e) {
+          client.failedAt(index);
+          throw new EtcdException("watch stream from " + client.urls.get(index) + " broke: " + e, e);
+        }
+        if (line == null) {
+          client.failedAt(index);
+          return null;
+        }
+      } while (line.isBlank());
       JsonNode node = parse(line);
       if (node.has("error")) {
         client.failedAt(index);
@@ -500,13 +499,13 @@ public final class EtcdClient implements AutoCloseable {
       }
     }
 
-    /** How long one request may take; default {@value #DEFAULT_REQUEST_TIMEOUT_MILLIS} ms. */
+    /** How long one request may take; default {@value EtcdClient#DEFAULT_REQUEST_TIMEOUT_MILLIS} ms. */
     public Builder requestTimeout(Duration timeout) {
       this.requestTimeout = positive(timeout, "requestTimeout");
       return this;
     }
 
-    /** How long to wait for a connection; default {@value #DEFAULT_CONNECT_TIMEOUT_MILLIS} ms. */
+    /** How long to wait for a connection; default {@value EtcdClient#DEFAULT_CONNECT_TIMEOUT_MILLIS} ms. */
     public Builder connectTimeout(Duration timeout) {
       this.connectTimeout = positive(timeout, "connectTimeout");
       return this;

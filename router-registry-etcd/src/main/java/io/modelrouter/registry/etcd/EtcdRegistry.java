@@ -352,7 +352,7 @@ public final class EtcdRegistry implements ModelRegistry, AutoCloseable {
       this.client = Objects.requireNonNull(client, "client");
     }
 
-    /** The key prefix; default {@value #DEFAULT_PREFIX}. A trailing slash is added when missing. */
+    /** The key prefix; default {@value EtcdRegistry#DEFAULT_PREFIX}. A trailing slash is added when missing. */
     public Builder prefix(String prefix) {
       this.prefix = Keyspace.normalizePrefix(prefix);
       return this;
@@ -370,7 +370,7 @@ public final class EtcdRegistry implements ModelRegistry, AutoCloseable {
       return this;
     }
 
-    /** How long a watch may be silent before it is re-opened; see {@link #DEFAULT_WATCH_IDLE_TIMEOUT_MILLIS}. */
+    /** How long a watch may be silent before it is re-opened; see {@link EtcdRegistry#DEFAULT_WATCH_IDLE_TIMEOUT_MILLIS}. */
     public Builder watchIdleTimeout(Duration timeout) {
       this.watchIdleTimeout = EtcdClient.positive(timeout, "watchIdleTimeout");
       return this;
