@@ -78,6 +78,7 @@ public final class EtcdRegistry implements ModelRegistry, AutoCloseable {
   private volatile long revision;
   private volatile boolean connected;
   private volatile boolean closed;
+  private volatile int watchesOpened;
   private volatile EtcdClient.@Nullable WatchStream stream;
   private RegistryContent content = RegistryContent.empty();
   private int failures;
@@ -130,6 +131,11 @@ public final class EtcdRegistry implements ModelRegistry, AutoCloseable {
   /** The keys that were skipped in the current snapshot, and why; sorted by key. */
   public List<KeyProblem> problems() {
     return problems;
+  }
+
+  /** How many watches etcd has confirmed so far (for tests). */
+  int watchesOpened() {
+    return watchesOpened;
   }
 
   /** The key prefix, ending with a slash. */
@@ -255,6 +261,7 @@ public final class EtcdRegistry implements ModelRegistry, AutoCloseable {
                 prefix, failures, revision + 1);
           }
           connected = true;
+          watchesOpened++;
           failures = 0;
           backoffMillis = minBackoffMillis;
         }

@@ -257,6 +257,22 @@ class EtcdRegistryTest {
   }
 
   @Test
+  void silentWatch_isReopenedFromItsRevisionWithoutLosingAnEvent() throws Exception {
+    store.put(chat());
+    EtcdRegistry registry = EtcdRegistry.builder(client).prefix(prefix)
+        .watchIdleTimeout(Duration.ofMillis(150)).build(); // etcd here notifies progress every second
+    closeables.add(registry);
+    assertThat(registry.awaitLoaded(Duration.ofSeconds(5))).isTrue();
+
+    awaitTrue(Duration.ofSeconds(3), () -> registry.watchesOpened() >= 3);
+    long last = store.put(endpoint("a", 1));
+
+    awaitTrue(Duration.ofSeconds(1), () -> registry.revision() >= last);
+    assertThat(registry.snapshot().endpoints()).extracting(Endpoint::id).containsExactly("a");
+    assertThat(registry.problems()).isEmpty();
+  }
+
+  @Test
   void registryStartedWhileEtcdUnreachable_loadsOnceItIsThere() throws Exception {
     store.put(chat());
     store.put(endpoint("a", 1));
