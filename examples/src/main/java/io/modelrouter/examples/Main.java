@@ -14,6 +14,7 @@ import picocli.CommandLine.Command;
     description = "Routes ML inference requests to the best model endpoint.",
     subcommands = {
       QuickstartCommand.class,
+      RegistryCommand.class,
     })
 public final class Main implements Runnable {
 

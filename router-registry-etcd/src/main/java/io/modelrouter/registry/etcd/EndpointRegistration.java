@@ -1,0 +1,192 @@
+package io.modelrouter.registry.etcd;
+
+import io.modelrouter.registry.Endpoint;
+import io.modelrouter.registry.RegistryFiles;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A model server's (or its sidecar's) own endpoint key in etcd, attached to a lease with a TTL and
+ * kept alive from a background thread. When the process dies the keep-alives stop, etcd expires the
+ * lease after the TTL and deletes the key, and every {@link EtcdRegistry} drops the endpoint: a dead
+ * instance disappears on its own. {@link #close()} revokes the lease, so a clean shutdown removes
+ * the endpoint at once.
+ *
+ * <p>Keep-alives are sent every third of the TTL, so two may fail before the lease expires. If the
+ * lease was lost anyway (etcd unreachable for longer than the TTL), the next successful keep-alive
+ * notices and registers the endpoint again on a new lease.
+ *
+ * <pre>{@code
+ * try (EtcdClient etcd = EtcdClient.connect("http://10.0.0.2:2379");
+ *      EndpointRegistration reg = EndpointRegistration.builder(etcd, self).ttl(Duration.ofSeconds(10)).register()) {
+ *   server.awaitTermination();
+ * }
+ * }</pre>
+ */
+public final class EndpointRegistration implements AutoCloseable {
+
+  /**
+   * The lease TTL when none is given: {@value #DEFAULT_TTL_SECONDS} s. A dead instance keeps
+   * receiving traffic for up to this long (health checks and outlier ejection cover the gap), while
+   * a live one survives a few seconds of etcd being unreachable.
+   */
+  public static final long DEFAULT_TTL_SECONDS = 10;
+
+  private static final Logger log = LoggerFactory.getLogger(EndpointRegistration.class);
+
+  private final EtcdClient client;
+  private final Endpoint endpoint;
+  private final String key;
+  private final String value;
+  private final long ttlSeconds;
+  private final ScheduledExecutorService keepAlive;
+  private volatile long leaseId;
+  private volatile boolean closed;
+
+  private EndpointRegistration(EtcdClient client, Endpoint endpoint, String prefix, long ttlSeconds) {
+    this.client = client;
+    this.endpoint = endpoint;
+    this.key = Keyspace.endpointKey(prefix, endpoint.id());
+    this.value = RegistryFiles.toJson(endpoint);
+    this.ttlSeconds = ttlSeconds;
+    this.keepAlive = Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread t = new Thread(r, "modelrouter-etcd-lease " + endpoint.id());
+      t.setDaemon(true);
+      return t;
+    });
+  }
+
+  /** A builder that registers {@code endpoint} through {@code client}. */
+  public static Builder builder(EtcdClient client, Endpoint endpoint) {
+    return new Builder(client, endpoint);
+  }
+
+  /** The registered endpoint. */
+  public Endpoint endpoint() {
+    return endpoint;
+  }
+
+  /** The etcd key holding the endpoint. */
+  public String key() {
+    return key;
+  }
+
+  /** The id of the lease the key is attached to now (it changes if the lease had to be renewed). */
+  public long leaseId() {
+    return leaseId;
+  }
+
+  /** The lease TTL in seconds. */
+  public long ttlSeconds() {
+    return ttlSeconds;
+  }
+
+  /**
+   * Stops the keep-alives and revokes the lease, which deletes the key. When etcd cannot be
+   * reached the key goes when the lease expires.
+   */
+  @Override
+  public void close() {
+    if (closed) {
+      return;
+    }
+    abandon();
+    try {
+      client.revokeLease(leaseId);
+    } catch (EtcdException e) {
+      log.warn("endpoint {}: cannot revoke lease {} ({}); the key goes when it expires in {} s",
+          endpoint.id(), Long.toHexString(leaseId), e.getMessage(), ttlSeconds);
+    }
+  }
+
+  /** Stops the keep-alives without revoking, as a crashed process would: the key expires. */
+  void abandon() {
+    closed = true;
+    keepAlive.shutdownNow();
+    try {
+      keepAlive.awaitTermination(5, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private void register() {
+    long lease = client.grantLease(ttlSeconds);
+    client.put(key, value, lease);
+    leaseId = lease;
+  }
+
+  private void refresh() {
+    if (closed) {
+      return;
+    }
+    try {
+      if (client.keepAlive(leaseId) <= 0) {
+        log.warn("endpoint {}: lease {} expired; registering again", endpoint.id(), Long.toHexString(leaseId));
+        register();
+      }
+    } catch (EtcdException e) {
+      log.warn("endpoint {}: keep-alive of lease {} failed, retrying in {} ms: {}",
+          endpoint.id(), Long.toHexString(leaseId), periodMillis(), e.getMessage());
+    }
+  }
+
+  private long periodMillis() {
+    return Math.max(1, ttlSeconds * 1000 / 3);
+  }
+
+  /** Builds and starts an {@link EndpointRegistration}. */
+  public static final class Builder {
+    private final EtcdClient client;
+    private final Endpoint endpoint;
+    private String prefix = EtcdRegistry.DEFAULT_PREFIX;
+    private long ttlSeconds = DEFAULT_TTL_SECONDS;
+
+    private Builder(EtcdClient client, Endpoint endpoint) {
+      this.client = Objects.requireNonNull(client, "client");
+      this.endpoint = Objects.requireNonNull(endpoint, "endpoint");
+    }
+
+    /** The registry's key prefix; default {@value EtcdRegistry#DEFAULT_PREFIX}. */
+    public Builder prefix(String prefix) {
+      this.prefix = Keyspace.normalizePrefix(prefix);
+      return this;
+    }
+
+    /**
+     * The lease TTL, in whole seconds; default {@value EndpointRegistration#DEFAULT_TTL_SECONDS} s. etcd raises TTLs
+     * below its minimum (1.5 election timeouts, 2 s by default) to that minimum.
+     */
+    public Builder ttl(Duration ttl) {
+      Objects.requireNonNull(ttl, "ttl");
+      if (ttl.getSeconds() < 1) {
+        throw new IllegalArgumentException("ttl: " + ttl + " (expected: >= 1 second)");
+      }
+      this.ttlSeconds = ttl.getSeconds();
+      return this;
+    }
+
+    /**
+     * Grants the lease, writes the endpoint's key and starts the keep-alives.
+     *
+     * @throws EtcdException when etcd cannot be reached; nothing is left behind
+     */
+    public EndpointRegistration register() {
+      EndpointRegistration r = new EndpointRegistration(client, endpoint, prefix, ttlSeconds);
+      try {
+        r.register();
+      } catch (RuntimeException e) {
+        r.keepAlive.shutdownNow();
+        throw e;
+      }
+      long period = r.periodMillis();
+      r.keepAlive.scheduleWithFixedDelay(r::refresh, period, period, TimeUnit.MILLISECONDS);
+      return r;
+    }
+  }
+}
