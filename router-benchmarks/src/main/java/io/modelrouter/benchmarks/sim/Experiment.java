@@ -191,11 +191,11 @@ final class Experiment {
         return;
       }
       stats.attempt(decision.endpoint().id(), sim.now());
-      Job job = new Job(r, decision, sim.now(), j -> done(j, attempt, tried));
-      fleet.get(decision.endpoint().id()).submit(job);
+      String id = decision.endpoint().id();
+      fleet.get(id).submit(new Job(r, id, sim.now(), j -> done(j, decision, attempt, tried)));
     }
 
-    private void done(Job job, int attempt, Set<String> tried) {
+    private void done(Job job, Decision decision, int attempt, Set<String> tried) {
       SimRequest r = job.request;
       long now = sim.now();
       int status = job.status();
@@ -206,11 +206,11 @@ final class Experiment {
       if (status == 200 && r.outputTokens() > 0) {
         outcome = outcome.withTokens(r.promptTokens(), r.outputTokens());
       }
-      job.decision.lease().complete(outcome);
+      decision.lease().complete(outcome);
       if (finished[r.id()]) {
         return;
       }
-      String id = job.endpointId();
+      String id = job.endpointId;
       if (status == 200) {
         finished[r.id()] = true;
         stats.succeeded++;

@@ -1,11 +1,10 @@
 package io.modelrouter.benchmarks.sim;
 
-import io.modelrouter.Decision;
 import java.util.function.Consumer;
 
 /**
  * One attempt of a {@link SimRequest} on one simulated server: what the server reports back
- * (status, first-token time, prefix-cache hit) and the callback that completes the lease.
+ * (status, first-token time, prefix-cache hit) and the callback that completes its lease.
  * Finishes once; a server that dies fails its jobs, and their late completion events are ignored.
  */
 final class Job {
@@ -14,7 +13,7 @@ final class Job {
   static final int NO_ANSWER = 0;
 
   final SimRequest request;
-  final Decision decision;
+  final String endpointId;
   final long sentNanos;
   private final Consumer<Job> onDone;
 
@@ -25,15 +24,11 @@ final class Job {
   private int status = -1;
   private long doneNanos = -1;
 
-  Job(SimRequest request, Decision decision, long sentNanos, Consumer<Job> onDone) {
+  Job(SimRequest request, String endpointId, long sentNanos, Consumer<Job> onDone) {
     this.request = request;
-    this.decision = decision;
+    this.endpointId = endpointId;
     this.sentNanos = sentNanos;
     this.onDone = onDone;
-  }
-
-  String endpointId() {
-    return decision.endpoint().id();
   }
 
   boolean isDone() {

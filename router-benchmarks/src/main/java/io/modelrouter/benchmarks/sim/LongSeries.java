@@ -31,6 +31,17 @@ final class LongSeries {
     return values[Math.min(Math.max(rank, 1), size) - 1];
   }
 
+  /** How many values exceed {@code threshold}. */
+  int countAbove(long threshold) {
+    int n = 0;
+    for (int i = 0; i < size; i++) {
+      if (values[i] > threshold) {
+        n++;
+      }
+    }
+    return n;
+  }
+
   double mean() {
     if (size == 0) {
       return Double.NaN;
