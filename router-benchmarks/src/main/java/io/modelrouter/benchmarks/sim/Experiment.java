@@ -99,6 +99,7 @@ final class Experiment {
     final RunStats stats;
     final boolean[] finished;
     final SplittableRandom scrapePhase;
+    final boolean sendsBudgets;
 
     Run(Policy policy, long seed) {
       List<String> ids = new ArrayList<>();
@@ -116,7 +117,9 @@ final class Experiment {
           .strategy(policy.strategy().apply(fleet))
           .ticker(sim.ticker())
           .random(random.split())
+          .deadlinePolicy(policy.deadlinePolicy())
           .build();
+      sendsBudgets = policy.sendsBudgets();
       scrapePhase = random.split();
       stats = new RunStats(policy.name(), ids, durationNanos, bucketNanos);
       finished = new boolean[workload.size()];
@@ -172,16 +175,16 @@ final class Experiment {
 
     private void send(SimRequest r, int attempt, Set<String> tried) {
       if (r.budgetNanos() > 0 && attempt == 1) {
-        stats.withBudget++;
+        stats.budgetRequested(r.budgetNanos());
       }
       RouteRequest.Builder b = RouteRequest.builder(MODEL).excludedEndpoints(tried).payload(r);
       if (r.outputTokens() > 0) {
         b.promptTokens(r.promptTokens()).maxOutputTokens(r.outputTokens()).stream(true);
       }
       if (r.hasPrefix()) {
-        b.prefixHash(prefixHash(r.prefixGroup())).affinityKey("prefix-" + r.prefixGroup());
+        b.prefixHash(prefixHash(r.prefixGroup()));
       }
-      if (r.budgetNanos() > 0) {
+      if (r.budgetNanos() > 0 && sendsBudgets) {
         b.latencyBudget(Duration.ofNanos(Math.max(1, r.budgetNanos() - (sim.now() - r.arrivalNanos()))));
       }
       RouteResult result = router.route(b.build());
@@ -226,7 +229,7 @@ final class Experiment {
           stats.prefixHits += job.prefixHit ? 1 : 0;
         }
         if (r.budgetNanos() > 0 && latency <= r.budgetNanos()) {
-          stats.budgetMet++;
+          stats.budgetMet(r.budgetNanos());
         }
       } else if (attempt < maxAttempts && status != 400) {
         stats.retries++;

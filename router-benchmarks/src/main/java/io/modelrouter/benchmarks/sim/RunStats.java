@@ -30,6 +30,8 @@ final class RunStats {
   int prefixHits;
   int withBudget;
   int budgetMet;
+  /** Per budget (nanoseconds): {requests with it, requests that met it}. */
+  final java.util.TreeMap<Long, int[]> budgets = new java.util.TreeMap<>();
   long outputTokens;
   double cost;
 
@@ -74,6 +76,22 @@ final class RunStats {
 
   double budgetAttainment() {
     return withBudget == 0 ? Double.NaN : (double) budgetMet / withBudget;
+  }
+
+  /** The share of requests with this budget that were answered within it. */
+  double budgetAttainment(long budgetNanos) {
+    int[] c = budgets.get(budgetNanos);
+    return c == null || c[0] == 0 ? Double.NaN : (double) c[1] / c[0];
+  }
+
+  void budgetRequested(long budgetNanos) {
+    withBudget++;
+    budgets.computeIfAbsent(budgetNanos, k -> new int[2])[0]++;
+  }
+
+  void budgetMet(long budgetNanos) {
+    budgetMet++;
+    budgets.computeIfAbsent(budgetNanos, k -> new int[2])[1]++;
   }
 
   /** Cost per 1,000 answered requests (unanswered ones cost nothing and are counted apart). */

@@ -51,20 +51,33 @@ class ScenariosTest {
     ScenarioReport report = Scenarios.prefixSharing(SEED, true, Scenarios.Progress.NONE);
     RunStats random = report.run("random");
     RunStats loadOnly = report.run("least outstanding");
+    RunStats kvAware = report.run("queue/KV aware");
+    RunStats affinity = report.run("prefix affinity (bounded load)");
     RunStats oracle = report.run("oracle");
 
+    assertThat(affinity.prefixHitRate()).isGreaterThan(random.prefixHitRate() + 0.3);
+    assertThat(affinity.prefixHitRate()).isGreaterThan(loadOnly.prefixHitRate() + 0.3);
+    assertThat(affinity.prefixHitRate()).isGreaterThan(kvAware.prefixHitRate() + 0.3);
+    assertThat(affinity.ttftMs(90)).isLessThan(random.ttftMs(90) / 10);
+    assertThat(affinity.ttftMs(90)).isLessThan(kvAware.ttftMs(90) / 10);
     assertThat(oracle.prefixHitRate()).isGreaterThan(random.prefixHitRate() + 0.3);
-    assertThat(oracle.ttftMs(90)).isLessThan(random.ttftMs(90) / 10);
-    assertThat(loadOnly.prefixHitRate()).isLessThan(0.6);
   }
 
   @Test
-  void budgetsAndCost_latencyOnlyMeetsBudgetsAndCostOnlyIsCheaper() {
+  void budgetsAndCost_budgetAwareRoutingMeetsMoreBudgetsAndCostAwareCostsLess() {
     ScenarioReport report = Scenarios.budgetsAndCost(SEED, true, Scenarios.Progress.NONE);
     RunStats latencyOnly = report.run("latency only");
     RunStats costOnly = report.run("cost only");
+    RunStats withBudgets = report.run("ours: default + budgets");
+    RunStats costAware = report.run("ours: cost-aware, best effort");
 
     assertThat(latencyOnly.budgetAttainment()).isGreaterThan(costOnly.budgetAttainment() + 0.3);
     assertThat(costOnly.costPer1000()).isLessThan(latencyOnly.costPer1000());
+    // Telling the router the budget meets more of them than latency alone.
+    assertThat(withBudgets.budgetAttainment()).isGreaterThan(latencyOnly.budgetAttainment());
+    assertThat(costAware.budgetAttainment()).isGreaterThan(latencyOnly.budgetAttainment());
+    // Among feasible endpoints, cost-aware picks the cheaper tier.
+    assertThat(costAware.costPer1000()).isLessThan(latencyOnly.costPer1000());
+    assertThat(costAware.costPer1000()).isLessThan(withBudgets.costPer1000());
   }
 }
