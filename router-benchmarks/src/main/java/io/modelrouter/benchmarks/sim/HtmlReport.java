@@ -17,11 +17,11 @@ final class HtmlReport {
       "#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f",
       "#bcbd22", "#17becf", "#393b79", "#637939", "#8c6d31", "#843c39", "#7b4173", "#3182bd"};
 
-  private static final int WIDTH = 720;
+  private static final int WIDTH = 840;
   private static final int HEIGHT = 320;
-  private static final int LEFT = 64;
-  private static final int RIGHT = 170;
-  private static final int TOP = 24;
+  private static final int LEFT = 72;
+  private static final int RIGHT = 250;
+  private static final int TOP = 36;
   private static final int BOTTOM = 40;
 
   private HtmlReport() {}
@@ -34,7 +34,7 @@ final class HtmlReport {
         .append("table{border-collapse:collapse;margin:1em 0}td,th{padding:3px 10px;border-bottom:1px solid #ddd}")
         .append("td{text-align:right;font-variant-numeric:tabular-nums}td:first-child,th:first-child{text-align:left}")
         .append("blockquote{border-left:3px solid #ccc;margin:1em 0;padding:0 1em;color:#555}")
-        .append("svg{display:block;margin:1em 0}svg text{font:11px system-ui,sans-serif}")
+        .append("svg{display:block;margin:1em 0;max-width:100%;height:auto}svg text{font:11px system-ui,sans-serif}")
         .append("</style></head><body>\n<h1>modelrouter routing quality</h1>\n<p>")
         .append("Every number below comes from the routing-quality simulator driving the real router-core")
         .append(" strategies in simulated time (seed ").append(seed).append(quick ? ", short versions" : "")
@@ -109,7 +109,7 @@ final class HtmlReport {
       label(sb, x, TOP + plotH + 16, "middle", ticks[k]);
     }
     label(sb, LEFT + plotW / 2.0, HEIGHT - 4, "middle", "percentile");
-    label(sb, 12, TOP - 8, "start", (chart.ttft() ? "time to first token" : "latency") + ", ms (log)");
+    label(sb, 8, TOP - 20, "start", (chart.ttft() ? "time to first token" : "latency") + ", ms (log)");
     int i = 0;
     for (RunStats r : chart.runs()) {
       LongSeries s = chart.ttft() ? r.ttft : r.latency;
@@ -178,7 +178,7 @@ final class HtmlReport {
       label(sb, x, TOP + plotH + 16, "middle", String.format(Locale.ROOT, "%.0fs", seconds * k / 4));
     }
     label(sb, LEFT + plotW / 2.0, HEIGHT - 4, "middle", "simulated time");
-    label(sb, 12, TOP - 8, "start", "share of attempts");
+    label(sb, 8, TOP - 20, "start", "share of attempts");
     sb.append("</svg>\n");
   }
 

@@ -9,13 +9,26 @@ class HtmlReportTest {
 
   @Test
   void render_isSelfContainedWithAChartPerChartAndTheTables() {
-    ScenarioReport report = Scenarios.linkerd(3, true, Scenarios.Progress.NONE);
+    Experiment experiment = Experiment.builder()
+        .duration(5)
+        .drain(1)
+        .workload(Workloads.poisson(200, 5, 3))
+        .server(Scenarios.endpoint("a"), (id, sim) -> new QueueingServer(id, sim, Units.millis(20), 0.2, 0, 0))
+        .server(Scenarios.endpoint("b"), (id, sim) -> new QueueingServer(id, sim, Units.millis(40), 0.2, 0, 0))
+        .build();
+    List<RunStats> runs = List.of(experiment.run(Policy.roundRobin(), 3), experiment.run(Policy.p2cPeakEwma(), 3));
+    Table table = new Table("policy", "p99 ms");
+    runs.forEach(r -> table.row(r.policy, Units.formatMillis(r.latencyMs(99))));
+    ScenarioReport report = new ScenarioReport("t", "Test <scenario>", "setup", "anchor", table, "why",
+        List.of(new ScenarioReport.LatencyChart("latency", runs, false),
+            new ScenarioReport.ShareChart("share", runs.get(1))),
+        runs);
 
     String html = HtmlReport.render(List.of(report), 3, true);
 
     assertThat(html).startsWith("<!DOCTYPE html>").endsWith("</html>\n");
     assertThat(count(html, "<svg ")).isEqualTo(report.charts().size());
-    assertThat(html).contains("<td>round robin</td>", "<polyline", "<path fill=");
+    assertThat(html).contains("<td>round robin</td>", "<polyline", "<path fill=", "Test &lt;scenario&gt;");
     assertThat(html).doesNotContain("<script", "<link", "src=", "href=", "@import");
   }
 
