@@ -45,7 +45,8 @@ final class P2cStrategy implements SelectionStrategy {
     if (degradedA != degradedB) {
       return degradedA ? b : a;
     }
-    return cost(sa, c.nanoTime()) <= cost(sb, c.nanoTime()) ? a : b;
+    long now = c.nanoTime();
+    return cost(sa, now) <= cost(sb, now) ? a : b;
   }
 
   private double cost(EndpointState s, long now) {
