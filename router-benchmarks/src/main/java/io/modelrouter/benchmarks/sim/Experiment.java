@@ -63,24 +63,9 @@ final class Experiment {
     return new Builder();
   }
 
-  List<ServerSpec> servers() {
-    return servers;
-  }
-
+  /** The requests every policy is replayed with. */
   List<SimRequest> workload() {
     return workload;
-  }
-
-  List<FleetChange> changes() {
-    return changes;
-  }
-
-  long durationNanos() {
-    return durationNanos;
-  }
-
-  long scrapeIntervalNanos() {
-    return scrapeIntervalNanos;
   }
 
   /** Replays the experiment for one policy; the same seed gives the same result. */

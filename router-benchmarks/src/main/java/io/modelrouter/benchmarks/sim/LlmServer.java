@@ -47,10 +47,6 @@ final class LlmServer extends SimServer {
     this.profile = profile;
   }
 
-  LlmProfile profile() {
-    return profile;
-  }
-
   /** Whether the prefix of this group is in the cache now. */
   boolean holdsPrefix(int group) {
     return prefixCache.containsKey(group);

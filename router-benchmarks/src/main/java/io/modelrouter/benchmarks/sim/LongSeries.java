@@ -42,17 +42,6 @@ final class LongSeries {
     return n;
   }
 
-  double mean() {
-    if (size == 0) {
-      return Double.NaN;
-    }
-    double sum = 0;
-    for (int i = 0; i < size; i++) {
-      sum += values[i];
-    }
-    return sum / size;
-  }
-
   /** The sorted values (a copy). */
   long[] sortedValues() {
     sort();

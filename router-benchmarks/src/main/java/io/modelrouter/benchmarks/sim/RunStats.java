@@ -99,11 +99,6 @@ final class RunStats {
     return succeeded == 0 ? Double.NaN : cost * 1000 / succeeded;
   }
 
-  /** Answered requests per simulated second of offered load. */
-  double throughput() {
-    return succeeded / (durationNanos / 1e9);
-  }
-
   /** Output tokens per simulated second of offered load. */
   double tokenThroughput() {
     return outputTokens / (durationNanos / 1e9);

@@ -30,14 +30,6 @@ final class Scenarios {
 
   private Scenarios() {}
 
-  static List<ScenarioReport> all(long seed, boolean quick, Progress progress) {
-    return List.of(
-        linkerd(seed, quick, progress),
-        heterogeneous(seed, quick, progress, 0.70, 0.85, 0.95),
-        prefixSharing(seed, quick, progress),
-        budgetsAndCost(seed, quick, progress));
-  }
-
   static Endpoint endpoint(String id) {
     return endpoint(id, Double.NaN);
   }

@@ -71,10 +71,6 @@ abstract class SimServer {
     this.slowdown = factor;
   }
 
-  double failShare() {
-    return failShare;
-  }
-
   /** Fails this share of new requests fast with a 500. */
   void failShare(double share) {
     if (!(share >= 0 && share <= 1)) {

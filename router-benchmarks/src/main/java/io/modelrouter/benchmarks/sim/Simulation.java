@@ -14,7 +14,6 @@ final class Simulation {
   private final PriorityQueue<Event> queue = new PriorityQueue<>();
   private long now;
   private long sequence;
-  private long processed;
 
   private record Event(long time, long sequence, Runnable action) implements Comparable<Event> {
     @Override
@@ -34,11 +33,6 @@ final class Simulation {
     return now;
   }
 
-  /** How many events ran so far. */
-  long processed() {
-    return processed;
-  }
-
   /** Runs {@code action} at {@code timeNanos}; a time in the past means now. */
   void at(long timeNanos, Runnable action) {
     queue.add(new Event(Math.max(timeNanos, now), sequence++, action));
@@ -54,14 +48,8 @@ final class Simulation {
     while (!queue.isEmpty() && queue.peek().time <= endNanos) {
       Event e = queue.poll();
       now = e.time;
-      processed++;
       e.action.run();
     }
     now = Math.max(now, endNanos);
-  }
-
-  /** Runs events until none is left or the clock passes {@code limitNanos}. */
-  void drain(long limitNanos) {
-    runUntil(limitNanos);
   }
 }
