@@ -19,7 +19,7 @@ import java.util.Locale;
  *
  * <p>Options: {@code --quick} (the short versions the tests run), {@code --seed N} (default
  * {@value #DEFAULT_SEED}), {@code --out FILE} (default {@value #DEFAULT_OUT}), {@code --only N}
- * (one scenario, 1 to 4).
+ * (one scenario, 1 to 5).
  */
 public final class RoutingQuality {
 
@@ -45,15 +45,15 @@ public final class RoutingQuality {
           case "--out" -> out = Path.of(value(args, ++i, "--out"));
           case "--only" -> only = Integer.parseInt(value(args, ++i, "--only"));
           case "-h", "--help" -> {
-            System.out.println("usage: RoutingQuality [--quick] [--seed N] [--out FILE] [--only 1..4]");
+            System.out.println("usage: RoutingQuality [--quick] [--seed N] [--out FILE] [--only 1..5]");
             return;
           }
           default -> throw new IllegalArgumentException("unknown option: " + args[i]
-              + " (expected: --quick, --seed N, --out FILE, --only 1..4)");
+              + " (expected: --quick, --seed N, --out FILE, --only 1..5)");
         }
       }
-      if (only < 0 || only > 4) {
-        throw new IllegalArgumentException("--only: " + only + " (expected: 1..4)");
+      if (only < 0 || only > 5) {
+        throw new IllegalArgumentException("--only: " + only + " (expected: 1..5)");
       }
     } catch (IllegalArgumentException e) {
       System.err.println("routing-quality: " + e.getMessage());
@@ -97,6 +97,9 @@ public final class RoutingQuality {
     }
     if (only == 0 || only == 4) {
       reports.add(Scenarios.budgetsAndCost(seed, quick, progress));
+    }
+    if (only == 0 || only == 5) {
+      reports.add(Scenarios.failureDrill(seed, quick, progress));
     }
     return reports;
   }

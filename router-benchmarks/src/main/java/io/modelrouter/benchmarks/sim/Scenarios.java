@@ -402,4 +402,71 @@ final class Scenarios {
     }
     return fast;
   }
+
+  // ------------------------------------------------------------------ 5. Failure drill (beyond the four)
+
+  /**
+   * The Linkerd fleet again, without the slowdown: {@code backend-0} first fails half its requests
+   * fast with a 500 (seconds 15 to 45), then, in a second run, crashes and refuses connections for
+   * the same window. Failed attempts are retried once elsewhere. No published anchor: it shows what
+   * the feedback path alone (without outlier ejection, which lives in router-http) does with an
+   * endpoint that fails fast.
+   */
+  static ScenarioReport failureDrill(long seed, boolean quick, Progress progress) {
+    String name = "5. Failure drill";
+    double scale = quick ? 0.5 : 1;
+    double duration = 60 * scale;
+    double from = 15 * scale;
+    double to = 45 * scale;
+    String bad = "backend-0";
+    List<Policy> policies = List.of(Policy.roundRobin(), Policy.leastRequest(), Policy.p2cPeakEwma(),
+        Policy.routerDefault());
+    Table table = new Table("fault / policy", "attempts to " + bad, "retries", "unanswered", "p99 ms", "p99.9 ms");
+    List<RunStats> all = new ArrayList<>();
+    List<ScenarioReport.Chart> charts = new ArrayList<>();
+    for (boolean crash : new boolean[] {false, true}) {
+      Experiment.Builder b = Experiment.builder()
+          .duration(duration)
+          .drain(5)
+          .bucket(duration / 60)
+          .maxAttempts(2)
+          .workload(Workloads.poisson(1000, duration, seed));
+      if (crash) {
+        b.change(FleetChange.of(from, bad, FleetChange.Kind.CRASH)).change(FleetChange.of(to, bad, FleetChange.Kind.RESTART));
+      } else {
+        b.change(FleetChange.failShare(from, bad, 0.5)).change(FleetChange.failShare(to, bad, 0));
+      }
+      for (int i = 0; i < 11; i++) {
+        b.server(endpoint("backend-" + i),
+            (id, sim) -> new QueueingServer(id, sim, Units.millis(LINKERD_MEDIAN_MS), LINKERD_SIGMA, 0, 0));
+      }
+      String label = crash ? "crash · " : "fails 50% · ";
+      List<RunStats> runs = runAll(name, label, b.build(), policies, seed, progress);
+      for (RunStats r : runs) {
+        table.row(label + r.policy, Units.percent(r.share(bad, Units.seconds(from), Units.seconds(to))),
+            String.format(Locale.ROOT, "%,d", r.retries), Units.percent(r.errorRate()),
+            Units.formatMillis(r.latencyMs(99)), Units.formatMillis(r.latencyMs(99.9)));
+      }
+      if (crash) {
+        charts.add(new ShareChart("Share per backend over time, backend-0 crashed: " + runs.get(1).policy, runs.get(1)));
+        charts.add(new ShareChart("Share per backend over time, backend-0 crashed: " + runs.get(2).policy, runs.get(2)));
+      }
+      all.addAll(runs);
+    }
+    String setup = String.format(Locale.ROOT,
+        "The fleet of scenario 1 (11 backends, median 167 ms, 1,000 req/s for %.0f s) without the slowdown."
+            + " From second %.0f to %.0f %s first fails half its requests with a fast 500 (5 ms); in a second"
+            + " run it crashes instead (connections refused after 1 ms) and restarts. Every failed attempt is"
+            + " retried once on another backend.",
+        duration, from, to, bad);
+    String anchor = "No published anchor; this drill goes beyond the issue's four scenarios. A fair share is"
+        + " 1/11 = 9.1% of attempts.";
+    String explanation = "Retries hide both faults from the client (nothing unanswered, tails unchanged), but the"
+        + " attempts column shows how a strategy treats an endpoint that fails fast. Least outstanding sees a"
+        + " backend whose requests finish at once and keeps choosing it (a black hole); P2C peak EWMA does too,"
+        + " less: a fast failure does not lower its EWMA (the router ignores lower samples from failures), yet"
+        + " its empty in-flight count still makes it the cheaper of two. This is what outlier ejection"
+        + " (router-http) is for; the drill is where to prove it once an ejecting OutcomeListener is available.";
+    return new ScenarioReport("drill", name, setup, anchor, table, explanation, charts, all);
+  }
 }

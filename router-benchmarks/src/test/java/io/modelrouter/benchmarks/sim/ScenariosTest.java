@@ -80,4 +80,18 @@ class ScenariosTest {
     assertThat(costAware.costPer1000()).isLessThan(latencyOnly.costPer1000());
     assertThat(costAware.costPer1000()).isLessThan(withBudgets.costPer1000());
   }
+
+  @Test
+  void failureDrill_retriesAnswerEveryRequestWhileOneBackendFailsOrCrashes() {
+    ScenarioReport report = Scenarios.failureDrill(SEED, true, Scenarios.Progress.NONE);
+
+    assertThat(report.runs()).hasSize(8).allSatisfy(r -> {
+      assertThat(r.errorRate()).isZero();
+      assertThat(r.retries).isPositive();
+      assertThat(r.latencyMs(99.9)).isLessThan(230);
+    });
+    RunStats rr = report.run("round robin");
+    long quarter = rr.durationNanos / 4;
+    assertThat(rr.share("backend-0", quarter, 3 * quarter)).isCloseTo(1 / 11.0, org.assertj.core.data.Offset.offset(0.01));
+  }
 }
