@@ -100,7 +100,8 @@ final class HtmlReport {
     for (double d = lo; d <= hi; d++) {
       double y = TOP + plotH - (d - lo) / (hi - lo) * plotH;
       gridLine(sb, LEFT, y, LEFT + plotW, y);
-      label(sb, LEFT - 6, y + 4, "end", Units.formatMillis(Math.pow(10, d)));
+      double ms = Math.pow(10, d);
+      label(sb, LEFT - 6, y + 4, "end", ms >= 1 ? String.format(Locale.ROOT, "%,.0f", ms) : Units.formatMillis(ms));
     }
     String[] ticks = {"p0", "p90", "p99", "p99.9", "p99.99"};
     for (int k = 0; k <= (int) maxX; k++) {
@@ -110,24 +111,30 @@ final class HtmlReport {
     }
     label(sb, LEFT + plotW / 2.0, HEIGHT - 4, "middle", "percentile");
     label(sb, 8, TOP - 20, "start", (chart.ttft() ? "time to first token" : "latency") + ", ms (log)");
-    int i = 0;
-    for (RunStats r : chart.runs()) {
-      LongSeries s = chart.ttft() ? r.ttft : r.latency;
-      String color = PALETTE[i % PALETTE.length];
-      if (s.size() > 0) {
-        sb.append("<polyline fill=\"none\" stroke-width=\"1.6\" stroke=\"").append(color).append("\" points=\"");
-        int steps = 240;
-        for (int k = 0; k <= steps; k++) {
-          double x = maxX * k / steps;
-          double p = 100 * (1 - Math.pow(10, -x));
-          double ms = Math.max(Units.toMillis(s.percentile(p)), Math.pow(10, lo));
-          double px = LEFT + x / maxX * plotW;
-          double py = TOP + plotH - (Math.log10(ms) - lo) / (hi - lo) * plotH;
-          sb.append(fmt(px)).append(',').append(fmt(py)).append(' ');
-        }
-        sb.append("\"/>\n");
+    // Drawn last to first and every other line dashed, so that two policies with the same curve
+    // (such as the default and the strategy it is) both stay visible.
+    List<RunStats> runs = chart.runs();
+    for (int i = runs.size() - 1; i >= 0; i--) {
+      LongSeries s = chart.ttft() ? runs.get(i).ttft : runs.get(i).latency;
+      if (s.size() == 0) {
+        continue;
       }
-      legend(sb, i++, color, r.policy);
+      sb.append("<polyline fill=\"none\" stroke-width=\"1.6\"")
+          .append(i % 2 == 1 ? " stroke-dasharray=\"7 4\"" : "")
+          .append(" stroke=\"").append(PALETTE[i % PALETTE.length]).append("\" points=\"");
+      int steps = 240;
+      for (int k = 0; k <= steps; k++) {
+        double x = maxX * k / steps;
+        double p = 100 * (1 - Math.pow(10, -x));
+        double ms = Math.max(Units.toMillis(s.percentile(p)), Math.pow(10, lo));
+        double px = LEFT + x / maxX * plotW;
+        double py = TOP + plotH - (Math.log10(ms) - lo) / (hi - lo) * plotH;
+        sb.append(fmt(px)).append(',').append(fmt(py)).append(' ');
+      }
+      sb.append("\"/>\n");
+    }
+    for (int i = 0; i < runs.size(); i++) {
+      legend(sb, i, PALETTE[i % PALETTE.length], runs.get(i).policy);
     }
     sb.append("</svg>\n");
   }
