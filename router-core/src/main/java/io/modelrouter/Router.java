@@ -118,7 +118,12 @@ public final class Router {
   }
 
   /**
-   * Routes one request.
+   * Routes one request: resolves the model version (applying the traffic split, sticky per
+   * affinity key), validates the input, then narrows the version's endpoints in stages — health,
+   * exclusions, adapter capability, concurrency limit and quota; LoRA adapter affinity (holders
+   * first, then free slots; a preference); the builder's filters, then the strategy's; the
+   * latency and TTFT budgets under the {@link DeadlinePolicy}; load shedding for the priorities
+   * the {@link LoadShedding} sheds — and lets the strategy pick among what is left.
    *
    * @return a {@link Decision} whose lease must be completed, or a {@link Rejection}
    */
