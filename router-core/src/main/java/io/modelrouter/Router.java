@@ -55,6 +55,9 @@ public final class Router {
    */
   public static final int DEFAULT_QUOTA_BURST = 1;
 
+  private static final EndpointFilter ADAPTER_LOADED = Filters.adapterLoaded();
+  private static final EndpointFilter ADAPTER_SLOT_FREE = Filters.adapterSlotFree();
+
   private final ModelRegistry registry;
   private final SelectionStrategy strategy;
   /** The builder's filters, then the strategy's. */
@@ -63,13 +66,9 @@ public final class Router {
   private final RandomGenerator random;
   private final long ewmaDecayNanos;
   private final LatencyModel latencyModel;
-  private final DeadlinePolicy deadlinePolicy;
   private final LoadShedding shedding;
   private final EndpointFilter budgetFilter;
   private final EndpointFilter shedFilter;
-
-  private static final EndpointFilter ADAPTER_LOADED = Filters.adapterLoaded();
-  private static final EndpointFilter ADAPTER_SLOT_FREE = Filters.adapterSlotFree();
   private final OutcomeListener[] listeners;
   private final Duration retryAfter;
   private final int quotaBurst;
@@ -85,9 +84,8 @@ public final class Router {
     this.random = b.random;
     this.latencyModel = b.latencyModel;
     this.ewmaDecayNanos = b.latencyModel.decayNanos();
-    this.deadlinePolicy = b.deadlinePolicy;
     this.shedding = b.shedding;
-    this.budgetFilter = Filters.latencyBudget(latencyModel, deadlinePolicy);
+    this.budgetFilter = Filters.latencyBudget(latencyModel, b.deadlinePolicy);
     this.shedFilter = Filters.notSaturated(shedding, latencyModel);
     this.listeners = b.listeners.toArray(new OutcomeListener[0]);
     this.retryAfter = b.retryAfter;
@@ -118,7 +116,12 @@ public final class Router {
   }
 
   /**
-   * Routes one request.
+   * Routes one request: resolves the model version (applying the traffic split, sticky per
+   * affinity key), validates the input, then narrows the version's endpoints in stages — health,
+   * exclusions, adapter capability, concurrency limit and quota; LoRA adapter affinity (holders
+   * first, then free slots; a preference); the builder's filters, then the strategy's; the
+   * latency and TTFT budgets under the {@link DeadlinePolicy}; load shedding for the priorities
+   * the {@link LoadShedding} sheds — and lets the strategy pick among what is left.
    *
    * @return a {@link Decision} whose lease must be completed, or a {@link Rejection}
    */

@@ -5,7 +5,9 @@ import java.util.Objects;
 
 /**
  * Factories for the built-in {@link SelectionStrategy}s. Each is thread-safe, lock-free and
- * allocation-free per pick.
+ * allocation-free per pick (the weighted ones build a small weight table once per registry
+ * snapshot and model version, on first use). Strategies are stateless apart from such caches and
+ * may be shared by routers.
  */
 public final class Strategies {
 

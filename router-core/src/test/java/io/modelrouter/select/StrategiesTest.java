@@ -112,6 +112,23 @@ class StrategiesTest {
   }
 
   @Test
+  void p2cPeakEwma_alwaysPicksTheLowerDecayedCostOfTwo() {
+    java.util.SplittableRandom r = new java.util.SplittableRandom(9);
+    SelectionStrategy s = Strategies.p2cPeakEwma();
+    for (int trial = 0; trial < 300; trial++) {
+      Pool pool = Pool.of(2);
+      for (int i = 0; i < 2; i++) {
+        pool.now += r.nextLong(20_000_000_000L); // samples up to 20 s apart
+        pool.latency(i, 1 + r.nextInt(500));
+        pool.inFlight(i, r.nextInt(8));
+      }
+      pool.now += r.nextLong(5_000_000_000L);
+      int pick = s.select(pool);
+      assertThat(s.score(pool, pick)).isLessThanOrEqualTo(s.score(pool, 1 - pick) * (1 + 1e-12));
+    }
+  }
+
+  @Test
   void p2cPeakEwma_prefersHealthyOverDegraded() {
     Pool pool = Pool.of(2);
     pool.state(0).setStatus(EndpointStatus.DEGRADED, pool.now);
