@@ -1,6 +1,7 @@
 package io.modelrouter.benchmarks.sim;
 
 import java.util.List;
+import java.util.TreeMap;
 
 /**
  * What one policy did in one experiment: client-side latency and time to first token, errors,
@@ -31,7 +32,7 @@ final class RunStats {
   int withBudget;
   int budgetMet;
   /** Per budget (nanoseconds): {requests with it, requests that met it}. */
-  final java.util.TreeMap<Long, int[]> budgets = new java.util.TreeMap<>();
+  final TreeMap<Long, int[]> budgets = new TreeMap<>();
   long outputTokens;
   double cost;
 
