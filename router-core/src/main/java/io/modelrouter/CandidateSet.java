@@ -54,15 +54,6 @@ final class CandidateSet implements Candidates {
     indices[size++] = versionIndex;
   }
 
-  /** Fills the set with every endpoint of the version (used to explain a decision). */
-  void addAll() {
-    int n = version().endpointCount();
-    for (int i = 0; i < n; i++) {
-      indices[i] = i;
-    }
-    size = n;
-  }
-
   /**
    * Keeps the candidates the filter accepts. A soft filter that would remove everything is
    * skipped.
@@ -70,9 +61,19 @@ final class CandidateSet implements Candidates {
    * @return whether any candidate remains
    */
   boolean retain(EndpointFilter filter) {
+    return retain(filter, filter.soft());
+  }
+
+  /**
+   * Keeps the candidates the filter accepts.
+   *
+   * @param keepWhenEmpty leave the set as it was when the filter would remove everything (soft
+   *     filters, and hard ones whose rejection message needs the candidates)
+   * @return whether the filter accepted any candidate, or it was soft
+   */
+  boolean retain(EndpointFilter filter, boolean keepWhenEmpty) {
     int n = size;
-    boolean soft = filter.soft();
-    if (soft) {
+    if (keepWhenEmpty) {
       System.arraycopy(indices, 0, saved, 0, n);
     }
     int kept = 0;
@@ -82,9 +83,9 @@ final class CandidateSet implements Candidates {
         indices[kept++] = indices[i];
       }
     }
-    if (kept == 0 && soft) {
+    if (kept == 0 && keepWhenEmpty) {
       System.arraycopy(saved, 0, indices, 0, n);
-      return true;
+      return filter.soft();
     }
     size = kept;
     return kept > 0;

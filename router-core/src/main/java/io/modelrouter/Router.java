@@ -8,7 +8,11 @@ import io.modelrouter.registry.ModelRegistry;
 import io.modelrouter.registry.ModelSpec;
 import io.modelrouter.registry.ModelVersion;
 import io.modelrouter.registry.RegistrySnapshot;
+import io.modelrouter.select.DeadlinePolicy;
 import io.modelrouter.select.EndpointFilter;
+import io.modelrouter.select.Filters;
+import io.modelrouter.select.LatencyModel;
+import io.modelrouter.select.LoadShedding;
 import io.modelrouter.select.SelectionStrategy;
 import io.modelrouter.select.Strategies;
 import java.time.Duration;
@@ -51,12 +55,20 @@ public final class Router {
    */
   public static final int DEFAULT_QUOTA_BURST = 1;
 
+  private static final EndpointFilter ADAPTER_LOADED = Filters.adapterLoaded();
+  private static final EndpointFilter ADAPTER_SLOT_FREE = Filters.adapterSlotFree();
+
   private final ModelRegistry registry;
   private final SelectionStrategy strategy;
+  /** The builder's filters, then the strategy's. */
   private final EndpointFilter[] filters;
   private final Ticker ticker;
   private final RandomGenerator random;
   private final long ewmaDecayNanos;
+  private final LatencyModel latencyModel;
+  private final LoadShedding shedding;
+  private final EndpointFilter budgetFilter;
+  private final EndpointFilter shedFilter;
   private final OutcomeListener[] listeners;
   private final Duration retryAfter;
   private final int quotaBurst;
@@ -65,10 +77,16 @@ public final class Router {
   private Router(Builder b) {
     this.registry = b.registry;
     this.strategy = b.strategy;
-    this.filters = b.filters.toArray(new EndpointFilter[0]);
+    List<EndpointFilter> all = new ArrayList<>(b.filters);
+    all.addAll(b.strategy.filters());
+    this.filters = all.toArray(new EndpointFilter[0]);
     this.ticker = b.ticker;
     this.random = b.random;
-    this.ewmaDecayNanos = b.ewmaDecay.toNanos();
+    this.latencyModel = b.latencyModel;
+    this.ewmaDecayNanos = b.latencyModel.decayNanos();
+    this.shedding = b.shedding;
+    this.budgetFilter = Filters.latencyBudget(latencyModel, b.deadlinePolicy);
+    this.shedFilter = Filters.notSaturated(shedding, latencyModel);
     this.listeners = b.listeners.toArray(new OutcomeListener[0]);
     this.retryAfter = b.retryAfter;
     this.quotaBurst = b.quotaBurst;
@@ -98,7 +116,12 @@ public final class Router {
   }
 
   /**
-   * Routes one request.
+   * Routes one request: resolves the model version (applying the traffic split, sticky per
+   * affinity key), validates the input, then narrows the version's endpoints in stages — health,
+   * exclusions, adapter capability, concurrency limit and quota; LoRA adapter affinity (holders
+   * first, then free slots; a preference); the builder's filters, then the strategy's; the
+   * latency and TTFT budgets under the {@link DeadlinePolicy}; load shedding for the priorities
+   * the {@link LoadShedding} sheds — and lets the strategy pick among what is left.
    *
    * @return a {@link Decision} whose lease must be completed, or a {@link Rejection}
    */
@@ -137,13 +160,11 @@ public final class Router {
     set.reset(version, request, now, random);
     try {
       Rejection rejected = filterBuiltIn(set, version, request, now);
+      if (rejected == null) {
+        rejected = applyStages(set, request, spec, null);
+      }
       if (rejected != null) {
         return rejected;
-      }
-      for (EndpointFilter filter : filters) {
-        if (!set.retain(filter)) {
-          return rejectionFor(filter.reasonWhenEmpty(), spec, "filter " + filter.name());
-        }
       }
       int position = strategy.select(set);
       if (position < 0 || position >= set.size()) {
@@ -188,6 +209,83 @@ public final class Router {
     h *= 0xc2b2ae35;
     h ^= h >>> 16;
     return h;
+  }
+
+  /**
+   * Narrows the candidates that passed the built-in checks, stage by stage: LoRA adapter affinity
+   * (soft: endpoints holding the adapter, else those with a free slot), the builder's and the
+   * strategy's filters, the latency budget, then load shedding by priority.
+   *
+   * @param removedBy when not null (explaining), receives for each removed endpoint's version
+   *     index the name of the stage that removed it
+   * @return the rejection when a stage left nothing, else null
+   */
+  private @org.jspecify.annotations.Nullable Rejection applyStages(
+      CandidateSet set, RouteRequest request, ModelSpec spec, String @org.jspecify.annotations.Nullable [] removedBy) {
+    if (request.adapter() != null) {
+      retain(set, ADAPTER_LOADED, true, removedBy);
+      retain(set, ADAPTER_SLOT_FREE, true, removedBy);
+    }
+    for (EndpointFilter filter : filters) {
+      if (!retain(set, filter, filter.soft(), removedBy)) {
+        return rejectionFor(filter.reasonWhenEmpty(), spec, "filter " + filter.name());
+      }
+    }
+    if ((request.latencyBudgetNanos() > 0 || request.ttftBudgetNanos() > 0)
+        && !retain(set, budgetFilter, true, removedBy)) {
+      return deadlineRejection(set, request, spec);
+    }
+    if (shedding.sheds(request.priority()) && !retain(set, shedFilter, false, removedBy)) {
+      return Rejection.retryAfter(
+          RejectionReason.OVERLOADED,
+          "every endpoint of model '" + spec.key() + "' is saturated; "
+              + request.priority().name().toLowerCase(java.util.Locale.ROOT) + " requests are shed first",
+          retryAfter);
+    }
+    return null;
+  }
+
+  private static boolean retain(
+      CandidateSet set, EndpointFilter filter, boolean keepWhenEmpty, String @org.jspecify.annotations.Nullable [] removedBy) {
+    if (removedBy == null) {
+      return set.retain(filter, keepWhenEmpty);
+    }
+    int before = set.size();
+    int[] was = new int[before];
+    for (int p = 0; p < before; p++) {
+      was[p] = set.versionIndex(p);
+    }
+    boolean any = set.retain(filter, keepWhenEmpty);
+    boolean[] kept = new boolean[removedBy.length];
+    for (int p = 0; p < set.size(); p++) {
+      kept[set.versionIndex(p)] = true;
+    }
+    for (int idx : was) {
+      if (!kept[idx]) {
+        removedBy[idx] = filter.name();
+      }
+    }
+    return any;
+  }
+
+  private Rejection deadlineRejection(CandidateSet set, RouteRequest request, ModelSpec spec) {
+    // The set still holds every candidate the budget filter saw: it was retained with keepWhenEmpty.
+    double fastest = Double.POSITIVE_INFINITY;
+    for (int p = 0; p < set.size(); p++) {
+      fastest = Math.min(fastest, latencyModel.predictLatencyNanos(set.endpoint(p), set.state(p), set.nanoTime()));
+    }
+    String budget = request.latencyBudgetNanos() > 0
+        ? "latency budget of " + millis(request.latencyBudgetNanos())
+        : "time-to-first-token budget of " + millis(request.ttftBudgetNanos());
+    return Rejection.retryAfter(
+        RejectionReason.DEADLINE_UNMEETABLE,
+        "no endpoint of model '" + spec.key() + "' is predicted to meet the " + budget
+            + " (fastest predicted: " + millis((long) fastest) + ')',
+        retryAfter);
+  }
+
+  private static String millis(long nanos) {
+    return String.format(java.util.Locale.ROOT, "%.1f ms", nanos / 1e6);
   }
 
   /** Applies the built-in checks; returns the rejection when nothing is left. */
@@ -293,30 +391,23 @@ public final class Router {
   private Explanation explain(CandidateSet set, ModelVersion version, RouteRequest request, long now, int chosenIndex) {
     int n = version.endpointCount();
     String[] removedBy = new String[n];
+    set.reset(version, request, now, random);
     for (int i = 0; i < n; i++) {
       Verdict v = builtInVerdict(version.endpoint(i), version.state(i), request, now);
-      if (v != Verdict.OK && i != chosenIndex) {
+      if (v == Verdict.OK || i == chosenIndex) {
+        set.add(i);
+      } else {
         removedBy[i] = v.label;
       }
     }
-    set.reset(version, request, now, random);
-    for (int i = 0; i < n; i++) {
-      if (removedBy[i] == null) {
-        set.add(i);
-      }
-    }
-    for (EndpointFilter filter : filters) {
-      for (int p = 0; p < set.size(); p++) {
-        int idx = set.versionIndex(p);
-        if (removedBy[idx] == null && !filter.accept(set, p)) {
-          removedBy[idx] = filter.name();
-        }
-      }
-    }
+    applyStages(set, request, version.spec(), removedBy);
     List<Explanation.Candidate> list = new ArrayList<>(n);
     for (int i = 0; i < n; i++) {
       EndpointState s = version.state(i);
       int p = set.positionOf(i);
+      if (i == chosenIndex) {
+        removedBy[i] = null;
+      }
       double score = removedBy[i] == null && p >= 0 ? strategy.score(set, p) : Double.NaN;
       list.add(new Explanation.Candidate(
           version.endpoint(i).id(), s.status(), s.inFlight(), s.latencyEwmaNanos() / 1e6,
@@ -392,7 +483,9 @@ public final class Router {
     private final List<EndpointFilter> filters = new ArrayList<>();
     private Ticker ticker = Ticker.system();
     private RandomGenerator random = ThreadLocalRandomSource.INSTANCE;
-    private Duration ewmaDecay = Strategies.DEFAULT_EWMA_DECAY;
+    private LatencyModel latencyModel = LatencyModel.ofDefaults();
+    private DeadlinePolicy deadlinePolicy = DeadlinePolicy.REJECT;
+    private LoadShedding shedding = LoadShedding.ofDefaults();
     private final List<OutcomeListener> listeners = new ArrayList<>();
     private Duration retryAfter = DEFAULT_RETRY_AFTER;
     private int quotaBurst = DEFAULT_QUOTA_BURST;
@@ -430,13 +523,45 @@ public final class Router {
       return this;
     }
 
-    /** The time constant of the latency EWMAs fed by leases; {@link Strategies#DEFAULT_EWMA_DECAY} by default. */
+    /**
+     * The time constant of the latency EWMAs fed by leases and read by the latency model;
+     * {@link Strategies#DEFAULT_EWMA_DECAY} by default. Shorthand for a {@link #latencyModel}
+     * with this decay and the current model's other settings.
+     */
     public Builder ewmaDecay(Duration decay) {
       Objects.requireNonNull(decay, "decay");
       if (decay.isNegative() || decay.isZero()) {
         throw new IllegalArgumentException("ewmaDecay: " + decay + " (expected: > 0)");
       }
-      this.ewmaDecay = decay;
+      this.latencyModel = LatencyModel.of(
+          decay, Duration.ofNanos(latencyModel.initialRttNanos()), Duration.ofNanos(latencyModel.metricsMaxAgeNanos()));
+      return this;
+    }
+
+    /**
+     * How latency is predicted for budgets and load shedding (and its EWMA time constant for the
+     * signals fed by leases); {@link LatencyModel#ofDefaults()} by default.
+     */
+    public Builder latencyModel(LatencyModel model) {
+      this.latencyModel = Objects.requireNonNull(model, "model");
+      return this;
+    }
+
+    /**
+     * What happens to a request whose latency budget no endpoint is predicted to meet;
+     * {@link DeadlinePolicy#REJECT} by default.
+     */
+    public Builder deadlinePolicy(DeadlinePolicy policy) {
+      this.deadlinePolicy = Objects.requireNonNull(policy, "policy");
+      return this;
+    }
+
+    /**
+     * Which priorities are shed when every candidate is saturated, and what saturated means;
+     * {@link LoadShedding#ofDefaults()} (sheddable requests only) by default.
+     */
+    public Builder loadShedding(LoadShedding shedding) {
+      this.shedding = Objects.requireNonNull(shedding, "shedding");
       return this;
     }
 

@@ -129,6 +129,11 @@ public final class EndpointState {
     return latencyEwmaNanos;
   }
 
+  /** When the peak-EWMA latency was last recorded, in ticker nanoseconds (its idle decay starts there). */
+  public long latencyStampNanos() {
+    return latencyStampNanos;
+  }
+
   /**
    * The peak-EWMA latency decayed to {@code nowNanos} with time constant {@code tauNanos}: it
    * falls toward zero while the endpoint receives no new samples.

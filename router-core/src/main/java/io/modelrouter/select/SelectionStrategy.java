@@ -38,6 +38,15 @@ public interface SelectionStrategy {
     return Double.NaN;
   }
 
+  /**
+   * Filters this strategy needs run before it picks; the router runs them after its built-in
+   * checks and its own filters, with the same typed rejection when one removes every candidate.
+   * None by default.
+   */
+  default java.util.List<EndpointFilter> filters() {
+    return java.util.List.of();
+  }
+
   /** A short name for explanations and logs. */
   default String name() {
     return getClass().getSimpleName();

@@ -5,7 +5,9 @@ import java.util.Objects;
 
 /**
  * Factories for the built-in {@link SelectionStrategy}s. Each is thread-safe, lock-free and
- * allocation-free per pick.
+ * allocation-free per pick (the weighted ones build a small weight table once per registry
+ * snapshot and model version, on first use). Strategies are stateless apart from such caches and
+ * may be shared by routers.
  */
 public final class Strategies {
 
@@ -22,11 +24,49 @@ public final class Strategies {
    */
   public static final Duration DEFAULT_INITIAL_RTT = Duration.ofMillis(30);
 
+  /**
+   * How far over the mean in-flight load an endpoint may go before {@link #boundedLoadHash()}
+   * passes a key on: 1.25, the balance factor of HAProxy's {@code hash-balance-factor 125} and
+   * the paper's sweet spot, where cache hits stay high and no endpoint carries more than 25% over
+   * the mean.
+   */
+  public static final double DEFAULT_HASH_LOAD_FACTOR = 1.25;
+
+  /**
+   * How long {@link #slowStart(SelectionStrategy)} ramps an endpoint that joined or recovered: 30 s,
+   * enough for a model server to warm its caches and for the router's EWMA to hold real samples.
+   */
+  public static final Duration DEFAULT_SLOW_START_WINDOW = Duration.ofSeconds(30);
+
+  /**
+   * The share of its normal traffic a ramping endpoint gets at first: 0.1, as Envoy's slow start
+   * {@code min_weight_percent}, so it is tried at once but not flooded.
+   */
+  public static final double DEFAULT_SLOW_START_MIN_WEIGHT = 0.1;
+
+  /** The latency/cost trade-off of {@link #costAware()}: 0.5, both count the same within their ranges. */
+  public static final double DEFAULT_COST_TRADE_OFF = 0.5;
+
   private Strategies() {}
 
-  /** Each candidate in turn, ignoring load. */
+  /** Each candidate in turn, ignoring load and weight. O(1), lock-free. */
   public static SelectionStrategy roundRobin() {
     return RoundRobinStrategy.INSTANCE;
+  }
+
+  /**
+   * Smooth weighted round robin: each candidate in turn as often as its
+   * {@linkplain io.modelrouter.registry.Endpoint#weight() weight}, honoured exactly over each
+   * cycle, with the picks of different endpoints interleaved rather than in runs (stride
+   * scheduling). Lock-free; expected O(1) steps when weights are within a small ratio, at most O(n).
+   */
+  public static SelectionStrategy weightedRoundRobin() {
+    return new WeightedRoundRobinStrategy();
+  }
+
+  /** A random candidate with probability proportional to its weight. O(log n) over a whole version. */
+  public static SelectionStrategy weightedRandom() {
+    return new WeightedRandomStrategy();
   }
 
   /** The candidate with the fewest requests in flight (a full scan; ties broken at random). */
@@ -62,5 +102,102 @@ public final class Strategies {
       throw new IllegalArgumentException("initialRtt: " + initialRtt + " (expected: >= 0)");
     }
     return P2cStrategy.peakEwma(decay.toNanos(), initialRtt.toNanos());
+  }
+
+  /**
+   * For LLM servers: the lowest sum of queue depth, KV-cache use (both from scraped server metrics;
+   * stale metrics count as bad, never as idle) and this router's requests in flight (which covers
+   * the time between two scrapes), each scored {@code 0..1} by {@link Scorers}, over a full scan.
+   */
+  public static SelectionStrategy llmAware() {
+    return llmAware(LatencyModel.ofDefaults());
+  }
+
+  /** {@link #llmAware()} with the metrics freshness of {@code model}. */
+  public static SelectionStrategy llmAware(LatencyModel model) {
+    return CompositeStrategy.builder()
+        .scorer(Scorers.queueDepth(model), 1)
+        .scorer(Scorers.kvCacheUsage(model), 1)
+        .scorer(Scorers.inFlight(), 1)
+        .picker(Pickers.lowestScore())
+        .name("llm-aware")
+        .build();
+  }
+
+  /**
+   * Session and prompt-prefix affinity: consistent hashing with bounded load
+   * ({@link #DEFAULT_HASH_LOAD_FACTOR}) on the request's affinity key, else its prefix hash;
+   * requests with neither use {@link #p2cPeakEwma()}.
+   */
+  public static SelectionStrategy boundedLoadHash() {
+    return boundedLoadHash(DEFAULT_HASH_LOAD_FACTOR, p2cPeakEwma());
+  }
+
+  /**
+   * Consistent hashing with bounded load: a key goes to its highest-ranked candidate (rendezvous
+   * hashing) unless that one has at least {@code ceil(loadFactor * (total + 1) / n)} requests in
+   * flight, then to the next rank; only the overflow moves. O(n) per pick.
+   *
+   * @param loadFactor how far over the mean load an endpoint may go, at least 1
+   * @param fallback the strategy for requests without an affinity key or prefix hash
+   */
+  public static SelectionStrategy boundedLoadHash(double loadFactor, SelectionStrategy fallback) {
+    Objects.requireNonNull(fallback, "fallback");
+    if (!(loadFactor >= 1) || Double.isInfinite(loadFactor)) {
+      throw new IllegalArgumentException("loadFactor: " + loadFactor + " (expected: a finite number >= 1)");
+    }
+    return new BoundedLoadHashStrategy(loadFactor, fallback);
+  }
+
+  /**
+   * Slow start over {@link #DEFAULT_SLOW_START_WINDOW} from {@link #DEFAULT_SLOW_START_MIN_WEIGHT}:
+   * an endpoint that joined or became healthy again gets a share of its normal traffic that grows
+   * linearly over the window.
+   */
+  public static SelectionStrategy slowStart(SelectionStrategy delegate) {
+    return slowStart(delegate, DEFAULT_SLOW_START_WINDOW, DEFAULT_SLOW_START_MIN_WEIGHT);
+  }
+
+  /**
+   * Slow start: a pick of an endpoint healthy for {@code t < window} is kept with probability
+   * {@code max(minWeight, t / window)}, otherwise the delegate picks again (a few times at most).
+   * For randomised or rotating delegates.
+   */
+  public static SelectionStrategy slowStart(SelectionStrategy delegate, Duration window, double minWeight) {
+    Objects.requireNonNull(delegate, "delegate");
+    Objects.requireNonNull(window, "window");
+    if (window.isNegative() || window.isZero()) {
+      throw new IllegalArgumentException("window: " + window + " (expected: > 0)");
+    }
+    if (!(minWeight > 0 && minWeight <= 1)) {
+      throw new IllegalArgumentException("minWeight: " + minWeight + " (expected: > 0 and <= 1)");
+    }
+    return new SlowStartStrategy(delegate, window.toNanos(), minWeight);
+  }
+
+  /** {@link #costAware(double, LatencyModel)} with {@link #DEFAULT_COST_TRADE_OFF} and the default model. */
+  public static SelectionStrategy costAware() {
+    return costAware(DEFAULT_COST_TRADE_OFF, LatencyModel.ofDefaults());
+  }
+
+  /**
+   * Cost among feasible endpoints: of the candidates predicted to meet the request's latency
+   * budgets, the lowest {@code (1 - tradeOff) * latency + tradeOff * cost} (each scaled between the
+   * feasible candidates' minimum and maximum) wins; when none is feasible, the fastest. The
+   * request's cost is the endpoint's price, or the model's when the endpoint sets none. O(n).
+   *
+   * @param tradeOff 0 for latency only, 1 for the cheapest feasible endpoint
+   */
+  public static SelectionStrategy costAware(double tradeOff, LatencyModel model) {
+    Objects.requireNonNull(model, "model");
+    if (!(tradeOff >= 0 && tradeOff <= 1)) {
+      throw new IllegalArgumentException("tradeOff: " + tradeOff + " (expected: >= 0 and <= 1)");
+    }
+    return new CostAwareStrategy(tradeOff, model);
+  }
+
+  /** Starts a filters -> weighted scorers -> picker strategy; same as {@link CompositeStrategy#builder()}. */
+  public static CompositeStrategy.Builder composite() {
+    return CompositeStrategy.builder();
   }
 }

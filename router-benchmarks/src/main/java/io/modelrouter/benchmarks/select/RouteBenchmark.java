@@ -1,0 +1,78 @@
+package io.modelrouter.benchmarks.select;
+
+import io.modelrouter.Decision;
+import io.modelrouter.Outcome;
+import io.modelrouter.RouteRequest;
+import io.modelrouter.RouteResult;
+import io.modelrouter.Router;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * The full {@link Router#route} path with the default strategy (P2C peak EWMA): registry snapshot
+ * lookup, version resolution, built-in checks over the version's endpoints, pick and lease; the
+ * lease is closed (cancelled, no feedback) or completed (success, EWMA update) right away so
+ * in-flight counts stay put. 1,000 endpoints over 50 models: 20 per model.
+ *
+ * <pre>
+ * java -jar router-benchmarks/target/benchmarks.jar 'select.RouteBenchmark' -t 1 -prof gc
+ * </pre>
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.NANOSECONDS)
+@Warmup(iterations = 3, time = 1)
+@Measurement(iterations = 5, time = 1)
+@Fork(1)
+public class RouteBenchmark {
+
+  @Param({"1000"})
+  public int endpoints;
+
+  @Param({"50"})
+  public int models;
+
+  private Router router;
+  private RouteRequest[] requests;
+  private static final Outcome SUCCESS = Outcome.success().withLatencyNanos(50_000_000L);
+
+  @Setup
+  public void setUp() {
+    Fleet fleet = new Fleet(endpoints, models);
+    router = Router.builder(fleet.registry).build();
+    requests = new RouteRequest[models];
+    for (int m = 0; m < models; m++) {
+      requests[m] = RouteRequest.of(Fleet.modelName(m));
+    }
+  }
+
+  private RouteRequest next() {
+    return requests[ThreadLocalRandom.current().nextInt(requests.length)];
+  }
+
+  @Benchmark
+  public Decision routeAndClose() {
+    RouteResult r = router.route(next());
+    Decision d = (Decision) r;
+    d.lease().close();
+    return d;
+  }
+
+  @Benchmark
+  public Decision routeAndComplete() {
+    Decision d = (Decision) router.route(next());
+    d.lease().complete(SUCCESS);
+    return d;
+  }
+}

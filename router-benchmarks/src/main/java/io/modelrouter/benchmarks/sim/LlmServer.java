@@ -1,0 +1,244 @@
+package io.modelrouter.benchmarks.sim;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * An LLM server with continuous batching, a limited KV cache and an automatic prefix cache, in
+ * the manner of vLLM.
+ *
+ * <p>Requests wait in a FIFO queue. Each engine step first admits waiting requests while a batch
+ * slot is free and the KV cache has room (first come, first served: the head of the queue blocks
+ * the rest). A request whose shared prefix is cached only prefills the rest of its prompt; a miss
+ * prefills everything and leaves its prefix in the cache. The step lasts
+ * {@code base + prefill tokens * per-token cost + running * per-sequence cost}, times the
+ * slowdown; at its end every running sequence has one more token, admitted ones have their first
+ * token (time to first token), and finished ones free their KV.
+ *
+ * <p>KV accounting: each running sequence holds its own tokens (prompt after the shared prefix,
+ * plus output, reserved on admission); a cached prefix is held once, however many sequences
+ * share it, and is pinned while any running sequence uses it. Unpinned prefixes stay cached in
+ * otherwise free memory and are evicted least recently used first when room is needed. The KV
+ * use the server reports counts private tokens and pinned prefixes, as vLLM counts blocks in use.
+ */
+final class LlmServer extends SimServer {
+
+  private final LlmProfile profile;
+  private final ArrayDeque<Job> queue = new ArrayDeque<>();
+  private final List<Job> running = new ArrayList<>();
+  private List<Job> admitting = List.of();
+  /** Cached prefixes by group, in least-recently-used order, with their size in tokens. */
+  private final LinkedHashMap<Integer, Integer> prefixCache = new LinkedHashMap<>(64, 0.75f, true);
+  /** Running sequences per cached prefix group. */
+  private final Map<Integer, Integer> pins = new HashMap<>();
+  private long privateTokens;
+  private long cachedTokens;
+  private long pinnedTokens;
+  private boolean stepping;
+  private long stepEpoch;
+
+  LlmServer(String id, Simulation sim, LlmProfile profile) {
+    super(id, sim);
+    this.profile = profile;
+  }
+
+  /** Whether the prefix of this group is in the cache now. */
+  boolean holdsPrefix(int group) {
+    return prefixCache.containsKey(group);
+  }
+
+  @Override
+  void accept(Job job) {
+    if ((long) job.request.promptTokens() + job.request.outputTokens() > profile.kvCapacityTokens()) {
+      sim.after(CONNECT_FAILURE_NANOS, () -> job.finish(400, sim.now())); // longer than the whole cache
+      return;
+    }
+    queue.add(job);
+    if (!stepping) {
+      step();
+    }
+  }
+
+  /** Tokens a sequence holds for itself: everything but a shared prefix. */
+  private static long privatePart(SimRequest r) {
+    return (long) r.promptTokens() - (r.hasPrefix() ? r.prefixTokens() : 0) + r.outputTokens();
+  }
+
+  private void step() {
+    List<Job> admitted = new ArrayList<>();
+    long prefill = 0;
+    while (!queue.isEmpty() && running.size() + admitted.size() < profile.maxBatch()) {
+      Job j = queue.peek();
+      SimRequest r = j.request;
+      boolean hit = r.hasPrefix() && prefixCache.containsKey(r.prefixGroup());
+      long need = privatePart(r) + (r.hasPrefix() && !hit ? r.prefixTokens() : 0);
+      if (!makeRoom(need)) {
+        break;
+      }
+      queue.poll();
+      privateTokens += privatePart(r);
+      if (r.hasPrefix()) {
+        if (hit) {
+          prefixCache.get(r.prefixGroup()); // marks it recently used
+        } else {
+          prefixCache.put(r.prefixGroup(), r.prefixTokens());
+          cachedTokens += r.prefixTokens();
+        }
+        pin(r);
+      }
+      j.prefixHit = hit;
+      prefill += r.promptTokens() - (hit ? r.prefixTokens() : 0);
+      admitted.add(j);
+    }
+    if (admitted.isEmpty() && running.isEmpty()) {
+      stepping = false;
+      return;
+    }
+    stepping = true;
+    admitting = admitted;
+    double work = profile.stepBaseNanos()
+        + (double) prefill * profile.prefillPerTokenNanos()
+        + (double) running.size() * profile.decodePerSeqNanos();
+    long epoch = stepEpoch;
+    sim.after(Math.max(1, Math.round(work * slowdown())), () -> endStep(admitted, epoch));
+  }
+
+  /** Evicts unpinned prefixes, least recently used first, until {@code need} tokens fit. */
+  private boolean makeRoom(long need) {
+    long capacity = profile.kvCapacityTokens();
+    if (privateTokens + pinnedTokens + need > capacity) {
+      return false;
+    }
+    Iterator<Map.Entry<Integer, Integer>> it = prefixCache.entrySet().iterator();
+    while (privateTokens + cachedTokens + need > capacity && it.hasNext()) {
+      Map.Entry<Integer, Integer> e = it.next();
+      if (!pins.containsKey(e.getKey())) {
+        cachedTokens -= e.getValue();
+        it.remove();
+      }
+    }
+    return true;
+  }
+
+  private void pin(SimRequest r) {
+    if (pins.merge(r.prefixGroup(), 1, Integer::sum) == 1) {
+      pinnedTokens += r.prefixTokens();
+    }
+  }
+
+  private void release(Job j) {
+    SimRequest r = j.request;
+    privateTokens -= privatePart(r);
+    if (r.hasPrefix() && pins.merge(r.prefixGroup(), -1, Integer::sum) == 0) {
+      pins.remove(r.prefixGroup());
+      pinnedTokens -= r.prefixTokens();
+    }
+  }
+
+  private void endStep(List<Job> admitted, long epoch) {
+    if (epoch != stepEpoch) {
+      return; // the server died during this step
+    }
+    long now = sim.now();
+    for (Iterator<Job> it = running.iterator(); it.hasNext(); ) {
+      Job j = it.next();
+      if (++j.tokensDone >= j.request.outputTokens()) {
+        it.remove();
+        release(j);
+        j.finish(200, now);
+      }
+    }
+    for (Job j : admitted) {
+      j.firstTokenNanos = now;
+      j.tokensDone = 1;
+      if (j.tokensDone >= j.request.outputTokens()) {
+        release(j);
+        j.finish(200, now);
+      } else {
+        running.add(j);
+      }
+    }
+    admitting = List.of();
+    step();
+  }
+
+  @Override
+  void killAll() {
+    List<Job> dead = new ArrayList<>(running);
+    dead.addAll(admitting);
+    dead.addAll(queue);
+    running.clear();
+    admitting = List.of();
+    queue.clear();
+    prefixCache.clear();
+    pins.clear();
+    privateTokens = 0;
+    cachedTokens = 0;
+    pinnedTokens = 0;
+    stepping = false;
+    stepEpoch++;
+    for (Job j : dead) {
+      j.finish(Job.NO_ANSWER, sim.now());
+    }
+  }
+
+  @Override
+  int waiting() {
+    return queue.size();
+  }
+
+  @Override
+  int running() {
+    return running.size() + admitting.size();
+  }
+
+  @Override
+  double kvUsage() {
+    return (double) (privateTokens + pinnedTokens) / profile.kvCapacityTokens();
+  }
+
+  @Override
+  boolean exposesMetrics() {
+    return true;
+  }
+
+  /**
+   * Least remaining work with perfect knowledge: the prefill of everything queued ahead (with this
+   * server's cache as it is now), the wait for a batch slot when the batch is full (the earliest a
+   * running sequence ends, plus a share of the queue's decode), then this request's own prefill
+   * and decode at the current batch size.
+   */
+  @Override
+  long predictedFinishNanos(SimRequest request) {
+    if (wouldFail(request)) {
+      return Long.MAX_VALUE;
+    }
+    int batch = running();
+    double stepNanos = (profile.stepBaseNanos() + (double) batch * profile.decodePerSeqNanos()) * slowdown();
+    double prefillAhead = 0;
+    double decodeAhead = 0;
+    for (Job j : queue) {
+      prefillAhead += uncached(j.request);
+      decodeAhead += j.request.outputTokens();
+    }
+    double wait = prefillAhead * profile.prefillPerTokenNanos() * slowdown();
+    if (batch + queue.size() >= profile.maxBatch()) {
+      int fewest = Integer.MAX_VALUE;
+      for (Job j : running) {
+        fewest = Math.min(fewest, j.request.outputTokens() - j.tokensDone);
+      }
+      wait += (fewest == Integer.MAX_VALUE ? 0 : fewest) * stepNanos + decodeAhead / profile.maxBatch() * stepNanos;
+    }
+    double own = uncached(request) * profile.prefillPerTokenNanos() * slowdown() + request.outputTokens() * stepNanos;
+    return sim.now() + Math.round(wait + own);
+  }
+
+  private long uncached(SimRequest r) {
+    return r.promptTokens() - (r.hasPrefix() && prefixCache.containsKey(r.prefixGroup()) ? r.prefixTokens() : 0);
+  }
+}

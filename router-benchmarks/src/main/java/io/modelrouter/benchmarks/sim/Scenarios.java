@@ -1,0 +1,476 @@
+package io.modelrouter.benchmarks.sim;
+
+import io.modelrouter.benchmarks.sim.ScenarioReport.LatencyChart;
+import io.modelrouter.benchmarks.sim.ScenarioReport.ShareChart;
+import io.modelrouter.registry.Endpoint;
+import io.modelrouter.registry.ModelSpec;
+import io.modelrouter.select.DeadlinePolicy;
+import io.modelrouter.select.LatencyModel;
+import io.modelrouter.select.Strategies;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * The published experiments the simulator replays. Each method builds the fleet and workload,
+ * runs every policy on the very same requests, and returns the table, the charts and an
+ * explanation of how the result compares with the published one. {@code quick} runs a shorter
+ * version (for tests); the seed fixes every random draw.
+ */
+final class Scenarios {
+
+  /** Hears about each run as it starts, to show progress. */
+  @FunctionalInterface
+  interface Progress {
+    Progress NONE = (scenario, run) -> {};
+
+    void starting(String scenario, String run);
+  }
+
+  private Scenarios() {}
+
+  static Endpoint endpoint(String id) {
+    return endpoint(id, Double.NaN);
+  }
+
+  /** An endpoint of the simulated model; its host is under {@code .invalid}, never contacted. */
+  static Endpoint endpoint(String id, double costPerRequest) {
+    return Endpoint.builder(id, "http://" + id + ".sim.invalid:8000")
+        .serves(Experiment.MODEL + ":1")
+        .costPerRequest(costPerRequest)
+        .build();
+  }
+
+  private static List<RunStats> runAll(
+      String scenario, String prefix, Experiment experiment, List<Policy> policies, long seed, Progress progress) {
+    List<RunStats> runs = new ArrayList<>();
+    for (Policy p : policies) {
+      progress.starting(scenario, prefix + p.name());
+      runs.add(experiment.run(p, seed));
+    }
+    return runs;
+  }
+
+  // ------------------------------------------------------------------ 1. Linkerd, Beyond Round Robin
+
+  /** Median service time of the Linkerd backends. */
+  static final double LINKERD_MEDIAN_MS = 167;
+
+  /**
+   * Spread of their service time (log-normal shape): 0.075 puts p99 at 199 ms and p99.9 at 210 ms
+   * for a healthy backend, which is what their peak-EWMA run (p99 200 ms, p99.9 215 ms) implies when
+   * the slow backend is avoided; the post does not give the distribution itself.
+   */
+  static final double LINKERD_SIGMA = 0.075;
+
+  static ScenarioReport linkerd(long seed, boolean quick, Progress progress) {
+    String name = "1. Beyond Round Robin";
+    double scale = quick ? 0.5 : 1;
+    double duration = 60 * scale;
+    double slowFrom = 15 * scale;
+    double slowTo = 45 * scale;
+    String slow = "backend-0";
+    Experiment.Builder b = Experiment.builder()
+        .duration(duration)
+        .drain(5)
+        .bucket(duration / 60)
+        .workload(Workloads.poisson(1000, duration, seed))
+        .change(FleetChange.slowDown(slowFrom, slow, 2000 / LINKERD_MEDIAN_MS))
+        .change(FleetChange.slowDown(slowTo, slow, 1));
+    for (int i = 0; i < 11; i++) {
+      b.server(endpoint("backend-" + i),
+          (id, sim) -> new QueueingServer(id, sim, Units.millis(LINKERD_MEDIAN_MS), LINKERD_SIGMA, 0, 0));
+    }
+    Experiment experiment = b.build();
+    List<Policy> policies = List.of(
+        Policy.roundRobin(), Policy.leastRequest(), Policy.p2cLeastLoaded(), Policy.p2cPeakEwma(),
+        Policy.routerDefault(), Policy.oracle());
+    List<RunStats> runs = runAll(name, "", experiment, policies, seed, progress);
+
+    String[][] anchors = {
+        {"1,710", "1,860"}, {"", ""}, {"205", "1,720"}, {"200", "215"}, {"", ""}, {"", ""}};
+    Table table = new Table("policy", "p50 ms", "p90 ms", "p99 ms", "p99.9 ms", "max ms",
+        "slow share " + (int) slowFrom + "-" + (int) slowTo + "s", "Linkerd p99", "Linkerd p99.9");
+    for (int i = 0; i < runs.size(); i++) {
+      RunStats r = runs.get(i);
+      table.row(r.policy, Units.formatMillis(r.latencyMs(50)), Units.formatMillis(r.latencyMs(90)),
+          Units.formatMillis(r.latencyMs(99)), Units.formatMillis(r.latencyMs(99.9)),
+          Units.formatMillis(r.latencyMs(100)),
+          Units.percent(r.share(slow, Units.seconds(slowFrom), Units.seconds(slowTo))),
+          anchors[i][0], anchors[i][1]);
+    }
+    RunStats ewma = runs.get(3);
+    RunStats ours = runs.get(4);
+    String setup = String.format(Locale.ROOT,
+        "11 backends, each a pure delay (no concurrency limit, as the post's backends) with a log-normal service"
+            + " time of median %.0f ms (shape %.3f); Poisson arrivals at 1,000 req/s for %.0f s; %s answers in"
+            + " 2 s (median) from second %.0f to %.0f. No retries. %d requests, the same for every policy.",
+        LINKERD_MEDIAN_MS, LINKERD_SIGMA, duration, slow, slowFrom, slowTo, experiment.workload().size());
+    String anchor = "Linkerd, \"Beyond Round Robin: Load Balancing for Latency\" (2016), read from its chart:"
+        + " p99 1,710 / 205 / 200 ms and p99.9 1,860 / 1,720 / 215 ms for round robin, least loaded and peak EWMA.";
+    String explanation = String.format(Locale.ROOT,
+        "The ordering is the published one: round robin sends a full 1/11 of the traffic to the slow backend"
+            + " for half the run, so about 4.5%% of requests take 2 s and p99 lands inside the slow backend's"
+            + " distribution (ours %s ms against their 1,710 ms: in our model every slow answer takes 2 s times"
+            + " the same narrow spread, theirs evidently had a wider one). Least-loaded strategies see the slow"
+            + " backend's requests pile up and avoid it, which fixes p99 but not p99.9 (their 1,720 ms): a"
+            + " backend that must stay about as loaded as the others keeps receiving a few requests per second."
+            + " Peak EWMA prices the backend at its observed 2 s, so it only gets a request when that price"
+            + " has decayed below the others' cost: P2C peak EWMA reaches p99.9 %s ms and our default %s ms"
+            + " against their 215 ms peak EWMA (target: below it, %s). What is left of the slow backend in the"
+            + " tail is the few dozen requests it takes in the ~2 s before its first slow answer comes back, plus"
+            + " one now and then when its decayed price falls below a healthy backend's: %s of the traffic in"
+            + " the window, about the size of the p99.9 rank, so the result sits on the edge and moves with the"
+            + " arrival draw (compare runs with the same seed). Counting the age of the oldest pending request"
+            + " in the cost would cut the onset burst.",
+        Units.formatMillis(runs.get(0).latencyMs(99)), Units.formatMillis(ewma.latencyMs(99.9)),
+        Units.formatMillis(ours.latencyMs(99.9)), ours.latencyMs(99.9) < 215 ? "met" : "missed",
+        Units.percent(ours.share(slow, Units.seconds(slowFrom), Units.seconds(slowTo))));
+    List<ScenarioReport.Chart> charts = List.of(
+        new LatencyChart("Latency by percentile", runs, false),
+        new ShareChart("Share per backend over time: round robin", runs.get(0)),
+        new ShareChart("Share per backend over time: ours (default)", ours));
+    return new ScenarioReport("linkerd", name, setup, anchor, table, explanation, charts, runs);
+  }
+
+  // ------------------------------------------------------------------ 2. Heterogeneous fleet
+
+  /** Three generations of hardware: median service time in ms and how many of each. */
+  private static final double[][] HETEROGENEOUS = {{40, 2}, {80, 4}, {160, 4}};
+
+  private static final int HETEROGENEOUS_SLOTS = 4;
+  private static final double HETEROGENEOUS_SIGMA = 0.5;
+
+  /** Requests per second the heterogeneous fleet can serve at most. */
+  static double heterogeneousCapacity() {
+    double capacity = 0;
+    for (double[] kind : HETEROGENEOUS) {
+      double meanSeconds = kind[0] / 1000 * Math.exp(HETEROGENEOUS_SIGMA * HETEROGENEOUS_SIGMA / 2);
+      capacity += kind[1] * HETEROGENEOUS_SLOTS / meanSeconds;
+    }
+    return capacity;
+  }
+
+  static ScenarioReport heterogeneous(long seed, boolean quick, Progress progress, double... loads) {
+    String name = "2. Heterogeneous fleet";
+    double duration = quick ? 30 : 120;
+    double capacity = heterogeneousCapacity();
+    List<Policy> policies = List.of(
+        Policy.roundRobin(), Policy.leastRequest(), Policy.p2cLeastLoaded(), Policy.p2cPeakEwma(),
+        Policy.routerDefault(), Policy.oracle());
+    Table table = new Table("load / policy", "p50 ms", "p99 ms", "p99 / oracle", "p99 / round robin", "unanswered");
+    List<RunStats> all = new ArrayList<>();
+    List<ScenarioReport.Chart> charts = new ArrayList<>();
+    StringBuilder verdicts = new StringBuilder();
+    for (double load : loads) {
+      Experiment.Builder b = Experiment.builder()
+          .duration(duration)
+          .drain(30)
+          .bucket(duration / 60)
+          .workload(Workloads.poisson(load * capacity, duration, seed));
+      int n = 0;
+      for (double[] kind : HETEROGENEOUS) {
+        for (int k = 0; k < kind[1]; k++) {
+          long median = Units.millis(kind[0]);
+          b.server(endpoint(String.format(Locale.ROOT, "gen%d-%d", (int) kind[0], n++)),
+              (id, sim) -> new QueueingServer(id, sim, median, HETEROGENEOUS_SIGMA, HETEROGENEOUS_SLOTS, 0));
+        }
+      }
+      String label = Math.round(load * 100) + "% · ";
+      List<RunStats> runs = runAll(name, label, b.build(), policies, seed, progress);
+      RunStats rr = runs.get(0);
+      RunStats oracle = runs.get(runs.size() - 1);
+      for (RunStats r : runs) {
+        table.row(label + r.policy, Units.formatMillis(r.latencyMs(50)), Units.formatMillis(r.latencyMs(99)),
+            ratio(r.latencyMs(99), oracle.latencyMs(99)), ratio(r.latencyMs(99), rr.latencyMs(99)),
+            Units.percent((double) r.unfinished / r.requests));
+      }
+      RunStats ours = runs.get(4);
+      verdicts.append(String.format(Locale.ROOT, " At %d%%: ours p99 %s ms is %s the oracle's (target <= 1.2x, %s)"
+              + " and %s round robin's (target <= 0.5x, %s).",
+          Math.round(load * 100), Units.formatMillis(ours.latencyMs(99)),
+          ratio(ours.latencyMs(99), oracle.latencyMs(99)),
+          ours.latencyMs(99) <= 1.2 * oracle.latencyMs(99) ? "met" : "missed",
+          ratio(ours.latencyMs(99), rr.latencyMs(99)),
+          ours.latencyMs(99) <= 0.5 * rr.latencyMs(99) ? "met" : "missed"));
+      all.addAll(runs);
+      charts.add(new LatencyChart("Latency by percentile at " + Math.round(load * 100) + "% load", runs, false));
+      if (load == loads[loads.length - 1]) {
+        charts.add(new ShareChart("Share per endpoint over time at " + Math.round(load * 100) + "% load: ours (default)", ours));
+      }
+    }
+    String setup = String.format(Locale.ROOT,
+        "10 endpoints of three speeds (2 with median 40 ms, 4 with 80 ms, 4 with 160 ms; log-normal shape %.1f),"
+            + " each processing %d requests at once with an unbounded FIFO queue: %.0f req/s of capacity in all."
+            + " Poisson arrivals at 70%%, 85%% and 95%% of that for %.0f s, then %d s to drain; requests still"
+            + " queued at the end count with their age.",
+        HETEROGENEOUS_SIGMA, HETEROGENEOUS_SLOTS, capacity, duration, 30);
+    String anchor = "Target from the issue: our default within 1.2x of the oracle's p99 and at most half of"
+        + " round robin's. Round robin gives every endpoint a tenth of the load, which overloads the slow ones"
+        + " as soon as the fleet runs above 50% (their tenth exceeds their capacity), the classic result.";
+    String explanation = "The oracle joins the endpoint where the request would finish first, knowing every"
+        + " queued request's exact service time; it is a bound, not a policy. Round robin and P2C least loaded"
+        + " ignore speed, so slow endpoints queue up." + verdicts
+        + " Where ours misses the oracle it is because peak EWMA only learns speed from answers (decayed over"
+        + " 10 s) and in-flight counts, while the oracle sees the service time of the request itself.";
+    return new ScenarioReport("heterogeneous", name, setup, anchor, table, explanation, charts, all);
+  }
+
+  static String ratio(double a, double b) {
+    if (Double.isNaN(a) || Double.isNaN(b) || b == 0) {
+      return "-";
+    }
+    return String.format(Locale.ROOT, "%.2fx", a / b);
+  }
+
+  // ------------------------------------------------------------------ 3. LLM prefix sharing
+
+  static final int PREFIX_GROUPS = 128;
+  static final int PREFIX_TOKENS = 6000;
+  static final int QUESTION_TOKENS = 1200;
+  static final int OUTPUT_TOKENS = 250;
+  static final int LLM_ENDPOINTS = 16;
+  static final double LLM_RATE = 90;
+  static final Duration LLM_SCRAPE = Duration.ofMillis(250);
+
+  /** The policies scenario 3 compares: two load-only ones, the default, affinity, and the oracle. */
+  static List<Policy> prefixPolicies() {
+    return List.of(Policy.random(), Policy.leastRequest(), Policy.llmAware(), Policy.p2cPeakEwma(),
+        Policy.prefixAffinity(), Policy.oracle());
+  }
+
+  static ScenarioReport prefixSharing(long seed, boolean quick, Progress progress) {
+    String name = "3. LLM prefix sharing";
+    double duration = quick ? 60 : 300;
+    Experiment.Builder b = Experiment.builder()
+        .duration(duration)
+        .drain(60)
+        .bucket(duration / 60)
+        .scrapeInterval(LLM_SCRAPE)
+        .workload(Workloads.sharedPrefix(
+            LLM_RATE, duration, seed, PREFIX_GROUPS, PREFIX_TOKENS, QUESTION_TOKENS, OUTPUT_TOKENS));
+    LlmProfile profile = LlmProfile.h100Llama8b();
+    for (int i = 0; i < LLM_ENDPOINTS; i++) {
+      b.server(endpoint(String.format(Locale.ROOT, "h100-%02d", i)), (id, sim) -> new LlmServer(id, sim, profile));
+    }
+    Experiment experiment = b.build();
+    List<RunStats> runs = runAll(name, "", experiment, prefixPolicies(), seed, progress);
+    Table table = new Table("policy", "TTFT p50 ms", "TTFT p90 ms", "TTFT p99 ms", "latency p50 ms",
+        "prefix hits", "output tok/s", "unanswered");
+    for (RunStats r : runs) {
+      table.row(r.policy, Units.formatMillis(r.ttftMs(50)), Units.formatMillis(r.ttftMs(90)),
+          Units.formatMillis(r.ttftMs(99)), Units.formatMillis(r.latencyMs(50)), Units.percent(r.prefixHitRate()),
+          String.format(Locale.ROOT, "%,.0f", r.tokenThroughput()), Units.percent((double) r.unfinished / r.requests));
+    }
+    String setup = String.format(Locale.ROOT,
+        "%d simulated H100s serving an 8B model (continuous batching of up to %d sequences, %,d tokens of KV"
+            + " cache, 8 ms per step plus 0.1 ms per sequence, prefill 25k tokens/s, automatic prefix cache in"
+            + " free KV memory). %d groups of users share %d-token system prompts; each request adds %d"
+            + " tokens of its own and answers with about %d tokens. Poisson arrivals at %.0f req/s for %.0f s."
+            + " Waiting, running and KV use are scraped every %d ms.",
+        LLM_ENDPOINTS, profile.maxBatch(), profile.kvCapacityTokens(), PREFIX_GROUPS, PREFIX_TOKENS,
+        QUESTION_TOKENS, OUTPUT_TOKENS, LLM_RATE, duration, LLM_SCRAPE.toMillis());
+    String anchor = "llm-d (2025): on 16 H100s, precise prefix-cache-aware routing gave a p90 TTFT of 0.54 s"
+        + " where random routing gave about 93 s.";
+    String explanation = prefixExplanation(runs);
+    List<ScenarioReport.Chart> charts = new ArrayList<>();
+    charts.add(new LatencyChart("Time to first token by percentile", runs, true));
+    charts.add(new ShareChart("Share per endpoint over time: random", runs.get(0)));
+    RunStats affinity = runs.get(runs.size() - 2);
+    charts.add(new ShareChart("Share per endpoint over time: " + affinity.policy, affinity));
+    return new ScenarioReport("prefix", name, setup, anchor, table, explanation, charts, runs);
+  }
+
+  private static String prefixExplanation(List<RunStats> runs) {
+    RunStats random = runs.get(0);
+    RunStats affinity = runs.get(runs.size() - 2);
+    return String.format(Locale.ROOT,
+        "Same direction as llm-d, and a similar size: prefix affinity with bounded load reaches a p90 TTFT of %s ms"
+            + " with %s prefix hits, random %s ms with %s. A hit saves %d of %d prompt tokens of prefill (about"
+            + " %.0f ms of GPU time). Spread at random, each server sees all %d prefixes, more than its free KV"
+            + " memory holds, so most requests miss and the fleet needs about three times the prefill time; at"
+            + " this arrival rate that is more than it has, so queues grow for the whole run and TTFT with them"
+            + " (load-aware policies only spread the overload evenly: they cannot create cache hits). Affinity"
+            + " keeps each prefix on the few servers that hold it, so the fleet stays below saturation and TTFT"
+            + " stays near one engine step plus the rest of the prompt. The size of the effect is therefore not a"
+            + " constant: below the random policy's saturation point the gap is a few hundred milliseconds; above"
+            + " it, as in llm-d's run and this one, it grows with the overload and the length of the run (the"
+            + " unanswered column counts requests still queued at the end, with their age). Our 16 servers, token"
+            + " counts and rate are chosen to be of the same kind as llm-d's, not a copy of their benchmark; the"
+            + " bounded load (1.25x the mean in-flight) is what keeps popular prefixes from creating hot spots.",
+        Units.formatMillis(affinity.ttftMs(90)), Units.percent(affinity.prefixHitRate()),
+        Units.formatMillis(random.ttftMs(90)), Units.percent(random.prefixHitRate()),
+        PREFIX_TOKENS, PREFIX_TOKENS + QUESTION_TOKENS,
+        PREFIX_TOKENS * LlmProfile.h100Llama8b().prefillPerTokenNanos() / 1e6, PREFIX_GROUPS);
+  }
+
+  // ------------------------------------------------------------------ 4. Latency budgets and cost
+
+  static final double CHEAP_COST = 0.0002;
+  static final double FAST_COST = 0.0010;
+
+  /**
+   * The policies scenario 4 compares: budget-blind latency-only and cost-only baselines, and ours
+   * with budgets sent to the router: the default strategy behind the router's budget stage, and
+   * the cost-aware strategy with either deadline policy.
+   */
+  static List<Policy> budgetPolicies() {
+    return List.of(
+        Policy.p2cPeakEwma().renamed("latency only"),
+        Policy.cheapest(),
+        Policy.routerDefault().renamed("ours: default + budgets").withBudgets(DeadlinePolicy.REJECT),
+        Policy.of("ours: cost-aware, best effort", Strategies.costAware()).withBudgets(DeadlinePolicy.BEST_EFFORT),
+        Policy.of("ours: cost-aware, reject unmeetable", Strategies.costAware()).withBudgets(DeadlinePolicy.REJECT),
+        Policy.of("ours: cost-aware 0.9, best effort", Strategies.costAware(0.9, LatencyModel.ofDefaults()))
+            .withBudgets(DeadlinePolicy.BEST_EFFORT));
+  }
+
+  static ScenarioReport budgetsAndCost(long seed, boolean quick, Progress progress) {
+    String name = "4. Latency budgets and cost";
+    double duration = quick ? 30 : 120;
+    long tight = Units.millis(250);
+    long loose = Units.millis(1500);
+    Experiment.Builder b = Experiment.builder()
+        .duration(duration)
+        .drain(30)
+        .bucket(duration / 60)
+        .maxAttempts(2)
+        .scrapeInterval(BUDGET_SCRAPE)
+        .workload(Workloads.withBudgets(BUDGET_RATE, duration, seed, new long[] {tight, loose, 0}, new double[] {0.4, 0.3, 0.3}));
+    for (int i = 0; i < 6; i++) {
+      b.server(endpoint("cheap-" + i, CHEAP_COST),
+          (id, sim) -> new QueueingServer(id, sim, Units.millis(300), 0.3, 4, 64));
+    }
+    for (int i = 0; i < 3; i++) {
+      b.server(endpoint("fast-" + i, FAST_COST),
+          (id, sim) -> new QueueingServer(id, sim, Units.millis(60), 0.3, 4, 64));
+    }
+    Experiment experiment = b.build();
+    List<RunStats> runs = runAll(name, "", experiment, budgetPolicies(), seed, progress);
+    Table table = new Table("policy", "budget met", "met 250 ms", "met 1.5 s", "p50 ms", "p99 ms",
+        "cost / 1k answered", "share on fast", "unanswered");
+    for (RunStats r : runs) {
+      table.row(r.policy, Units.percent(r.budgetAttainment()), Units.percent(r.budgetAttainment(tight)),
+          Units.percent(r.budgetAttainment(loose)), Units.formatMillis(r.latencyMs(50)),
+          Units.formatMillis(r.latencyMs(99)), String.format(Locale.ROOT, "$%.3f", r.costPer1000()),
+          Units.percent(fastShare(r)), Units.percent(r.errorRate()));
+    }
+    String setup = String.format(Locale.ROOT,
+        "6 cheap endpoints (median 300 ms, $%.4f a request) and 3 fast ones (median 60 ms, $%.4f a request),"
+            + " each 4 requests at once with a queue of 64 (then 503, retried once elsewhere); waiting and running"
+            + " scraped every %d ms. Poisson arrivals at %.0f req/s for %.0f s: 40%% with a 250 ms budget (only"
+            + " the fast endpoints can meet it), 30%% with 1.5 s, 30%% without. The baselines do not tell the"
+            + " router the budgets; ours do.",
+        CHEAP_COST, FAST_COST, BUDGET_SCRAPE.toMillis(), BUDGET_RATE, duration);
+    String anchor = "No published number; the issue asks for budget attainment and cost per 1,000 requests"
+        + " against latency-only and cost-only policies.";
+    RunStats latencyOnly = runs.get(0);
+    RunStats withBudgets = runs.get(2);
+    RunStats costAware = runs.get(3);
+    String explanation = String.format(Locale.ROOT,
+        "Latency-only routing meets budgets by sending %s of the traffic to the fast, expensive endpoints,"
+            + " yet misses tight budgets whenever P2C happens to pair two cheap endpoints (%s of 250 ms budgets"
+            + " met, $%.3f per 1,000). Cost-only routing piles everything onto the cheap tier, which cannot carry"
+            + " it: requests queue, miss their budgets or are refused. With budgets sent to the router, its budget"
+            + " stage keeps each request on endpoints predicted to meet it: behind the default strategy that"
+            + " meets %s of budgets but pays $%.3f, because P2C peak EWMA then prefers the fast tier for"
+            + " everything; the cost-aware strategy meets %s at $%.3f by sending requests without a tight budget"
+            + " to the cheap tier. Its weak spot is the 1.5 s class (%s met): requests without any budget"
+            + " fill the cheap queues and the prediction (peak EWMA times the scraped queue, %d ms old at worst)"
+            + " lags behind. At 150 req/s, where the cheap tier is over its capacity, the same policies ranked"
+            + " the same way on budgets but cost-aware no longer saved money over latency-only; the deadline"
+            + " policy only matters when no endpoint is predicted to fit, which at this load rarely happens.",
+        Units.percent(fastShare(latencyOnly)), Units.percent(latencyOnly.budgetAttainment(tight)),
+        latencyOnly.costPer1000(), Units.percent(withBudgets.budgetAttainment()), withBudgets.costPer1000(),
+        Units.percent(costAware.budgetAttainment()), costAware.costPer1000(),
+        Units.percent(costAware.budgetAttainment(loose)), BUDGET_SCRAPE.toMillis());
+    List<ScenarioReport.Chart> charts = List.of(
+        new LatencyChart("Latency by percentile", runs, false),
+        new ShareChart("Share per endpoint over time: " + latencyOnly.policy, latencyOnly),
+        new ShareChart("Share per endpoint over time: " + costAware.policy, costAware));
+    return new ScenarioReport("budgets", name, setup, anchor, table, explanation, charts, runs);
+  }
+
+  static final Duration BUDGET_SCRAPE = Duration.ofMillis(500);
+
+  /** 100 req/s: the 60% without a tight budget fit the cheap tier (about 77 req/s) with some room. */
+  static final double BUDGET_RATE = 100;
+
+  private static double fastShare(RunStats r) {
+    double fast = 0;
+    for (String id : r.endpointIds) {
+      if (id.startsWith("fast-")) {
+        fast += r.share(id, 0, r.durationNanos);
+      }
+    }
+    return fast;
+  }
+
+  // ------------------------------------------------------------------ 5. Failure drill (beyond the issue's four)
+
+  /**
+   * The Linkerd fleet again, without the slowdown: {@code backend-0} first fails half its requests
+   * fast with a 500 (seconds 15 to 45), then, in a second run, crashes and refuses connections for
+   * the same window. Failed attempts are retried once elsewhere. No published anchor: it shows what
+   * the feedback path alone (without outlier ejection, which lives in router-http) does with an
+   * endpoint that fails fast.
+   */
+  static ScenarioReport failureDrill(long seed, boolean quick, Progress progress) {
+    String name = "5. Failure drill";
+    double scale = quick ? 0.5 : 1;
+    double duration = 60 * scale;
+    double from = 15 * scale;
+    double to = 45 * scale;
+    String bad = "backend-0";
+    List<Policy> policies = List.of(Policy.roundRobin(), Policy.leastRequest(), Policy.p2cPeakEwma(),
+        Policy.routerDefault());
+    Table table = new Table("fault / policy", "attempts to " + bad, "retries", "unanswered", "p99 ms", "p99.9 ms");
+    List<RunStats> all = new ArrayList<>();
+    List<ScenarioReport.Chart> charts = new ArrayList<>();
+    for (boolean crash : new boolean[] {false, true}) {
+      Experiment.Builder b = Experiment.builder()
+          .duration(duration)
+          .drain(5)
+          .bucket(duration / 60)
+          .maxAttempts(2)
+          .workload(Workloads.poisson(1000, duration, seed));
+      if (crash) {
+        b.change(FleetChange.of(from, bad, FleetChange.Kind.CRASH)).change(FleetChange.of(to, bad, FleetChange.Kind.RESTART));
+      } else {
+        b.change(FleetChange.failShare(from, bad, 0.5)).change(FleetChange.failShare(to, bad, 0));
+      }
+      for (int i = 0; i < 11; i++) {
+        b.server(endpoint("backend-" + i),
+            (id, sim) -> new QueueingServer(id, sim, Units.millis(LINKERD_MEDIAN_MS), LINKERD_SIGMA, 0, 0));
+      }
+      String label = crash ? "crash · " : "fails 50% · ";
+      List<RunStats> runs = runAll(name, label, b.build(), policies, seed, progress);
+      for (RunStats r : runs) {
+        table.row(label + r.policy, Units.percent(r.share(bad, Units.seconds(from), Units.seconds(to))),
+            String.format(Locale.ROOT, "%,d", r.retries), Units.percent(r.errorRate()),
+            Units.formatMillis(r.latencyMs(99)), Units.formatMillis(r.latencyMs(99.9)));
+      }
+      if (crash) {
+        charts.add(new ShareChart("Share per backend over time, backend-0 crashed: " + runs.get(1).policy, runs.get(1)));
+        charts.add(new ShareChart("Share per backend over time, backend-0 crashed: " + runs.get(2).policy, runs.get(2)));
+      }
+      all.addAll(runs);
+    }
+    String setup = String.format(Locale.ROOT,
+        "The fleet of scenario 1 (11 backends, median 167 ms, 1,000 req/s for %.0f s) without the slowdown."
+            + " From second %.0f to %.0f %s first fails half its requests with a fast 500 (5 ms); in a second"
+            + " run it crashes instead (connections refused after 1 ms) and restarts. Every failed attempt is"
+            + " retried once on another backend.",
+        duration, from, to, bad);
+    String anchor = "No published anchor; this drill goes beyond the issue's four scenarios. A fair share is"
+        + " 1/11 = 9.1% of attempts.";
+    String explanation = "Retries hide both faults from the client (nothing unanswered, tails unchanged), but the"
+        + " attempts column shows how a strategy treats an endpoint that fails fast. Least outstanding sees a"
+        + " backend whose requests finish at once and keeps choosing it (a black hole); P2C peak EWMA does too,"
+        + " less: a fast failure does not lower its EWMA (the router ignores lower samples from failures), yet"
+        + " its empty in-flight count still makes it the cheaper of two. This is what outlier ejection"
+        + " (router-http) is for; the drill is where to prove it once an ejecting OutcomeListener is available.";
+    return new ScenarioReport("drill", name, setup, anchor, table, explanation, charts, all);
+  }
+}

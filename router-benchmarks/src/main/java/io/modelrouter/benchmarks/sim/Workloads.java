@@ -1,0 +1,87 @@
+package io.modelrouter.benchmarks.sim;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+
+/** Seeded request streams: Poisson arrivals with the draws each request carries. */
+final class Workloads {
+
+  private Workloads() {}
+
+  /** Poisson arrivals at {@code ratePerSecond} for {@code seconds}, no budget. */
+  static List<SimRequest> poisson(double ratePerSecond, double seconds, long seed) {
+    return withBudgets(ratePerSecond, seconds, seed, new long[] {0}, new double[] {1});
+  }
+
+  /**
+   * Poisson arrivals whose latency budgets are drawn from {@code budgetsNanos} with the given
+   * weights (0 means no budget).
+   */
+  static List<SimRequest> withBudgets(
+      double ratePerSecond, double seconds, long seed, long[] budgetsNanos, double[] weights) {
+    SplittableRandom random = new SplittableRandom(seed);
+    List<SimRequest> list = new ArrayList<>();
+    long end = Units.seconds(seconds);
+    double meanGapNanos = 1e9 / ratePerSecond;
+    long t = 0;
+    while (true) {
+      t += Math.max(1, Math.round(-Math.log(1 - random.nextDouble()) * meanGapNanos));
+      if (t >= end) {
+        return list;
+      }
+      long budget = budgetsNanos[pick(random.nextDouble(), weights)];
+      list.add(SimRequest.plain(list.size(), t, gaussian(random), random.nextDouble(), budget));
+    }
+  }
+
+  /**
+   * An LLM chat workload with shared system prompts: each request belongs to one of
+   * {@code groups} prefix groups (uniformly), starts with that group's {@code prefixTokens}-token
+   * system prompt followed by its own {@code questionTokens}, and answers with an exponentially
+   * distributed number of tokens of mean {@code meanOutputTokens} (at least 16, at most 4x the
+   * mean).
+   */
+  static List<SimRequest> sharedPrefix(
+      double ratePerSecond, double seconds, long seed, int groups, int prefixTokens, int questionTokens,
+      int meanOutputTokens) {
+    SplittableRandom random = new SplittableRandom(seed);
+    List<SimRequest> list = new ArrayList<>();
+    long end = Units.seconds(seconds);
+    double meanGapNanos = 1e9 / ratePerSecond;
+    long t = 0;
+    while (true) {
+      t += Math.max(1, Math.round(-Math.log(1 - random.nextDouble()) * meanGapNanos));
+      if (t >= end) {
+        return list;
+      }
+      int group = random.nextInt(groups);
+      int output = (int) Math.min(4L * meanOutputTokens,
+          Math.max(16, Math.round(-Math.log(1 - random.nextDouble()) * meanOutputTokens)));
+      list.add(new SimRequest(list.size(), t, gaussian(random), random.nextDouble(),
+          prefixTokens + questionTokens, output, group, prefixTokens, 0));
+    }
+  }
+
+  private static int pick(double u, double[] weights) {
+    double total = 0;
+    for (double w : weights) {
+      total += w;
+    }
+    double x = u * total;
+    for (int i = 0; i < weights.length; i++) {
+      x -= weights[i];
+      if (x < 0) {
+        return i;
+      }
+    }
+    return weights.length - 1;
+  }
+
+  private static double gaussian(SplittableRandom random) {
+    // Box-Muller, so the stream does not depend on the JDK's gaussian algorithm.
+    double u1 = 1 - random.nextDouble();
+    double u2 = random.nextDouble();
+    return Math.sqrt(-2 * Math.log(u1)) * Math.cos(2 * Math.PI * u2);
+  }
+}

@@ -1,0 +1,97 @@
+package io.modelrouter.benchmarks.sim;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+
+/** The short versions of the published experiments, with fixed seeds: the orderings must hold. */
+class ScenariosTest {
+
+  private static final long SEED = 11;
+
+  @Test
+  void linkerd_peakEwmaBeatsRoundRobinAndLeastLoadedInTheTail() {
+    ScenarioReport report = Scenarios.linkerd(SEED, true, Scenarios.Progress.NONE);
+    RunStats rr = report.run("round robin");
+    RunStats leastLoaded = report.run("P2C least loaded");
+    RunStats ewma = report.run("P2C peak EWMA");
+    RunStats ours = report.run("ours (default)");
+    RunStats oracle = report.run("oracle");
+
+    assertThat(rr.latencyMs(99)).isGreaterThan(1500);
+    assertThat(ewma.latencyMs(99)).isLessThan(rr.latencyMs(99) / 5);
+    assertThat(leastLoaded.latencyMs(99)).isLessThan(rr.latencyMs(99) / 5);
+    // The tail beyond p99: how many requests waited for the 2 s backend.
+    long second = Units.seconds(1);
+    assertThat(ewma.latency.countAbove(second)).isLessThan(leastLoaded.latency.countAbove(second) / 3);
+    assertThat(ours.latency.countAbove(second)).isLessThanOrEqualTo(ewma.latency.countAbove(second));
+    assertThat(oracle.latency.countAbove(second)).isZero();
+    assertThat(oracle.latencyMs(99.9)).isLessThan(230);
+    long half = rr.durationNanos / 2;
+    assertThat(ewma.share("backend-0", half - half / 2, half + half / 2)).isLessThan(0.01);
+    assertThat(rr.share("backend-0", half - half / 2, half + half / 2)).isCloseTo(1 / 11.0,
+        org.assertj.core.data.Offset.offset(0.01));
+  }
+
+  @Test
+  void heterogeneous_defaultHalvesRoundRobinsP99AndTheOracleBoundsIt() {
+    ScenarioReport report = Scenarios.heterogeneous(SEED, true, Scenarios.Progress.NONE, 0.85);
+    RunStats rr = report.run("round robin");
+    RunStats ours = report.run("ours (default)");
+    RunStats oracle = report.run("oracle");
+
+    assertThat(ours.latencyMs(99)).isLessThanOrEqualTo(rr.latencyMs(99) / 2);
+    assertThat(oracle.latencyMs(99)).isLessThan(ours.latencyMs(99));
+    assertThat(rr.latencyMs(99)).isGreaterThan(5 * oracle.latencyMs(99));
+    assertThat(ours.unfinished).isZero();
+  }
+
+  @Test
+  void prefixSharing_cacheAwareRoutingRaisesHitsAndCutsTimeToFirstToken() {
+    ScenarioReport report = Scenarios.prefixSharing(SEED, true, Scenarios.Progress.NONE);
+    RunStats random = report.run("random");
+    RunStats loadOnly = report.run("least outstanding");
+    RunStats kvAware = report.run("queue/KV aware");
+    RunStats affinity = report.run("prefix affinity (bounded load)");
+    RunStats oracle = report.run("oracle");
+
+    assertThat(affinity.prefixHitRate()).isGreaterThan(random.prefixHitRate() + 0.3);
+    assertThat(affinity.prefixHitRate()).isGreaterThan(loadOnly.prefixHitRate() + 0.3);
+    assertThat(affinity.prefixHitRate()).isGreaterThan(kvAware.prefixHitRate() + 0.3);
+    assertThat(affinity.ttftMs(90)).isLessThan(random.ttftMs(90) / 10);
+    assertThat(affinity.ttftMs(90)).isLessThan(kvAware.ttftMs(90) / 10);
+    assertThat(oracle.prefixHitRate()).isGreaterThan(random.prefixHitRate() + 0.3);
+  }
+
+  @Test
+  void budgetsAndCost_budgetAwareRoutingMeetsMoreBudgetsAndCostAwareCostsLess() {
+    ScenarioReport report = Scenarios.budgetsAndCost(SEED, true, Scenarios.Progress.NONE);
+    RunStats latencyOnly = report.run("latency only");
+    RunStats costOnly = report.run("cost only");
+    RunStats withBudgets = report.run("ours: default + budgets");
+    RunStats costAware = report.run("ours: cost-aware, best effort");
+
+    assertThat(latencyOnly.budgetAttainment()).isGreaterThan(costOnly.budgetAttainment() + 0.3);
+    assertThat(costOnly.costPer1000()).isLessThan(latencyOnly.costPer1000());
+    // Telling the router the budget meets more of them than latency alone.
+    assertThat(withBudgets.budgetAttainment()).isGreaterThan(latencyOnly.budgetAttainment());
+    assertThat(costAware.budgetAttainment()).isGreaterThan(latencyOnly.budgetAttainment());
+    // Among feasible endpoints, cost-aware picks the cheaper tier.
+    assertThat(costAware.costPer1000()).isLessThan(latencyOnly.costPer1000());
+    assertThat(costAware.costPer1000()).isLessThan(withBudgets.costPer1000());
+  }
+
+  @Test
+  void failureDrill_retriesAnswerEveryRequestWhileOneBackendFailsOrCrashes() {
+    ScenarioReport report = Scenarios.failureDrill(SEED, true, Scenarios.Progress.NONE);
+
+    assertThat(report.runs()).hasSize(8).allSatisfy(r -> {
+      assertThat(r.errorRate()).isZero();
+      assertThat(r.retries).isPositive();
+      assertThat(r.latencyMs(99.9)).isLessThan(230);
+    });
+    RunStats rr = report.run("round robin");
+    long quarter = rr.durationNanos / 4;
+    assertThat(rr.share("backend-0", quarter, 3 * quarter)).isCloseTo(1 / 11.0, org.assertj.core.data.Offset.offset(0.01));
+  }
+}

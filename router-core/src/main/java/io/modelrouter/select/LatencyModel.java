@@ -1,0 +1,174 @@
+package io.modelrouter.select;
+
+import io.modelrouter.RouteRequest;
+import io.modelrouter.health.EndpointState;
+import io.modelrouter.registry.Endpoint;
+import io.modelrouter.registry.ModelSpec;
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * Predicts how long a request would take on an endpoint from its live signals, and what it would
+ * cost; used by latency budgets, cost-aware selection and scorers.
+ *
+ * <p>The prediction is {@code rtt * (1 + ahead / slots)}:
+ *
+ * <ul>
+ *   <li>{@code rtt} is the endpoint's peak-EWMA latency decayed to now, or the initial RTT before
+ *       its first sample;
+ *   <li>{@code ahead} is the requests queued before this one: the server's own waiting count when
+ *       its scraped metrics are fresh, otherwise, for an endpoint with a concurrency limit, the
+ *       requests in flight beyond that limit; with neither, the EWMA already reflects the load the
+ *       endpoint works under and nothing is added;
+ *   <li>{@code slots} is how many requests the server works on at once: its concurrency limit,
+ *       else the running count from fresh metrics, else 1.
+ * </ul>
+ *
+ * <p>Immutable; every method is allocation-free and lock-free.
+ */
+public final class LatencyModel {
+
+  /**
+   * How old scraped server metrics may be before they count as unknown: 2 s, two missed scrapes
+   * at a 1 s interval. Older metrics say nothing about the queue now, and unknown is never idle.
+   */
+  public static final Duration DEFAULT_METRICS_MAX_AGE = Duration.ofSeconds(2);
+
+  private static final LatencyModel DEFAULT =
+      new LatencyModel(
+          Strategies.DEFAULT_EWMA_DECAY.toNanos(),
+          Strategies.DEFAULT_INITIAL_RTT.toNanos(),
+          DEFAULT_METRICS_MAX_AGE.toNanos());
+
+  private final long decayNanos;
+  private final long initialRttNanos;
+  private final long metricsMaxAgeNanos;
+
+  private LatencyModel(long decayNanos, long initialRttNanos, long metricsMaxAgeNanos) {
+    this.decayNanos = decayNanos;
+    this.initialRttNanos = initialRttNanos;
+    this.metricsMaxAgeNanos = metricsMaxAgeNanos;
+  }
+
+  /**
+   * The model with {@link Strategies#DEFAULT_EWMA_DECAY}, {@link Strategies#DEFAULT_INITIAL_RTT}
+   * and {@link #DEFAULT_METRICS_MAX_AGE}.
+   */
+  public static LatencyModel ofDefaults() {
+    return DEFAULT;
+  }
+
+  /**
+   * A model with the EWMA time constant (use the router's {@code ewmaDecay}), the RTT assumed
+   * before an endpoint's first sample, and the age after which scraped metrics count as unknown.
+   */
+  public static LatencyModel of(Duration ewmaDecay, Duration initialRtt, Duration metricsMaxAge) {
+    Objects.requireNonNull(ewmaDecay, "ewmaDecay");
+    Objects.requireNonNull(initialRtt, "initialRtt");
+    Objects.requireNonNull(metricsMaxAge, "metricsMaxAge");
+    if (ewmaDecay.isNegative() || ewmaDecay.isZero()) {
+      throw new IllegalArgumentException("ewmaDecay: " + ewmaDecay + " (expected: > 0)");
+    }
+    if (initialRtt.isNegative()) {
+      throw new IllegalArgumentException("initialRtt: " + initialRtt + " (expected: >= 0)");
+    }
+    if (metricsMaxAge.isNegative()) {
+      throw new IllegalArgumentException("metricsMaxAge: " + metricsMaxAge + " (expected: >= 0)");
+    }
+    return new LatencyModel(ewmaDecay.toNanos(), initialRtt.toNanos(), metricsMaxAge.toNanos());
+  }
+
+  /** The EWMA time constant in nanoseconds. */
+  public long decayNanos() {
+    return decayNanos;
+  }
+
+  /** The RTT assumed before the first sample, in nanoseconds. */
+  public long initialRttNanos() {
+    return initialRttNanos;
+  }
+
+  /** How old scraped metrics may be, in nanoseconds. */
+  public long metricsMaxAgeNanos() {
+    return metricsMaxAgeNanos;
+  }
+
+  /** The endpoint's latency estimate now: its decayed peak EWMA, or the initial RTT before any sample. */
+  public double rttNanos(EndpointState state, long nowNanos) {
+    return state.hasLatencySample() ? state.latencyEwmaNanos(nowNanos, decayNanos) : initialRttNanos;
+  }
+
+  /** Whether the endpoint's scraped metrics exist and are fresh. */
+  public boolean metricsFresh(EndpointState state, long nowNanos) {
+    return state.serverMetricsFresh(nowNanos, metricsMaxAgeNanos);
+  }
+
+  /** The predicted end-to-end latency of one more request on this endpoint, in nanoseconds. */
+  public double predictLatencyNanos(Endpoint endpoint, EndpointState state, long nowNanos) {
+    return rttNanos(state, nowNanos) * queueFactor(endpoint, state, nowNanos);
+  }
+
+  /**
+   * The predicted time to first token of one more request, in nanoseconds: the endpoint's TTFT
+   * EWMA (the initial RTT before any sample) stretched by the same queue factor.
+   */
+  public double predictTtftNanos(Endpoint endpoint, EndpointState state, long nowNanos) {
+    double ttft = state.ttftEwmaNanos();
+    return (ttft > 0 ? ttft : initialRttNanos) * queueFactor(endpoint, state, nowNanos);
+  }
+
+  /** {@code 1 + ahead / slots}, see the class description. */
+  double queueFactor(Endpoint endpoint, EndpointState state, long nowNanos) {
+    int limit = endpoint.maxConcurrency();
+    boolean fresh = metricsFresh(state, nowNanos);
+    int waiting = fresh ? state.queueDepth() : -1;
+    int running = fresh ? state.running() : -1;
+    double ahead;
+    if (waiting >= 0) {
+      ahead = waiting;
+    } else if (limit > 0) {
+      ahead = Math.max(0, state.inFlight() + 1 - limit);
+    } else {
+      return 1;
+    }
+    double slots = limit > 0 ? limit : Math.max(running, 1);
+    return 1 + ahead / slots;
+  }
+
+  /**
+   * Whether the endpoint is predicted to meet the request's latency and time-to-first-token
+   * budgets; true when the request has none.
+   */
+  public boolean fitsBudget(RouteRequest request, Endpoint endpoint, EndpointState state, long nowNanos) {
+    long budget = request.latencyBudgetNanos();
+    if (budget > 0 && predictLatencyNanos(endpoint, state, nowNanos) > budget) {
+      return false;
+    }
+    long ttftBudget = request.ttftBudgetNanos();
+    return ttftBudget <= 0 || predictTtftNanos(endpoint, state, nowNanos) <= ttftBudget;
+  }
+
+  /**
+   * What the request costs on the endpoint: the cost per request plus the cost per 1,000 tokens
+   * times the request's prompt and maximum output tokens. The endpoint's own prices override the
+   * model's; an unset endpoint price (NaN) falls back to the model's.
+   */
+  public static double requestCost(RouteRequest request, ModelSpec model, Endpoint endpoint) {
+    double perRequest = endpoint.costPerRequest();
+    if (Double.isNaN(perRequest)) {
+      perRequest = model.costPerRequest();
+    }
+    double per1k = endpoint.costPer1kTokens();
+    if (Double.isNaN(per1k)) {
+      per1k = model.costPer1kTokens();
+    }
+    long tokens = (long) Math.max(request.promptTokens(), 0) + Math.max(request.maxOutputTokens(), 0);
+    return perRequest + per1k * tokens / 1000.0;
+  }
+
+  @Override
+  public String toString() {
+    return "LatencyModel{decay=" + Duration.ofNanos(decayNanos) + ", initialRtt=" + Duration.ofNanos(initialRttNanos)
+        + ", metricsMaxAge=" + Duration.ofNanos(metricsMaxAgeNanos) + '}';
+  }
+}

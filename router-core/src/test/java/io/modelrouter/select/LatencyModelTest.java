@@ -1,0 +1,76 @@
+package io.modelrouter.select;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+class LatencyModelTest {
+
+  private static final double MS = 1e6;
+  private final LatencyModel model = LatencyModel.ofDefaults();
+
+  @Test
+  void withoutQueueSignals_theEwmaIsThePrediction() {
+    Pool pool = Pool.of(1);
+    pool.latency(0, 120);
+    pool.inFlight(0, 7);
+    assertThat(model.predictLatencyNanos(pool.endpoint(0), pool.state(0), pool.now)).isEqualTo(120 * MS);
+  }
+
+  @Test
+  void beforeTheFirstSample_theInitialRttIsThePrediction() {
+    Pool pool = Pool.of(1);
+    assertThat(model.predictLatencyNanos(pool.endpoint(0), pool.state(0), pool.now)).isEqualTo(30 * MS);
+  }
+
+  @Test
+  void aConcurrencyLimit_turnsRequestsBeyondItIntoQueueTime() {
+    Pool pool = Pool.of(1, (i, b) -> b.maxConcurrency(2));
+    pool.latency(0, 100);
+    pool.inFlight(0, 1);
+    assertThat(model.predictLatencyNanos(pool.endpoint(0), pool.state(0), pool.now)).isEqualTo(100 * MS);
+    pool.inFlight(0, 5); // the new request is the 6th on 2 slots: 4 ahead of it, 2 rounds
+    assertThat(model.predictLatencyNanos(pool.endpoint(0), pool.state(0), pool.now)).isEqualTo(300 * MS);
+  }
+
+  @Test
+  void freshServerMetrics_giveTheQueueAndTheSlots() {
+    Pool pool = Pool.of(1);
+    pool.latency(0, 100);
+    pool.state(0).updateServerMetrics(6, 3, 0.5, pool.now); // 6 waiting on 3 running
+    assertThat(model.predictLatencyNanos(pool.endpoint(0), pool.state(0), pool.now)).isEqualTo(300 * MS);
+    pool.advanceMillis(3_000); // stale: the queue is unknown again
+    double decayed = pool.state(0).latencyEwmaNanos(pool.now, model.decayNanos());
+    assertThat(model.predictLatencyNanos(pool.endpoint(0), pool.state(0), pool.now)).isEqualTo(decayed);
+  }
+
+  @Test
+  void fitsBudget_checksLatencyAndTtft() {
+    Pool pool = Pool.of(1);
+    pool.latency(0, 100);
+    pool.state(0).recordTtft(40_000_000L, pool.now, model.decayNanos());
+    assertThat(model.fitsBudget(pool.request, pool.endpoint(0), pool.state(0), pool.now)).isTrue();
+    pool.request(b -> b.latencyBudget(Duration.ofMillis(150)).ttftBudget(Duration.ofMillis(50)));
+    assertThat(model.fitsBudget(pool.request, pool.endpoint(0), pool.state(0), pool.now)).isTrue();
+    pool.request(b -> b.latencyBudget(Duration.ofMillis(150)).ttftBudget(Duration.ofMillis(30)));
+    assertThat(model.fitsBudget(pool.request, pool.endpoint(0), pool.state(0), pool.now)).isFalse();
+    pool.request(b -> b.latencyBudget(Duration.ofMillis(90)));
+    assertThat(model.fitsBudget(pool.request, pool.endpoint(0), pool.state(0), pool.now)).isFalse();
+  }
+
+  @Test
+  void of_rejectsBadArguments() {
+    assertThatThrownBy(() -> LatencyModel.of(Duration.ZERO, Duration.ofMillis(30), Duration.ofSeconds(2)))
+        .hasMessage("ewmaDecay: PT0S (expected: > 0)");
+    assertThatThrownBy(() -> LatencyModel.of(Duration.ofSeconds(10), Duration.ofMillis(-1), Duration.ofSeconds(2)))
+        .hasMessage("initialRtt: PT-0.001S (expected: >= 0)");
+  }
+
+  @Test
+  void loadShedding_rejectsCriticalAsAShedPriority() {
+    assertThatThrownBy(() -> LoadShedding.builder().shed(java.util.Set.of(io.modelrouter.Priority.CRITICAL)))
+        .hasMessage("shed: [CRITICAL] (expected: no CRITICAL, critical requests are never shed)");
+  }
+}
