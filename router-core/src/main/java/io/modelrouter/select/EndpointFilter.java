@@ -4,8 +4,11 @@ import io.modelrouter.RejectionReason;
 
 /**
  * Removes candidates that must not serve a request. Filters run in order after the router's
- * built-in checks (status, exclusions, adapter, concurrency limit, quota); each sees what the
- * previous ones kept. Thread-safe, allocation-free and lock-free, like strategies.
+ * built-in checks (status, exclusions, adapter, concurrency limit, quota) and LoRA adapter
+ * affinity: first those added to the router's builder, then the strategy's
+ * ({@link SelectionStrategy#filters()}); the latency-budget and load-shedding stages come after
+ * them. Each sees what the previous ones kept. Thread-safe, allocation-free and lock-free, like
+ * strategies.
  */
 @FunctionalInterface
 public interface EndpointFilter {

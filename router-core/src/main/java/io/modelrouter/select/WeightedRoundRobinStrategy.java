@@ -50,9 +50,9 @@ final class WeightedRoundRobinStrategy implements SelectionStrategy {
     long limit = (long) MAX_STEPS_PER_CANDIDATE * n;
     for (long step = 0; step < limit; step++) {
       long seq = c.version().nextSequence() & Long.MAX_VALUE;
-      int i = (int) (seq % n);
       long generation = seq / n;
-      int w = c.endpoint(i).weight() / g;
+      int i = (int) (seq - generation * n);
+      int w = table != null ? table.reduced[i] : c.endpoint(i).weight() / g;
       if (w >= m) {
         return i;
       }
