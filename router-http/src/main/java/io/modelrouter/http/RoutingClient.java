@@ -288,5 +288,4 @@ public final class RoutingClient implements AutoCloseable {
       return new RoutingClient(this);
     }
   }
-
 }
