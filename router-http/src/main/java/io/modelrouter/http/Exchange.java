@@ -152,9 +152,16 @@ final class Exchange {
     return f;
   }
 
-  /** Sends an attempt. Holds the lock. */
+  /** Sends an attempt; a failure to prepare it ends the exchange. Holds the lock. */
   private void launch(Decision d, boolean hedge) {
-    Attempt a = newAttempt(d, hedge);
+    Attempt a;
+    try {
+      a = newAttempt(d, hedge);
+    } catch (RuntimeException e) {
+      finishLocked();
+      future.completeExceptionally(e);
+      return;
+    }
     live.add(a);
     a.call.enqueue(a);
     if (!hedge && client.hedgePolicy.enabled() && attempts < client.maxAttempts && hedgeTimer == null) {
@@ -270,7 +277,20 @@ final class Exchange {
     throw new RejectedException((Rejection) r);
   }
 
+  /**
+   * Prepares the call of an attempt. Should building it fail (a header the upstream-header hook
+   * gave is not valid HTTP, say), the lease is released before the exception goes on.
+   */
   private Attempt newAttempt(Decision d, boolean hedge) {
+    try {
+      return prepare(d, hedge);
+    } catch (RuntimeException e) {
+      d.lease().complete(Outcome.cancelled());
+      throw e;
+    }
+  }
+
+  private Attempt prepare(Decision d, boolean hedge) {
     attempts++;
     Attempt a = new Attempt(d, hedge);
     Request.Builder rb = new Request.Builder()

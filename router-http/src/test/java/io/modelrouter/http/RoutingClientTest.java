@@ -309,6 +309,20 @@ class RoutingClientTest {
     }
   }
 
+  @Test
+  void execute_releasesTheLeaseWhenTheRequestCannotBeBuilt() throws Exception {
+    try (Fleet fleet = Fleet.openai("chat", SimServer.openai("chat").start());
+        RoutingClient client = RoutingClient.builder(fleet.router().build())
+            .upstreamHeaders(e -> java.util.Map.of("bad header", "x"))
+            .build()) {
+      assertThatThrownBy(() -> client.execute(Fleet.chat("chat", false, 1))).isInstanceOf(IllegalArgumentException.class);
+      assertThatThrownBy(() -> client.executeAsync(Fleet.chat("chat", false, 1)).get(5, TimeUnit.SECONDS))
+          .hasCauseInstanceOf(IllegalArgumentException.class);
+      assertThat(fleet.state(0).inFlight()).isZero();
+      assertThat(fleet.outcomes).hasSize(2).allSatisfy(o -> assertThat(o.kind()).isEqualTo(Outcome.Kind.CANCELLED));
+    }
+  }
+
   static void awaitRunning(SimServer sim, int n) throws InterruptedException {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
     while (sim.runningCount() < n && System.nanoTime() < deadline) {
