@@ -35,6 +35,8 @@ class RoutingClientTest {
       assertThat(r.header(RoutingClient.ENDPOINT_ID_HEADER)).isEqualTo("e0");
       assertThat(r.header(RoutingClient.ENDPOINT_SERVED_HEADER)).isEqualTo("127.0.0.1:" + fleet.sims.get(0).port());
       assertThat(r.requestId()).hasSize(32);
+      assertThat(r.promptTokens()).isEqualTo(3);
+      assertThat(r.completionTokens()).isEqualTo(5);
       assertThat(fleet.outcomes).singleElement().satisfies(o -> {
         assertThat(o.kind()).isEqualTo(Outcome.Kind.SUCCESS);
         assertThat(o.completionTokens()).isEqualTo(5);

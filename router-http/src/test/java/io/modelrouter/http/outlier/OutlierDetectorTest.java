@@ -56,6 +56,7 @@ class OutlierDetectorTest {
 
     assertThat(state(0).status()).isEqualTo(EndpointStatus.EJECTED);
     assertThat(d.ejections("e0")).isEqualTo(1);
+    assertThat(d.ejectionsTotal()).isEqualTo(1);
   }
 
   @Test
