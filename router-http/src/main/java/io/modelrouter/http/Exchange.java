@@ -169,7 +169,11 @@ final class Exchange {
       if (state != null) {
         long delay = client.hedgePolicy.delayNanos(state);
         if (delay < remainingNanos()) {
-          hedgeTimer = client.scheduler().schedule(this::hedge, delay, TimeUnit.NANOSECONDS);
+          try {
+            hedgeTimer = client.scheduler().schedule(this::hedge, delay, TimeUnit.NANOSECONDS);
+          } catch (java.util.concurrent.RejectedExecutionException closed) {
+            // the client is closing: no hedge
+          }
         }
       }
     }
