@@ -20,7 +20,6 @@ import java.util.concurrent.TimeUnit;
 import okhttp3.Call;
 import okhttp3.Callback;
 import okhttp3.Headers;
-import okhttp3.MediaType;
 import okhttp3.Request;
 import okhttp3.RequestBody;
 import okhttp3.Response;
@@ -88,7 +87,7 @@ final class Exchange {
       this.body = null;
     } else {
       String ct = request.contentType();
-      this.body = RequestBody.create(request.body(), ct == null ? null : MediaType.parse(ct));
+      this.body = RequestBody.create(request.body(), ct == null ? null : client.mediaType(ct));
     }
   }
 

@@ -12,6 +12,7 @@ import io.modelrouter.registry.InMemoryRegistry;
 import io.modelrouter.registry.ModelSpec;
 import io.modelrouter.simulator.SimServer;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -31,7 +32,6 @@ import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
-import org.openjdk.jmh.infra.Blackhole;
 
 /**
  * A chat completion through the {@link RoutingClient} (route, lease, header hygiene, forward,
@@ -41,7 +41,7 @@ import org.openjdk.jmh.infra.Blackhole;
  *
  * <pre>
  * java -jar router-benchmarks/target/benchmarks.jar ForwardingBenchmark -t 4 -bm sample -f 1 -wi 3 -w 2s -i 5 -r 2s
- * java -jar router-benchmarks/target/benchmarks.jar ForwardingBenchmark -t 4 -bm thrpt -f 1 -wi 3 -w 2s -i 5 -r 2s -prof gc
+ * java -jar router-benchmarks/target/benchmarks.jar ForwardingBenchmark -t 4 -bm thrpt -tu s -f 1 -wi 3 -w 2s -i 5 -r 2s -prof gc
  * </pre>
  */
 @State(Scope.Benchmark)
@@ -84,20 +84,34 @@ public class ForwardingBenchmark {
     server.close();
   }
 
+  /** Each thread's read buffer, so that both benchmarks read the body the same way. */
+  @State(Scope.Thread)
+  public static class Buffer {
+    final byte[] bytes = new byte[16 * 1024];
+  }
+
   /** The baseline: OkHttp straight to the server. */
   @Benchmark
-  public void direct(Blackhole bh) throws IOException {
+  public long direct(Buffer buf) throws IOException {
     try (Response r = direct.newCall(directRequest).execute()) {
-      bh.consume(r.body().bytes());
+      return drain(r.body().byteStream(), buf.bytes);
     }
   }
 
   /** The same request routed and forwarded by modelrouter. */
   @Benchmark
-  public void routed(Blackhole bh) throws IOException {
+  public long routed(Buffer buf) throws IOException {
     try (ProxyResponse r = routed.execute(proxyRequest)) {
-      bh.consume(r.body().readAllBytes());
+      return drain(r.body(), buf.bytes);
     }
+  }
+
+  private static long drain(InputStream in, byte[] buf) throws IOException {
+    long total = 0;
+    for (int n; (n = in.read(buf)) >= 0; ) {
+      total += n;
+    }
+    return total;
   }
 
   /** Runs a short sample from the IDE. */
