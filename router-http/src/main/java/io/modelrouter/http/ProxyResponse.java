@@ -246,9 +246,10 @@ public final class ProxyResponse implements Closeable {
         if (firstByteNanos >= 0) {
           o = o.withTtftNanos(firstByteNanos);
         }
-        promptTokens = tail.promptTokens();
-        if (promptTokens >= 0) {
-          completionTokens = tail.completionTokens();
+        long usage = tail.usage();
+        if (UsageTail.prompt(usage) >= 0) {
+          promptTokens = UsageTail.prompt(usage);
+          completionTokens = UsageTail.completion(usage);
           o = o.withTokens(promptTokens, completionTokens);
         }
         lease.complete(o);

@@ -510,7 +510,6 @@ public final class SimServer implements AutoCloseable {
     String requestedModel = "";
     @Nullable String adapter;
     boolean stream;
-    boolean includeUsage = true;
     int promptTokens;
     int outputTokens;
     List<String> embeddingInputs = List.of();
@@ -584,29 +583,18 @@ public final class SimServer implements AutoCloseable {
           return;
         }
       }
-      switch (kind) {
-        case CHAT:
-        case COMPLETION:
-          if (job.stream) {
-            streamText(ex, kind, job);
-          } else {
-            pause(scaled(baseLatencyNanos) + scaled(perTokenNanos) * job.outputTokens);
-            send(ex, 200, "application/json", textAnswer(kind, job));
-          }
-          break;
-        case EMBEDDING:
-          pause(scaled(baseLatencyNanos));
-          send(ex, 200, "application/json", embeddingAnswer(job));
-          break;
-        default:
-          pause(scaled(baseLatencyNanos));
-          send(ex, 200, "application/json", inferAnswer(job));
-          break;
+      if (kind != Kind.INFER && job.stream) {
+        streamText(ex, kind, job, start);
+      } else {
+        long latency = scaled(baseLatencyNanos) + (kind == Kind.CHAT || kind == Kind.COMPLETION
+            ? scaled(perTokenNanos) * job.outputTokens : 0);
+        pause(latency);
+        String answer = kind == Kind.EMBEDDING ? embeddingAnswer(job)
+            : kind == Kind.INFER ? inferAnswer(job) : textAnswer(kind, job);
+        // Counted before the answer leaves, so that a client that got it sees it counted.
+        recordSuccess(kind, job, start);
+        send(ex, 200, "application/json", answer);
       }
-      succeeded.incrementAndGet();
-      promptTokensTotal.addAndGet(job.promptTokens);
-      generationTokensTotal.addAndGet(kind == Kind.CHAT || kind == Kind.COMPLETION ? job.outputTokens : 0);
-      observeLatency(System.nanoTime() - start);
     } finally {
       kvTokensInUse.addAndGet(-kv);
       count(runningAdapters, job.adapter, -1);
@@ -787,7 +775,14 @@ public final class SimServer implements AutoCloseable {
     }
   }
 
-  private void streamText(HttpExchange ex, Kind kind, Job job) throws IOException {
+  private void recordSuccess(Kind kind, Job job, long start) {
+    succeeded.incrementAndGet();
+    promptTokensTotal.addAndGet(job.promptTokens);
+    generationTokensTotal.addAndGet(kind == Kind.CHAT || kind == Kind.COMPLETION ? job.outputTokens : 0);
+    observeLatency(System.nanoTime() - start);
+  }
+
+  private void streamText(HttpExchange ex, Kind kind, Job job, long start) throws IOException {
     ex.getResponseHeaders().set("Content-Type", "text/event-stream");
     ex.getResponseHeaders().set("Cache-Control", "no-cache");
     String id = (kind == Kind.CHAT ? "chatcmpl-" : "cmpl-") + ids.incrementAndGet();
@@ -818,11 +813,11 @@ public final class SimServer implements AutoCloseable {
     String last = kind == Kind.CHAT
         ? "[{\"index\":0,\"delta\":{},\"logprobs\":null,\"finish_reason\":\"length\"}]"
         : "[{\"index\":0,\"text\":\"\",\"logprobs\":null,\"finish_reason\":\"length\"}]";
+    recordSuccess(kind, job, start);
     out.write((head + last + "}\n\n").getBytes(StandardCharsets.UTF_8));
-    if (job.includeUsage) {
-      out.write((head + "[],\"usage\":" + usage(job.promptTokens, job.outputTokens) + "}\n\n")
-          .getBytes(StandardCharsets.UTF_8));
-    }
+    // Always, as if the client had asked with stream_options.include_usage: the router reads it.
+    out.write((head + "[],\"usage\":" + usage(job.promptTokens, job.outputTokens) + "}\n\n")
+        .getBytes(StandardCharsets.UTF_8));
     out.write("data: [DONE]\n\n".getBytes(StandardCharsets.UTF_8));
     out.flush();
     out.close();
