@@ -36,24 +36,31 @@ public final class ForwardingLoad {
       // Warm both paths up (JIT, connection pools) before measuring.
       phase(b, true, threads, buffers, 3);
       phase(b, false, threads, buffers, 3);
+      CPU_NANOS.set(0);
       long[] directNanos = new long[0];
       long[] routedNanos = new long[0];
       long directCalls = 0;
       long routedCalls = 0;
       double directSeconds = 0;
       double routedSeconds = 0;
+      long directCpu = 0;
+      long routedCpu = 0;
       for (int r = 0; r < rounds; r++) {
         boolean directFirst = r % 2 == 0;
         for (int k = 0; k < 2; k++) {
           boolean routed = directFirst == (k == 1);
           long start = System.nanoTime();
+          long cpuBefore = CPU_NANOS.get();
           long[] lat = phase(b, routed, threads, buffers, phaseSeconds);
           double secs = (System.nanoTime() - start) / 1e9;
+          long cpu = CPU_NANOS.get() - cpuBefore;
           if (routed) {
+            routedCpu += cpu;
             routedNanos = concat(routedNanos, lat);
             routedCalls += lat.length;
             routedSeconds += secs;
           } else {
+            directCpu += cpu;
             directNanos = concat(directNanos, lat);
             directCalls += lat.length;
             directSeconds += secs;
@@ -65,9 +72,10 @@ public final class ForwardingLoad {
       double directRate = directCalls / directSeconds;
       double routedRate = routedCalls / routedSeconds;
       System.out.printf(Locale.ROOT, "threads=%d phases=%d x %.1fs%n", threads, 2 * rounds, phaseSeconds);
-      System.out.printf(Locale.ROOT, "%-7s %10s %9s %9s %9s %9s%n", "", "calls/s", "p50 us", "p90 us", "p99 us", "calls");
-      print("direct", directRate, directNanos);
-      print("routed", routedRate, routedNanos);
+      System.out.printf(Locale.ROOT, "%-7s %10s %9s %9s %9s %9s %14s%n", "", "calls/s", "p50 us", "p90 us", "p99 us",
+          "calls", "caller cpu us");
+      print("direct", directRate, directNanos, directCpu);
+      print("routed", routedRate, routedNanos, routedCpu);
       System.out.printf(Locale.ROOT, "added at p50: %.1f us; routed throughput: %.1f%% of direct%n",
           (pct(routedNanos, 0.5) - pct(directNanos, 0.5)) / 1e3, 100 * routedRate / directRate);
     } finally {
@@ -75,10 +83,13 @@ public final class ForwardingLoad {
     }
   }
 
-  private static void print(String name, double rate, long[] sorted) {
-    System.out.printf(Locale.ROOT, "%-7s %10.0f %9.1f %9.1f %9.1f %9d%n", name, rate, pct(sorted, 0.5) / 1e3,
-        pct(sorted, 0.9) / 1e3, pct(sorted, 0.99) / 1e3, sorted.length);
+  private static void print(String name, double rate, long[] sorted, long cpuNanos) {
+    System.out.printf(Locale.ROOT, "%-7s %10.0f %9.1f %9.1f %9.1f %9d %14.1f%n", name, rate, pct(sorted, 0.5) / 1e3,
+        pct(sorted, 0.9) / 1e3, pct(sorted, 0.99) / 1e3, sorted.length, cpuNanos / 1e3 / Math.max(sorted.length, 1));
   }
+
+  /** CPU time of the calling threads, summed: what each call costs the caller, whatever the machine's load. */
+  private static final java.util.concurrent.atomic.AtomicLong CPU_NANOS = new java.util.concurrent.atomic.AtomicLong();
 
   private static double pct(long[] sorted, double q) {
     return sorted.length == 0 ? Double.NaN : sorted[(int) Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
@@ -103,6 +114,8 @@ public final class ForwardingLoad {
       int id = t;
       Thread th = new Thread(() -> {
         int n = 0;
+        java.lang.management.ThreadMXBean mx = java.lang.management.ManagementFactory.getThreadMXBean();
+        long cpu0 = mx.getCurrentThreadCpuTime();
         try {
           while (!stop.get() && n < lat.length) {
             long s = System.nanoTime();
@@ -116,6 +129,7 @@ public final class ForwardingLoad {
         } catch (Exception e) {
           e.printStackTrace();
         } finally {
+          CPU_NANOS.addAndGet(mx.getCurrentThreadCpuTime() - cpu0);
           counts[id] = n;
           done.countDown();
         }
