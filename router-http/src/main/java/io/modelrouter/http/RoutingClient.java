@@ -297,6 +297,7 @@ public final class RoutingClient implements AutoCloseable {
       return d;
     }
 
+    /** A client; close it when done if it made its own OkHttp client. */
     public RoutingClient build() {
       return new RoutingClient(this);
     }

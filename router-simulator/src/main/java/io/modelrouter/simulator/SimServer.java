@@ -230,6 +230,7 @@ public final class SimServer implements AutoCloseable {
     return version;
   }
 
+  /** The protocol it speaks. */
   public Protocol protocol() {
     return protocol;
   }
