@@ -38,7 +38,8 @@ import org.jspecify.annotations.Nullable;
  * under the real metric names.
  *
  * <p>Latency, capacity and failures are set on the {@link Builder} and can be changed while it
- * runs: {@link #baseLatency(Duration)}, {@link #perTokenLatency(Duration)},
+ * runs: {@link #baseLatency(Duration)}, {@link #perTokenLatency(Duration)}, {@link #capacity(int)},
+ * {@link #maxQueue(int)},
  * {@link #slowdown(double)}, {@link #failureRate(double)}, {@link #hang(boolean)},
  * {@link #resetConnections(boolean)}, {@link #healthy(boolean)}, {@link #kill()} and
  * {@link #restart()}.
@@ -93,8 +94,8 @@ public final class SimServer implements AutoCloseable {
   private final String version;
   private final Set<String> adapters;
   private final int maxLoras;
-  private final int capacity;
-  private final int maxQueue;
+  private volatile int capacity;
+  private volatile int maxQueue;
   private final int kvCacheTokens;
   private final int outputTokens;
   private final int tokenChars;
@@ -114,7 +115,20 @@ public final class SimServer implements AutoCloseable {
   private volatile Map<String, List<String>> lastRequestHeaders = Map.of();
   private volatile CountDownLatch hangGate = new CountDownLatch(1);
 
-  private final Semaphore slots;
+  private final Slots slots;
+
+  /** The processing slots; their number can shrink while requests hold them. */
+  private static final class Slots extends Semaphore {
+    private static final long serialVersionUID = 1L;
+
+    Slots(int permits) {
+      super(permits, true);
+    }
+
+    void reduce(int n) {
+      reducePermits(n);
+    }
+  }
   private final AtomicInteger waiting = new AtomicInteger();
   private final AtomicInteger running = new AtomicInteger();
   private final AtomicLong kvTokensInUse = new AtomicLong();
@@ -157,7 +171,7 @@ public final class SimServer implements AutoCloseable {
     this.perTokenNanos = b.perTokenLatency.toNanos();
     this.slowdown = b.slowdown;
     this.failureRate = b.failureRate;
-    this.slots = new Semaphore(b.capacity, true);
+    this.slots = new Slots(b.capacity);
     this.seedSource = new SplittableRandom(b.seed);
     for (int k = 0; k < latencyBuckets.length; k++) {
       latencyBuckets[k] = new AtomicLong();
@@ -302,6 +316,33 @@ public final class SimServer implements AutoCloseable {
   /** The share of inference requests answered with a 500, between 0 and 1. */
   public SimServer failureRate(double rate) {
     this.failureRate = requireRate(rate);
+    return this;
+  }
+
+  /**
+   * Changes how many requests are processed at once; when it shrinks, requests already running
+   * finish and new ones wait until the running count is below the new capacity.
+   */
+  public SimServer capacity(int capacity) {
+    requirePositive(capacity, "capacity");
+    synchronized (slots) {
+      int delta = capacity - this.capacity;
+      if (delta > 0) {
+        slots.release(delta);
+      } else if (delta < 0) {
+        slots.reduce(-delta);
+      }
+      this.capacity = capacity;
+    }
+    return this;
+  }
+
+  /** Changes how many requests may wait for a slot before new ones get a 503; see {@link Builder#maxQueue(int)}. */
+  public SimServer maxQueue(int maxQueue) {
+    if (maxQueue < 0) {
+      throw new IllegalArgumentException("maxQueue: " + maxQueue + " (expected: >= 0)");
+    }
+    this.maxQueue = maxQueue;
     return this;
   }
 
