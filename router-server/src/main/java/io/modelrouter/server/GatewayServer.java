@@ -316,7 +316,7 @@ public final class GatewayServer implements AutoCloseable {
     }
 
     @Override
-    public void header(String name, String value) {
+    public void setHeader(String name, String value) {
       response.getHeaders().put(name, value);
     }
 

@@ -23,6 +23,7 @@ import tools.jackson.core.TokenStreamLocation;
 import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.ObjectMapper;
+import tools.jackson.databind.exc.UnrecognizedPropertyException;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.dataformat.yaml.YAMLMapper;
 
@@ -197,9 +198,15 @@ public final class GatewayConfig {
     while (root.getCause() != null && root.getCause() != root) {
       root = root.getCause();
     }
-    String message = root instanceof IllegalArgumentException && root.getMessage() != null
-        ? root.getMessage()
-        : e.getOriginalMessage();
+    String message;
+    if (e instanceof UnrecognizedPropertyException u) {
+      message = "unknown key '" + u.getPropertyName() + "' (expected one of: "
+          + new java.util.TreeSet<>(u.getKnownPropertyIds().stream().map(String::valueOf).toList()) + ")";
+    } else {
+      message = root instanceof IllegalArgumentException && root.getMessage() != null
+          ? root.getMessage()
+          : e.getOriginalMessage();
+    }
     String first = message == null ? "invalid content" : message.lines().findFirst().orElse(message);
     return new RegistryException(
         source, loc == null ? -1 : loc.getLineNr(), loc == null ? -1 : loc.getColumnNr(),

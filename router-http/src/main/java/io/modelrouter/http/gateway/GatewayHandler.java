@@ -157,7 +157,7 @@ public final class GatewayHandler {
     Protocol protocol = protocolOf(path);
     Tenant tenant = authenticator.authenticate(x.request);
     if (tenant == null) {
-      x.response.header("www-authenticate", "Bearer");
+      x.response.setHeader("www-authenticate", "Bearer");
       x.reject(protocol, Rejection.of(RejectionReason.UNAUTHORIZED,
           x.request.header("authorization") == null && x.request.header("x-api-key") == null
               ? "missing API key (expected: Authorization: Bearer KEY)"
@@ -181,7 +181,7 @@ public final class GatewayHandler {
     }
     if (isInference(path)) {
       if (!method.equals("POST")) {
-        x.response.header("allow", "POST");
+        x.response.setHeader("allow", "POST");
         x.error(protocol, Rejection.of(RejectionReason.INVALID_INPUT, method + " " + path + " is not supported (expected: POST)"), 405);
         return;
       }
@@ -193,7 +193,7 @@ public final class GatewayHandler {
 
   private static void requireGet(Exchange x, String method, Protocol protocol) throws IOException {
     if (!method.equals("GET") && !method.equals("HEAD")) {
-      x.response.header("allow", "GET");
+      x.response.setHeader("allow", "GET");
       x.error(protocol, Rejection.of(RejectionReason.INVALID_INPUT, method + " " + x.request.path() + " is not supported (expected: GET)"), 405);
     }
   }
@@ -320,7 +320,7 @@ public final class GatewayHandler {
       body = BodyReader.read(in, x.request.contentLength(), maxBodyBytes);
     }
     if (body == null) {
-      x.response.header("connection", "close");
+      x.response.setHeader("connection", "close");
       x.reject(protocol, Rejection.of(RejectionReason.PAYLOAD_TOO_LARGE,
           "request body is larger than " + maxBodyBytes + " bytes"), null);
       return;
@@ -348,7 +348,7 @@ public final class GatewayHandler {
 
     void text(int status, String contentType, String body) throws IOException {
       byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-      response.header("content-type", contentType);
+      response.setHeader("content-type", contentType);
       started = true;
       boolean head = request.method().equals("HEAD");
       try (OutputStream out = response.start(status, bytes.length)) {
@@ -365,7 +365,7 @@ public final class GatewayHandler {
     void reject(Protocol protocol, Rejection rejection, @Nullable String explanation) throws IOException {
       metrics.recordRejection(rejection.reason());
       if (explanation != null) {
-        response.header(EXPLAIN_HEADER, explanation);
+        response.setHeader(EXPLAIN_HEADER, explanation);
       }
       error(protocol, rejection, rejection.httpStatus());
     }
@@ -373,9 +373,9 @@ public final class GatewayHandler {
     void error(Protocol protocol, Rejection rejection, int status) throws IOException {
       Duration retryAfter = rejection.retryAfter();
       if (retryAfter != null) {
-        response.header("retry-after", Long.toString(Math.max(1, (retryAfter.toMillis() + 999) / 1000)));
+        response.setHeader("retry-after", Long.toString(Math.max(1, (retryAfter.toMillis() + 999) / 1000)));
       }
-      response.header(REASON_HEADER, rejection.reason().code());
+      response.setHeader(REASON_HEADER, rejection.reason().code());
       json(status, ErrorShapes.render(protocol, rejection));
     }
   }

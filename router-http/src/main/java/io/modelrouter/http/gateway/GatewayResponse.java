@@ -11,7 +11,7 @@ import java.io.OutputStream;
 public interface GatewayResponse {
 
   /** Sets a header before {@link #start}; a second call with the same name replaces it. */
-  void header(String name, String value);
+  void setHeader(String name, String value);
 
   /**
    * Commits the status and headers.
