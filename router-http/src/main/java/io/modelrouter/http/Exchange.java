@@ -1,0 +1,343 @@
+package io.modelrouter.http;
+
+import io.modelrouter.Decision;
+import io.modelrouter.Outcome;
+import io.modelrouter.RejectedException;
+import io.modelrouter.Rejection;
+import io.modelrouter.RouteRequest;
+import io.modelrouter.RouteResult;
+import io.modelrouter.Ticker;
+import io.modelrouter.health.EndpointState;
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import okhttp3.Call;
+import okhttp3.Callback;
+import okhttp3.Headers;
+import okhttp3.MediaType;
+import okhttp3.Request;
+import okhttp3.RequestBody;
+import okhttp3.Response;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * One client request on its way through the {@link RoutingClient}: its attempts (first try,
+ * retries, hedge), its deadline and its outcome. The blocking form runs on the caller's thread; the
+ * asynchronous form is driven by OkHttp callbacks and the hedge timer, under this object's lock.
+ */
+final class Exchange {
+
+  /** One call to one endpoint. Also its own OkHttp callback, so that an attempt is one object. */
+  final class Attempt implements Callback {
+    final Decision decision;
+    final boolean hedge;
+    @Nullable Call call;
+    /** Set by the network interceptor once the request is being written on a connection. */
+    volatile boolean sent;
+    volatile boolean cancelledByUs;
+
+    Attempt(Decision decision, boolean hedge) {
+      this.decision = decision;
+      this.hedge = hedge;
+    }
+
+    @Override
+    public void onFailure(Call c, IOException e) {
+      onAttemptFailure(this, e);
+    }
+
+    @Override
+    public void onResponse(Call c, Response response) {
+      onAttemptResponse(this, response);
+    }
+  }
+
+  private final RoutingClient client;
+  private final ProxyRequest request;
+  private final Ticker ticker;
+  private final long deadlineNanos;
+  private final String requestId;
+  private final Headers headers;
+  private final @Nullable RequestBody body;
+  private RouteRequest route;
+  private int attempts;
+
+  // asynchronous form only, guarded by this
+  private @Nullable CompletableFuture<ProxyResponse> future;
+  private final List<Attempt> live = new ArrayList<>(2);
+  private boolean done;
+  private @Nullable ScheduledFuture<?> hedgeTimer;
+
+  Exchange(RoutingClient client, ProxyRequest request) {
+    this.client = client;
+    this.request = request;
+    this.ticker = client.router.ticker();
+    this.route = request.route();
+    long budget = route.latencyBudgetNanos();
+    this.deadlineNanos = budget > 0 ? ticker.nanoTime() + budget : 0;
+    this.requestId = HeaderRules.requestId(request.header(RoutingClient.REQUEST_ID_HEADER));
+    this.headers = HeaderRules.outgoing(request.headers(), client.forwardCredentials, requestId).build();
+    String method = request.method();
+    if (method.equals("GET") || method.equals("HEAD")) {
+      this.body = null;
+    } else {
+      String ct = request.contentType();
+      this.body = RequestBody.create(request.body(), ct == null ? null : MediaType.parse(ct));
+    }
+  }
+
+  // ------------------------------------------------------------------ blocking
+
+  ProxyResponse runBlocking() throws IOException {
+    client.retryBudget.deposit();
+    Decision d = firstDecision();
+    while (true) {
+      Attempt a = newAttempt(d, false);
+      Response response;
+      try {
+        response = a.call.execute();
+      } catch (IOException e) {
+        a.decision.lease().complete(outcomeOf(a, e));
+        Decision next = retryable(a) ? retryDecision(a) : null;
+        if (next == null) {
+          throw failure(a, e);
+        }
+        d = next;
+        continue;
+      }
+      if (isRetryableStatus(response.code())) {
+        Decision next = retryDecision(a);
+        if (next != null) {
+          a.decision.lease().complete(Outcome.ofStatus(response.code()));
+          response.close();
+          d = next;
+          continue;
+        }
+      }
+      return respond(a, response);
+    }
+  }
+
+  // ------------------------------------------------------------------ asynchronous
+
+  CompletableFuture<ProxyResponse> runAsync() {
+    CompletableFuture<ProxyResponse> f = new CompletableFuture<>();
+    this.future = f;
+    f.whenComplete((r, t) -> {
+      if (t instanceof CancellationException) {
+        cancelAll();
+      }
+    });
+    client.retryBudget.deposit();
+    Decision d;
+    try {
+      d = firstDecision();
+    } catch (RejectedException e) {
+      f.completeExceptionally(e);
+      return f;
+    }
+    synchronized (this) {
+      if (!done) {
+        launch(d, false);
+      } else {
+        d.lease().close();
+      }
+    }
+    return f;
+  }
+
+  /** Sends an attempt. Holds the lock. */
+  private void launch(Decision d, boolean hedge) {
+    Attempt a = newAttempt(d, hedge);
+    live.add(a);
+    a.call.enqueue(a);
+    if (!hedge && client.hedgePolicy.enabled() && attempts < client.maxAttempts && hedgeTimer == null) {
+      EndpointState state = client.router.registry().snapshot().state(d.endpoint().id());
+      if (state != null) {
+        long delay = client.hedgePolicy.delayNanos(state);
+        if (delay < remainingNanos()) {
+          hedgeTimer = client.scheduler().schedule(this::hedge, delay, TimeUnit.NANOSECONDS);
+        }
+      }
+    }
+  }
+
+  private synchronized void hedge() {
+    if (done || live.size() != 1 || attempts >= client.maxAttempts || remainingNanos() <= 0) {
+      return;
+    }
+    Attempt primary = live.get(0);
+    route = route.toBuilder().exclude(primary.decision.endpoint().id()).build();
+    if (!client.retryBudget.tryWithdraw()) {
+      return;
+    }
+    RouteResult r = client.router.route(route);
+    if (r instanceof Decision) {
+      launch((Decision) r, true);
+    }
+  }
+
+  private void onAttemptResponse(Attempt a, Response response) {
+    ProxyResponse winner;
+    synchronized (this) {
+      live.remove(a);
+      if (done) {
+        a.decision.lease().complete(Outcome.cancelled());
+        response.close();
+        return;
+      }
+      if (isRetryableStatus(response.code())) {
+        Decision next = retryDecision(a);
+        if (next != null || !live.isEmpty()) {
+          a.decision.lease().complete(Outcome.ofStatus(response.code()));
+          response.close();
+          if (next != null) {
+            launch(next, false);
+          }
+          return;
+        }
+      }
+      finishLocked();
+      try {
+        winner = respond(a, response);
+      } catch (RuntimeException e) {
+        response.close();
+        a.decision.lease().complete(Outcome.failure());
+        future.completeExceptionally(e);
+        return;
+      }
+    }
+    if (!future.complete(winner)) {
+      winner.close();
+    }
+  }
+
+  private void onAttemptFailure(Attempt a, IOException e) {
+    ForwardingException failure;
+    synchronized (this) {
+      live.remove(a);
+      a.decision.lease().complete(outcomeOf(a, e));
+      if (done) {
+        return;
+      }
+      if (retryable(a)) {
+        Decision next = retryDecision(a);
+        if (next != null) {
+          launch(next, false);
+          return;
+        }
+      }
+      if (!live.isEmpty()) {
+        return; // the other attempt may still answer
+      }
+      finishLocked();
+      failure = failure(a, e);
+    }
+    future.completeExceptionally(failure);
+  }
+
+  /** Marks the exchange decided and cancels the hedge timer and the other attempts. Holds the lock. */
+  private void finishLocked() {
+    done = true;
+    if (hedgeTimer != null) {
+      hedgeTimer.cancel(false);
+    }
+    for (Attempt other : live) {
+      other.cancelledByUs = true;
+      other.call.cancel();
+    }
+  }
+
+  private synchronized void cancelAll() {
+    if (!done) {
+      finishLocked();
+    }
+  }
+
+  // ------------------------------------------------------------------ shared
+
+  private Decision firstDecision() {
+    RouteResult r = client.router.route(route);
+    if (r instanceof Decision) {
+      return (Decision) r;
+    }
+    throw new RejectedException((Rejection) r);
+  }
+
+  private Attempt newAttempt(Decision d, boolean hedge) {
+    attempts++;
+    Attempt a = new Attempt(d, hedge);
+    Request.Builder rb = new Request.Builder()
+        .url(HeaderRules.targetUrl(d.endpoint().baseUrl().toString(), request.path()))
+        .headers(headers)
+        .method(request.method(), body)
+        .tag(Attempt.class, a);
+    Map<String, String> extra = client.upstreamHeaders.headersFor(d.endpoint());
+    if (!extra.isEmpty()) {
+      extra.forEach(rb::header);
+    }
+    Call call = client.http.newCall(rb.build());
+    if (deadlineNanos != 0) {
+      call.timeout().timeout(Math.max(remainingNanos(), 1), TimeUnit.NANOSECONDS);
+    }
+    a.call = call;
+    return a;
+  }
+
+  private long remainingNanos() {
+    return deadlineNanos == 0 ? Long.MAX_VALUE : deadlineNanos - ticker.nanoTime();
+  }
+
+  private static boolean isRetryableStatus(int code) {
+    return code == 429 || code == 503;
+  }
+
+  /** Only a request that never left is safe to send again. */
+  private static boolean retryable(Attempt a) {
+    return !a.sent && !a.cancelledByUs;
+  }
+
+  /** The next endpoint for a retry after {@code failed}, if attempts, time and budget allow; null otherwise. */
+  private @Nullable Decision retryDecision(Attempt failed) {
+    route = route.toBuilder().exclude(failed.decision.endpoint().id()).build();
+    if (attempts >= client.maxAttempts || remainingNanos() <= 0 || !client.retryBudget.tryWithdraw()) {
+      return null;
+    }
+    RouteResult r = client.router.route(route);
+    return r instanceof Decision ? (Decision) r : null;
+  }
+
+  private ProxyResponse respond(Attempt a, Response response) {
+    long headersNanos = Math.max(ticker.nanoTime() - a.decision.lease().startNanos(), 0);
+    return new ProxyResponse(a.decision, a.call, response, ticker, attempts, a.hedge, headersNanos, requestId);
+  }
+
+  private static Outcome outcomeOf(Attempt a, IOException e) {
+    if (a.cancelledByUs) {
+      return Outcome.cancelled();
+    }
+    return e instanceof InterruptedIOException ? Outcome.timeout() : Outcome.failure();
+  }
+
+  private ForwardingException failure(Attempt a, IOException e) {
+    ForwardingException.Kind kind;
+    if (a.cancelledByUs) {
+      kind = ForwardingException.Kind.CANCELLED;
+    } else if (e instanceof InterruptedIOException) {
+      kind = ForwardingException.Kind.TIMEOUT;
+    } else if (!a.sent) {
+      kind = ForwardingException.Kind.CONNECT_FAILED;
+    } else {
+      kind = ForwardingException.Kind.CONNECTION_LOST;
+    }
+    String id = a.decision.endpoint().id();
+    return new ForwardingException(kind, "endpoint " + id + " (attempt " + attempts + "): " + e.getMessage(), id,
+        attempts, e);
+  }
+}

@@ -1,0 +1,112 @@
+package io.modelrouter.http;
+
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ThreadLocalRandom;
+import okhttp3.Headers;
+import org.jspecify.annotations.Nullable;
+
+/** Header hygiene between client, gateway and endpoint (RFC 9110 section 7.6.1 hop-by-hop fields). */
+final class HeaderRules {
+
+  /** Hop-by-hop fields, plus those the HTTP client sets itself for each hop. */
+  static final Set<String> HOP_BY_HOP = Set.of(
+      "connection", "keep-alive", "proxy-connection", "proxy-authenticate", "proxy-authorization", "te",
+      "trailer", "trailers", "transfer-encoding", "upgrade", "host", "content-length", "expect", "accept-encoding");
+
+  /** The client's credentials for the gateway; not for the endpoints unless configured. */
+  static final Set<String> CREDENTIALS = Set.of("authorization", "cookie", "x-api-key", "api-key");
+
+  private HeaderRules() {}
+
+  /** The client's headers to forward: hop-by-hop, connection-named and (unless allowed) credential fields dropped. */
+  static Headers.Builder outgoing(Map<String, List<String>> client, boolean forwardCredentials, String requestId) {
+    Headers.Builder b = new Headers.Builder();
+    Set<String> named = connectionTokens(client.get("connection"));
+    for (Map.Entry<String, List<String>> e : client.entrySet()) {
+      String name = e.getKey();
+      if (HOP_BY_HOP.contains(name) || named.contains(name) || name.equals(RoutingClient.REQUEST_ID_HEADER)
+          || (!forwardCredentials && CREDENTIALS.contains(name))) {
+        continue;
+      }
+      for (String v : e.getValue()) {
+        b.addUnsafeNonAscii(name, v);
+      }
+    }
+    b.set(RoutingClient.REQUEST_ID_HEADER, requestId);
+    // Streams and usage pass through as sent: no compression on the hop to the endpoint.
+    b.set("accept-encoding", "identity");
+    return b;
+  }
+
+  /** The endpoint's response headers for the client, hop-by-hop fields dropped. */
+  static Map<String, List<String>> incoming(Headers upstream) {
+    Set<String> named = connectionTokens(upstream.values("connection"));
+    java.util.LinkedHashMap<String, List<String>> out = new java.util.LinkedHashMap<>();
+    for (int i = 0, n = upstream.size(); i < n; i++) {
+      String name = upstream.name(i).toLowerCase(Locale.ROOT);
+      if ((HOP_BY_HOP.contains(name) && !name.equals("content-length")) || named.contains(name)) {
+        continue;
+      }
+      out.computeIfAbsent(name, k -> new java.util.ArrayList<>(1)).add(upstream.value(i));
+    }
+    return out;
+  }
+
+  private static Set<String> connectionTokens(@Nullable List<String> values) {
+    if (values == null || values.isEmpty()) {
+      return Set.of();
+    }
+    java.util.HashSet<String> s = new java.util.HashSet<>();
+    for (String v : values) {
+      for (String t : v.split(",")) {
+        String token = t.trim().toLowerCase(Locale.ROOT);
+        if (!token.isEmpty()) {
+          s.add(token);
+        }
+      }
+    }
+    return s;
+  }
+
+  /** The client's request id if it is sane (1 to 128 visible ASCII characters), else a new random one. */
+  static String requestId(@Nullable String fromClient) {
+    if (fromClient != null && !fromClient.isEmpty() && fromClient.length() <= 128) {
+      boolean ok = true;
+      for (int i = 0; i < fromClient.length() && ok; i++) {
+        char c = fromClient.charAt(i);
+        ok = c > 0x20 && c < 0x7f;
+      }
+      if (ok) {
+        return fromClient;
+      }
+    }
+    ThreadLocalRandom r = ThreadLocalRandom.current();
+    char[] hex = new char[32];
+    long a = r.nextLong();
+    long b = r.nextLong();
+    for (int i = 0; i < 16; i++) {
+      hex[i] = Character.forDigit((int) ((a >>> (4 * i)) & 0xf), 16);
+      hex[16 + i] = Character.forDigit((int) ((b >>> (4 * i)) & 0xf), 16);
+    }
+    return new String(hex);
+  }
+
+  /**
+   * The endpoint's URL for a request path: the base URL's path, then the request's, without
+   * doubling an API prefix ({@code http://h/v1} and {@code /v1/chat/completions} give
+   * {@code http://h/v1/chat/completions}).
+   */
+  static String targetUrl(String baseUrl, String path) {
+    String base = baseUrl.endsWith("/") ? baseUrl.substring(0, baseUrl.length() - 1) : baseUrl;
+    for (String prefix : new String[] {"/v1", "/v2"}) {
+      if (base.endsWith(prefix) && (path.startsWith(prefix + "/") || path.equals(prefix))) {
+        base = base.substring(0, base.length() - prefix.length());
+        break;
+      }
+    }
+    return base + path;
+  }
+}

@@ -1,0 +1,261 @@
+package io.modelrouter.http;
+
+import io.modelrouter.Decision;
+import io.modelrouter.Lease;
+import io.modelrouter.Outcome;
+import io.modelrouter.Ticker;
+import io.modelrouter.registry.Endpoint;
+import java.io.Closeable;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InterruptedIOException;
+import java.io.OutputStream;
+import java.util.Collections;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import okhttp3.Call;
+import okhttp3.Response;
+import okio.BufferedSource;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * An endpoint's answer, streaming: status and headers (hop-by-hop fields dropped; the request id
+ * and the chosen endpoint added) are here at once, the body is read from {@link #body()} as it
+ * arrives, chunk by chunk, never buffered whole.
+ *
+ * <p>Reading the body to its end completes the router's lease with the status, the latency, the
+ * time to first byte and the tokens of the usage object or final stream chunk. {@link #close()}
+ * before the end cancels the call and completes the lease as cancelled. Always close it (it is
+ * {@link Closeable}); closing twice is harmless. Not thread-safe: one reader.
+ */
+public final class ProxyResponse implements Closeable {
+
+  private final Decision decision;
+  private final int status;
+  private final Map<String, List<String>> headers;
+  private final int attempts;
+  private final boolean hedged;
+  private final long headersNanos;
+  private final String requestId;
+  private final Body body;
+
+  ProxyResponse(Decision decision, Call call, Response response, Ticker ticker, int attempts, boolean hedged,
+      long headersNanos, String requestId) {
+    this.decision = decision;
+    this.status = response.code();
+    Map<String, List<String>> h = HeaderRules.incoming(response.headers());
+    h.put(RoutingClient.REQUEST_ID_HEADER, List.of(requestId));
+    Endpoint e = decision.endpoint();
+    int port = e.baseUrl().getPort();
+    h.put(RoutingClient.ENDPOINT_SERVED_HEADER, List.of(e.baseUrl().getHost() + (port < 0 ? "" : ":" + port)));
+    h.put(RoutingClient.ENDPOINT_ID_HEADER, List.of(e.id()));
+    this.headers = Collections.unmodifiableMap(h);
+    this.attempts = attempts;
+    this.hedged = hedged;
+    this.headersNanos = headersNanos;
+    this.requestId = requestId;
+    boolean success = status >= 200 && status < 300;
+    if (!success) {
+      // The status says all the router needs; the body still passes through to the client.
+      decision.lease().complete(Outcome.ofStatus(status));
+    }
+    this.body = new Body(call, response, decision.lease(), ticker, success);
+  }
+
+  /** The endpoint's HTTP status. */
+  public int status() {
+    return status;
+  }
+
+  /** Response headers by lower-case name, ready for the client. */
+  public Map<String, List<String>> headers() {
+    return headers;
+  }
+
+  /** The first value of a header by case-insensitive name, or null. */
+  public @Nullable String header(String name) {
+    List<String> v = headers.get(name.toLowerCase(Locale.ROOT));
+    return v == null || v.isEmpty() ? null : v.get(0);
+  }
+
+  /** Whether the body is a server-sent event stream (copy it with a flush per chunk). */
+  public boolean isEventStream() {
+    String ct = header("content-type");
+    return ct != null && ct.toLowerCase(Locale.ROOT).startsWith("text/event-stream");
+  }
+
+  /** The body as it arrives; read it to the end or close it. */
+  public InputStream body() {
+    return body;
+  }
+
+  /**
+   * Copies the body to {@code out} as it arrives, flushing after each chunk of an event stream,
+   * then closes this response.
+   *
+   * @return the bytes copied
+   */
+  public long transferTo(OutputStream out) throws IOException {
+    boolean flushEach = isEventStream();
+    byte[] buf = new byte[16 * 1024];
+    long total = 0;
+    try {
+      for (int n; (n = body.read(buf, 0, buf.length)) >= 0; ) {
+        out.write(buf, 0, n);
+        total += n;
+        if (flushEach) {
+          out.flush();
+        }
+      }
+      out.flush();
+    } finally {
+      close();
+    }
+    return total;
+  }
+
+  /** The routing decision whose endpoint answered. */
+  public Decision decision() {
+    return decision;
+  }
+
+  /** The endpoint that answered. */
+  public Endpoint endpoint() {
+    return decision.endpoint();
+  }
+
+  /** How many attempts were sent, the answering one included. */
+  public int attempts() {
+    return attempts;
+  }
+
+  /** Whether the answer came from a hedged copy. */
+  public boolean hedged() {
+    return hedged;
+  }
+
+  /** Time from the answering attempt's routing decision to its response headers, in nanoseconds. */
+  public long headersNanos() {
+    return headersNanos;
+  }
+
+  /** Time from the routing decision to the first body byte, or -1 before it arrived. */
+  public long firstByteNanos() {
+    return body.firstByteNanos;
+  }
+
+  /** The request id sent to the endpoint and returned to the client. */
+  public String requestId() {
+    return requestId;
+  }
+
+  /** Stops reading: cancels the call if the body was not read to its end. */
+  @Override
+  public void close() {
+    body.close();
+  }
+
+  @Override
+  public String toString() {
+    return "ProxyResponse{" + status + " from " + decision.endpoint().id() + ", attempts=" + attempts
+        + (hedged ? ", hedged" : "") + '}';
+  }
+
+  /** The body stream: counts the first byte, keeps the tail for usage, completes the lease at the end. */
+  private static final class Body extends InputStream {
+    private final Call call;
+    private final Response response;
+    private final BufferedSource source;
+    private final Lease lease;
+    private final Ticker ticker;
+    private final boolean completeAtEnd;
+    private final UsageTail tail;
+    private long firstByteNanos = -1;
+    private boolean finished;
+
+    Body(Call call, Response response, Lease lease, Ticker ticker, boolean completeAtEnd) {
+      this.call = call;
+      this.response = response;
+      this.source = response.body().source();
+      this.lease = lease;
+      this.ticker = ticker;
+      this.completeAtEnd = completeAtEnd;
+      this.tail = completeAtEnd ? new UsageTail() : null;
+    }
+
+    @Override
+    public int read() throws IOException {
+      byte[] one = new byte[1];
+      int n = read(one, 0, 1);
+      return n < 0 ? -1 : one[0] & 0xff;
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) throws IOException {
+      if (finished) {
+        return -1;
+      }
+      if (len == 0) {
+        return 0;
+      }
+      int n;
+      try {
+        n = source.read(b, off, len);
+      } catch (IOException | RuntimeException e) {
+        fail(e);
+        throw e;
+      }
+      if (n < 0) {
+        finish();
+        return -1;
+      }
+      if (firstByteNanos < 0) {
+        firstByteNanos = Math.max(ticker.nanoTime() - lease.startNanos(), 0);
+      }
+      if (tail != null) {
+        tail.append(b, off, n);
+      }
+      return n;
+    }
+
+    @Override
+    public int available() throws IOException {
+      return finished ? 0 : (int) Math.min(source.getBuffer().size(), Integer.MAX_VALUE);
+    }
+
+    private void finish() {
+      finished = true;
+      if (completeAtEnd) {
+        Outcome o = Outcome.ofStatus(response.code());
+        if (firstByteNanos >= 0) {
+          o = o.withTtftNanos(firstByteNanos);
+        }
+        int prompt = tail.promptTokens();
+        if (prompt >= 0) {
+          o = o.withTokens(prompt, tail.completionTokens());
+        }
+        lease.complete(o);
+      }
+      response.close();
+    }
+
+    private void fail(Exception e) {
+      finished = true;
+      Outcome o = call.isCanceled() && !(e instanceof InterruptedIOException) ? Outcome.cancelled()
+          : e instanceof InterruptedIOException ? Outcome.timeout() : Outcome.failure();
+      lease.complete(o);
+      response.close();
+    }
+
+    @Override
+    public void close() {
+      if (!finished) {
+        finished = true;
+        call.cancel();
+        lease.complete(Outcome.cancelled());
+      }
+      response.close();
+    }
+  }
+}

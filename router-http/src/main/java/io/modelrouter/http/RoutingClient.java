@@ -1,0 +1,292 @@
+package io.modelrouter.http;
+
+import io.modelrouter.RejectedException;
+import io.modelrouter.Router;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import okhttp3.ConnectionPool;
+import okhttp3.Dispatcher;
+import okhttp3.Interceptor;
+import okhttp3.OkHttpClient;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Routes each request with the {@link Router} and forwards it over OkHttp to the chosen endpoint,
+ * streaming the answer back. It owns everything between the router's decision and the answer:
+ *
+ * <ul>
+ *   <li>the endpoint URL (its base URL and the request path, API prefix not doubled);
+ *   <li>header hygiene: hop-by-hop fields dropped both ways, the client's credentials kept from
+ *       endpoints unless {@linkplain Builder#forwardCredentials(boolean) allowed},
+ *       {@code x-request-id} kept or generated, the endpoint named in
+ *       {@value #ENDPOINT_SERVED_HEADER} (host:port) and {@value #ENDPOINT_ID_HEADER} (id);
+ *   <li>the request's latency budget as the call's timeout, across retries;
+ *   <li>retries only when safe (nothing sent yet: connection failures; or a 429/503 answer, before
+ *       any byte reached the client), each to another endpoint in the router's order, within
+ *       {@link Builder#maxAttempts(int)} and the {@link RetryBudget};
+ *   <li>optional {@linkplain HedgePolicy hedging}: a second copy to the next-best endpoint after a
+ *       delay, the first answer wins and the other is cancelled;
+ *   <li>every lease completed with status, latency, time to first byte and tokens.
+ * </ul>
+ *
+ * <p>A request the router refuses throws (or completes the future with) a
+ * {@link RejectedException} carrying the typed rejection; one no endpoint answered, a
+ * {@link ForwardingException}. Endpoint answers of any status come back as a
+ * {@link ProxyResponse}. Thread-safe; share one instance.
+ */
+public final class RoutingClient implements AutoCloseable {
+
+  /** Attempts per request, the first included: 3 (one try and two retries), as in Envoy and gRPC. */
+  public static final int DEFAULT_MAX_ATTEMPTS = 3;
+
+  /** Connect timeout: 2 s; a loopback or data-centre connect takes milliseconds, so this means down. */
+  public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(2);
+
+  /**
+   * Longest silence between two reads: 60 s, enough for a long prompt's prefill before the first
+   * streamed token. Requests with a latency budget are bounded by the budget instead.
+   */
+  public static final Duration DEFAULT_READ_TIMEOUT = Duration.ofSeconds(60);
+
+  /** The request id header, kept from the client or generated, sent to the endpoint and returned. */
+  public static final String REQUEST_ID_HEADER = "x-request-id";
+
+  /** The response header naming the answering endpoint's host:port (Gateway API inference extension). */
+  public static final String ENDPOINT_SERVED_HEADER = "x-gateway-destination-endpoint-served";
+
+  /** The response header naming the answering endpoint's registry id. */
+  public static final String ENDPOINT_ID_HEADER = "x-modelrouter-endpoint";
+
+  /** Marks an attempt as sent once OkHttp starts writing it on a connection. */
+  private static final Interceptor MARK_SENT = chain -> {
+    Exchange.Attempt a = chain.request().tag(Exchange.Attempt.class);
+    if (a != null) {
+      a.sent = true;
+    }
+    return chain.proceed(chain.request());
+  };
+
+  final Router router;
+  final OkHttpClient http;
+  final RetryBudget retryBudget;
+  final int maxAttempts;
+  final HedgePolicy hedgePolicy;
+  final boolean forwardCredentials;
+  final UpstreamHeaders upstreamHeaders;
+  private final boolean ownsHttp;
+  private final Object schedulerLock = new Object();
+  private @Nullable ScheduledExecutorService scheduler;
+
+  private RoutingClient(Builder b) {
+    this.router = b.router;
+    OkHttpClient base = b.http;
+    this.ownsHttp = base == null;
+    if (base == null) {
+      ThreadPoolExecutor pool = new ThreadPoolExecutor(0, Integer.MAX_VALUE, 60, TimeUnit.SECONDS,
+          new SynchronousQueue<>(), daemonThreads("modelrouter-http"));
+      Dispatcher dispatcher = new Dispatcher(pool);
+      dispatcher.setMaxRequests(4096);
+      dispatcher.setMaxRequestsPerHost(4096);
+      base = new OkHttpClient.Builder()
+          .dispatcher(dispatcher)
+          .connectionPool(new ConnectionPool(256, 5, TimeUnit.MINUTES))
+          .connectTimeout(b.connectTimeout)
+          .readTimeout(b.readTimeout)
+          .writeTimeout(b.readTimeout)
+          .followRedirects(false)
+          .build();
+    }
+    this.http = base.newBuilder().addNetworkInterceptor(MARK_SENT).build();
+    this.retryBudget = b.retryBudget;
+    this.maxAttempts = b.maxAttempts;
+    this.hedgePolicy = b.hedgePolicy;
+    this.forwardCredentials = b.forwardCredentials;
+    this.upstreamHeaders = b.upstreamHeaders;
+  }
+
+  /** Starts a client for a router. */
+  public static Builder builder(Router router) {
+    return new Builder(router);
+  }
+
+  /** The router deciding where requests go. */
+  public Router router() {
+    return router;
+  }
+
+  /**
+   * Routes and forwards one request, blocking until the endpoint's response headers arrive; the
+   * body then streams from {@link ProxyResponse#body()}.
+   *
+   * @throws RejectedException when the router refuses the request (its rejection says why)
+   * @throws ForwardingException when no endpoint answered
+   */
+  public ProxyResponse execute(ProxyRequest request) throws IOException {
+    Objects.requireNonNull(request, "request");
+    if (hedgePolicy.enabled()) {
+      CompletableFuture<ProxyResponse> f = executeAsync(request);
+      try {
+        return f.get();
+      } catch (InterruptedException e) {
+        f.cancel(true);
+        Thread.currentThread().interrupt();
+        throw new ForwardingException(ForwardingException.Kind.CANCELLED, "interrupted", null, 0, e);
+      } catch (ExecutionException e) {
+        Throwable c = e.getCause();
+        if (c instanceof IOException) {
+          throw (IOException) c;
+        }
+        if (c instanceof RuntimeException) {
+          throw (RuntimeException) c;
+        }
+        throw new IllegalStateException(c);
+      }
+    }
+    return new Exchange(this, request).runBlocking();
+  }
+
+  /**
+   * Routes and forwards one request without blocking. The future completes with the response
+   * once its headers arrive, or exceptionally with a {@link RejectedException} or a
+   * {@link ForwardingException}. Cancelling the future cancels the calls in flight and completes
+   * their leases as cancelled.
+   */
+  public CompletableFuture<ProxyResponse> executeAsync(ProxyRequest request) {
+    Objects.requireNonNull(request, "request");
+    return new Exchange(this, request).runAsync();
+  }
+
+  ScheduledExecutorService scheduler() {
+    synchronized (schedulerLock) {
+      if (scheduler == null) {
+        ScheduledThreadPoolExecutor s = new ScheduledThreadPoolExecutor(1, daemonThreads("modelrouter-hedge"));
+        s.setRemoveOnCancelPolicy(true);
+        scheduler = s;
+      }
+      return scheduler;
+    }
+  }
+
+  /** Stops the hedging timer and, when this client created its OkHttp client, its threads and connections. */
+  @Override
+  public void close() {
+    synchronized (schedulerLock) {
+      if (scheduler != null) {
+        scheduler.shutdownNow();
+      }
+    }
+    if (ownsHttp) {
+      http.dispatcher().executorService().shutdown();
+      http.connectionPool().evictAll();
+    }
+  }
+
+  static java.util.concurrent.ThreadFactory daemonThreads(String prefix) {
+    java.util.concurrent.atomic.AtomicInteger n = new java.util.concurrent.atomic.AtomicInteger();
+    return r -> {
+      Thread t = Executors.defaultThreadFactory().newThread(r);
+      t.setName(prefix + "-" + n.incrementAndGet());
+      t.setDaemon(true);
+      return t;
+    };
+  }
+
+  @Override
+  public String toString() {
+    return "RoutingClient{maxAttempts=" + maxAttempts + ", " + retryBudget + ", " + hedgePolicy + '}';
+  }
+
+  /** Builds a {@link RoutingClient}; every setter checks its argument. */
+  public static final class Builder {
+    private final Router router;
+    private @Nullable OkHttpClient http;
+    private RetryBudget retryBudget = RetryBudget.ofDefaults();
+    private int maxAttempts = DEFAULT_MAX_ATTEMPTS;
+    private HedgePolicy hedgePolicy = HedgePolicy.none();
+    private boolean forwardCredentials;
+    private UpstreamHeaders upstreamHeaders = UpstreamHeaders.none();
+    private Duration connectTimeout = DEFAULT_CONNECT_TIMEOUT;
+    private Duration readTimeout = DEFAULT_READ_TIMEOUT;
+
+    private Builder(Router router) {
+      this.router = Objects.requireNonNull(router, "router");
+    }
+
+    /**
+     * The OkHttp client to send with (its pool, dispatcher and timeouts); by default one with a
+     * large dispatcher and connection pool and the default timeouts. A given client is not closed
+     * by {@link RoutingClient#close()}.
+     */
+    public Builder okHttpClient(OkHttpClient client) {
+      this.http = Objects.requireNonNull(client, "client");
+      return this;
+    }
+
+    /** The cap on retries and hedges; {@link RetryBudget#ofDefaults()} by default. */
+    public Builder retryBudget(RetryBudget budget) {
+      this.retryBudget = Objects.requireNonNull(budget, "budget");
+      return this;
+    }
+
+    /** Attempts per request, the first included; {@value #DEFAULT_MAX_ATTEMPTS} by default, 1 for no retries. */
+    public Builder maxAttempts(int maxAttempts) {
+      if (maxAttempts < 1 || maxAttempts > 10) {
+        throw new IllegalArgumentException("maxAttempts: " + maxAttempts + " (expected: 1..10)");
+      }
+      this.maxAttempts = maxAttempts;
+      return this;
+    }
+
+    /** When to hedge; {@link HedgePolicy#none()} by default. */
+    public Builder hedging(HedgePolicy policy) {
+      this.hedgePolicy = Objects.requireNonNull(policy, "policy");
+      return this;
+    }
+
+    /** Whether the client's Authorization, Cookie and API-key headers go to endpoints; false by default. */
+    public Builder forwardCredentials(boolean forward) {
+      this.forwardCredentials = forward;
+      return this;
+    }
+
+    /** Headers added per endpoint, such as its own credentials; none by default. */
+    public Builder upstreamHeaders(UpstreamHeaders headers) {
+      this.upstreamHeaders = Objects.requireNonNull(headers, "headers");
+      return this;
+    }
+
+    /** Connect timeout of the default OkHttp client; {@link #DEFAULT_CONNECT_TIMEOUT} by default. */
+    public Builder connectTimeout(Duration timeout) {
+      this.connectTimeout = requirePositive(timeout, "connectTimeout");
+      return this;
+    }
+
+    /** Longest silence between reads for the default OkHttp client; {@link #DEFAULT_READ_TIMEOUT} by default. */
+    public Builder readTimeout(Duration timeout) {
+      this.readTimeout = requirePositive(timeout, "readTimeout");
+      return this;
+    }
+
+    private static Duration requirePositive(Duration d, String what) {
+      Objects.requireNonNull(d, what);
+      if (d.isNegative() || d.isZero()) {
+        throw new IllegalArgumentException(what + ": " + d + " (expected: > 0)");
+      }
+      return d;
+    }
+
+    public RoutingClient build() {
+      return new RoutingClient(this);
+    }
+  }
+
+}
