@@ -1,6 +1,8 @@
 package io.modelrouter.http.gateway;
 
+import io.modelrouter.Outcome;
 import io.modelrouter.Protocol;
+import io.modelrouter.RejectedException;
 import io.modelrouter.Rejection;
 import io.modelrouter.RejectionReason;
 import io.modelrouter.RouteRequest;
@@ -8,6 +10,13 @@ import io.modelrouter.Router;
 import io.modelrouter.Ticker;
 import io.modelrouter.VersionSelector;
 import io.modelrouter.health.EndpointState;
+import io.modelrouter.http.ForwardingException;
+import io.modelrouter.http.ProxyRequest;
+import io.modelrouter.http.ProxyResponse;
+import io.modelrouter.http.RoutingClient;
+import io.modelrouter.payload.ErrorBodies;
+import io.modelrouter.payload.ParseResult;
+import io.modelrouter.payload.PayloadParser;
 import io.modelrouter.registry.ModelEntry;
 import io.modelrouter.registry.ModelSpec;
 import io.modelrouter.registry.ModelVersion;
@@ -60,7 +69,12 @@ public final class GatewayHandler {
   private static final Logger log = LoggerFactory.getLogger(GatewayHandler.class);
   static final ObjectMapper JSON = JsonMapper.builder().build();
 
+  /** Retry-after hint when shedding: 1 s, about the time in-flight requests take to free slots. */
+  static final Duration SHED_RETRY_AFTER = Duration.ofSeconds(1);
+
+  private final RoutingClient client;
   private final Router router;
+  private final PayloadParser parser;
   private final Authenticator authenticator;
   private final long maxBodyBytes;
   private final Duration requestTimeout;
@@ -71,7 +85,10 @@ public final class GatewayHandler {
   private volatile boolean draining;
 
   private GatewayHandler(Builder b) {
-    this.router = b.router;
+    this.client = b.client;
+    this.router = b.client.router();
+    this.parser = b.parser != null ? b.parser
+        : PayloadParser.builder().maxBodyBytes((int) Math.min(Integer.MAX_VALUE, b.maxBodyBytes)).build();
     this.authenticator = b.authenticator;
     this.maxBodyBytes = b.maxBodyBytes;
     this.requestTimeout = b.requestTimeout;
@@ -80,9 +97,9 @@ public final class GatewayHandler {
     this.shedder = new LoadShedder(b.maxInFlight);
   }
 
-  /** Starts a gateway over a router. */
-  public static Builder builder(Router router) {
-    return new Builder(router);
+  /** Starts a gateway that routes and forwards with {@code client}. */
+  public static Builder builder(RoutingClient client) {
+    return new Builder(client);
   }
 
   /**
@@ -325,7 +342,110 @@ public final class GatewayHandler {
           "request body is larger than " + maxBodyBytes + " bytes"), null);
       return;
     }
-    throw new UnsupportedOperationException("forwarding arrives with the payload parser and the routing client");
+    GatewayRequest request = x.request;
+    ParseResult parsed = parser.parse(request.method(), request.path(), request::header, body);
+    if (!parsed.isRequest()) {
+      x.reject(parsed.protocol(), parsed.rejection(), null);
+      return;
+    }
+    RouteRequest route = parsed.request();
+    if (!tenant.mayUse(route.model())) {
+      x.reject(protocol, unknownModel(route.model()), null);
+      return;
+    }
+    RouteRequest.Builder rb = route.toBuilder().tenant(tenant.name());
+    if (!explain && route.explain()) {
+      rb.explain(false);
+    }
+    if (route.latencyBudgetNanos() == 0) {
+      rb.latencyBudget(requestTimeout);
+    }
+    route = rb.build();
+    Object admitted = limiter.tryAdmit(tenant, (long) route.promptTokens() + route.maxOutputTokens());
+    if (admitted instanceof Rejection) {
+      x.reject(protocol, (Rejection) admitted, null);
+      return;
+    }
+    TenantLimiter.Permit permit = (TenantLimiter.Permit) admitted;
+    long tokens = 0;
+    try {
+      if (!shedder.tryAcquire(route.priority())) {
+        x.reject(protocol, Rejection.retryAfter(RejectionReason.OVERLOADED,
+            "the gateway is overloaded: " + route.priority().name().toLowerCase(java.util.Locale.ROOT)
+                + " requests are shed", SHED_RETRY_AFTER), null);
+        return;
+      }
+      try {
+        tokens = forward(x, protocol, route, body);
+      } finally {
+        shedder.release();
+      }
+    } finally {
+      limiter.release(permit, tokens);
+    }
+  }
+
+  /** Forwards a routed request and streams the answer back; returns the tokens its usage reported. */
+  private long forward(Exchange x, Protocol protocol, RouteRequest route, byte[] body) throws IOException {
+    ProxyRequest.Builder pb = ProxyRequest.builder(x.request.path(), route).method(x.request.method());
+    for (String name : x.request.headerNames()) {
+      String value = x.request.header(name);
+      if (value != null && !name.equalsIgnoreCase("content-length")) {
+        pb.header(name, value);
+      }
+    }
+    String contentType = x.request.header("content-type");
+    pb.body(body, contentType == null ? "application/json" : contentType);
+    long start = System.nanoTime();
+    ProxyResponse answer;
+    try {
+      answer = client.execute(pb.build());
+    } catch (RejectedException e) {
+      x.reject(protocol, e.rejection(), null);
+      return 0;
+    } catch (ForwardingException e) {
+      RejectionReason reason = e.httpStatus() == 504 ? RejectionReason.DEADLINE_UNMEETABLE : RejectionReason.NO_HEALTHY_ENDPOINT;
+      metrics.recordRejection(reason);
+      x.error(protocol, Rejection.of(reason, "no endpoint answered: " + e.getMessage()), e.httpStatus() == 499 ? 502 : e.httpStatus());
+      return 0;
+    }
+    try (ProxyResponse r = answer) {
+      long length = -1;
+      for (java.util.Map.Entry<String, java.util.List<String>> h : r.headers().entrySet()) {
+        String name = h.getKey();
+        if (name.equals("content-length")) {
+          length = parseLength(h.getValue().get(0));
+        } else if (!name.equals("transfer-encoding") && !h.getValue().isEmpty()) {
+          x.response.setHeader(name, h.getValue().get(0));
+        }
+      }
+      io.modelrouter.Explanation why = r.decision().explanation();
+      if (why != null) {
+        x.response.setHeader(EXPLAIN_HEADER, why.toHeaderValue());
+      }
+      x.started = true;
+      Outcome.Kind kind = Outcome.ofStatus(r.status()).kind();
+      UsageScanner usage;
+      try (OutputStream out = x.response.start(r.status(), length)) {
+        usage = new UsageScanner(out);
+        r.transferTo(usage);
+      } catch (IOException e) {
+        metrics.recordRequest(route.model(), r.endpoint().id(), Outcome.Kind.FAILURE, System.nanoTime() - start, r.firstByteNanos());
+        throw e;
+      }
+      metrics.recordRequest(route.model(), r.endpoint().id(), kind, System.nanoTime() - start, r.firstByteNanos());
+      metrics.recordTenant(route.tenant() == null ? "" : route.tenant(), r.status());
+      return usage.tokens();
+    }
+  }
+
+  private static long parseLength(String value) {
+    try {
+      long n = Long.parseLong(value.trim());
+      return n >= 0 ? n : -1;
+    } catch (NumberFormatException e) {
+      return -1;
+    }
   }
 
   // ------------------------------------------------------------------ responses
@@ -347,7 +467,10 @@ public final class GatewayHandler {
     }
 
     void text(int status, String contentType, String body) throws IOException {
-      byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+      bytes(status, contentType, body.getBytes(StandardCharsets.UTF_8));
+    }
+
+    void bytes(int status, String contentType, byte[] bytes) throws IOException {
       response.setHeader("content-type", contentType);
       started = true;
       boolean head = request.method().equals("HEAD");
@@ -376,13 +499,14 @@ public final class GatewayHandler {
         response.setHeader("retry-after", Long.toString(Math.max(1, (retryAfter.toMillis() + 999) / 1000)));
       }
       response.setHeader(REASON_HEADER, rejection.reason().code());
-      json(status, ErrorShapes.render(protocol, rejection));
+      bytes(status, "application/json", ErrorBodies.render(protocol, rejection));
     }
   }
 
   /** Builds a {@link GatewayHandler}; every setter checks its argument. */
   public static final class Builder {
-    private final Router router;
+    private final RoutingClient client;
+    private @Nullable PayloadParser parser;
     private Authenticator authenticator = request -> null;
     private long maxBodyBytes = GatewayConfig.DEFAULT_MAX_BODY_BYTES;
     private int maxInFlight = DEFAULT_MAX_IN_FLIGHT;
@@ -390,8 +514,14 @@ public final class GatewayHandler {
     private boolean explain = true;
     private Ticker ticker = Ticker.system();
 
-    private Builder(Router router) {
-      this.router = Objects.requireNonNull(router, "router");
+    private Builder(RoutingClient client) {
+      this.client = Objects.requireNonNull(client, "client");
+    }
+
+    /** The payload parser; by default one with this builder's body limit. */
+    public Builder parser(PayloadParser parser) {
+      this.parser = Objects.requireNonNull(parser, "parser");
+      return this;
     }
 
     /** Who may call; by default nobody (every request gets a 401). */
