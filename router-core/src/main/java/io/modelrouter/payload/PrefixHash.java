@@ -1,0 +1,59 @@
+package io.modelrouter.payload;
+
+/**
+ * The cache-affinity key of a prompt: a 64-bit hash of its first characters, so that requests
+ * sharing a prompt prefix (system prompt and first user turn) can be sent where that prefix's KV
+ * cache already is. FNV-1a over UTF-16 code units, finished with the murmur3 mixer so that nearby
+ * keys spread; never 0, which means "no prefix". Mutable, one per request.
+ */
+final class PrefixHash {
+
+  private static final long FNV_OFFSET = 0xcbf29ce484222325L;
+  private static final long FNV_PRIME = 0x100000001b3L;
+
+  private long hash = FNV_OFFSET;
+  private int budget;
+  private boolean any;
+
+  PrefixHash(int maxChars) {
+    this.budget = maxChars;
+  }
+
+  boolean full() {
+    return budget <= 0;
+  }
+
+  void add(char[] text, int offset, int length) {
+    int n = Math.min(length, budget);
+    long h = hash;
+    for (int i = offset, end = offset + n; i < end; i++) {
+      h = (h ^ text[i]) * FNV_PRIME;
+    }
+    hash = h;
+    budget -= n;
+    any = true;
+  }
+
+  /** Mixes in a small value (a role, a token id, a separator); costs one character of budget. */
+  void add(int value) {
+    if (budget > 0) {
+      hash = (hash ^ value) * FNV_PRIME;
+      budget--;
+      any = true;
+    }
+  }
+
+  /** The finished hash; 0 when nothing was added. */
+  long value() {
+    if (!any) {
+      return 0;
+    }
+    long h = hash;
+    h ^= h >>> 33;
+    h *= 0xff51afd7ed558ccdL;
+    h ^= h >>> 33;
+    h *= 0xc4ceb9fe1a85ec53L;
+    h ^= h >>> 33;
+    return h == 0 ? 1 : h;
+  }
+}
