@@ -35,14 +35,17 @@ final class DemoWorkload {
       return status >= 200 && status < 300;
     }
 
-    /** A server-side failure or a lost request: what must not happen. */
+    /**
+     * A lost request: no answer, a server error, or an endpoint failing after the request was sent
+     * (502/504 from the gateway).
+     */
     boolean error() {
-      return status == 0 || status >= 500 && reason == null;
+      return status == 0 || status == 502 || status == 504 || status >= 500 && reason == null;
     }
 
     /** Refused on purpose by the gateway or the router, with a reason code. */
     boolean rejected() {
-      return !ok() && reason != null;
+      return !ok() && !error() && reason != null;
     }
   }
 
