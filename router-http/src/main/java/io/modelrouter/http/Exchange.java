@@ -274,7 +274,7 @@ final class Exchange {
     attempts++;
     Attempt a = new Attempt(d, hedge);
     Request.Builder rb = new Request.Builder()
-        .url(HeaderRules.targetUrl(d.endpoint().baseUrl().toString(), request.path()))
+        .url(io.modelrouter.http.internal.Probe.targetUrl(d.endpoint().baseUrl().toString(), request.path()))
         .headers(headers)
         .method(request.method(), body)
         .tag(Attempt.class, a);

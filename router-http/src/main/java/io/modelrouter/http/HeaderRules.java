@@ -93,20 +93,4 @@ final class HeaderRules {
     }
     return new String(hex);
   }
-
-  /**
-   * The endpoint's URL for a request path: the base URL's path, then the request's, without
-   * doubling an API prefix ({@code http://h/v1} and {@code /v1/chat/completions} give
-   * {@code http://h/v1/chat/completions}).
-   */
-  static String targetUrl(String baseUrl, String path) {
-    String base = baseUrl.endsWith("/") ? baseUrl.substring(0, baseUrl.length() - 1) : baseUrl;
-    for (String prefix : new String[] {"/v1", "/v2"}) {
-      if (base.endsWith(prefix) && (path.startsWith(prefix + "/") || path.equals(prefix))) {
-        base = base.substring(0, base.length() - prefix.length());
-        break;
-      }
-    }
-    return base + path;
-  }
 }

@@ -2,19 +2,15 @@ package io.modelrouter.http;
 
 import io.modelrouter.RejectedException;
 import io.modelrouter.Router;
+import io.modelrouter.http.internal.Clients;
+import io.modelrouter.http.internal.Periodic;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
-import java.util.concurrent.SynchronousQueue;
-import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
-import okhttp3.ConnectionPool;
-import okhttp3.Dispatcher;
 import okhttp3.Interceptor;
 import okhttp3.OkHttpClient;
 import org.jspecify.annotations.Nullable;
@@ -91,19 +87,7 @@ public final class RoutingClient implements AutoCloseable {
     OkHttpClient base = b.http;
     this.ownsHttp = base == null;
     if (base == null) {
-      ThreadPoolExecutor pool = new ThreadPoolExecutor(0, Integer.MAX_VALUE, 60, TimeUnit.SECONDS,
-          new SynchronousQueue<>(), daemonThreads("modelrouter-http"));
-      Dispatcher dispatcher = new Dispatcher(pool);
-      dispatcher.setMaxRequests(4096);
-      dispatcher.setMaxRequestsPerHost(4096);
-      base = new OkHttpClient.Builder()
-          .dispatcher(dispatcher)
-          .connectionPool(new ConnectionPool(256, 5, TimeUnit.MINUTES))
-          .connectTimeout(b.connectTimeout)
-          .readTimeout(b.readTimeout)
-          .writeTimeout(b.readTimeout)
-          .followRedirects(false)
-          .build();
+      base = Clients.create("modelrouter-http", 256, b.connectTimeout, b.readTimeout);
     }
     this.http = base.newBuilder().addNetworkInterceptor(MARK_SENT).build();
     this.retryBudget = b.retryBudget;
@@ -168,7 +152,7 @@ public final class RoutingClient implements AutoCloseable {
   ScheduledExecutorService scheduler() {
     synchronized (schedulerLock) {
       if (scheduler == null) {
-        ScheduledThreadPoolExecutor s = new ScheduledThreadPoolExecutor(1, daemonThreads("modelrouter-hedge"));
+        ScheduledThreadPoolExecutor s = new ScheduledThreadPoolExecutor(1, Periodic.daemon("modelrouter-hedge"));
         s.setRemoveOnCancelPolicy(true);
         scheduler = s;
       }
@@ -185,19 +169,8 @@ public final class RoutingClient implements AutoCloseable {
       }
     }
     if (ownsHttp) {
-      http.dispatcher().executorService().shutdown();
-      http.connectionPool().evictAll();
+      Clients.shutdown(http);
     }
-  }
-
-  static java.util.concurrent.ThreadFactory daemonThreads(String prefix) {
-    java.util.concurrent.atomic.AtomicInteger n = new java.util.concurrent.atomic.AtomicInteger();
-    return r -> {
-      Thread t = Executors.defaultThreadFactory().newThread(r);
-      t.setName(prefix + "-" + n.incrementAndGet());
-      t.setDaemon(true);
-      return t;
-    };
   }
 
   @Override
@@ -288,5 +261,4 @@ public final class RoutingClient implements AutoCloseable {
       return new RoutingClient(this);
     }
   }
-
 }

@@ -111,6 +111,7 @@ public final class SimServer implements AutoCloseable {
   private volatile boolean hang;
   private volatile boolean resetConnections;
   private volatile boolean healthy = true;
+  private volatile Map<String, List<String>> lastRequestHeaders = Map.of();
   private volatile CountDownLatch hangGate = new CountDownLatch(1);
 
   private final Semaphore slots;
@@ -350,6 +351,11 @@ public final class SimServer implements AutoCloseable {
     return waiting.get();
   }
 
+  /** The headers of the last inference request received, by lower-case name; empty before any. */
+  public Map<String, List<String>> lastRequestHeaders() {
+    return lastRequestHeaders;
+  }
+
   /** The simulated KV-cache use between 0 and 1. */
   public double kvCacheUsage() {
     return kvCacheTokens == 0 ? 0 : Math.min(1.0, kvTokensInUse.get() / (double) kvCacheTokens);
@@ -514,6 +520,9 @@ public final class SimServer implements AutoCloseable {
 
   private void infer(HttpExchange ex, Kind kind) throws IOException {
     received.incrementAndGet();
+    Map<String, List<String>> seen = new java.util.TreeMap<>();
+    ex.getRequestHeaders().forEach((k, v) -> seen.put(k.toLowerCase(Locale.ROOT), List.copyOf(v)));
+    lastRequestHeaders = java.util.Collections.unmodifiableMap(seen);
     byte[] bytes = readBody(ex);
     Job job;
     try {
@@ -540,28 +549,30 @@ public final class SimServer implements AutoCloseable {
       sendError(ex, 500, "simulated internal error");
       return;
     }
-    if (waiting.get() >= maxQueue) {
-      failed.incrementAndGet();
-      ex.getResponseHeaders().set("Retry-After", "1");
-      sendError(ex, 503, "the server is overloaded (" + waiting.get() + " requests waiting)");
-      return;
-    }
     long start = System.nanoTime();
     long kv = (long) job.promptTokens + job.outputTokens;
-    waiting.incrementAndGet();
-    count(waitingAdapters, job.adapter, 1);
-    boolean admitted = false;
-    try {
-      slots.acquire();
-      admitted = true;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    } finally {
-      waiting.decrementAndGet();
-      count(waitingAdapters, job.adapter, -1);
-    }
-    if (!admitted) {
-      return;
+    if (!slots.tryAcquire()) {
+      if (waiting.get() >= maxQueue) {
+        failed.incrementAndGet();
+        ex.getResponseHeaders().set("Retry-After", "1");
+        sendError(ex, 503, "the server is overloaded (" + waiting.get() + " requests waiting)");
+        return;
+      }
+      waiting.incrementAndGet();
+      count(waitingAdapters, job.adapter, 1);
+      boolean admitted = false;
+      try {
+        slots.acquire();
+        admitted = true;
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      } finally {
+        waiting.decrementAndGet();
+        count(waitingAdapters, job.adapter, -1);
+      }
+      if (!admitted) {
+        return;
+      }
     }
     running.incrementAndGet();
     count(runningAdapters, job.adapter, 1);
@@ -1214,7 +1225,10 @@ public final class SimServer implements AutoCloseable {
       return this;
     }
 
-    /** Requests that may wait for a slot before new ones get a 503; unlimited by default. */
+    /**
+     * Requests that may wait for a busy slot before new ones get a 503 with {@code Retry-After};
+     * unlimited by default, 0 to refuse whenever every slot is busy.
+     */
     public Builder maxQueue(int maxQueue) {
       if (maxQueue < 0) {
         throw new IllegalArgumentException("maxQueue: " + maxQueue + " (expected: >= 0)");

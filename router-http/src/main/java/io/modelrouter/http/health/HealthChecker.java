@@ -1,0 +1,266 @@
+package io.modelrouter.http.health;
+
+import io.modelrouter.Protocol;
+import io.modelrouter.Ticker;
+import io.modelrouter.health.EndpointState;
+import io.modelrouter.health.EndpointStatus;
+import io.modelrouter.http.internal.Clients;
+import io.modelrouter.http.internal.Periodic;
+import io.modelrouter.http.internal.Probe;
+import io.modelrouter.registry.Endpoint;
+import io.modelrouter.registry.ModelRef;
+import io.modelrouter.registry.ModelRegistry;
+import io.modelrouter.registry.RegistrySnapshot;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import okhttp3.OkHttpClient;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Probes every endpoint of the registry on an interval and moves it between
+ * {@link EndpointStatus#HEALTHY} and {@link EndpointStatus#UNHEALTHY}: after
+ * {@code unhealthyThreshold} failed probes in a row it stops taking traffic, after
+ * {@code healthyThreshold} passed probes in a row it takes traffic again. A probe passes when every
+ * URL of the endpoint's protocol answers 2xx within the timeout:
+ *
+ * <ul>
+ *   <li>OpenAI-compatible servers (vLLM, SGLang, TGI): {@code GET /health};
+ *   <li>Open Inference Protocol servers (Triton, KServe): {@code GET /v2/health/ready} and
+ *       {@code GET /v2/models/{name}/ready} for each model it serves.
+ * </ul>
+ *
+ * <p>A {@linkplain EndpointStatus#DRAINING draining} endpoint is left alone; an
+ * {@linkplain EndpointStatus#EJECTED ejected} one that fails its probes becomes unhealthy.
+ * Thread-safe.
+ */
+public final class HealthChecker implements AutoCloseable {
+
+  /** Time between probes: 5 s, as in Envoy's and Kubernetes' usual settings. */
+  public static final Duration DEFAULT_INTERVAL = Duration.ofSeconds(5);
+
+  /** Deadline of one probe: 1 s; a health route slower than that is a failing server. */
+  public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(1);
+
+  /** Failed probes in a row before an endpoint is unhealthy: 3, so one lost packet does not drop it. */
+  public static final int DEFAULT_UNHEALTHY_THRESHOLD = 3;
+
+  /** Passed probes in a row before an unhealthy endpoint takes traffic again: 2. */
+  public static final int DEFAULT_HEALTHY_THRESHOLD = 2;
+
+  /** Share of the interval added or removed at random, so a fleet is not probed in lockstep: 0.1. */
+  public static final double DEFAULT_JITTER = 0.1;
+
+  private final ModelRegistry registry;
+  private final OkHttpClient http;
+  private final boolean ownsHttp;
+  private final Duration timeout;
+  private final int unhealthyThreshold;
+  private final int healthyThreshold;
+  private final Ticker ticker;
+  private final Periodic periodic;
+  private final Map<String, int[]> runs = new ConcurrentHashMap<>();
+
+  private HealthChecker(Builder b) {
+    this.registry = b.registry;
+    this.ownsHttp = b.http == null;
+    this.http = b.http != null ? b.http : Clients.create("modelrouter-health", 64, b.timeout, b.timeout);
+    this.timeout = b.timeout;
+    this.unhealthyThreshold = b.unhealthyThreshold;
+    this.healthyThreshold = b.healthyThreshold;
+    this.ticker = b.ticker;
+    this.periodic = new Periodic("modelrouter-health-timer", b.interval, b.jitter, this::checkNow);
+  }
+
+  /** Starts a checker of the endpoints in {@code registry}'s current snapshot. */
+  public static Builder builder(ModelRegistry registry) {
+    return new Builder(registry);
+  }
+
+  /** Starts probing every interval; the first round runs at once. */
+  public HealthChecker start() {
+    periodic.start();
+    return this;
+  }
+
+  /**
+   * Probes every endpoint once and applies the results.
+   *
+   * @return a future completed when every probe of this round was applied; never exceptional
+   */
+  public CompletableFuture<Void> checkNow() {
+    RegistrySnapshot snapshot = registry.snapshot();
+    List<Endpoint> endpoints = snapshot.endpoints();
+    runs.keySet().retainAll(idsOf(endpoints));
+    CompletableFuture<?>[] all = new CompletableFuture<?>[endpoints.size()];
+    for (int i = 0; i < all.length; i++) {
+      Endpoint e = endpoints.get(i);
+      EndpointState state = snapshot.state(e.id());
+      all[i] = probe(e).thenAccept(ok -> {
+        if (state != null) {
+          apply(e, state, ok);
+        }
+      });
+    }
+    return CompletableFuture.allOf(all);
+  }
+
+  /** The URLs whose 2xx answers make a probe of this endpoint pass. */
+  static List<String> probeUrls(Endpoint e) {
+    String base = e.baseUrl().toString();
+    List<String> urls = new ArrayList<>();
+    if (e.protocol() == Protocol.OIP) {
+      urls.add(Probe.targetUrl(base, "/v2/health/ready"));
+      Set<String> models = new LinkedHashSet<>();
+      for (ModelRef ref : e.serves()) {
+        models.add(ref.model());
+      }
+      for (String m : models) {
+        urls.add(Probe.targetUrl(base, "/v2/models/" + m + "/ready"));
+      }
+    } else {
+      urls.add(Probe.targetUrl(base, "/health"));
+    }
+    return urls;
+  }
+
+  private CompletableFuture<Boolean> probe(Endpoint e) {
+    List<String> urls = probeUrls(e);
+    CompletableFuture<Boolean> result = Probe.get(http, urls.get(0), timeout, 0).thenApply(Probe.Result::ok);
+    for (int i = 1; i < urls.size(); i++) {
+      String url = urls.get(i);
+      result = result.thenCompose(ok -> ok
+          ? Probe.get(http, url, timeout, 0).thenApply(Probe.Result::ok)
+          : CompletableFuture.completedFuture(false));
+    }
+    return result;
+  }
+
+  private void apply(Endpoint e, EndpointState state, boolean ok) {
+    int[] run = runs.computeIfAbsent(e.id(), id -> new int[2]); // [passed in a row, failed in a row]
+    EndpointStatus status = state.status();
+    synchronized (run) {
+      if (ok) {
+        run[0]++;
+        run[1] = 0;
+        if (status == EndpointStatus.UNHEALTHY && run[0] >= healthyThreshold) {
+          state.setStatus(EndpointStatus.HEALTHY, ticker.nanoTime());
+        }
+      } else {
+        run[1]++;
+        run[0] = 0;
+        if (status != EndpointStatus.DRAINING && status != EndpointStatus.UNHEALTHY && run[1] >= unhealthyThreshold) {
+          state.setStatus(EndpointStatus.UNHEALTHY, ticker.nanoTime());
+        }
+      }
+    }
+  }
+
+  private static Set<String> idsOf(List<Endpoint> endpoints) {
+    Set<String> ids = new java.util.HashSet<>();
+    for (Endpoint e : endpoints) {
+      ids.add(e.id());
+    }
+    return ids;
+  }
+
+  /** Stops probing and, when the checker made its own OkHttp client, its threads. */
+  @Override
+  public void close() {
+    periodic.close();
+    if (ownsHttp) {
+      Clients.shutdown(http);
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "HealthChecker{unhealthy after " + unhealthyThreshold + ", healthy after " + healthyThreshold + '}';
+  }
+
+  /** Builds a {@link HealthChecker}; every setter checks its argument. */
+  public static final class Builder {
+    private final ModelRegistry registry;
+    private @Nullable OkHttpClient http;
+    private Duration interval = DEFAULT_INTERVAL;
+    private Duration timeout = DEFAULT_TIMEOUT;
+    private int unhealthyThreshold = DEFAULT_UNHEALTHY_THRESHOLD;
+    private int healthyThreshold = DEFAULT_HEALTHY_THRESHOLD;
+    private double jitter = DEFAULT_JITTER;
+    private Ticker ticker = Ticker.system();
+
+    private Builder(ModelRegistry registry) {
+      this.registry = Objects.requireNonNull(registry, "registry");
+    }
+
+    /** Time between probes; {@link #DEFAULT_INTERVAL} by default. */
+    public Builder interval(Duration interval) {
+      this.interval = positive(interval, "interval");
+      return this;
+    }
+
+    /** Deadline of one probe; {@link #DEFAULT_TIMEOUT} by default. */
+    public Builder timeout(Duration timeout) {
+      this.timeout = positive(timeout, "timeout");
+      return this;
+    }
+
+    /** Failed probes in a row before unhealthy; {@value #DEFAULT_UNHEALTHY_THRESHOLD} by default. */
+    public Builder unhealthyThreshold(int n) {
+      this.unhealthyThreshold = atLeastOne(n, "unhealthyThreshold");
+      return this;
+    }
+
+    /** Passed probes in a row before healthy again; {@value #DEFAULT_HEALTHY_THRESHOLD} by default. */
+    public Builder healthyThreshold(int n) {
+      this.healthyThreshold = atLeastOne(n, "healthyThreshold");
+      return this;
+    }
+
+    /** Share of the interval added or removed at random; {@value #DEFAULT_JITTER} by default. */
+    public Builder jitter(double jitter) {
+      if (!(jitter >= 0 && jitter < 1)) {
+        throw new IllegalArgumentException("jitter: " + jitter + " (expected: 0 <= jitter < 1)");
+      }
+      this.jitter = jitter;
+      return this;
+    }
+
+    /** The OkHttp client to probe with; by default the checker makes (and closes) its own. */
+    public Builder okHttpClient(OkHttpClient client) {
+      this.http = Objects.requireNonNull(client, "client");
+      return this;
+    }
+
+    /** The clock for status changes; use the router's. The system ticker by default. */
+    public Builder ticker(Ticker ticker) {
+      this.ticker = Objects.requireNonNull(ticker, "ticker");
+      return this;
+    }
+
+    public HealthChecker build() {
+      return new HealthChecker(this);
+    }
+
+    private static int atLeastOne(int n, String what) {
+      if (n < 1) {
+        throw new IllegalArgumentException(what + ": " + n + " (expected: >= 1)");
+      }
+      return n;
+    }
+
+    private static Duration positive(Duration d, String what) {
+      Objects.requireNonNull(d, what);
+      if (d.isNegative() || d.isZero()) {
+        throw new IllegalArgumentException(what + ": " + d + " (expected: > 0)");
+      }
+      return d;
+    }
+  }
+}

@@ -1,0 +1,327 @@
+package io.modelrouter.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.modelrouter.Outcome;
+import io.modelrouter.Protocol;
+import io.modelrouter.RejectedException;
+import io.modelrouter.RejectionReason;
+import io.modelrouter.RouteRequest;
+import io.modelrouter.Router;
+import io.modelrouter.Operation;
+import io.modelrouter.simulator.SimServer;
+import java.io.ByteArrayOutputStream;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+class RoutingClientTest {
+
+  @Test
+  void execute_forwardsChatAndCompletesLeaseWithUsageTokens() throws Exception {
+    try (Fleet fleet = Fleet.openai("chat", SimServer.openai("chat").start());
+        RoutingClient client = RoutingClient.builder(fleet.router().build()).build();
+        ProxyResponse r = client.execute(Fleet.chat("chat", false, 5))) {
+      String body = new String(r.body().readAllBytes(), StandardCharsets.UTF_8);
+
+      assertThat(r.status()).isEqualTo(200);
+      assertThat(body).contains("\"chat.completion\"").contains("\"completion_tokens\":5");
+      assertThat(r.endpoint().id()).isEqualTo("e0");
+      assertThat(r.header(RoutingClient.ENDPOINT_ID_HEADER)).isEqualTo("e0");
+      assertThat(r.header(RoutingClient.ENDPOINT_SERVED_HEADER)).isEqualTo("127.0.0.1:" + fleet.sims.get(0).port());
+      assertThat(r.requestId()).hasSize(32);
+      assertThat(fleet.outcomes).singleElement().satisfies(o -> {
+        assertThat(o.kind()).isEqualTo(Outcome.Kind.SUCCESS);
+        assertThat(o.completionTokens()).isEqualTo(5);
+        assertThat(o.promptTokens()).isEqualTo(3);
+        assertThat(o.ttftNanos()).isPositive();
+      });
+      assertThat(fleet.state(0).inFlight()).isZero();
+    }
+  }
+
+  @Test
+  void execute_streamsChunksBeforeTheEndpointFinishes() throws Exception {
+    SimServer sim = SimServer.openai("chat").perTokenLatency(Duration.ofMillis(40)).start();
+    try (Fleet fleet = Fleet.openai("chat", sim);
+        RoutingClient client = RoutingClient.builder(fleet.router().build()).build();
+        ProxyResponse r = client.execute(Fleet.chat("chat", true, 20))) {
+      assertThat(r.isEventStream()).isTrue();
+      InputStream in = r.body();
+      byte[] buf = new byte[8192];
+      int n = in.read(buf);
+
+      assertThat(new String(buf, 0, n, StandardCharsets.UTF_8)).startsWith("data: {");
+      assertThat(sim.runningCount()).as("the endpoint is still generating").isEqualTo(1);
+      assertThat(fleet.outcomes).as("the lease is open while the stream runs").isEmpty();
+
+      ByteArrayOutputStream rest = new ByteArrayOutputStream();
+      in.transferTo(rest);
+      String all = new String(buf, 0, n, StandardCharsets.UTF_8) + rest.toString(StandardCharsets.UTF_8);
+      assertThat(all).endsWith("data: [DONE]\n\n").contains("\"usage\"");
+      assertThat(fleet.outcomes).singleElement().satisfies(o -> {
+        assertThat(o.kind()).isEqualTo(Outcome.Kind.SUCCESS);
+        assertThat(o.completionTokens()).isEqualTo(20);
+        assertThat(o.ttftNanos()).isPositive().isLessThan(TimeUnit.MILLISECONDS.toNanos(400));
+      });
+    }
+  }
+
+  @Test
+  void execute_dropsHopByHopAndCredentialsAndKeepsRequestId() throws Exception {
+    SimServer sim = SimServer.openai("chat").start();
+    try (Fleet fleet = Fleet.openai("chat", sim);
+        RoutingClient client = RoutingClient.builder(fleet.router().build())
+            .upstreamHeaders(e -> java.util.Map.of("authorization", "Bearer endpoint-key-" + e.id()))
+            .build()) {
+      ProxyRequest base = Fleet.chat("chat", false, 1);
+      ProxyRequest req = ProxyRequest.builder(base.path(), base.route())
+          .body(base.body(), "application/json")
+          .header("Authorization", "Bearer client-secret")
+          .header("Cookie", "session=1")
+          .header("Connection", "keep-alive, x-private")
+          .header("X-Private", "hop")
+          .header("Keep-Alive", "timeout=5")
+          .header("x-request-id", "req-123")
+          .header("x-tenant-note", "kept")
+          .build();
+      try (ProxyResponse r = client.execute(req)) {
+        r.body().readAllBytes();
+        assertThat(r.requestId()).isEqualTo("req-123");
+        assertThat(r.header("x-request-id")).isEqualTo("req-123");
+        assertThat(r.headers()).doesNotContainKeys("connection", "transfer-encoding", "keep-alive");
+      }
+      var seen = sim.lastRequestHeaders();
+      assertThat(seen.get("authorization")).containsExactly("Bearer endpoint-key-e0");
+      assertThat(seen).doesNotContainKeys("cookie", "x-private", "keep-alive");
+      assertThat(seen.get("x-request-id")).containsExactly("req-123");
+      assertThat(seen.get("x-tenant-note")).containsExactly("kept");
+    }
+  }
+
+  @Test
+  void execute_forwardsOipInferToTheModelPath() throws Exception {
+    try (Fleet fleet = new Fleet("classifier", Protocol.OIP, "triton", SimServer.oip("classifier").start());
+        RoutingClient client = RoutingClient.builder(fleet.router().build()).build()) {
+      String body = "{\"inputs\":[{\"name\":\"input__0\",\"shape\":[2,4],\"datatype\":\"FP32\","
+          + "\"data\":[1,2,3,4,5,6,7,8]}]}";
+      ProxyRequest req = ProxyRequest.builder("/v2/models/classifier/infer",
+              RouteRequest.builder("classifier").protocol(Protocol.OIP).operation(Operation.INFER).build())
+          .body(body.getBytes(StandardCharsets.UTF_8), "application/json")
+          .build();
+      try (ProxyResponse r = client.execute(req)) {
+        assertThat(r.status()).isEqualTo(200);
+        assertThat(new String(r.body().readAllBytes(), StandardCharsets.UTF_8)).contains("\"data\":[10.0,26.0]");
+      }
+    }
+  }
+
+  @Test
+  void execute_retriesOnAnotherEndpointWhenTheFirstRefusesConnections() throws Exception {
+    SimServer dead = SimServer.openai("chat").start();
+    SimServer alive = SimServer.openai("chat").start();
+    dead.kill();
+    try (Fleet fleet = Fleet.openai("chat", dead, alive);
+        RoutingClient client = RoutingClient.builder(fleet.router().strategy(Fleet.IN_ORDER).build())
+            .retryBudget(RetryBudget.unlimited())
+            .build()) {
+      for (int i = 0; i < 5; i++) {
+        try (ProxyResponse r = client.execute(Fleet.chat("chat", false, 1))) {
+          r.body().readAllBytes();
+          assertThat(r.status()).isEqualTo(200);
+          assertThat(r.endpoint().id()).isEqualTo("e1");
+          assertThat(r.attempts()).isEqualTo(2);
+        }
+      }
+      assertThat(alive.successCount()).isEqualTo(5);
+      assertThat(fleet.state(0).failures()).isEqualTo(5);
+      assertThat(fleet.state(0).inFlight()).isZero();
+    }
+  }
+
+  @Test
+  void execute_retriesA503OnAnotherEndpoint() throws Exception {
+    SimServer busy = SimServer.openai("chat").capacity(1).maxQueue(0).start();
+    SimServer free = SimServer.openai("chat").start();
+    try (Fleet fleet = Fleet.openai("chat", busy, free);
+        RoutingClient client = RoutingClient.builder(fleet.router().strategy(Fleet.IN_ORDER).build())
+            .retryBudget(RetryBudget.unlimited())
+            .build()) {
+      busy.hang(true);
+      CompletableFuture<ProxyResponse> hogging = client.executeAsync(Fleet.chat("chat", false, 1));
+      awaitRunning(busy, 1);
+
+      try (ProxyResponse r = client.execute(Fleet.chat("chat", false, 1))) {
+        r.body().readAllBytes();
+        assertThat(r.status()).isEqualTo(200);
+        assertThat(r.endpoint().id()).isEqualTo("e1");
+      }
+      assertThat(fleet.outcomes).anySatisfy(o -> assertThat(o.httpStatus()).isEqualTo(503));
+      hogging.cancel(true);
+    }
+  }
+
+  @Test
+  void execute_passesA503ThroughWhenNoOtherEndpointIsLeft() throws Exception {
+    SimServer busy = SimServer.openai("chat").capacity(1).maxQueue(0).start();
+    try (Fleet fleet = Fleet.openai("chat", busy);
+        RoutingClient client = RoutingClient.builder(fleet.router().build()).build()) {
+      busy.hang(true);
+      CompletableFuture<ProxyResponse> hogging = client.executeAsync(Fleet.chat("chat", false, 1));
+      awaitRunning(busy, 1);
+      try (ProxyResponse r = client.execute(Fleet.chat("chat", false, 1))) {
+        assertThat(r.status()).isEqualTo(503);
+        assertThat(new String(r.body().readAllBytes(), StandardCharsets.UTF_8)).contains("overloaded");
+        assertThat(r.attempts()).isEqualTo(1);
+      }
+      hogging.cancel(true);
+    }
+  }
+
+  @Test
+  void execute_retryBudgetCapsRetries() throws Exception {
+    SimServer dead = SimServer.openai("chat").start();
+    SimServer alive = SimServer.openai("chat").start();
+    dead.kill();
+    long[] now = {0};
+    RetryBudget budget = RetryBudget.of(0.0, 1, Duration.ofSeconds(2), () -> now[0]); // 2 retries per 2 s
+    try (Fleet fleet = Fleet.openai("chat", dead, alive);
+        RoutingClient client = RoutingClient.builder(fleet.router().strategy(Fleet.IN_ORDER).build())
+            .retryBudget(budget)
+            .build()) {
+      for (int i = 0; i < 2; i++) {
+        try (ProxyResponse r = client.execute(Fleet.chat("chat", false, 1))) {
+          assertThat(r.endpoint().id()).isEqualTo("e1");
+        }
+      }
+      assertThatThrownBy(() -> client.execute(Fleet.chat("chat", false, 1)))
+          .isInstanceOfSatisfying(ForwardingException.class, e -> {
+            assertThat(e.kind()).isEqualTo(ForwardingException.Kind.CONNECT_FAILED);
+            assertThat(e.httpStatus()).isEqualTo(502);
+            assertThat(e.endpointId()).isEqualTo("e0");
+          });
+      assertThat(alive.requestCount()).isEqualTo(2);
+
+      now[0] += TimeUnit.SECONDS.toNanos(3); // the window moved on: the budget refilled
+      try (ProxyResponse r = client.execute(Fleet.chat("chat", false, 1))) {
+        assertThat(r.endpoint().id()).isEqualTo("e1");
+      }
+    }
+  }
+
+  @Test
+  void execute_hedgeWinsAgainstASlowEndpoint() throws Exception {
+    SimServer slow = SimServer.openai("chat").baseLatency(Duration.ofSeconds(5)).start();
+    SimServer fast = SimServer.openai("chat").baseLatency(Duration.ofMillis(5)).start();
+    try (Fleet fleet = Fleet.openai("chat", slow, fast);
+        RoutingClient client = RoutingClient.builder(fleet.router().strategy(Fleet.IN_ORDER).build())
+            .hedging(HedgePolicy.after(Duration.ofMillis(50)))
+            .retryBudget(RetryBudget.unlimited())
+            .build()) {
+      long start = System.nanoTime();
+      try (ProxyResponse r = client.execute(Fleet.chat("chat", false, 2))) {
+        r.body().readAllBytes();
+        assertThat(r.endpoint().id()).isEqualTo("e1");
+        assertThat(r.hedged()).isTrue();
+        assertThat(r.attempts()).isEqualTo(2);
+      }
+      assertThat(System.nanoTime() - start).isLessThan(TimeUnit.SECONDS.toNanos(4));
+      awaitZeroInFlight(fleet, 0);
+      assertThat(fleet.outcomes).anySatisfy(o -> assertThat(o.kind()).isEqualTo(Outcome.Kind.CANCELLED));
+    }
+  }
+
+  @Test
+  void execute_timesOutAtTheLatencyBudget() throws Exception {
+    SimServer hung = SimServer.openai("chat").start().hang(true);
+    try (Fleet fleet = Fleet.openai("chat", hung);
+        RoutingClient client = RoutingClient.builder(fleet.router().build()).build()) {
+      ProxyRequest base = Fleet.chat("chat", false, 1);
+      ProxyRequest req = ProxyRequest.builder(base.path(),
+              base.route().toBuilder().latencyBudget(Duration.ofMillis(200)).build())
+          .body(base.body(), "application/json").build();
+      assertThatThrownBy(() -> client.execute(req))
+          .isInstanceOfSatisfying(ForwardingException.class, e -> {
+            assertThat(e.kind()).isEqualTo(ForwardingException.Kind.TIMEOUT);
+            assertThat(e.httpStatus()).isEqualTo(504);
+          });
+      assertThat(fleet.outcomes).singleElement().satisfies(o -> assertThat(o.kind()).isEqualTo(Outcome.Kind.TIMEOUT));
+      assertThat(fleet.state(0).inFlight()).isZero();
+    }
+  }
+
+  @Test
+  void executeAsync_cancelCancelsTheCallAndCompletesTheLease() throws Exception {
+    SimServer hung = SimServer.openai("chat").start().hang(true);
+    try (Fleet fleet = Fleet.openai("chat", hung);
+        RoutingClient client = RoutingClient.builder(fleet.router().build()).build()) {
+      CompletableFuture<ProxyResponse> f = client.executeAsync(Fleet.chat("chat", false, 1));
+      awaitRunning(hung, 1);
+      assertThat(fleet.state(0).inFlight()).isEqualTo(1);
+
+      f.cancel(true);
+
+      awaitZeroInFlight(fleet, 0);
+      assertThat(fleet.outcomes).singleElement().satisfies(o -> assertThat(o.kind()).isEqualTo(Outcome.Kind.CANCELLED));
+    }
+  }
+
+  @Test
+  void close_beforeTheEndCancelsTheStreamAndTheLease() throws Exception {
+    SimServer sim = SimServer.openai("chat").perTokenLatency(Duration.ofMillis(20)).start();
+    try (Fleet fleet = Fleet.openai("chat", sim);
+        RoutingClient client = RoutingClient.builder(fleet.router().build()).build()) {
+      ProxyResponse r = client.execute(Fleet.chat("chat", true, 500));
+      assertThat(r.body().read(new byte[100])).isPositive();
+      r.close();
+      assertThat(fleet.outcomes).singleElement().satisfies(o -> assertThat(o.kind()).isEqualTo(Outcome.Kind.CANCELLED));
+      assertThat(fleet.state(0).inFlight()).isZero();
+    }
+  }
+
+  @Test
+  void execute_throwsTheRoutersRejection() throws Exception {
+    try (Fleet fleet = Fleet.openai("chat", SimServer.openai("chat").start());
+        RoutingClient client = RoutingClient.builder(fleet.router().build()).build()) {
+      assertThatThrownBy(() -> client.execute(Fleet.chat("nope", false, 1)))
+          .isInstanceOfSatisfying(RejectedException.class,
+              e -> assertThat(e.rejection().reason()).isEqualTo(RejectionReason.UNKNOWN_MODEL));
+      CompletableFuture<ProxyResponse> f = client.executeAsync(Fleet.chat("nope", false, 1));
+      assertThatThrownBy(f::get).isInstanceOf(ExecutionException.class).hasCauseInstanceOf(RejectedException.class);
+    }
+  }
+
+  @Test
+  void executeAsync_answersLikeExecute() throws Exception {
+    try (Fleet fleet = Fleet.openai("chat", SimServer.openai("chat").start(), SimServer.openai("chat").start());
+        RoutingClient client = RoutingClient.builder(fleet.router().build()).build()) {
+      CompletableFuture<ProxyResponse> f = client.executeAsync(Fleet.chat("chat", false, 3));
+      try (ProxyResponse r = f.get(10, TimeUnit.SECONDS)) {
+        assertThat(r.status()).isEqualTo(200);
+        assertThat(new String(r.body().readAllBytes(), StandardCharsets.UTF_8)).contains("\"completion_tokens\":3");
+      }
+      assertThat(fleet.outcomes).singleElement().satisfies(o -> assertThat(o.completionTokens()).isEqualTo(3));
+    }
+  }
+
+  static void awaitRunning(SimServer sim, int n) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (sim.runningCount() < n && System.nanoTime() < deadline) {
+      Thread.sleep(5);
+    }
+    assertThat(sim.runningCount()).isGreaterThanOrEqualTo(n);
+  }
+
+  static void awaitZeroInFlight(Fleet fleet, int i) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (fleet.state(i).inFlight() != 0 && System.nanoTime() < deadline) {
+      Thread.sleep(5);
+    }
+    assertThat(fleet.state(i).inFlight()).isZero();
+  }
+}
