@@ -44,7 +44,7 @@ final class GatewayCommand implements Callable<Integer> {
       InMemoryRegistry registry = InMemoryRegistry.create();
       registry.replace(fleet.registry());
       try {
-        app = GatewayApp.start(registry, DemoFleet.authenticator(), GatewayApp.Settings.defaults(port == null ? 8080 : port), fleet);
+        app = GatewayApp.start(registry, DemoFleet.authenticator(), GatewayApp.Settings.demo(port == null ? 8080 : port), fleet);
       } catch (Exception e) {
         fleet.close();
         throw e;
