@@ -87,7 +87,9 @@ public final class GatewayServer implements AutoCloseable {
     Handler rated = b.minRequestBytesPerSecond > 0 ? new MinimumDataRateHandler(bridge, b.minRequestBytesPerSecond, 0) : bridge;
     this.graceful = new GracefulHandler(rated);
     server.setHandler(graceful);
-    server.setStopTimeout(b.drainTimeout.toMillis());
+    // close() drains through the graceful handler itself; Jetty's own graceful stop would also wait
+    // for idle keep-alive connections to go away, so it is off.
+    server.setStopTimeout(0);
     server.setErrorHandler(new JsonErrorHandler());
   }
 
