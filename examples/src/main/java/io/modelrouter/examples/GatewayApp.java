@@ -42,12 +42,12 @@ final class GatewayApp implements AutoCloseable {
    */
   record Settings(String host, int port, long maxBodyBytes, int maxHeaderBytes, int maxConnections,
       Duration idleTimeout, Duration drainTimeout, int maxInFlight, Duration requestTimeout, boolean explain,
-      Duration healthInterval, Duration baseEjectionTime) {
+      Duration healthInterval, Duration baseEjectionTime, int maxThreads) {
 
     static Settings of(GatewayConfig c) {
       return new Settings(c.host(), c.port(), c.maxBodyBytes(), c.maxHeaderBytes(), c.maxConnections(),
           c.idleTimeout(), c.drainTimeout(), c.maxInFlight(), c.requestTimeout(), c.explain(),
-          HealthChecker.DEFAULT_INTERVAL, OutlierDetector.DEFAULT_BASE_EJECTION_TIME);
+          HealthChecker.DEFAULT_INTERVAL, OutlierDetector.DEFAULT_BASE_EJECTION_TIME, c.maxThreads());
     }
 
     /** The demo's settings: defaults, with quick health checks and short ejections so recoveries show. */
@@ -55,17 +55,17 @@ final class GatewayApp implements AutoCloseable {
       return new Settings("127.0.0.1", port, GatewayConfig.DEFAULT_MAX_BODY_BYTES, GatewayConfig.DEFAULT_MAX_HEADER_BYTES,
           GatewayConfig.DEFAULT_MAX_CONNECTIONS, GatewayConfig.DEFAULT_IDLE_TIMEOUT, GatewayConfig.DEFAULT_DRAIN_TIMEOUT,
           GatewayHandler.DEFAULT_MAX_IN_FLIGHT, GatewayHandler.DEFAULT_REQUEST_TIMEOUT, true,
-          Duration.ofSeconds(1), Duration.ofSeconds(3));
+          Duration.ofSeconds(1), Duration.ofSeconds(3), GatewayConfig.DEFAULT_MAX_THREADS);
     }
 
     Settings withPort(int newPort) {
       return new Settings(host, newPort, maxBodyBytes, maxHeaderBytes, maxConnections, idleTimeout, drainTimeout,
-          maxInFlight, requestTimeout, explain, healthInterval, baseEjectionTime);
+          maxInFlight, requestTimeout, explain, healthInterval, baseEjectionTime, maxThreads);
     }
 
     Settings withMaxInFlight(int limit) {
       return new Settings(host, port, maxBodyBytes, maxHeaderBytes, maxConnections, idleTimeout, drainTimeout,
-          limit, requestTimeout, explain, healthInterval, baseEjectionTime);
+          limit, requestTimeout, explain, healthInterval, baseEjectionTime, maxThreads);
     }
   }
 
@@ -104,6 +104,7 @@ final class GatewayApp implements AutoCloseable {
         .maxConnections(s.maxConnections())
         .idleTimeout(s.idleTimeout())
         .drainTimeout(s.drainTimeout())
+        .maxThreads(s.maxThreads())
         .build();
     try {
       outliers.start();

@@ -45,6 +45,7 @@ import tools.jackson.dataformat.yaml.YAMLMapper;
  *   maxInFlight: 512
  *   requestTimeoutMs: 60000
  *   explain: true
+ *   maxThreads: 256
  * tenants:
  *   - name: team-a
  *     keys: ["sha256:2a97...e1"]      # SHA-256 of the API key, hex
@@ -65,6 +66,8 @@ public final class GatewayConfig {
   public static final int DEFAULT_MAX_CONNECTIONS = 1024;
   /** Default idle timeout: 30 s without a byte in either direction closes a connection. */
   public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofSeconds(30);
+  /** Default worker threads: 256, one per request in flight; more only add contention on two cores. */
+  public static final int DEFAULT_MAX_THREADS = 256;
   /** Default drain time on shutdown: 10 s for in-flight requests to finish. */
   public static final Duration DEFAULT_DRAIN_TIMEOUT = Duration.ofSeconds(10);
 
@@ -89,12 +92,13 @@ public final class GatewayConfig {
   private final int maxInFlight;
   private final Duration requestTimeout;
   private final boolean explain;
+  private final int maxThreads;
   private final List<Tenant> tenants;
   private final ApiKeyAuthenticator authenticator;
   private final ModelRegistry registry;
 
   private GatewayConfig(ConfigDoc doc, ModelRegistry registry, List<Tenant> tenants, ApiKeyAuthenticator authenticator) {
-    GatewayDoc g = doc.gateway() == null ? new GatewayDoc(null, null, null, null, null, null, null, null, null, null) : doc.gateway();
+    GatewayDoc g = doc.gateway() == null ? new GatewayDoc(null, null, null, null, null, null, null, null, null, null, null) : doc.gateway();
     this.host = g.host() == null ? "127.0.0.1" : g.host();
     this.port = g.port() == null ? 8080 : g.port();
     this.maxBodyBytes = g.maxBodyBytes() == null ? DEFAULT_MAX_BODY_BYTES : g.maxBodyBytes();
@@ -106,6 +110,7 @@ public final class GatewayConfig {
     this.requestTimeout =
         g.requestTimeoutMs() == null ? GatewayHandler.DEFAULT_REQUEST_TIMEOUT : Duration.ofMillis(g.requestTimeoutMs());
     this.explain = g.explain() == null || g.explain();
+    this.maxThreads = g.maxThreads() == null ? DEFAULT_MAX_THREADS : g.maxThreads();
     this.tenants = List.copyOf(tenants);
     this.authenticator = authenticator;
     this.registry = registry;
@@ -253,6 +258,11 @@ public final class GatewayConfig {
     return requestTimeout;
   }
 
+  /** Worker threads of the server: each request in flight holds one. */
+  public int maxThreads() {
+    return maxThreads;
+  }
+
   /** Whether {@code x-modelrouter-explain: true} is honoured. */
   public boolean explain() {
     return explain;
@@ -291,7 +301,8 @@ public final class GatewayConfig {
       @Nullable Long drainTimeoutMs,
       @Nullable Integer maxInFlight,
       @Nullable Long requestTimeoutMs,
-      @Nullable Boolean explain) {
+      @Nullable Boolean explain,
+      @Nullable Integer maxThreads) {
 
     GatewayDoc {
       check(port, port == null || (port >= 0 && port <= 65535), "port", "0..65535");
@@ -302,6 +313,7 @@ public final class GatewayConfig {
       check(drainTimeoutMs, drainTimeoutMs == null || drainTimeoutMs >= 0, "drainTimeoutMs", ">= 0");
       check(maxInFlight, maxInFlight == null || maxInFlight >= 0, "maxInFlight", ">= 0 (0 = no shedding)");
       check(requestTimeoutMs, requestTimeoutMs == null || requestTimeoutMs > 0, "requestTimeoutMs", "> 0");
+      check(maxThreads, maxThreads == null || maxThreads >= 8, "maxThreads", ">= 8");
     }
 
     private static void check(@Nullable Object value, boolean ok, String what, String expected) {
