@@ -59,8 +59,11 @@ public final class GatewayHandler {
 
   /** Default in-flight limit for shedding: 512 concurrent requests through the gateway. */
   public static final int DEFAULT_MAX_IN_FLIGHT = 512;
-  /** Default deadline for requests that carry none: 60 s, longer than any sane generation. */
-  public static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofSeconds(60);
+  /**
+   * Default deadline for requests that carry none: 300 s. Long generations stream for minutes; a
+   * request that runs longer than this is stuck, and its endpoint slot is worth more to others.
+   */
+  public static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofSeconds(300);
   /** The request header that asks for the decision's explanation, and the response header carrying it. */
   public static final String EXPLAIN_HEADER = "x-modelrouter-explain";
   /** The response header naming the rejection reason code on every error. */
