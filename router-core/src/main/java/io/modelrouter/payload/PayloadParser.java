@@ -204,6 +204,12 @@ public final class PayloadParser {
       return ParseResult.rejected(protocol, Rejection.of(RejectionReason.UNSUPPORTED_MEDIA_TYPE, mediaTypeProblem));
     }
 
+    String notAnObject = notAnObject(body);
+    if (notAnObject != null) {
+      return ParseResult.rejected(protocol, Rejection.invalidInput("the request body must be a JSON object",
+          List.of(new Violation("", "the request body must be a JSON object", "a JSON object in UTF-8", notAnObject))));
+    }
+
     Problems problems = new Problems();
     RouteRequest.Builder builder;
     try (JsonParser parser = mapper.createParser(body)) {
@@ -243,6 +249,13 @@ public final class PayloadParser {
     } catch (JacksonException e) {
       // Creating or closing a parser over a byte array does no I/O; this is only defensive.
       return ParseResult.rejected(protocol, syntaxRejection(e, null));
+    }
+    int invalid = Utf8.firstInvalid(body);
+    if (invalid >= 0) {
+      String message = "the request body is not valid UTF-8 at byte " + invalid
+          + " (an overlong form, a surrogate or a truncated sequence)";
+      return ParseResult.rejected(protocol, Rejection.invalidInput(message,
+          List.of(new Violation("", message, "valid UTF-8", String.format("byte 0x%02X", body[invalid] & 0xFF)))));
     }
     RoutingHeaders.apply(headers, builder, oipVersion != null, problems);
     if (!problems.isEmpty()) {
@@ -343,6 +356,43 @@ public final class PayloadParser {
     return s.isBlank() ? null : s;
   }
 
+  /**
+   * What the body starts with when that is not a JSON object; null when it starts with {@code
+   * {}. Checking the first byte also keeps Jackson from guessing UTF-16 or UTF-32 from it: JSON
+   * exchanged between systems must be UTF-8 (RFC 8259), and the forwarder sends the bytes as such.
+   */
+  static @Nullable String notAnObject(byte[] body) {
+    int i = 0;
+    while (i < body.length && (body[i] == ' ' || body[i] == '\t' || body[i] == '\n' || body[i] == '\r')) {
+      i++;
+    }
+    if (i == body.length) {
+      return "only whitespace";
+    }
+    int b = body[i] & 0xFF;
+    switch (b) {
+      case '{':
+        return null;
+      case '[':
+        return "an array";
+      case '"':
+        return "a string";
+      case 't':
+      case 'f':
+        return "a boolean or other text";
+      case 'n':
+        return "null or other text";
+      case 0xEF:
+        return "a UTF-8 byte order mark";
+      case 0x00:
+      case 0xFE:
+      case 0xFF:
+        return "UTF-16 or UTF-32 text";
+      default:
+        return b == '-' || (b >= '0' && b <= '9') ? "a number" : "text that is not JSON";
+    }
+  }
+
   /** Why the content type is not JSON; null when it is {@code application/json} (or {@code +json}) in UTF-8. */
   static @Nullable String mediaTypeProblem(@Nullable String contentType) {
     if (contentType == null || contentType.isBlank()) {
@@ -411,6 +461,9 @@ public final class PayloadParser {
         m = m.substring(0, i);
       }
     }
+    m = m.replaceAll(", from `StreamReadConstraints\\.[A-Za-z]+\\(\\)`", "")
+        .replaceAll(" \\(not recognized as one since Feature '[A-Z_]+' not enabled for parser\\)", "")
+        .replaceAll(" \\(code [0-9]+\\)", "");
     return m.trim();
   }
 
