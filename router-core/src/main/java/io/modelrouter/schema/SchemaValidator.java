@@ -159,7 +159,14 @@ public final class SchemaValidator implements InputValidator, RegistryListener {
         return Rejection.of(io.modelrouter.RejectionReason.INVALID_INPUT,
             "the input schema of model '" + model.key() + "' does not compile, so no input can be checked: " + c.error);
       }
-      JsonNode body = body(request);
+      JsonNode body;
+      try {
+        body = body(request);
+      } catch (JacksonException e) {
+        // A Payload only exists for a body the parser accepted, with the same read constraints.
+        return Rejection.invalidInput("the request body cannot be read: " + e.getOriginalMessage(),
+            List.of(new Violation("", "the request body cannot be read", "valid JSON", null)));
+      }
       if (body == null) {
         return Rejection.invalidInput("model '" + model.key() + "' checks its input against a schema but the request has no body",
             List.of(new Violation("", "the request has no body to check", "a JSON body", "nothing")));
