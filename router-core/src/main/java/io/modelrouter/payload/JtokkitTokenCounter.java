@@ -2,6 +2,7 @@ package io.modelrouter.payload;
 
 import com.knuddels.jtokkit.Encodings;
 import com.knuddels.jtokkit.api.Encoding;
+import com.knuddels.jtokkit.api.EncodingRegistry;
 import com.knuddels.jtokkit.api.EncodingType;
 import java.util.Objects;
 
@@ -36,7 +37,12 @@ public final class JtokkitTokenCounter implements TokenCounter {
     Objects.requireNonNull(encodingName, "encodingName");
     EncodingType type = EncodingType.fromName(encodingName).orElseThrow(() -> new IllegalArgumentException(
         "encodingName: '" + encodingName + "' (expected: cl100k_base, o200k_base, p50k_base, p50k_edit or r50k_base)"));
-    return new JtokkitTokenCounter(Encodings.newLazyEncodingRegistry().getEncoding(type));
+    return new JtokkitTokenCounter(Registry.ENCODINGS.getEncoding(type));
+  }
+
+  /** One registry for every counter, so that each encoding's vocabulary is loaded once. */
+  private static final class Registry {
+    static final EncodingRegistry ENCODINGS = Encodings.newLazyEncodingRegistry();
   }
 
   @Override
