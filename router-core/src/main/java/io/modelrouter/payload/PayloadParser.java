@@ -183,31 +183,9 @@ public final class PayloadParser {
                 "a model name", clipPath(p)))));
       }
     }
-    if (!method.equals("POST")) {
-      return ParseResult.rejected(protocol, Rejection.of(RejectionReason.UNSUPPORTED_OPERATION,
-          "method " + RoutingHeaders.clip(method) + " is not allowed on " + clipPath(p) + " (expected: POST)"));
-    }
-    if (body.length > maxBodyBytes) {
-      return ParseResult.rejected(protocol, tooLarge(body.length));
-    }
-    String encoding = headers.get("content-encoding");
-    if (encoding != null && !encoding.isBlank() && !encoding.trim().equalsIgnoreCase("identity")) {
-      return ParseResult.rejected(protocol, Rejection.of(RejectionReason.UNSUPPORTED_MEDIA_TYPE,
-          "content encoding " + RoutingHeaders.clip(encoding) + " is not supported (expected: none; send the body uncompressed)"));
-    }
-    if (body.length == 0) {
-      return ParseResult.rejected(protocol, Rejection.invalidInput("the request body is empty",
-          List.of(new Violation("", "the request body is empty", "a JSON object", "nothing"))));
-    }
-    String mediaTypeProblem = mediaTypeProblem(headers.get("content-type"));
-    if (mediaTypeProblem != null) {
-      return ParseResult.rejected(protocol, Rejection.of(RejectionReason.UNSUPPORTED_MEDIA_TYPE, mediaTypeProblem));
-    }
-
-    String notAnObject = notAnObject(body);
-    if (notAnObject != null) {
-      return ParseResult.rejected(protocol, Rejection.invalidInput("the request body must be a JSON object",
-          List.of(new Violation("", "the request body must be a JSON object", "a JSON object in UTF-8", notAnObject))));
+    Rejection envelope = checkEnvelope(method, p, headers, body);
+    if (envelope != null) {
+      return ParseResult.rejected(protocol, envelope);
     }
 
     Problems problems = new Problems();
@@ -262,6 +240,39 @@ public final class PayloadParser {
       return ParseResult.rejected(protocol, problems.toRejection());
     }
     return ParseResult.of(builder.build());
+  }
+
+  /**
+   * Everything about the request but its JSON: method, size, encoding, content type, and that the
+   * body starts as a JSON object. Null when all is well.
+   */
+  private @Nullable Rejection checkEnvelope(String method, String path, RequestHeaders headers, byte[] body) {
+    if (!method.equals("POST")) {
+      return Rejection.of(RejectionReason.UNSUPPORTED_OPERATION,
+          "method " + RoutingHeaders.clip(method) + " is not allowed on " + clipPath(path) + " (expected: POST)");
+    }
+    if (body.length > maxBodyBytes) {
+      return tooLarge(body.length);
+    }
+    String encoding = headers.get("content-encoding");
+    if (encoding != null && !encoding.isBlank() && !encoding.trim().equalsIgnoreCase("identity")) {
+      return Rejection.of(RejectionReason.UNSUPPORTED_MEDIA_TYPE,
+          "content encoding " + RoutingHeaders.clip(encoding) + " is not supported (expected: none; send the body uncompressed)");
+    }
+    if (body.length == 0) {
+      return Rejection.invalidInput("the request body is empty",
+          List.of(new Violation("", "the request body is empty", "a JSON object", "nothing")));
+    }
+    String mediaTypeProblem = mediaTypeProblem(headers.get("content-type"));
+    if (mediaTypeProblem != null) {
+      return Rejection.of(RejectionReason.UNSUPPORTED_MEDIA_TYPE, mediaTypeProblem);
+    }
+    String notAnObject = notAnObject(body);
+    if (notAnObject != null) {
+      return Rejection.invalidInput("the request body must be a JSON object",
+          List.of(new Violation("", "the request body must be a JSON object", "a JSON object in UTF-8", notAnObject)));
+    }
+    return null;
   }
 
   private static Set<String> capabilities(OpenAiReader reader) {
