@@ -290,16 +290,21 @@ public final class PayloadParser {
   }
 
   private static @Nullable Operation openAiOperation(String path) {
-    String p = path.startsWith("/v1/") ? path.substring(3) : path;
-    if (p.endsWith("/") && p.length() > 1) {
-      p = p.substring(0, p.length() - 1);
-    }
-    switch (p) {
+    switch (path) {
+      case "/v1/chat/completions":
+      case "/v1/chat/completions/":
       case "/chat/completions":
+      case "/chat/completions/":
         return Operation.CHAT;
+      case "/v1/completions":
+      case "/v1/completions/":
       case "/completions":
+      case "/completions/":
         return Operation.COMPLETION;
+      case "/v1/embeddings":
+      case "/v1/embeddings/":
       case "/embeddings":
+      case "/embeddings/":
         return Operation.EMBEDDING;
       default:
         return null;
