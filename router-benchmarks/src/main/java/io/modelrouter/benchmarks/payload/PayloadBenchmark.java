@@ -87,14 +87,15 @@ public class PayloadBenchmark {
     }
   }
 
-  /** A chat request of about {@code size} bytes: a system prompt and alternating turns. */
+  /** A chat request of about {@code size} bytes: a system prompt and alternating turns (about 50 for 200 KB). */
   static byte[] chat(int size) {
+    int perTurn = Math.max(400, size / 50);
     StringBuilder sb = new StringBuilder("{\"model\":\"chat\",\"stream\":true,\"max_tokens\":512,\"temperature\":0.7,\"messages\":[")
         .append("{\"role\":\"system\",\"content\":\"You are a helpful assistant. Answer briefly and cite sources.\"}");
     int turn = 0;
     while (sb.length() < size - 200) {
       sb.append(",{\"role\":\"").append(turn % 2 == 0 ? "user" : "assistant").append("\",\"content\":\"");
-      int target = Math.min(sb.length() + 400, size - 60);
+      int target = Math.min(sb.length() + perTurn, size - 60);
       while (sb.length() < target) {
         sb.append(WORDS);
       }
