@@ -1,5 +1,6 @@
 package io.modelrouter.payload;
 
+import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JsonParser;
 import tools.jackson.core.JsonToken;
 
@@ -9,7 +10,10 @@ final class Json {
   private Json() {}
 
   /** How a token's type is named in violations: the JSON names, not Jackson's. */
-  static String typeOf(JsonToken t) {
+  static String typeOf(@Nullable JsonToken t) {
+    if (t == null) {
+      return "nothing";
+    }
     switch (t) {
       case START_OBJECT:
         return "object";

@@ -68,6 +68,7 @@ final class OpenAiReader {
       problems.add("", "the request body must be a JSON object", "object", Json.typeOf(t));
       return;
     }
+    boolean sawModel = false;
     boolean sawBody = false;
     int maxTokens = -1;
     int maxCompletionTokens = -1;
@@ -76,6 +77,7 @@ final class OpenAiReader {
       t = p.nextToken();
       switch (name) {
         case "model":
+          sawModel = true;
           readModel(t);
           break;
         case "stream":
@@ -128,7 +130,7 @@ final class OpenAiReader {
     if (p.nextToken() != null) {
       problems.add("", "the request body has content after its JSON object", "one JSON object", "more JSON");
     }
-    if (model == null && problems.isEmpty()) {
+    if (!sawModel) {
       problems.add("/model", "is required", "a model name", "nothing");
     }
     if (!sawBody) {

@@ -183,25 +183,9 @@ public final class PayloadParser {
                 "a model name", clipPath(p)))));
       }
     }
-    if (!method.equals("POST")) {
-      return ParseResult.rejected(protocol, Rejection.of(RejectionReason.UNSUPPORTED_OPERATION,
-          "method " + RoutingHeaders.clip(method) + " is not allowed on " + clipPath(p) + " (expected: POST)"));
-    }
-    if (body.length > maxBodyBytes) {
-      return ParseResult.rejected(protocol, tooLarge(body.length));
-    }
-    String encoding = headers.get("content-encoding");
-    if (encoding != null && !encoding.isBlank() && !encoding.trim().equalsIgnoreCase("identity")) {
-      return ParseResult.rejected(protocol, Rejection.of(RejectionReason.UNSUPPORTED_MEDIA_TYPE,
-          "content encoding " + RoutingHeaders.clip(encoding) + " is not supported (expected: none; send the body uncompressed)"));
-    }
-    if (body.length == 0) {
-      return ParseResult.rejected(protocol, Rejection.invalidInput("the request body is empty",
-          List.of(new Violation("", "the request body is empty", "a JSON object", "nothing"))));
-    }
-    String mediaTypeProblem = mediaTypeProblem(headers.get("content-type"));
-    if (mediaTypeProblem != null) {
-      return ParseResult.rejected(protocol, Rejection.of(RejectionReason.UNSUPPORTED_MEDIA_TYPE, mediaTypeProblem));
+    Rejection envelope = checkEnvelope(method, p, headers, body);
+    if (envelope != null) {
+      return ParseResult.rejected(protocol, envelope);
     }
 
     Problems problems = new Problems();
@@ -244,11 +228,51 @@ public final class PayloadParser {
       // Creating or closing a parser over a byte array does no I/O; this is only defensive.
       return ParseResult.rejected(protocol, syntaxRejection(e, null));
     }
+    int invalid = Utf8.firstInvalid(body);
+    if (invalid >= 0) {
+      String message = "the request body is not valid UTF-8 at byte " + invalid
+          + " (an overlong form, a surrogate or a truncated sequence)";
+      return ParseResult.rejected(protocol, Rejection.invalidInput(message,
+          List.of(new Violation("", message, "valid UTF-8", String.format("byte 0x%02X", body[invalid] & 0xFF)))));
+    }
     RoutingHeaders.apply(headers, builder, oipVersion != null, problems);
     if (!problems.isEmpty()) {
       return ParseResult.rejected(protocol, problems.toRejection());
     }
     return ParseResult.of(builder.build());
+  }
+
+  /**
+   * Everything about the request but its JSON: method, size, encoding, content type, and that the
+   * body starts as a JSON object. Null when all is well.
+   */
+  private @Nullable Rejection checkEnvelope(String method, String path, RequestHeaders headers, byte[] body) {
+    if (!method.equals("POST")) {
+      return Rejection.of(RejectionReason.UNSUPPORTED_OPERATION,
+          "method " + RoutingHeaders.clip(method) + " is not allowed on " + clipPath(path) + " (expected: POST)");
+    }
+    if (body.length > maxBodyBytes) {
+      return tooLarge(body.length);
+    }
+    String encoding = headers.get("content-encoding");
+    if (encoding != null && !encoding.isBlank() && !encoding.trim().equalsIgnoreCase("identity")) {
+      return Rejection.of(RejectionReason.UNSUPPORTED_MEDIA_TYPE,
+          "content encoding " + RoutingHeaders.clip(encoding) + " is not supported (expected: none; send the body uncompressed)");
+    }
+    if (body.length == 0) {
+      return Rejection.invalidInput("the request body is empty",
+          List.of(new Violation("", "the request body is empty", "a JSON object", "nothing")));
+    }
+    String mediaTypeProblem = mediaTypeProblem(headers.get("content-type"));
+    if (mediaTypeProblem != null) {
+      return Rejection.of(RejectionReason.UNSUPPORTED_MEDIA_TYPE, mediaTypeProblem);
+    }
+    String notAnObject = notAnObject(body);
+    if (notAnObject != null) {
+      return Rejection.invalidInput("the request body must be a JSON object",
+          List.of(new Violation("", "the request body must be a JSON object", "a JSON object in UTF-8", notAnObject)));
+    }
+    return null;
   }
 
   private static Set<String> capabilities(OpenAiReader reader) {
@@ -266,16 +290,21 @@ public final class PayloadParser {
   }
 
   private static @Nullable Operation openAiOperation(String path) {
-    String p = path.startsWith("/v1/") ? path.substring(3) : path;
-    if (p.endsWith("/") && p.length() > 1) {
-      p = p.substring(0, p.length() - 1);
-    }
-    switch (p) {
+    switch (path) {
+      case "/v1/chat/completions":
+      case "/v1/chat/completions/":
       case "/chat/completions":
+      case "/chat/completions/":
         return Operation.CHAT;
+      case "/v1/completions":
+      case "/v1/completions/":
       case "/completions":
+      case "/completions/":
         return Operation.COMPLETION;
+      case "/v1/embeddings":
+      case "/v1/embeddings/":
       case "/embeddings":
+      case "/embeddings/":
         return Operation.EMBEDDING;
       default:
         return null;
@@ -341,6 +370,43 @@ public final class PayloadParser {
       }
     }
     return s.isBlank() ? null : s;
+  }
+
+  /**
+   * What the body starts with when that is not a JSON object; null when it starts with {@code
+   * {}. Checking the first byte also keeps Jackson from guessing UTF-16 or UTF-32 from it: JSON
+   * exchanged between systems must be UTF-8 (RFC 8259), and the forwarder sends the bytes as such.
+   */
+  static @Nullable String notAnObject(byte[] body) {
+    int i = 0;
+    while (i < body.length && (body[i] == ' ' || body[i] == '\t' || body[i] == '\n' || body[i] == '\r')) {
+      i++;
+    }
+    if (i == body.length) {
+      return "only whitespace";
+    }
+    int b = body[i] & 0xFF;
+    switch (b) {
+      case '{':
+        return null;
+      case '[':
+        return "an array";
+      case '"':
+        return "a string";
+      case 't':
+      case 'f':
+        return "a boolean or other text";
+      case 'n':
+        return "null or other text";
+      case 0xEF:
+        return "a UTF-8 byte order mark";
+      case 0x00:
+      case 0xFE:
+      case 0xFF:
+        return "UTF-16 or UTF-32 text";
+      default:
+        return b == '-' || (b >= '0' && b <= '9') ? "a number" : "text that is not JSON";
+    }
   }
 
   /** Why the content type is not JSON; null when it is {@code application/json} (or {@code +json}) in UTF-8. */
@@ -411,6 +477,9 @@ public final class PayloadParser {
         m = m.substring(0, i);
       }
     }
+    m = m.replaceAll(", from `StreamReadConstraints\\.[A-Za-z]+\\(\\)`", "")
+        .replaceAll(" \\(not recognized as one since Feature '[A-Z_]+' not enabled for parser\\)", "")
+        .replaceAll(" \\(code [0-9]+\\)", "");
     return m.trim();
   }
 

@@ -25,6 +25,9 @@ final class PrefixHash {
 
   void add(char[] text, int offset, int length) {
     int n = Math.min(length, budget);
+    if (n <= 0) {
+      return;
+    }
     long h = hash;
     for (int i = offset, end = offset + n; i < end; i++) {
       h = (h ^ text[i]) * FNV_PRIME;

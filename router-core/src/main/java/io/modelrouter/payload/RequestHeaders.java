@@ -1,6 +1,5 @@
 package io.modelrouter.payload;
 
-import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
@@ -25,7 +24,7 @@ public interface RequestHeaders {
     Objects.requireNonNull(headers, "headers");
     TreeMap<String, String> copy = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
     copy.putAll(headers);
-    return name -> copy.get(name.toLowerCase(Locale.ROOT));
+    return copy::get;
   }
 
   /** No headers at all. */

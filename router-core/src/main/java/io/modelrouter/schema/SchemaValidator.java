@@ -95,6 +95,7 @@ public final class SchemaValidator implements InputValidator, RegistryListener {
   private final Schema metaSchema;
   private final ObjectMapper mapper;
   private final Consumer<ExecutionContext> limits;
+  private final Consumer<ExecutionContext> schemaLimits;
 
   private SchemaValidator(Builder b) {
     this.compiled = Caffeine.newBuilder().maximumSize(b.maxSchemas).build();
@@ -109,6 +110,8 @@ public final class SchemaValidator implements InputValidator, RegistryListener {
         .build();
     ExecutionConfig execution = ExecutionConfig.builder().maxEvaluationSteps(b.maxEvaluationSteps).build();
     this.limits = context -> context.setExecutionConfig(execution);
+    ExecutionConfig schemaExecution = ExecutionConfig.builder().maxEvaluationSteps(DEFAULT_MAX_EVALUATION_STEPS).build();
+    this.schemaLimits = context -> context.setExecutionConfig(schemaExecution);
   }
 
   /** A validator with the defaults. */
@@ -156,7 +159,14 @@ public final class SchemaValidator implements InputValidator, RegistryListener {
         return Rejection.of(io.modelrouter.RejectionReason.INVALID_INPUT,
             "the input schema of model '" + model.key() + "' does not compile, so no input can be checked: " + c.error);
       }
-      JsonNode body = body(request);
+      JsonNode body;
+      try {
+        body = body(request);
+      } catch (JacksonException e) {
+        // A Payload only exists for a body the parser accepted, with the same read constraints.
+        return Rejection.invalidInput("the request body cannot be read: " + e.getOriginalMessage(),
+            List.of(new Violation("", "the request body cannot be read", "valid JSON", null)));
+      }
       if (body == null) {
         return Rejection.invalidInput("model '" + model.key() + "' checks its input against a schema but the request has no body",
             List.of(new Violation("", "the request has no body to check", "a JSON body", "nothing")));
@@ -209,7 +219,7 @@ public final class SchemaValidator implements InputValidator, RegistryListener {
     try {
       JsonNode node = mapper.readTree(text);
       if (!node.has("$schema")) {
-        List<Error> errors = metaSchema.validate(node, limits);
+        List<Error> errors = metaSchema.validate(node, schemaLimits);
         if (!errors.isEmpty()) {
           Violation v = SchemaErrors.toViolation(errors.get(0));
           return new Compiled(null, "not a valid JSON Schema: " + (v.pointer().isEmpty() ? "" : v.pointer() + ": ") + v.message());
@@ -265,6 +275,12 @@ public final class SchemaValidator implements InputValidator, RegistryListener {
     for (String text : live) {
       compiled(text);
     }
+  }
+
+  /** The compiled schema cached for this text, if any; for tests. */
+  @Nullable Schema cached(String schemaText) {
+    Compiled c = compiled.getIfPresent(schemaText);
+    return c == null ? null : c.schema;
   }
 
   /** A compiled schema, or why there is none. */
