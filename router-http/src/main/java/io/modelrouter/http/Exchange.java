@@ -20,7 +20,6 @@ import java.util.concurrent.TimeUnit;
 import okhttp3.Call;
 import okhttp3.Callback;
 import okhttp3.Headers;
-import okhttp3.MediaType;
 import okhttp3.Request;
 import okhttp3.RequestBody;
 import okhttp3.Response;
@@ -88,7 +87,7 @@ final class Exchange {
       this.body = null;
     } else {
       String ct = request.contentType();
-      this.body = RequestBody.create(request.body(), ct == null ? null : MediaType.parse(ct));
+      this.body = RequestBody.create(request.body(), ct == null ? null : client.mediaType(ct));
     }
   }
 
@@ -152,9 +151,16 @@ final class Exchange {
     return f;
   }
 
-  /** Sends an attempt. Holds the lock. */
+  /** Sends an attempt; a failure to prepare it ends the exchange. Holds the lock. */
   private void launch(Decision d, boolean hedge) {
-    Attempt a = newAttempt(d, hedge);
+    Attempt a;
+    try {
+      a = newAttempt(d, hedge);
+    } catch (RuntimeException e) {
+      finishLocked();
+      future.completeExceptionally(e);
+      return;
+    }
     live.add(a);
     a.call.enqueue(a);
     if (!hedge && client.hedgePolicy.enabled() && attempts < client.maxAttempts && hedgeTimer == null) {
@@ -162,7 +168,11 @@ final class Exchange {
       if (state != null) {
         long delay = client.hedgePolicy.delayNanos(state);
         if (delay < remainingNanos()) {
-          hedgeTimer = client.scheduler().schedule(this::hedge, delay, TimeUnit.NANOSECONDS);
+          try {
+            hedgeTimer = client.scheduler().schedule(this::hedge, delay, TimeUnit.NANOSECONDS);
+          } catch (java.util.concurrent.RejectedExecutionException closed) {
+            // the client is closing: no hedge
+          }
         }
       }
     }
@@ -270,7 +280,20 @@ final class Exchange {
     throw new RejectedException((Rejection) r);
   }
 
+  /**
+   * Prepares the call of an attempt. Should building it fail (a header the upstream-header hook
+   * gave is not valid HTTP, say), the lease is released before the exception goes on.
+   */
   private Attempt newAttempt(Decision d, boolean hedge) {
+    try {
+      return prepare(d, hedge);
+    } catch (RuntimeException e) {
+      d.lease().complete(Outcome.cancelled());
+      throw e;
+    }
+  }
+
+  private Attempt prepare(Decision d, boolean hedge) {
     attempts++;
     Attempt a = new Attempt(d, hedge);
     Request.Builder rb = new Request.Builder()

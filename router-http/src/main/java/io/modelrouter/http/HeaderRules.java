@@ -11,10 +11,13 @@ import org.jspecify.annotations.Nullable;
 /** Header hygiene between client, gateway and endpoint (RFC 9110 section 7.6.1 hop-by-hop fields). */
 final class HeaderRules {
 
-  /** Hop-by-hop fields, plus those the HTTP client sets itself for each hop. */
+  /** Hop-by-hop fields: they describe one connection, never the message. */
   static final Set<String> HOP_BY_HOP = Set.of(
       "connection", "keep-alive", "proxy-connection", "proxy-authenticate", "proxy-authorization", "te",
-      "trailer", "trailers", "transfer-encoding", "upgrade", "host", "content-length", "expect", "accept-encoding");
+      "trailer", "trailers", "transfer-encoding", "upgrade");
+
+  /** Request fields the HTTP client sets itself for the hop to the endpoint. */
+  static final Set<String> SET_PER_HOP = Set.of("host", "content-length", "expect", "accept-encoding");
 
   /** The client's credentials for the gateway; not for the endpoints unless configured. */
   static final Set<String> CREDENTIALS = Set.of("authorization", "cookie", "x-api-key", "api-key");
@@ -27,7 +30,8 @@ final class HeaderRules {
     Set<String> named = connectionTokens(client.get("connection"));
     for (Map.Entry<String, List<String>> e : client.entrySet()) {
       String name = e.getKey();
-      if (HOP_BY_HOP.contains(name) || named.contains(name) || name.equals(RoutingClient.REQUEST_ID_HEADER)
+      if (HOP_BY_HOP.contains(name) || SET_PER_HOP.contains(name) || named.contains(name)
+          || name.equals(RoutingClient.REQUEST_ID_HEADER)
           || (!forwardCredentials && CREDENTIALS.contains(name))) {
         continue;
       }
@@ -47,7 +51,7 @@ final class HeaderRules {
     java.util.LinkedHashMap<String, List<String>> out = new java.util.LinkedHashMap<>();
     for (int i = 0, n = upstream.size(); i < n; i++) {
       String name = upstream.name(i).toLowerCase(Locale.ROOT);
-      if ((HOP_BY_HOP.contains(name) && !name.equals("content-length")) || named.contains(name)) {
+      if (HOP_BY_HOP.contains(name) || named.contains(name)) {
         continue;
       }
       out.computeIfAbsent(name, k -> new java.util.ArrayList<>(1)).add(upstream.value(i));

@@ -145,6 +145,19 @@ public final class ProxyResponse implements Closeable {
     return body.firstByteNanos;
   }
 
+  /**
+   * The prompt tokens of the answer's usage object or final stream chunk, once the body was read
+   * to its end; -1 before that, or when the answer reported none.
+   */
+  public int promptTokens() {
+    return body.promptTokens;
+  }
+
+  /** The completion tokens, like {@link #promptTokens()}; 0 for answers without any (embeddings). */
+  public int completionTokens() {
+    return body.completionTokens;
+  }
+
   /** The request id sent to the endpoint and returned to the client. */
   public String requestId() {
     return requestId;
@@ -172,6 +185,8 @@ public final class ProxyResponse implements Closeable {
     private final boolean completeAtEnd;
     private final UsageTail tail;
     private long firstByteNanos = -1;
+    private int promptTokens = -1;
+    private int completionTokens = -1;
     private boolean finished;
 
     Body(Call call, Response response, Lease lease, Ticker ticker, boolean completeAtEnd) {
@@ -231,9 +246,10 @@ public final class ProxyResponse implements Closeable {
         if (firstByteNanos >= 0) {
           o = o.withTtftNanos(firstByteNanos);
         }
-        int prompt = tail.promptTokens();
-        if (prompt >= 0) {
-          o = o.withTokens(prompt, tail.completionTokens());
+        promptTokens = tail.promptTokens();
+        if (promptTokens >= 0) {
+          completionTokens = tail.completionTokens();
+          o = o.withTokens(promptTokens, completionTokens);
         }
         lease.complete(o);
       }

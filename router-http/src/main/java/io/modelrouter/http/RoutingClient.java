@@ -12,6 +12,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import okhttp3.Interceptor;
+import okhttp3.MediaType;
 import okhttp3.OkHttpClient;
 import org.jspecify.annotations.Nullable;
 
@@ -81,6 +82,7 @@ public final class RoutingClient implements AutoCloseable {
   private final boolean ownsHttp;
   private final Object schedulerLock = new Object();
   private @Nullable ScheduledExecutorService scheduler;
+  private volatile @Nullable MediaType lastMediaType;
 
   private RoutingClient(Builder b) {
     this.router = b.router;
@@ -147,6 +149,19 @@ public final class RoutingClient implements AutoCloseable {
   public CompletableFuture<ProxyResponse> executeAsync(ProxyRequest request) {
     Objects.requireNonNull(request, "request");
     return new Exchange(this, request).runAsync();
+  }
+
+  /** The media type of a content-type value; the last one is kept, since a gateway sends mostly one. */
+  @Nullable MediaType mediaType(String contentType) {
+    MediaType m = lastMediaType;
+    if (m != null && m.toString().equals(contentType)) {
+      return m;
+    }
+    m = MediaType.parse(contentType);
+    if (m != null) {
+      lastMediaType = m;
+    }
+    return m;
   }
 
   ScheduledExecutorService scheduler() {

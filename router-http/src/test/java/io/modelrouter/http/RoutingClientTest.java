@@ -35,6 +35,8 @@ class RoutingClientTest {
       assertThat(r.header(RoutingClient.ENDPOINT_ID_HEADER)).isEqualTo("e0");
       assertThat(r.header(RoutingClient.ENDPOINT_SERVED_HEADER)).isEqualTo("127.0.0.1:" + fleet.sims.get(0).port());
       assertThat(r.requestId()).hasSize(32);
+      assertThat(r.promptTokens()).isEqualTo(3);
+      assertThat(r.completionTokens()).isEqualTo(5);
       assertThat(fleet.outcomes).singleElement().satisfies(o -> {
         assertThat(o.kind()).isEqualTo(Outcome.Kind.SUCCESS);
         assertThat(o.completionTokens()).isEqualTo(5);
@@ -306,6 +308,20 @@ class RoutingClientTest {
         assertThat(new String(r.body().readAllBytes(), StandardCharsets.UTF_8)).contains("\"completion_tokens\":3");
       }
       assertThat(fleet.outcomes).singleElement().satisfies(o -> assertThat(o.completionTokens()).isEqualTo(3));
+    }
+  }
+
+  @Test
+  void execute_releasesTheLeaseWhenTheRequestCannotBeBuilt() throws Exception {
+    try (Fleet fleet = Fleet.openai("chat", SimServer.openai("chat").start());
+        RoutingClient client = RoutingClient.builder(fleet.router().build())
+            .upstreamHeaders(e -> java.util.Map.of("bad header", "x"))
+            .build()) {
+      assertThatThrownBy(() -> client.execute(Fleet.chat("chat", false, 1))).isInstanceOf(IllegalArgumentException.class);
+      assertThatThrownBy(() -> client.executeAsync(Fleet.chat("chat", false, 1)).get(5, TimeUnit.SECONDS))
+          .hasCauseInstanceOf(IllegalArgumentException.class);
+      assertThat(fleet.state(0).inFlight()).isZero();
+      assertThat(fleet.outcomes).hasSize(2).allSatisfy(o -> assertThat(o.kind()).isEqualTo(Outcome.Kind.CANCELLED));
     }
   }
 

@@ -677,11 +677,13 @@ public final class SimServer implements AutoCloseable {
         throw new IllegalArgumentException("'input' must be a string or a non-empty array");
       }
       for (String s : inputs) {
-        chars += s.length();
+        job.promptTokens += Math.max(1, (s.length() + 3) / 4);
       }
       job.embeddingInputs = inputs;
     }
-    job.promptTokens = Math.max(1, (chars + 3) / 4);
+    if (job.promptTokens == 0) {
+      job.promptTokens = Math.max(1, (chars + 3) / 4);
+    }
     Object max = Json.member(body, "max_completion_tokens");
     if (max == null) {
       max = Json.member(body, "max_tokens");

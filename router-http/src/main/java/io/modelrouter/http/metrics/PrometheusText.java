@@ -56,6 +56,7 @@ public final class PrometheusText {
     }
     String name = t.substring(nameStart, i);
     Map<String, String> labels = Map.of();
+    int afterName = i;
     i = skipSpaces(t, i, to);
     if (i < to && t.charAt(i) == '{') {
       labels = new HashMap<>();
@@ -63,11 +64,10 @@ public final class PrometheusText {
       if (i < 0) {
         return null;
       }
-    }
-    int valueStart = skipSpaces(t, i, to);
-    if (valueStart == i && i < to) {
+    } else if (i == afterName) {
       return null; // no space between name and value
     }
+    int valueStart = skipSpaces(t, i, to);
     int valueEnd = valueStart;
     while (valueEnd < to && t.charAt(valueEnd) != ' ' && t.charAt(valueEnd) != '\t') {
       valueEnd++;

@@ -111,6 +111,7 @@ public final class OutlierDetector implements OutcomeListener, AutoCloseable {
   private final Map<String, Record> records = new ConcurrentHashMap<>();
   private final Object ejectLock = new Object();
   private final EndpointFilter filter = new HalfOpenFilter();
+  private final java.util.concurrent.atomic.AtomicLong ejectionsTotal = new java.util.concurrent.atomic.AtomicLong();
   private @Nullable ScheduledExecutorService sweeper;
 
   private OutlierDetector(Builder b) {
@@ -232,6 +233,7 @@ public final class OutlierDetector implements OutcomeListener, AutoCloseable {
         r.windowFailures = 0;
       }
       state.setStatus(EndpointStatus.EJECTED, now);
+      ejectionsTotal.incrementAndGet();
     }
   }
 
@@ -295,6 +297,11 @@ public final class OutlierDetector implements OutcomeListener, AutoCloseable {
     synchronized (r) {
       return r.ejections;
     }
+  }
+
+  /** Ejections since this detector was built, for a gateway's metrics. */
+  public long ejectionsTotal() {
+    return ejectionsTotal.get();
   }
 
   /** Whether the endpoint is back from an ejection and still on trial. */

@@ -1,0 +1,172 @@
+package io.modelrouter.http.outlier;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.modelrouter.Outcome;
+import io.modelrouter.health.EndpointState;
+import io.modelrouter.health.EndpointStatus;
+import io.modelrouter.registry.Endpoint;
+import io.modelrouter.registry.InMemoryRegistry;
+import io.modelrouter.registry.ModelSpec;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+class OutlierDetectorTest {
+
+  private final long[] now = {1};
+  private final InMemoryRegistry registry = InMemoryRegistry.create(() -> now[0]);
+
+  OutlierDetectorTest() {
+    List<Endpoint> endpoints = new ArrayList<>();
+    for (int i = 0; i < 4; i++) {
+      endpoints.add(Endpoint.builder("e" + i, "http://127.0.0.1:" + (9000 + i)).serves("m:1").build());
+    }
+    registry.replace(List.of(ModelSpec.builder("m", "1").build()), endpoints);
+  }
+
+  private OutlierDetector.Builder detector() {
+    return OutlierDetector.builder(registry).ticker(() -> now[0])
+        .consecutiveFailures(3).baseEjectionTime(Duration.ofSeconds(10)).maxEjectionTime(Duration.ofSeconds(25))
+        .halfOpenSuccesses(2);
+  }
+
+  private void report(OutlierDetector d, int i, Outcome o) {
+    d.onOutcome(registry.snapshot().endpoint("e" + i), state(i), o, 1_000_000);
+  }
+
+  private EndpointState state(int i) {
+    return registry.snapshot().state("e" + i);
+  }
+
+  private void advance(long seconds) {
+    now[0] += TimeUnit.SECONDS.toNanos(seconds);
+  }
+
+  @Test
+  void onOutcome_ejectsAfterConsecutiveFailures() {
+    OutlierDetector d = detector().build();
+    report(d, 0, Outcome.failure());
+    report(d, 0, Outcome.timeout());
+    assertThat(state(0).status()).isEqualTo(EndpointStatus.HEALTHY);
+
+    report(d, 0, Outcome.ofStatus(500));
+
+    assertThat(state(0).status()).isEqualTo(EndpointStatus.EJECTED);
+    assertThat(d.ejections("e0")).isEqualTo(1);
+    assertThat(d.ejectionsTotal()).isEqualTo(1);
+  }
+
+  @Test
+  void onOutcome_successBreaksTheRunAndOverloadAndCancelDoNotCount() {
+    OutlierDetector d = detector().build();
+    report(d, 0, Outcome.failure());
+    report(d, 0, Outcome.failure());
+    report(d, 0, Outcome.success());
+    report(d, 0, Outcome.failure());
+    report(d, 0, Outcome.ofStatus(503));
+    report(d, 0, Outcome.ofStatus(429));
+    report(d, 0, Outcome.cancelled());
+    report(d, 0, Outcome.failure());
+
+    assertThat(state(0).status()).isEqualTo(EndpointStatus.HEALTHY);
+  }
+
+  @Test
+  void onOutcome_ejectsOnFailureRateOverTheWindow() {
+    OutlierDetector d = detector().consecutiveFailures(100).failureRateMinRequests(10).failureRateThreshold(0.5).build();
+    for (int k = 0; k < 4; k++) {
+      report(d, 1, Outcome.failure());
+      report(d, 1, Outcome.success());
+    }
+    report(d, 1, Outcome.failure());
+    assertThat(state(1).status()).as("9 requests: too few").isEqualTo(EndpointStatus.HEALTHY);
+
+    report(d, 1, Outcome.success());
+    report(d, 1, Outcome.failure());
+
+    assertThat(state(1).status()).isEqualTo(EndpointStatus.EJECTED);
+  }
+
+  @Test
+  void sweep_returnsEndpointsHalfOpenAndSuccessesMakeThemHealthy() {
+    OutlierDetector d = detector().build();
+    eject(d, 0);
+    advance(9);
+    d.sweep();
+    assertThat(state(0).status()).isEqualTo(EndpointStatus.EJECTED);
+
+    advance(1);
+    d.sweep();
+    assertThat(state(0).status()).isEqualTo(EndpointStatus.DEGRADED);
+    assertThat(d.isHalfOpen("e0")).isTrue();
+
+    report(d, 0, Outcome.success());
+    assertThat(state(0).status()).isEqualTo(EndpointStatus.DEGRADED);
+    report(d, 0, Outcome.success());
+    assertThat(state(0).status()).isEqualTo(EndpointStatus.HEALTHY);
+    assertThat(d.isHalfOpen("e0")).isFalse();
+  }
+
+  @Test
+  void onOutcome_aFailureWhileHalfOpenEjectsAgainForLonger() {
+    OutlierDetector d = detector().build();
+    eject(d, 0);
+    advance(10);
+    d.sweep();
+
+    report(d, 0, Outcome.failure());
+
+    assertThat(state(0).status()).isEqualTo(EndpointStatus.EJECTED);
+    assertThat(d.ejections("e0")).isEqualTo(2);
+    advance(19);
+    d.sweep();
+    assertThat(state(0).status()).as("second ejection lasts 2 x 10 s").isEqualTo(EndpointStatus.EJECTED);
+    advance(1);
+    d.sweep();
+    assertThat(state(0).status()).isEqualTo(EndpointStatus.DEGRADED);
+
+    report(d, 0, Outcome.failure());
+    advance(24);
+    d.sweep();
+    assertThat(state(0).status()).as("third ejection capped at 25 s").isEqualTo(EndpointStatus.EJECTED);
+    advance(1);
+    d.sweep();
+    assertThat(state(0).status()).isEqualTo(EndpointStatus.DEGRADED);
+  }
+
+  @Test
+  void onOutcome_neverEjectsMoreThanTheMaxShare() {
+    OutlierDetector d = detector().maxEjectedShare(0.5).build();
+    eject(d, 0);
+    eject(d, 1);
+    eject(d, 2);
+
+    assertThat(state(0).status()).isEqualTo(EndpointStatus.EJECTED);
+    assertThat(state(1).status()).isEqualTo(EndpointStatus.EJECTED);
+    assertThat(state(2).status()).as("half of 4 is ejected already").isEqualTo(EndpointStatus.HEALTHY);
+  }
+
+  @Test
+  void sweep_forgetsTheEjectionCountAfterALongHealthyStretch() {
+    OutlierDetector d = detector().halfOpenSuccesses(1).build();
+    eject(d, 0);
+    advance(10);
+    d.sweep();
+    report(d, 0, Outcome.success());
+    assertThat(state(0).status()).isEqualTo(EndpointStatus.HEALTHY);
+
+    advance(40);
+    d.sweep();
+
+    assertThat(d.ejections("e0")).isZero();
+  }
+
+  private void eject(OutlierDetector d, int i) {
+    for (int k = 0; k < 3; k++) {
+      report(d, i, Outcome.failure());
+    }
+  }
+}
