@@ -428,17 +428,15 @@ public final class GatewayHandler {
       }
       x.started = true;
       Outcome.Kind kind = Outcome.ofStatus(r.status()).kind();
-      UsageScanner usage;
       try (OutputStream out = x.response.start(r.status(), length)) {
-        usage = new UsageScanner(out);
-        r.transferTo(usage);
+        r.transferTo(out);
       } catch (IOException e) {
         metrics.recordRequest(route.model(), r.endpoint().id(), Outcome.Kind.FAILURE, System.nanoTime() - start, r.firstByteNanos());
         throw e;
       }
       metrics.recordRequest(route.model(), r.endpoint().id(), kind, System.nanoTime() - start, r.firstByteNanos());
       metrics.recordTenant(route.tenant() == null ? "" : route.tenant(), r.status());
-      return usage.tokens();
+      return r.promptTokens() < 0 ? 0 : (long) r.promptTokens() + r.completionTokens();
     }
   }
 
