@@ -71,6 +71,5 @@ wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency -s "$LUA" "http://127.
 echo "== gateway heap (-Xmx256m)"
 jcmd "$GW_PID" GC.heap_info | grep -iE 'heap|used' | head -4 || true
 awk '/Pause/ { split($0, a, "->"); split(a[2], b, "M"); if (b[1] + 0 > max) max = b[1] + 0 } END { print "largest heap after a GC pause: " max " MiB" }' "$WORK/gc.log"
-grep -o 'Pause[^(]*([^)]*) [0-9]*M->[0-9]*M([0-9]*M)' "$WORK/gc.log" | awk -F'[>(M]' '{ if ($3 + 0 > m) m = $3 + 0 } END { print "largest heap before a GC pause: " m " MiB" }'
 echo "== gateway metrics"
 curl -s "http://127.0.0.1:$gw/metrics" | grep -E '^modelrouter_requests_total|^modelrouter_rejections_total' || true
