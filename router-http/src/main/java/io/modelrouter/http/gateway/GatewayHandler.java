@@ -370,7 +370,7 @@ public final class GatewayHandler {
       return;
     }
     TenantLimiter.Permit permit = (TenantLimiter.Permit) admitted;
-    long tokens = 0;
+    long tokens = TenantLimiter.NOT_SENT;
     try {
       if (!shedder.tryAcquire(route.priority())) {
         x.reject(protocol, Rejection.retryAfter(RejectionReason.OVERLOADED,
@@ -388,7 +388,11 @@ public final class GatewayHandler {
     }
   }
 
-  /** Forwards a routed request and streams the answer back; returns the tokens its usage reported. */
+  /**
+   * Forwards a routed request and streams the answer back.
+   *
+   * @return the tokens its usage reported (0 when unknown), or {@link TenantLimiter#NOT_SENT}
+   */
   private long forward(Exchange x, Protocol protocol, RouteRequest route, byte[] body) throws IOException {
     ProxyRequest.Builder pb = ProxyRequest.builder(x.request.path(), route).method(x.request.method());
     for (String name : x.request.headerNames()) {
@@ -405,7 +409,7 @@ public final class GatewayHandler {
       answer = client.execute(pb.build());
     } catch (RejectedException e) {
       x.reject(protocol, e.rejection(), null);
-      return 0;
+      return TenantLimiter.NOT_SENT;
     } catch (ForwardingException e) {
       RejectionReason reason = e.httpStatus() == 504 ? RejectionReason.DEADLINE_UNMEETABLE : RejectionReason.NO_HEALTHY_ENDPOINT;
       metrics.recordRejection(reason);

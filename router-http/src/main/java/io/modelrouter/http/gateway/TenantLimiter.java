@@ -96,16 +96,24 @@ final class TenantLimiter {
     return states.replace(name, old, fresh) ? fresh : states.getOrDefault(name, fresh);
   }
 
+  /** {@link #release} tokens for a request that never reached an endpoint: its estimate is given back. */
+  static final long NOT_SENT = -1;
+
   /**
    * Ends an admitted request: frees its concurrency slot and corrects the token bucket by the
-   * difference between the estimate and the tokens the response reported (0 when unknown keeps
-   * the estimate).
+   * difference between the estimate and the tokens the response reported: 0 when unknown keeps
+   * the estimate, {@link #NOT_SENT} gives it all back.
    */
   void release(Permit permit, long actualTokens) {
     State s = permit.state;
     releaseConcurrency(s, s.quota);
     long tpm = s.quota.tokensPerMinute();
-    if (tpm > 0 && actualTokens > 0 && actualTokens != permit.estimatedTokens) {
+    if (actualTokens == NOT_SENT) {
+      actualTokens = 0;
+    } else if (actualTokens == 0) {
+      return;
+    }
+    if (tpm > 0 && actualTokens != permit.estimatedTokens) {
       long perToken = Math.max(1, MINUTE / tpm);
       s.tokenTat.addAndGet((actualTokens - permit.estimatedTokens) * perToken);
     }

@@ -75,6 +75,16 @@ class TenantLimiterTest {
   }
 
   @Test
+  void release_notSent_givesTheWholeEstimateBackButUnknownUsageKeepsIt() {
+    Tenant t = tenant(0, 6_000, 0);
+    TenantLimiter.Permit refused = (TenantLimiter.Permit) limiter.tryAdmit(t, 6_000);
+    limiter.release(refused, TenantLimiter.NOT_SENT);
+    TenantLimiter.Permit unknown = (TenantLimiter.Permit) limiter.tryAdmit(t, 6_000);
+    limiter.release(unknown, 0);
+    assertThat(limiter.tryAdmit(t, 100)).isInstanceOf(Rejection.class);
+  }
+
+  @Test
   void release_withActualUsageAboveTheEstimate_chargesTheDifference() {
     Tenant t = tenant(0, 6_000, 0);
     TenantLimiter.Permit p = (TenantLimiter.Permit) limiter.tryAdmit(t, 100);
