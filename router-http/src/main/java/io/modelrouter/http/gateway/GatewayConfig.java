@@ -228,22 +228,27 @@ public final class GatewayConfig {
     return port;
   }
 
+  /** The largest request body; larger ones get a 413. */
   public long maxBodyBytes() {
     return maxBodyBytes;
   }
 
+  /** The largest request header block; larger ones get a 431. */
   public int maxHeaderBytes() {
     return maxHeaderBytes;
   }
 
+  /** The most open connections; further ones wait in the accept queue. */
   public int maxConnections() {
     return maxConnections;
   }
 
+  /** How long a connection may stay silent before it is closed. */
   public Duration idleTimeout() {
     return idleTimeout;
   }
 
+  /** How long in-flight requests get to finish on shutdown. */
   public Duration drainTimeout() {
     return drainTimeout;
   }
@@ -268,6 +273,7 @@ public final class GatewayConfig {
     return explain;
   }
 
+  /** The tenants, in file order. */
   public List<Tenant> tenants() {
     return tenants;
   }
