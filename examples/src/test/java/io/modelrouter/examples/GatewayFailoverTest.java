@@ -80,8 +80,8 @@ class GatewayFailoverTest {
   @Test
   void overload_shedsSheddableRequestsWith503AndRetryAfterWhileCriticalOnesPass() throws Exception {
     DemoFleet fleet = DemoFleet.start(1.0);
-    fleet.server("clf-a").baseLatency(Duration.ofMillis(400));
-    fleet.server("clf-b").baseLatency(Duration.ofMillis(400));
+    fleet.server("clf-a").baseLatency(Duration.ofMillis(1000));
+    fleet.server("clf-b").baseLatency(Duration.ofMillis(1000));
     InMemoryRegistry registry = InMemoryRegistry.create();
     registry.replace(fleet.registry());
     try (GatewayApp app = GatewayApp.start(registry, DemoFleet.authenticator(), GatewayApp.Settings.demo(0).withMaxInFlight(4), fleet)) {
@@ -111,8 +111,10 @@ class GatewayFailoverTest {
             ok++;
           }
         }
-        assertThat(ok).isEqualTo(3);
-        assertThat(shed).isEqualTo(7);
+        // maxInFlight 4: sheddable requests are refused from 3 in flight (75%); the critical one
+        // may have taken a slot first on a slow machine.
+        assertThat(ok).isBetween(1, 3);
+        assertThat(shed).isEqualTo(10 - ok);
         assertThat(critical.get(30, TimeUnit.SECONDS).statusCode()).isEqualTo(200);
       } finally {
         pool.shutdownNow();
