@@ -37,7 +37,7 @@ public final class ParseResult {
   }
 
   static ParseResult of(RouteRequest request) {
-    return new ParseResult(request.protocol(), Objects.requireNonNull(request, "request"), null);
+    return new ParseResult(request.protocol(), request, null);
   }
 
   static ParseResult rejected(Protocol protocol, Rejection rejection) {

@@ -15,6 +15,7 @@ import com.networknt.schema.path.PathType;
 import io.modelrouter.InputValidator;
 import io.modelrouter.Protocol;
 import io.modelrouter.Rejection;
+import io.modelrouter.RejectionReason;
 import io.modelrouter.RouteRequest;
 import io.modelrouter.Violation;
 import io.modelrouter.payload.Payload;
@@ -156,7 +157,7 @@ public final class SchemaValidator implements InputValidator, RegistryListener {
     if (text != null) {
       Compiled c = compiled(text);
       if (c.schema == null) {
-        return Rejection.of(io.modelrouter.RejectionReason.INVALID_INPUT,
+        return Rejection.of(RejectionReason.INVALID_INPUT,
             "the input schema of model '" + model.key() + "' does not compile, so no input can be checked: " + c.error);
       }
       JsonNode body;
