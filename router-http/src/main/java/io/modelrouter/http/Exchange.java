@@ -187,9 +187,23 @@ final class Exchange {
     if (!client.retryBudget.tryWithdraw()) {
       return;
     }
-    RouteResult r = client.router.route(route);
+    RouteResult r = routeQuietly();
     if (r instanceof Decision) {
       launch((Decision) r, true);
+    }
+  }
+
+  /**
+   * Routes a retry or a hedge. A strategy or filter that throws (user code) means no retry: the
+   * exchange must still end, and on an OkHttp thread nobody would see the exception.
+   */
+  private @Nullable RouteResult routeQuietly() {
+    try {
+      return client.router.route(route);
+    } catch (RuntimeException e) {
+      Thread t = Thread.currentThread();
+      t.getUncaughtExceptionHandler().uncaughtException(t, e);
+      return null;
     }
   }
 
@@ -297,7 +311,7 @@ final class Exchange {
     attempts++;
     Attempt a = new Attempt(d, hedge);
     Request.Builder rb = new Request.Builder()
-        .url(io.modelrouter.http.internal.Probe.targetUrl(d.endpoint().baseUrl().toString(), request.path()))
+        .url(client.url(d.endpoint(), request.path()))
         .headers(headers)
         .method(request.method(), body)
         .tag(Attempt.class, a);
@@ -332,7 +346,7 @@ final class Exchange {
     if (attempts >= client.maxAttempts || remainingNanos() <= 0 || !client.retryBudget.tryWithdraw()) {
       return null;
     }
-    RouteResult r = client.router.route(route);
+    RouteResult r = routeQuietly();
     return r instanceof Decision ? (Decision) r : null;
   }
 

@@ -46,6 +46,7 @@ public final class ForwardingException extends IOException {
     this.attempts = attempts;
   }
 
+  /** Why forwarding failed. */
   public Kind kind() {
     return kind;
   }

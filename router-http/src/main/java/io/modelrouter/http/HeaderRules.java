@@ -39,9 +39,10 @@ final class HeaderRules {
         b.addUnsafeNonAscii(name, v);
       }
     }
-    b.set(RoutingClient.REQUEST_ID_HEADER, requestId);
+    // Both were skipped above, so add (set would scan every header once more).
+    b.add(RoutingClient.REQUEST_ID_HEADER, requestId);
     // Streams and usage pass through as sent: no compression on the hop to the endpoint.
-    b.set("accept-encoding", "identity");
+    b.add("accept-encoding", "identity");
     return b;
   }
 

@@ -44,6 +44,7 @@ public final class ProxyRequest {
     return new Builder(path, route);
   }
 
+  /** The HTTP method, {@code POST} unless the builder said otherwise. */
   public String method() {
     return method;
   }
@@ -63,6 +64,7 @@ public final class ProxyRequest {
     return first(headers, name.toLowerCase(Locale.ROOT));
   }
 
+  /** The body bytes, forwarded as they are; empty when there is none. */
   public byte[] body() {
     return body;
   }
@@ -72,6 +74,7 @@ public final class ProxyRequest {
     return contentType;
   }
 
+  /** What the router decides on. */
   public RouteRequest route() {
     return route;
   }
@@ -124,6 +127,7 @@ public final class ProxyRequest {
       return this;
     }
 
+    /** The path with its query, starting with {@code /}. */
     public Builder path(String path) {
       this.path = requirePath(path);
       return this;
@@ -156,11 +160,13 @@ public final class ProxyRequest {
       return this;
     }
 
+    /** Replaces what the router decides on. */
     public Builder route(RouteRequest route) {
       this.route = Objects.requireNonNull(route, "route");
       return this;
     }
 
+    /** The request. */
     public ProxyRequest build() {
       return new ProxyRequest(this);
     }

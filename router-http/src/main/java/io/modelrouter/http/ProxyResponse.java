@@ -183,7 +183,8 @@ public final class ProxyResponse implements Closeable {
     private final Lease lease;
     private final Ticker ticker;
     private final boolean completeAtEnd;
-    private final UsageTail tail;
+    /** Kept for 2xx answers only, the ones whose usage counts. */
+    private final @Nullable UsageTail tail;
     private long firstByteNanos = -1;
     private int promptTokens = -1;
     private int completionTokens = -1;
@@ -241,14 +242,15 @@ public final class ProxyResponse implements Closeable {
 
     private void finish() {
       finished = true;
-      if (completeAtEnd) {
+      if (completeAtEnd && tail != null) {
         Outcome o = Outcome.ofStatus(response.code());
         if (firstByteNanos >= 0) {
           o = o.withTtftNanos(firstByteNanos);
         }
-        promptTokens = tail.promptTokens();
-        if (promptTokens >= 0) {
-          completionTokens = tail.completionTokens();
+        long usage = tail.usage();
+        if (UsageTail.prompt(usage) >= 0) {
+          promptTokens = UsageTail.prompt(usage);
+          completionTokens = UsageTail.completion(usage);
           o = o.withTokens(promptTokens, completionTokens);
         }
         lease.complete(o);

@@ -4,13 +4,18 @@ import io.modelrouter.RejectedException;
 import io.modelrouter.Router;
 import io.modelrouter.http.internal.Clients;
 import io.modelrouter.http.internal.Periodic;
+import io.modelrouter.http.internal.Probe;
+import io.modelrouter.registry.Endpoint;
 import java.io.IOException;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
+import okhttp3.HttpUrl;
 import okhttp3.Interceptor;
 import okhttp3.MediaType;
 import okhttp3.OkHttpClient;
@@ -83,6 +88,8 @@ public final class RoutingClient implements AutoCloseable {
   private final Object schedulerLock = new Object();
   private @Nullable ScheduledExecutorService scheduler;
   private volatile @Nullable MediaType lastMediaType;
+  private static final int MAX_CACHED_URLS = 4096;
+  private final Map<String, HttpUrl> urls = new ConcurrentHashMap<>();
 
   private RoutingClient(Builder b) {
     this.router = b.router;
@@ -149,6 +156,24 @@ public final class RoutingClient implements AutoCloseable {
   public CompletableFuture<ProxyResponse> executeAsync(ProxyRequest request) {
     Objects.requireNonNull(request, "request");
     return new Exchange(this, request).runAsync();
+  }
+
+  /**
+   * The endpoint's URL for a request path. Parsed URLs are kept (up to {@value #MAX_CACHED_URLS}),
+   * since a gateway sends a few paths to a few endpoints over and over and parsing costs
+   * microseconds.
+   */
+  HttpUrl url(Endpoint endpoint, String path) {
+    String target = Probe.targetUrl(endpoint.baseUrl().toString(), path);
+    HttpUrl url = urls.get(target);
+    if (url == null) {
+      url = HttpUrl.get(target);
+      if (urls.size() >= MAX_CACHED_URLS) {
+        urls.clear();
+      }
+      urls.put(target, url);
+    }
+    return url;
   }
 
   /** The media type of a content-type value; the last one is kept, since a gateway sends mostly one. */
@@ -272,6 +297,7 @@ public final class RoutingClient implements AutoCloseable {
       return d;
     }
 
+    /** A client; close it when done if it made its own OkHttp client. */
     public RoutingClient build() {
       return new RoutingClient(this);
     }

@@ -38,51 +38,80 @@ final class UsageTail {
     written += len;
   }
 
-  /** The prompt tokens of the last usage object seen; -1 when there is none. */
-  int promptTokens() {
-    return numberAfter(lastIndexOf(PROMPT), PROMPT.length);
-  }
-
-  /** The completion tokens of the last usage object seen; 0 when it has none (embeddings), -1 without usage. */
-  int completionTokens() {
-    if (lastIndexOf(PROMPT) < 0) {
-      return -1;
+  /**
+   * Puts the kept bytes in order at the start of the ring, in place, and returns how many there
+   * are. Called once, at the end of the response.
+   */
+  private int linearize() {
+    int n = (int) Math.min(written, SIZE);
+    int start = (int) ((written - n) % SIZE);
+    if (start != 0) {
+      // Rotate left by start: three reversals, no copy.
+      reverse(0, start - 1);
+      reverse(start, SIZE - 1);
+      reverse(0, SIZE - 1);
     }
-    return Math.max(numberAfter(lastIndexOf(COMPLETION), COMPLETION.length), 0);
+    written = n;
+    return n;
   }
 
-  private int length() {
-    return (int) Math.min(written, SIZE);
-  }
-
-  /** The i-th kept byte, oldest first. */
-  private byte at(int i) {
-    int start = (int) ((written - length()) % SIZE);
-    return ring[(start + i) % SIZE];
-  }
-
-  private int numberAfter(int at, int keyLength) {
-    if (at < 0) {
-      return -1;
+  private void reverse(int from, int to) {
+    for (; from < to; from++, to--) {
+      byte t = ring[from];
+      ring[from] = ring[to];
+      ring[to] = t;
     }
-    int n = length();
-    int i = at + keyLength;
-    while (i < n && (at(i) == ' ' || at(i) == ':')) {
+  }
+
+  /**
+   * The token counts of the last usage object in the tail, packed: prompt tokens in the high 32
+   * bits, completion tokens in the low. Prompt tokens are -1 when there is no usage object;
+   * completion tokens are 0 when the usage has none (embeddings).
+   */
+  long usage() {
+    int n = linearize();
+    int p = lastIndexOf(PROMPT, n);
+    if (p < 0) {
+      return ((long) -1 << 32) | 0xffffffffL;
+    }
+    int prompt = numberAfter(p + PROMPT.length, n);
+    int completion = Math.max(numberAfter(lastIndexOf(COMPLETION, n), COMPLETION.length, n), 0);
+    return ((long) prompt << 32) | (completion & 0xffffffffL);
+  }
+
+  static int prompt(long usage) {
+    return (int) (usage >> 32);
+  }
+
+  static int completion(long usage) {
+    return (int) usage;
+  }
+
+  private int numberAfter(int at, int keyLength, int n) {
+    return at < 0 ? -1 : numberAfter(at + keyLength, n);
+  }
+
+  private int numberAfter(int i, int n) {
+    while (i < n && (ring[i] == ' ' || ring[i] == ':')) {
       i++;
     }
     long v = 0;
     int digits = 0;
-    for (byte c; i < n && (c = at(i)) >= '0' && c <= '9' && digits < 10; i++, digits++) {
-      v = v * 10 + (c - '0');
+    for (; i < n && ring[i] >= '0' && ring[i] <= '9' && digits < 10; i++, digits++) {
+      v = v * 10 + (ring[i] - '0');
     }
     return digits == 0 || v > Integer.MAX_VALUE ? -1 : (int) v;
   }
 
-  private int lastIndexOf(byte[] key) {
+  private int lastIndexOf(byte[] key, int n) {
+    byte first = key[0];
     outer:
-    for (int i = length() - key.length; i >= 0; i--) {
-      for (int k = 0; k < key.length; k++) {
-        if (at(i + k) != key[k]) {
+    for (int i = n - key.length; i >= 0; i--) {
+      if (ring[i] != first) {
+        continue;
+      }
+      for (int k = 1; k < key.length; k++) {
+        if (ring[i + k] != key[k]) {
           continue outer;
         }
       }

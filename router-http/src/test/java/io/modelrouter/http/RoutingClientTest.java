@@ -325,6 +325,41 @@ class RoutingClientTest {
     }
   }
 
+  @Test
+  void execute_doesNotRetryAConnectionLostAfterTheRequestWasSent() throws Exception {
+    SimServer dropping = SimServer.openai("chat").start().resetConnections(true);
+    SimServer alive = SimServer.openai("chat").start();
+    try (Fleet fleet = Fleet.openai("chat", dropping, alive);
+        RoutingClient client = RoutingClient.builder(fleet.router().strategy(Fleet.IN_ORDER).build())
+            .retryBudget(RetryBudget.unlimited())
+            .build()) {
+      assertThatThrownBy(() -> client.execute(Fleet.chat("chat", false, 1)))
+          .isInstanceOfSatisfying(ForwardingException.class, e -> {
+            assertThat(e.kind()).isEqualTo(ForwardingException.Kind.CONNECTION_LOST);
+            assertThat(e.httpStatus()).isEqualTo(502);
+            assertThat(e.attempts()).isEqualTo(1);
+          });
+      assertThat(alive.requestCount()).as("the endpoint may have run it: not sent twice").isZero();
+      assertThat(fleet.outcomes).singleElement().satisfies(o -> assertThat(o.kind()).isEqualTo(Outcome.Kind.FAILURE));
+    }
+  }
+
+  @Test
+  void execute_passesA500ThroughAndCountsItAgainstTheEndpoint() throws Exception {
+    SimServer failing = SimServer.openai("chat").failureRate(1.0).start();
+    try (Fleet fleet = Fleet.openai("chat", failing);
+        RoutingClient client = RoutingClient.builder(fleet.router().build()).build();
+        ProxyResponse r = client.execute(Fleet.chat("chat", false, 1))) {
+      assertThat(r.status()).isEqualTo(500);
+      assertThat(new String(r.body().readAllBytes(), StandardCharsets.UTF_8)).contains("simulated internal error");
+      assertThat(r.attempts()).isEqualTo(1);
+      assertThat(fleet.outcomes).singleElement().satisfies(o -> {
+        assertThat(o.kind()).isEqualTo(Outcome.Kind.FAILURE);
+        assertThat(o.httpStatus()).isEqualTo(500);
+      });
+    }
+  }
+
   static void awaitRunning(SimServer sim, int n) throws InterruptedException {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
     while (sim.runningCount() < n && System.nanoTime() < deadline) {

@@ -23,30 +23,30 @@ class UsageTailTest {
         + "data: {\"choices\":[],\"usage\":{\"prompt_tokens\": 12,\"total_tokens\":40,\"completion_tokens\":28}}\n\n"
         + "data: [DONE]\n\n";
     for (int chunk : new int[] {1, 7, 100, 1023, 1024, 1025, 9999}) {
-      UsageTail t = feed(stream, chunk);
-      assertThat(t.promptTokens()).as("chunk %d", chunk).isEqualTo(12);
-      assertThat(t.completionTokens()).as("chunk %d", chunk).isEqualTo(28);
+      long usage = feed(stream, chunk).usage();
+      assertThat(UsageTail.prompt(usage)).as("chunk %d", chunk).isEqualTo(12);
+      assertThat(UsageTail.completion(usage)).as("chunk %d", chunk).isEqualTo(28);
     }
   }
 
   @Test
   void embeddingsHaveNoCompletionTokens() {
-    UsageTail t = feed("{\"data\":[],\"usage\":{\"prompt_tokens\":5,\"total_tokens\":5}}", 16);
-    assertThat(t.promptTokens()).isEqualTo(5);
-    assertThat(t.completionTokens()).isZero();
+    long usage = feed("{\"data\":[],\"usage\":{\"prompt_tokens\":5,\"total_tokens\":5}}", 16).usage();
+    assertThat(UsageTail.prompt(usage)).isEqualTo(5);
+    assertThat(UsageTail.completion(usage)).isZero();
   }
 
   @Test
   void withoutUsageBothAreUnknown() {
-    UsageTail t = feed("{\"outputs\":[{\"data\":[1,2]}]}", 8);
-    assertThat(t.promptTokens()).isEqualTo(-1);
-    assertThat(t.completionTokens()).isEqualTo(-1);
-    assertThat(new UsageTail().promptTokens()).isEqualTo(-1);
+    long usage = feed("{\"outputs\":[{\"data\":[1,2]}]}", 8).usage();
+    assertThat(UsageTail.prompt(usage)).isEqualTo(-1);
+    assertThat(UsageTail.completion(usage)).isEqualTo(-1);
+    assertThat(UsageTail.prompt(new UsageTail().usage())).isEqualTo(-1);
   }
 
   @Test
   void ignoresAUsageThatScrolledOutOfTheTail() {
-    UsageTail t = feed("{\"usage\":{\"prompt_tokens\":9}}" + "y".repeat(UsageTail.SIZE), 64);
-    assertThat(t.promptTokens()).isEqualTo(-1);
+    long usage = feed("{\"usage\":{\"prompt_tokens\":9}}" + "y".repeat(UsageTail.SIZE), 64).usage();
+    assertThat(UsageTail.prompt(usage)).isEqualTo(-1);
   }
 }

@@ -38,7 +38,8 @@ import org.jspecify.annotations.Nullable;
  * under the real metric names.
  *
  * <p>Latency, capacity and failures are set on the {@link Builder} and can be changed while it
- * runs: {@link #baseLatency(Duration)}, {@link #perTokenLatency(Duration)},
+ * runs: {@link #baseLatency(Duration)}, {@link #perTokenLatency(Duration)}, {@link #capacity(int)},
+ * {@link #maxQueue(int)},
  * {@link #slowdown(double)}, {@link #failureRate(double)}, {@link #hang(boolean)},
  * {@link #resetConnections(boolean)}, {@link #healthy(boolean)}, {@link #kill()} and
  * {@link #restart()}.
@@ -93,8 +94,8 @@ public final class SimServer implements AutoCloseable {
   private final String version;
   private final Set<String> adapters;
   private final int maxLoras;
-  private final int capacity;
-  private final int maxQueue;
+  private volatile int capacity;
+  private volatile int maxQueue;
   private final int kvCacheTokens;
   private final int outputTokens;
   private final int tokenChars;
@@ -114,7 +115,20 @@ public final class SimServer implements AutoCloseable {
   private volatile Map<String, List<String>> lastRequestHeaders = Map.of();
   private volatile CountDownLatch hangGate = new CountDownLatch(1);
 
-  private final Semaphore slots;
+  private final Slots slots;
+
+  /** The processing slots; their number can shrink while requests hold them. */
+  private static final class Slots extends Semaphore {
+    private static final long serialVersionUID = 1L;
+
+    Slots(int permits) {
+      super(permits, true);
+    }
+
+    void reduce(int n) {
+      reducePermits(n);
+    }
+  }
   private final AtomicInteger waiting = new AtomicInteger();
   private final AtomicInteger running = new AtomicInteger();
   private final AtomicLong kvTokensInUse = new AtomicLong();
@@ -157,7 +171,7 @@ public final class SimServer implements AutoCloseable {
     this.perTokenNanos = b.perTokenLatency.toNanos();
     this.slowdown = b.slowdown;
     this.failureRate = b.failureRate;
-    this.slots = new Semaphore(b.capacity, true);
+    this.slots = new Slots(b.capacity);
     this.seedSource = new SplittableRandom(b.seed);
     for (int k = 0; k < latencyBuckets.length; k++) {
       latencyBuckets[k] = new AtomicLong();
@@ -230,6 +244,7 @@ public final class SimServer implements AutoCloseable {
     return version;
   }
 
+  /** The protocol it speaks. */
   public Protocol protocol() {
     return protocol;
   }
@@ -301,6 +316,33 @@ public final class SimServer implements AutoCloseable {
   /** The share of inference requests answered with a 500, between 0 and 1. */
   public SimServer failureRate(double rate) {
     this.failureRate = requireRate(rate);
+    return this;
+  }
+
+  /**
+   * Changes how many requests are processed at once; when it shrinks, requests already running
+   * finish and new ones wait until the running count is below the new capacity.
+   */
+  public SimServer capacity(int capacity) {
+    requirePositive(capacity, "capacity");
+    synchronized (slots) {
+      int delta = capacity - this.capacity;
+      if (delta > 0) {
+        slots.release(delta);
+      } else if (delta < 0) {
+        slots.reduce(-delta);
+      }
+      this.capacity = capacity;
+    }
+    return this;
+  }
+
+  /** Changes how many requests may wait for a slot before new ones get a 503; see {@link Builder#maxQueue(int)}. */
+  public SimServer maxQueue(int maxQueue) {
+    if (maxQueue < 0) {
+      throw new IllegalArgumentException("maxQueue: " + maxQueue + " (expected: >= 0)");
+    }
+    this.maxQueue = maxQueue;
     return this;
   }
 
@@ -510,7 +552,6 @@ public final class SimServer implements AutoCloseable {
     String requestedModel = "";
     @Nullable String adapter;
     boolean stream;
-    boolean includeUsage = true;
     int promptTokens;
     int outputTokens;
     List<String> embeddingInputs = List.of();
@@ -584,29 +625,18 @@ public final class SimServer implements AutoCloseable {
           return;
         }
       }
-      switch (kind) {
-        case CHAT:
-        case COMPLETION:
-          if (job.stream) {
-            streamText(ex, kind, job);
-          } else {
-            pause(scaled(baseLatencyNanos) + scaled(perTokenNanos) * job.outputTokens);
-            send(ex, 200, "application/json", textAnswer(kind, job));
-          }
-          break;
-        case EMBEDDING:
-          pause(scaled(baseLatencyNanos));
-          send(ex, 200, "application/json", embeddingAnswer(job));
-          break;
-        default:
-          pause(scaled(baseLatencyNanos));
-          send(ex, 200, "application/json", inferAnswer(job));
-          break;
+      if (kind != Kind.INFER && job.stream) {
+        streamText(ex, kind, job, start);
+      } else {
+        long latency = scaled(baseLatencyNanos) + (kind == Kind.CHAT || kind == Kind.COMPLETION
+            ? scaled(perTokenNanos) * job.outputTokens : 0);
+        pause(latency);
+        String answer = kind == Kind.EMBEDDING ? embeddingAnswer(job)
+            : kind == Kind.INFER ? inferAnswer(job) : textAnswer(kind, job);
+        // Counted before the answer leaves, so that a client that got it sees it counted.
+        recordSuccess(kind, job, start);
+        send(ex, 200, "application/json", answer);
       }
-      succeeded.incrementAndGet();
-      promptTokensTotal.addAndGet(job.promptTokens);
-      generationTokensTotal.addAndGet(kind == Kind.CHAT || kind == Kind.COMPLETION ? job.outputTokens : 0);
-      observeLatency(System.nanoTime() - start);
     } finally {
       kvTokensInUse.addAndGet(-kv);
       count(runningAdapters, job.adapter, -1);
@@ -787,7 +817,14 @@ public final class SimServer implements AutoCloseable {
     }
   }
 
-  private void streamText(HttpExchange ex, Kind kind, Job job) throws IOException {
+  private void recordSuccess(Kind kind, Job job, long start) {
+    succeeded.incrementAndGet();
+    promptTokensTotal.addAndGet(job.promptTokens);
+    generationTokensTotal.addAndGet(kind == Kind.CHAT || kind == Kind.COMPLETION ? job.outputTokens : 0);
+    observeLatency(System.nanoTime() - start);
+  }
+
+  private void streamText(HttpExchange ex, Kind kind, Job job, long start) throws IOException {
     ex.getResponseHeaders().set("Content-Type", "text/event-stream");
     ex.getResponseHeaders().set("Cache-Control", "no-cache");
     String id = (kind == Kind.CHAT ? "chatcmpl-" : "cmpl-") + ids.incrementAndGet();
@@ -818,11 +855,11 @@ public final class SimServer implements AutoCloseable {
     String last = kind == Kind.CHAT
         ? "[{\"index\":0,\"delta\":{},\"logprobs\":null,\"finish_reason\":\"length\"}]"
         : "[{\"index\":0,\"text\":\"\",\"logprobs\":null,\"finish_reason\":\"length\"}]";
+    recordSuccess(kind, job, start);
     out.write((head + last + "}\n\n").getBytes(StandardCharsets.UTF_8));
-    if (job.includeUsage) {
-      out.write((head + "[],\"usage\":" + usage(job.promptTokens, job.outputTokens) + "}\n\n")
-          .getBytes(StandardCharsets.UTF_8));
-    }
+    // Always, as if the client had asked with stream_options.include_usage: the router reads it.
+    out.write((head + "[],\"usage\":" + usage(job.promptTokens, job.outputTokens) + "}\n\n")
+        .getBytes(StandardCharsets.UTF_8));
     out.write("data: [DONE]\n\n".getBytes(StandardCharsets.UTF_8));
     out.flush();
     out.close();

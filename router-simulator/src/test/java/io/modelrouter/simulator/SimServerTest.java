@@ -181,6 +181,29 @@ class SimServerTest {
   }
 
   @Test
+  void capacity_changesWhileRunning() throws Exception {
+    try (SimServer sim = SimServer.openai("m").capacity(1).start()) {
+      sim.hang(true);
+      List<CompletableFuture<HttpResponse<String>>> calls = new ArrayList<>();
+      for (int i = 0; i < 3; i++) {
+        calls.add(postAsync(sim, "/v1/chat/completions", chat("m", 1, false)));
+      }
+      await(() -> sim.runningCount() == 1 && sim.waitingCount() == 2);
+
+      sim.capacity(3);
+      await(() -> sim.runningCount() == 3 && sim.waitingCount() == 0);
+
+      sim.capacity(1).maxQueue(0);
+      sim.hang(false);
+      for (CompletableFuture<HttpResponse<String>> c : calls) {
+        assertThat(c.get(10, TimeUnit.SECONDS).statusCode()).isEqualTo(200);
+      }
+      assertThat(get(sim, "/metrics").body()).contains("vllm:num_requests_running{engine=\"0\",model_name=\"m\"} 0.0");
+      assertThat(post(sim, "/v1/chat/completions", chat("m", 1, false)).statusCode()).isEqualTo(200);
+    }
+  }
+
+  @Test
   void resetConnections_dropsTheConnectionWithoutAnAnswer() throws Exception {
     try (SimServer sim = SimServer.openai("m").start()) {
       sim.resetConnections(true);

@@ -244,6 +244,7 @@ public final class HealthChecker implements AutoCloseable {
       return this;
     }
 
+    /** A checker; {@link HealthChecker#start()} it or drive it with {@link HealthChecker#checkNow()}. */
     public HealthChecker build() {
       return new HealthChecker(this);
     }

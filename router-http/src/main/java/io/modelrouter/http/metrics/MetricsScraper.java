@@ -208,6 +208,7 @@ public final class MetricsScraper implements AutoCloseable {
       return this;
     }
 
+    /** A scraper; {@link MetricsScraper#start()} it or drive it with {@link MetricsScraper#scrapeNow()}. */
     public MetricsScraper build() {
       return new MetricsScraper(this);
     }

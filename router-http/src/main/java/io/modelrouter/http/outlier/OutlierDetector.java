@@ -436,6 +436,7 @@ public final class OutlierDetector implements OutcomeListener, AutoCloseable {
       return this;
     }
 
+    /** A detector; add it to the router as listener and filter, then {@link OutlierDetector#start()} it. */
     public OutlierDetector build() {
       return new OutlierDetector(this);
     }

@@ -1,0 +1,154 @@
+package io.modelrouter.benchmarks.http;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * A load run that compares a routed call with a direct OkHttp call to the same simulated server,
+ * built to survive a noisy, shared machine: the two alternate in short phases (direct, routed,
+ * direct, ...) at the same concurrency, so that background load falls on both alike; latencies of
+ * every call are kept and their percentiles compared, and throughput is summed over the phases.
+ *
+ * <pre>
+ * java -cp router-benchmarks/target/benchmarks.jar io.modelrouter.benchmarks.http.ForwardingLoad [threads] [phaseSeconds] [rounds]
+ * </pre>
+ */
+public final class ForwardingLoad {
+
+  private ForwardingLoad() {}
+
+  public static void main(String[] args) throws Exception {
+    int threads = args.length > 0 ? Integer.parseInt(args[0]) : 4;
+    double phaseSeconds = args.length > 1 ? Double.parseDouble(args[1]) : 2;
+    int rounds = args.length > 2 ? Integer.parseInt(args[2]) : 6;
+    ForwardingBenchmark b = new ForwardingBenchmark();
+    b.setUp();
+    try {
+      ForwardingBenchmark.Buffer[] buffers = new ForwardingBenchmark.Buffer[threads];
+      for (int t = 0; t < threads; t++) {
+        buffers[t] = new ForwardingBenchmark.Buffer();
+      }
+      // Warm both paths up (JIT, connection pools) before measuring.
+      phase(b, true, threads, buffers, 3);
+      phase(b, false, threads, buffers, 3);
+      CPU_NANOS.set(0);
+      long[] directNanos = new long[0];
+      long[] routedNanos = new long[0];
+      long directCalls = 0;
+      long routedCalls = 0;
+      double directSeconds = 0;
+      double routedSeconds = 0;
+      long directCpu = 0;
+      long routedCpu = 0;
+      for (int r = 0; r < rounds; r++) {
+        boolean directFirst = r % 2 == 0;
+        for (int k = 0; k < 2; k++) {
+          boolean routed = directFirst == (k == 1);
+          long start = System.nanoTime();
+          long cpuBefore = CPU_NANOS.get();
+          long[] lat = phase(b, routed, threads, buffers, phaseSeconds);
+          double secs = (System.nanoTime() - start) / 1e9;
+          long cpu = CPU_NANOS.get() - cpuBefore;
+          if (routed) {
+            routedCpu += cpu;
+            routedNanos = concat(routedNanos, lat);
+            routedCalls += lat.length;
+            routedSeconds += secs;
+          } else {
+            directCpu += cpu;
+            directNanos = concat(directNanos, lat);
+            directCalls += lat.length;
+            directSeconds += secs;
+          }
+        }
+      }
+      Arrays.sort(directNanos);
+      Arrays.sort(routedNanos);
+      double directRate = directCalls / directSeconds;
+      double routedRate = routedCalls / routedSeconds;
+      System.out.printf(Locale.ROOT, "threads=%d phases=%d x %.1fs%n", threads, 2 * rounds, phaseSeconds);
+      System.out.printf(Locale.ROOT, "%-7s %10s %9s %9s %9s %9s %14s%n", "", "calls/s", "p50 us", "p90 us", "p99 us",
+          "calls", "caller cpu us");
+      print("direct", directRate, directNanos, directCpu);
+      print("routed", routedRate, routedNanos, routedCpu);
+      System.out.printf(Locale.ROOT, "added at p50: %.1f us; routed throughput: %.1f%% of direct%n",
+          (pct(routedNanos, 0.5) - pct(directNanos, 0.5)) / 1e3, 100 * routedRate / directRate);
+    } finally {
+      b.tearDown();
+    }
+  }
+
+  private static void print(String name, double rate, long[] sorted, long cpuNanos) {
+    System.out.printf(Locale.ROOT, "%-7s %10.0f %9.1f %9.1f %9.1f %9d %14.1f%n", name, rate, pct(sorted, 0.5) / 1e3,
+        pct(sorted, 0.9) / 1e3, pct(sorted, 0.99) / 1e3, sorted.length, cpuNanos / 1e3 / Math.max(sorted.length, 1));
+  }
+
+  /** CPU time of the calling threads, summed: what each call costs the caller, whatever the machine's load. */
+  private static final java.util.concurrent.atomic.AtomicLong CPU_NANOS = new java.util.concurrent.atomic.AtomicLong();
+
+  private static double pct(long[] sorted, double q) {
+    return sorted.length == 0 ? Double.NaN : sorted[(int) Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
+  }
+
+  private static long[] concat(long[] a, long[] b) {
+    long[] c = Arrays.copyOf(a, a.length + b.length);
+    System.arraycopy(b, 0, c, a.length, b.length);
+    return c;
+  }
+
+  /** Runs {@code threads} closed-loop callers for {@code seconds}; returns every call's latency. */
+  private static long[] phase(ForwardingBenchmark b, boolean routed, int threads, ForwardingBenchmark.Buffer[] buffers,
+      double seconds) throws InterruptedException {
+    AtomicBoolean stop = new AtomicBoolean();
+    List<long[]> perThread = new ArrayList<>();
+    int[] counts = new int[threads];
+    CountDownLatch done = new CountDownLatch(threads);
+    for (int t = 0; t < threads; t++) {
+      long[] lat = new long[2_000_000];
+      perThread.add(lat);
+      int id = t;
+      Thread th = new Thread(() -> {
+        int n = 0;
+        java.lang.management.ThreadMXBean mx = java.lang.management.ManagementFactory.getThreadMXBean();
+        long cpu0 = mx.getCurrentThreadCpuTime();
+        try {
+          while (!stop.get() && n < lat.length) {
+            long s = System.nanoTime();
+            if (routed) {
+              b.routed(buffers[id]);
+            } else {
+              b.direct(buffers[id]);
+            }
+            lat[n++] = System.nanoTime() - s;
+          }
+        } catch (Exception e) {
+          e.printStackTrace();
+        } finally {
+          CPU_NANOS.addAndGet(mx.getCurrentThreadCpuTime() - cpu0);
+          counts[id] = n;
+          done.countDown();
+        }
+      }, "load-" + t);
+      th.start();
+    }
+    Thread.sleep((long) (seconds * 1000));
+    stop.set(true);
+    done.await(60, TimeUnit.SECONDS);
+    int total = 0;
+    for (int c : counts) {
+      total += c;
+    }
+    long[] all = new long[total];
+    int pos = 0;
+    for (int t = 0; t < threads; t++) {
+      System.arraycopy(perThread.get(t), 0, all, pos, counts[t]);
+      pos += counts[t];
+    }
+    return all;
+  }
+}

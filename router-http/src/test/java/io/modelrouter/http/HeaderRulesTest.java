@@ -1,0 +1,52 @@
+package io.modelrouter.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.modelrouter.http.internal.Probe;
+import java.util.List;
+import java.util.Map;
+import okhttp3.Headers;
+import org.junit.jupiter.api.Test;
+
+class HeaderRulesTest {
+
+  @Test
+  void targetUrl_joinsBaseAndPathWithoutDoublingTheApiPrefix() {
+    assertThat(Probe.targetUrl("http://h:8000", "/v1/chat/completions")).isEqualTo("http://h:8000/v1/chat/completions");
+    assertThat(Probe.targetUrl("http://h:8000/", "/v1/models")).isEqualTo("http://h:8000/v1/models");
+    assertThat(Probe.targetUrl("http://h/v1", "/v1/chat/completions")).isEqualTo("http://h/v1/chat/completions");
+    assertThat(Probe.targetUrl("http://h/serving/v2", "/v2/models/m/infer")).isEqualTo("http://h/serving/v2/models/m/infer");
+    assertThat(Probe.targetUrl("http://h/openai", "/v1/embeddings?x=1")).isEqualTo("http://h/openai/v1/embeddings?x=1");
+  }
+
+  @Test
+  void outgoing_forwardsCredentialsOnlyWhenAllowed() {
+    Map<String, List<String>> client = Map.of("authorization", List.of("Bearer k"), "x-api-key", List.of("k"),
+        "content-type", List.of("application/json"));
+
+    Headers without = HeaderRules.outgoing(client, false, "id-1").build();
+    Headers with = HeaderRules.outgoing(client, true, "id-1").build();
+
+    assertThat(without.names()).containsExactlyInAnyOrder("content-type", "x-request-id", "accept-encoding");
+    assertThat(with.get("authorization")).isEqualTo("Bearer k");
+    assertThat(with.get("x-api-key")).isEqualTo("k");
+  }
+
+  @Test
+  void incoming_dropsHopByHopAndConnectionNamedFields() {
+    Headers upstream = new Headers.Builder()
+        .add("Content-Type", "text/event-stream").add("Transfer-Encoding", "chunked")
+        .add("Connection", "keep-alive, X-Hop").add("X-Hop", "1").add("Keep-Alive", "timeout=5")
+        .add("X-Kept", "yes").build();
+
+    assertThat(HeaderRules.incoming(upstream)).containsOnlyKeys("content-type", "x-kept");
+  }
+
+  @Test
+  void requestId_keepsASaneOneAndReplacesTheRest() {
+    assertThat(HeaderRules.requestId("abc-123")).isEqualTo("abc-123");
+    assertThat(HeaderRules.requestId("has space")).hasSize(32).matches("[0-9a-f]{32}");
+    assertThat(HeaderRules.requestId("x".repeat(129))).hasSize(32);
+    assertThat(HeaderRules.requestId(null)).isNotEqualTo(HeaderRules.requestId(null));
+  }
+}
