@@ -55,24 +55,27 @@ class GatewayFailoverTest {
         }));
       }
       Thread.sleep(1000);
-      long killedAt = System.nanoTime() - t0;
+      long killStarted = System.nanoTime() - t0;
       fleet.server("chat-fast").kill();
+      long killedAt = System.nanoTime() - t0;
       for (Future<?> f : workers) {
         f.get(30, TimeUnit.SECONDS);
       }
       pool.shutdown();
 
-      List<Result> before = results.stream().filter(r -> r.startNanos() < killedAt).toList();
-      List<Result> after = results.stream().filter(r -> r.startNanos() > killedAt).toList();
+      List<Result> before = results.stream().filter(r -> r.startNanos() < killStarted).toList();
+      List<Result> settled = results.stream().filter(r -> r.startNanos() > killedAt + 500_000_000L).toList();
       assertThat(before).anyMatch(r -> r.endpoint().equals("chat-fast"));
-      // Requests sent after the kill are all answered, by the endpoints still alive.
-      assertThat(after).hasSizeGreaterThan(20);
-      assertThat(after).allSatisfy(r -> {
+      // Half a second after the kill every request is answered, by the endpoints still alive.
+      assertThat(settled).hasSizeGreaterThan(20);
+      assertThat(settled).allSatisfy(r -> {
         assertThat(r.status()).isEqualTo(200);
         assertThat(r.endpoint()).isIn("chat-mid", "chat-slow");
       });
-      // At most the requests in flight on chat-fast at the moment it died can fail.
-      assertThat(results.stream().filter(r -> r.status() != 200).count()).isLessThanOrEqualTo(6);
+      // Only requests caught on chat-fast's connections when it died fail, and they fail as 502
+      // (no endpoint answered), never silently: one per worker at most on each side of the kill.
+      List<Result> failed = results.stream().filter(r -> r.status() != 200).toList();
+      assertThat(failed).hasSizeLessThanOrEqualTo(12).allSatisfy(r -> assertThat(r.status()).isEqualTo(502));
       assertThat(app.handler().metricsText()).contains("modelrouter_endpoint_up{endpoint=\"chat-fast\"");
     }
   }
