@@ -23,26 +23,30 @@ PIDS=()
 cleanup() { for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; }
 trap cleanup EXIT
 
-# Starts a java process, waits for its "listening on http://127.0.0.1:PORT" line, prints PORT.
+# Starts a java process in the background (its pid goes to LOG.pid), waits for its
+# "listening on http://127.0.0.1:PORT" line, prints PORT. Runs in a $(...) subshell, so the
+# caller adds the pid to PIDS.
 start() {
   local log=$1; shift
   java "$@" > "$log" 2>&1 &
-  PIDS+=($!)
-  for _ in $(seq 1 200); do
+  echo $! > "$log.pid"
+  for _ in $(seq 1 300); do
     if grep -q '^listening on http://127.0.0.1:' "$log"; then
       grep '^listening on' "$log" | head -1 | sed 's/.*127.0.0.1://'
-      echo $! > "$log.pid"
       return
     fi
     sleep 0.1
   done
-  echo "no listening line in $log" >&2; cat "$log" >&2; exit 1
+  echo "no listening line in $log" >&2; cat "$log" >&2; return 1
 }
 
 ports=()
 for i in $(seq 1 "$ENDPOINTS"); do
   # The JDK server behind the simulator closes idle connections above 200 by default; wrk holds 256.
-  ports+=("$(start "$WORK/sim$i.log" -Xmx256m -Dsun.net.httpserver.maxIdleConnections=1024 -jar "$JAR" sim-server --port 0 --model bench-chat --latency-ms 0 --capacity 256 --output-tokens 8)")
+  port=$(start "$WORK/sim$i.log" -Xmx256m -Dsun.net.httpserver.maxIdleConnections=1024 -jar "$JAR" sim-server \
+    --port 0 --model bench-chat --latency-ms 0 --capacity 256 --output-tokens 8) || { PIDS+=("$(cat "$WORK/sim$i.log.pid")"); exit 1; }
+  PIDS+=("$(cat "$WORK/sim$i.log.pid")")
+  ports+=("$port")
 done
 {
   echo "gateway: {maxInFlight: 4096, maxConnections: 4096, maxThreads: ${GATEWAY_THREADS:-32}}"
@@ -57,8 +61,10 @@ done
     echo "  - {id: sim-$i, url: \"http://127.0.0.1:${ports[$i]}\", protocol: openai, server: vllm, serves: [bench-chat]}"
   done
 } > "$WORK/gateway.yaml"
-gw=$(start "$WORK/gateway.log" -Xmx256m -Xlog:gc:file="$WORK/gc.log" -jar "$JAR" gateway --config "$WORK/gateway.yaml" --port 0)
+gw=$(start "$WORK/gateway.log" -Xmx256m -Xlog:gc:file="$WORK/gc.log" -jar "$JAR" gateway --config "$WORK/gateway.yaml" --port 0) \
+  || { PIDS+=("$(cat "$WORK/gateway.log.pid")"); exit 1; }
 GW_PID=$(cat "$WORK/gateway.log.pid")
+PIDS+=("$GW_PID")
 echo "simulated endpoints on ports ${ports[*]}, gateway on $gw (pid $GW_PID), $CONNECTIONS connections"
 
 echo "== warm-up"
