@@ -12,7 +12,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
-import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.server.Handler;
@@ -349,12 +348,6 @@ public final class GatewayServer implements AutoCloseable {
    * draining) in the OpenAI error shape instead of an HTML page: never a stack trace.
    */
   private static final class JsonErrorHandler extends ErrorHandler {
-
-    @Override
-    public ByteBuffer badMessageError(int status, @Nullable String reason, HttpFields.Mutable fields) {
-      fields.put(HttpHeader.CONTENT_TYPE, "application/json");
-      return ByteBuffer.wrap(body(status, reason).getBytes(StandardCharsets.UTF_8));
-    }
 
     @Override
     protected void generateResponse(

@@ -104,6 +104,13 @@ class GatewayServerTest {
       String head = readHead(s);
       assertThat(head).startsWith("HTTP/1.1 431");
       assertThat(head).containsIgnoringCase("content-type: application/json");
+      String rest = head;
+      InputStream in = s.getInputStream();
+      byte[] buf = new byte[4096];
+      for (int n; !rest.contains("}}") && (n = in.read(buf)) > 0; ) {
+        rest += new String(buf, 0, n, StandardCharsets.ISO_8859_1);
+      }
+      assertThat(rest).contains("\"code\":\"headers_too_large\"").doesNotContain("<html");
     }
   }
 
