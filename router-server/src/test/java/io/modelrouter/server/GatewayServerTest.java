@@ -163,7 +163,39 @@ class GatewayServerTest {
       String head = readHead(s);
       long waitedMs = (System.nanoTime() - start) / 1_000_000;
       assertThat(waitedMs).isBetween(200L, 4000L);
-      assertThat(head).doesNotContain("200 OK");
+      assertThat(head).startsWith("HTTP/1.1 408");
+      assertThat(sim.requestCount()).isZero();
+    }
+  }
+
+  @Test
+  void bodyTrickledBelowTheMinimumRate_isCutOff() throws Exception {
+    try (GatewayServer server = GatewayServer.builder(handler).port(0).idleTimeout(Duration.ofSeconds(20))
+            .minRequestBytesPerSecond(1024).build().start();
+        Socket s = connect(server.port())) {
+      send(s, "POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer k\r\nContent-Type: application/json\r\n"
+          + "Content-Length: 4000\r\n\r\n");
+      long start = System.nanoTime();
+      boolean cut = false;
+      try {
+        for (int i = 0; i < 60 && !cut; i++) {
+          send(s, "          ");
+          Thread.sleep(200);
+          cut = s.getInputStream().available() > 0;
+        }
+      } catch (IOException e) {
+        cut = true;
+      }
+      long waitedMs = (System.nanoTime() - start) / 1_000_000;
+      assertThat(cut).as("cut off while trickling 50 bytes/s").isTrue();
+      String answer;
+      try {
+        answer = readHead(s);
+      } catch (IOException e) {
+        answer = "";
+      }
+      assertThat(answer).startsWith("HTTP/1.1 408").contains("\"code\":\"invalid_input\"");
+      assertThat(waitedMs).isLessThan(12_000);
       assertThat(sim.requestCount()).isZero();
     }
   }

@@ -338,6 +338,12 @@ public final class GatewayHandler {
     byte[] body;
     try (InputStream in = x.request.body()) {
       body = BodyReader.read(in, x.request.contentLength(), maxBodyBytes);
+    } catch (IOException e) {
+      // The client stopped sending (idle timeout, data rate too low) or cut the connection: a 408,
+      // if it is still there to read it.
+      x.response.setHeader("connection", "close");
+      x.error(protocol, Rejection.of(RejectionReason.INVALID_INPUT, "the request body did not arrive in time"), 408);
+      return;
     }
     if (body == null) {
       x.response.setHeader("connection", "close");
