@@ -295,10 +295,12 @@ final class OipReader {
           n++;
           break;
         case VALUE_NUMBER_FLOAT:
-          double m = Math.abs(p.getDoubleValue());
-          if (!(m <= d.magnitude)) { // also takes NaN and infinity
-            d.magnitude = m;
-            d.magnitudeAt = n;
+          if (!belowEveryLimit(p)) {
+            double m = Math.abs(p.getDoubleValue());
+            if (!(m <= d.magnitude)) { // also takes NaN and infinity
+              d.magnitude = m;
+              d.magnitudeAt = n;
+            }
           }
           if (d.floatAt < 0) {
             d.floatAt = n;
@@ -328,6 +330,31 @@ final class OipReader {
           break;
       }
     }
+  }
+
+  /**
+   * Whether the current floating-point token is written without an exponent and with at most four
+   * integer digits: then its magnitude is below 10,000, within every datatype's range (FP16's is
+   * 65,504), and it need not be converted to a double at all, which is most of the cost of a
+   * tensor's elements.
+   */
+  private static boolean belowEveryLimit(JsonParser p) {
+    char[] text = p.getStringCharacters();
+    int end = p.getStringOffset() + p.getStringLength();
+    int digits = 0;
+    boolean fraction = false;
+    for (int i = p.getStringOffset(); i < end; i++) {
+      char c = text[i];
+      if (c == 'e' || c == 'E') {
+        return false;
+      }
+      if (c == '.') {
+        fraction = true;
+      } else if (!fraction && c >= '0' && c <= '9') {
+        digits++;
+      }
+    }
+    return digits <= 4;
   }
 
   private void checkData(String at, long[] shape, @Nullable TensorType type) {

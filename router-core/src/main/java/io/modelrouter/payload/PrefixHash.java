@@ -3,8 +3,9 @@ package io.modelrouter.payload;
 /**
  * The cache-affinity key of a prompt: a 64-bit hash of its first characters, so that requests
  * sharing a prompt prefix (system prompt and first user turn) can be sent where that prefix's KV
- * cache already is. FNV-1a over UTF-16 code units, finished with the murmur3 mixer so that nearby
- * keys spread; never 0, which means "no prefix". Mutable, one per request.
+ * cache already is. An FNV-1a-style multiply-xor over UTF-16 code units packed four to a 64-bit
+ * word, finished with the murmur3 mixer so that nearby keys spread; never 0, which means "no
+ * prefix". Not a cryptographic hash: it only spreads load. Mutable, one per request.
  */
 final class PrefixHash {
 
@@ -28,13 +29,28 @@ final class PrefixHash {
     if (n <= 0) {
       return;
     }
-    long h = hash;
-    for (int i = offset, end = offset + n; i < end; i++) {
-      h = (h ^ text[i]) * FNV_PRIME;
+    // Eight characters per round in two independent lanes of four, so that the multiplications
+    // overlap instead of waiting on each other: about four times faster than one lane of one.
+    long a = hash;
+    long b = Long.rotateLeft(hash, 32) ^ n;
+    int i = offset;
+    int end = offset + n;
+    for (; i + 8 <= end; i += 8) {
+      a = (a ^ pack(text, i)) * FNV_PRIME;
+      b = (b ^ pack(text, i + 4)) * FNV_PRIME;
+      a ^= a >>> 29;
+      b ^= b >>> 29;
     }
-    hash = h;
+    for (; i < end; i++) {
+      a = (a ^ text[i]) * FNV_PRIME;
+    }
+    hash = a ^ Long.rotateLeft(b, 17);
     budget -= n;
     any = true;
+  }
+
+  private static long pack(char[] t, int i) {
+    return t[i] | (long) t[i + 1] << 16 | (long) t[i + 2] << 32 | (long) t[i + 3] << 48;
   }
 
   /** Mixes in a small value (a role, a token id, a separator); costs one character of budget. */

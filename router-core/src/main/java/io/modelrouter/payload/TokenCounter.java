@@ -37,7 +37,7 @@ enum ApproximateTokenCounter implements TokenCounter {
   public int count(char[] text, int offset, int length) {
     int nonAscii = 0;
     for (int i = offset, end = offset + length; i < end; i++) {
-      nonAscii += (text[i] >>> 7) == 0 ? 0 : 1;
+      nonAscii += (text[i] + 0xFF80) >>> 16; // 1 for U+0080 and above, without a branch
     }
     int ascii = length - nonAscii;
     return ((ascii + 3) >>> 2) + nonAscii;

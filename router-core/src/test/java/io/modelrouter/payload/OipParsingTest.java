@@ -139,6 +139,30 @@ class OipParsingTest {
     assertThat(r.rejection().violations().get(0).message()).contains(message);
   }
 
+  @ParameterizedTest(name = "{0} rejects {1}")
+  @CsvSource(delimiter = '|', value = {
+      "FP16 | [0.5,65536.0]",
+      "FP16 | [0.5,6.6e4]",
+      "FP16 | [0.5,1E5]",
+      "FP16 | [0.5,-99999.5]",
+      "FP32 | [0.5,1.0e39]",
+      "BF16 | [0.5,-4E+38]",
+  })
+  void infer_rejectsFloatsOutOfRangeHoweverTheyAreWritten(String datatype, String data) {
+    ParseResult r = parse("/v2/models/m/infer",
+        "{\"inputs\":[{\"name\":\"x\",\"shape\":[2],\"datatype\":\"" + datatype + "\",\"data\":" + data + "}]}");
+
+    assertThat(r.isRequest()).isFalse();
+    assertThat(r.rejection().violations().get(0).pointer()).isEqualTo("/inputs/0/data/1");
+  }
+
+  @Test
+  void infer_acceptsSmallFloatsInAnyNotation() {
+    assertThat(parse("/v2/models/m/infer",
+        "{\"inputs\":[{\"name\":\"x\",\"shape\":[5],\"datatype\":\"FP16\",\"data\":[-0.5,9999.99,6.5e4,1E-7,0.0]}]}")
+        .isRequest()).isTrue();
+  }
+
   @Test
   void infer_reportsEveryBadInputNotJustTheFirst() {
     ParseResult r = parse("/v2/models/m/infer",
