@@ -14,6 +14,9 @@ import picocli.CommandLine.Command;
     description = "Routes ML inference requests to the best model endpoint.",
     subcommands = {
       QuickstartCommand.class,
+      GatewayCommand.class,
+      SimServerCommand.class,
+      DemoCommand.class,
       RegistryCommand.class,
     })
 public final class Main implements Runnable {

@@ -1,0 +1,100 @@
+package io.modelrouter.examples;
+
+import static io.modelrouter.examples.Http.bearer;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The jar's subcommands as real processes (the test class path stands in for the jar). */
+class CommandsProcessTest {
+
+  private static final Pattern LISTENING = Pattern.compile("^listening on http://127\\.0\\.0\\.1:(\\d+)$");
+
+  private final List<Process> processes = new ArrayList<>();
+
+  @TempDir Path dir;
+
+  @AfterEach
+  void stopAll() throws InterruptedException {
+    for (Process p : processes) {
+      p.destroy();
+      if (!p.waitFor(15, TimeUnit.SECONDS)) {
+        p.destroyForcibly();
+      }
+    }
+  }
+
+  private Process launch(String... args) throws Exception {
+    List<String> command = new ArrayList<>(List.of(
+        Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx128m",
+        "-cp", System.getProperty("java.class.path"), Main.class.getName()));
+    command.addAll(List.of(args));
+    Process p = new ProcessBuilder(command).redirectError(dir.resolve("stderr-" + processes.size() + ".txt").toFile()).start();
+    processes.add(p);
+    return p;
+  }
+
+  /** Reads stdout until the listening line; returns the port. */
+  private static int awaitListening(Process p) throws Exception {
+    BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+    for (String line; (line = out.readLine()) != null; ) {
+      Matcher m = LISTENING.matcher(line);
+      if (m.matches()) {
+        return Integer.parseInt(m.group(1));
+      }
+    }
+    throw new AssertionError("no 'listening on' line; exit " + p.waitFor());
+  }
+
+  @Test
+  void simServerAndGateway_printTheListeningLineAndServeUntilStopped() throws Exception {
+    Process sim = launch("sim-server", "--port", "0", "--model", "demo-chat", "--latency-ms", "1");
+    int simPort = awaitListening(sim);
+    Path config = dir.resolve("gateway.yaml");
+    Files.writeString(config, Files.readString(Path.of("config/gateway.yaml"))
+        .replace("http://127.0.0.1:9101", "http://127.0.0.1:" + simPort)
+        .replace("http://127.0.0.1:9102", "http://127.0.0.1:" + simPort));
+    Process gateway = launch("gateway", "--config", config.toString(), "--port", "0");
+    Http http = new Http("http://127.0.0.1:" + awaitListening(gateway));
+    String body = "{\"model\":\"demo-chat\",\"messages\":[{\"role\":\"user\",\"content\":\"hello\"}]}";
+    assertThat(http.post("/v1/chat/completions", body, bearer("sk-team-a")).statusCode()).isEqualTo(200);
+
+    Process sim2 = launch("sim-server", "--port", "0", "--model", "demo-classifier", "--protocol", "oip");
+    Http oip = new Http("http://127.0.0.1:" + awaitListening(sim2));
+    assertThat(oip.get("/v2/health/ready").statusCode()).isEqualTo(200);
+
+    gateway.destroy();
+    assertThat(gateway.waitFor(15, TimeUnit.SECONDS)).as("gateway stops on SIGTERM").isTrue();
+  }
+
+  @Test
+  void gatewayDemo_servesTheDemoFleetWithTheDemoKey() throws Exception {
+    Process gateway = launch("gateway", "--demo", "--port", "0");
+    Http http = new Http("http://127.0.0.1:" + awaitListening(gateway));
+    assertThat(Http.json(http.get("/v1/models", bearer("sk-demo"))).get("data").size()).isEqualTo(3);
+    assertThat(http.get("/v1/models").statusCode()).isEqualTo(401);
+  }
+
+  @Test
+  void badConfig_exitsWithTheProblemAndNoStackTrace() throws Exception {
+    Path config = dir.resolve("bad.yaml");
+    Files.writeString(config, "tenants:\n  - name: a\n    keys: [sk-plain]\n");
+    Process gateway = launch("gateway", "--config", config.toString());
+    assertThat(gateway.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    assertThat(gateway.exitValue()).isEqualTo(2);
+    String err = Files.readString(dir.resolve("stderr-0.txt"));
+    assertThat(err).contains("bad.yaml").contains("expected: the SHA-256 of the key").doesNotContain("\tat ");
+  }
+}

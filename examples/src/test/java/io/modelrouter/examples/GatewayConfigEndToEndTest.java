@@ -1,0 +1,85 @@
+package io.modelrouter.examples;
+
+import static io.modelrouter.examples.Http.bearer;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.modelrouter.http.gateway.GatewayConfig;
+import io.modelrouter.simulator.SimServer;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code gateway --config FILE}: the example configuration, and a gateway run from a file. */
+class GatewayConfigEndToEndTest {
+
+  @TempDir Path dir;
+
+  @Test
+  void exampleConfig_isValidAndItsKeysMatchTheComments() {
+    GatewayConfig config = GatewayConfig.read(Path.of("config/gateway.yaml"));
+    assertThat(config.port()).isEqualTo(8080);
+    assertThat(config.tenants()).extracting(t -> t.name()).containsExactly("team-a", "team-b");
+    assertThat(config.authenticator().authenticate(new KeyOnly("sk-team-a")).name()).isEqualTo("team-a");
+    assertThat(config.authenticator().authenticate(new KeyOnly("sk-team-b")).name()).isEqualTo("team-b");
+    assertThat(config.registry().snapshot().endpoints()).hasSize(3);
+  }
+
+  @Test
+  void gatewayFromAConfigFile_routesAndEnforcesTheFilesTenants() throws Exception {
+    try (SimServer chat = SimServer.openai("demo-chat").start();
+        SimServer clf = SimServer.oip("demo-classifier").start()) {
+      String yaml = Files.readString(Path.of("config/gateway.yaml"))
+          .replace("http://127.0.0.1:9101", chat.baseUrl())
+          .replace("http://127.0.0.1:9102", chat.baseUrl())
+          .replace("http://127.0.0.1:9201", clf.baseUrl());
+      Path file = dir.resolve("gateway.yaml");
+      Files.writeString(file, yaml);
+      GatewayConfig config = GatewayConfig.read(file);
+      try (GatewayApp app = GatewayApp.start(config.registry(), config.authenticator(), GatewayApp.Settings.of(config).withPort(0), null)) {
+        Http http = new Http(app.baseUrl());
+        String body = "{\"model\":\"demo-chat\",\"messages\":[{\"role\":\"user\",\"content\":\"hello\"}]}";
+        assertThat(http.post("/v1/chat/completions", body, bearer("sk-team-a")).statusCode()).isEqualTo(200);
+        HttpResponse<String> teamB = http.post("/v1/chat/completions", body, bearer("sk-team-b"));
+        assertThat(teamB.statusCode()).isEqualTo(404);
+        String infer = "{\"inputs\":[{\"name\":\"input__0\",\"datatype\":\"FP32\",\"shape\":[1,4],\"data\":[1,1,1,1]}]}";
+        assertThat(http.post("/v2/models/demo-classifier/infer", infer, bearer("sk-team-b")).statusCode()).isEqualTo(200);
+        assertThat(http.post("/v2/models/demo-classifier/infer", infer).statusCode()).isEqualTo(401);
+      }
+    }
+  }
+
+  /** A request carrying nothing but an API key. */
+  private record KeyOnly(String key) implements io.modelrouter.http.gateway.GatewayRequest {
+    @Override
+    public String method() {
+      return "GET";
+    }
+
+    @Override
+    public String path() {
+      return "/v1/models";
+    }
+
+    @Override
+    public @org.jspecify.annotations.Nullable String header(String name) {
+      return name.equals("authorization") ? "Bearer " + key : null;
+    }
+
+    @Override
+    public java.util.List<String> headerNames() {
+      return java.util.List.of("authorization");
+    }
+
+    @Override
+    public long contentLength() {
+      return 0;
+    }
+
+    @Override
+    public java.io.InputStream body() {
+      return java.io.InputStream.nullInputStream();
+    }
+  }
+}

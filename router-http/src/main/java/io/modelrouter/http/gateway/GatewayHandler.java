@@ -1,0 +1,597 @@
+package io.modelrouter.http.gateway;
+
+import io.modelrouter.Outcome;
+import io.modelrouter.Protocol;
+import io.modelrouter.RejectedException;
+import io.modelrouter.Rejection;
+import io.modelrouter.RejectionReason;
+import io.modelrouter.RouteRequest;
+import io.modelrouter.Router;
+import io.modelrouter.Ticker;
+import io.modelrouter.VersionSelector;
+import io.modelrouter.health.EndpointState;
+import io.modelrouter.http.ForwardingException;
+import io.modelrouter.http.ProxyRequest;
+import io.modelrouter.http.ProxyResponse;
+import io.modelrouter.http.RoutingClient;
+import io.modelrouter.payload.ErrorBodies;
+import io.modelrouter.payload.ParseResult;
+import io.modelrouter.payload.PayloadParser;
+import io.modelrouter.registry.ModelEntry;
+import io.modelrouter.registry.ModelSpec;
+import io.modelrouter.registry.ModelVersion;
+import io.modelrouter.registry.RegistrySnapshot;
+import io.modelrouter.registry.TensorSpec;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Objects;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import tools.jackson.databind.ObjectMapper;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * The gateway: one blocking call per HTTP request, {@link #handle(GatewayRequest,
+ * GatewayResponse)}, that any Java HTTP server can make (see {@code router-server} for Jetty).
+ *
+ * <p>Routes: {@code POST /v1/chat/completions}, {@code /v1/completions}, {@code /v1/embeddings}
+ * (SSE streaming passes through chunk by chunk), {@code POST /v2/models/{name}[/versions/{v}]/infer},
+ * {@code GET /v1/models} (the models the caller's tenant may use), {@code GET
+ * /v2/models/{name}[/versions/{v}]} (metadata with the input signature), and, without
+ * authentication, {@code GET /healthz}, {@code /readyz} and {@code /metrics} (Prometheus text).
+ *
+ * <p>Each inference request goes: authenticate (401 before the body is read) → read the body up
+ * to the limit (413) → parse and validate (4xx in the protocol's error shape) → the tenant may use
+ * the model (else it looks exactly like an unknown model, 404) → tenant quota (429 with {@code
+ * Retry-After}) → overload shedding by priority (503 with {@code Retry-After}) → route and forward.
+ * A request carrying {@code x-modelrouter-explain: true} gets the routing decision's explanation in
+ * the {@code x-modelrouter-explain} response header when explanations are enabled.
+ *
+ * <p>Thread-safe. Never answers a client's mistake with a 500, and never sends a stack trace.
+ */
+public final class GatewayHandler {
+
+  /** Default in-flight limit for shedding: 512 concurrent requests through the gateway. */
+  public static final int DEFAULT_MAX_IN_FLIGHT = 512;
+  /**
+   * Default deadline for requests that carry none: 300 s. Long generations stream for minutes; a
+   * request that runs longer than this is stuck, and its endpoint slot is worth more to others.
+   */
+  public static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofSeconds(300);
+  /** The request header that asks for the decision's explanation, and the response header carrying it. */
+  public static final String EXPLAIN_HEADER = "x-modelrouter-explain";
+  /** The response header naming the rejection reason code on every error. */
+  public static final String REASON_HEADER = "x-modelrouter-reason";
+
+  private static final Logger log = LoggerFactory.getLogger(GatewayHandler.class);
+  static final ObjectMapper JSON = JsonMapper.builder().build();
+
+  /** Retry-after hint when shedding: 1 s, about the time in-flight requests take to free slots. */
+  static final Duration SHED_RETRY_AFTER = Duration.ofSeconds(1);
+
+  private final RoutingClient client;
+  private final Router router;
+  private final PayloadParser parser;
+  private final Authenticator authenticator;
+  private final long maxBodyBytes;
+  private final Duration requestTimeout;
+  private final boolean explain;
+  private final TenantLimiter limiter;
+  private final LoadShedder shedder;
+  private final GatewayMetrics metrics = new GatewayMetrics();
+  private volatile boolean draining;
+
+  private GatewayHandler(Builder b) {
+    this.client = b.client;
+    this.router = b.client.router();
+    this.parser = b.parser != null ? b.parser
+        : PayloadParser.builder().maxBodyBytes((int) Math.min(Integer.MAX_VALUE, b.maxBodyBytes)).build();
+    this.authenticator = b.authenticator;
+    this.maxBodyBytes = b.maxBodyBytes;
+    this.requestTimeout = b.requestTimeout;
+    this.explain = b.explain;
+    this.limiter = new TenantLimiter(b.ticker);
+    this.shedder = new LoadShedder(b.maxInFlight);
+  }
+
+  /** Starts a gateway that routes and forwards with {@code client}. */
+  public static Builder builder(RoutingClient client) {
+    return new Builder(client);
+  }
+
+  /**
+   * Handles one request and writes the whole response before returning (streaming responses are
+   * flushed as they arrive).
+   *
+   * @throws IOException only when the client connection fails; the response is then incomplete
+   */
+  public void handle(GatewayRequest request, GatewayResponse response) throws IOException {
+    Exchange x = new Exchange(request, response);
+    try {
+      dispatch(x);
+    } catch (IOException e) {
+      throw e;
+    } catch (RuntimeException e) {
+      log.warn("unexpected failure on {} {}", request.method(), request.path(), e);
+      if (!x.started) {
+        x.error(protocolOf(request.path()), Rejection.of(RejectionReason.NO_HEALTHY_ENDPOINT, "internal gateway error"), 500);
+      }
+    }
+  }
+
+  /** Marks the gateway as draining: {@code /readyz} answers 503 so load balancers stop sending. */
+  public void drain() {
+    draining = true;
+  }
+
+  /** Whether the gateway is ready: not draining and some model has a routable endpoint. */
+  public boolean ready() {
+    if (draining) {
+      return false;
+    }
+    for (EndpointState s : router.registry().snapshot().states()) {
+      if (s.status().routable()) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** The router this gateway routes with. */
+  public Router router() {
+    return router;
+  }
+
+  /** The Prometheus text the gateway serves on {@code /metrics}. */
+  public String metricsText() {
+    StringBuilder sb = new StringBuilder(4096);
+    metrics.write(sb, router.registry().snapshot(), shedder.inFlight());
+    return sb.toString();
+  }
+
+  // ------------------------------------------------------------------ dispatch
+
+  private void dispatch(Exchange x) throws IOException {
+    String path = x.request.path();
+    String method = x.request.method();
+    switch (path) {
+      case "/healthz":
+        x.json(200, "{\"status\":\"ok\"}");
+        return;
+      case "/readyz":
+        boolean ready = ready();
+        x.json(ready ? 200 : 503, ready ? "{\"status\":\"ready\"}" : "{\"status\":\"not ready\"}");
+        return;
+      case "/metrics":
+        x.text(200, "text/plain; version=0.0.4; charset=utf-8", metricsText());
+        return;
+      default:
+        break;
+    }
+    Protocol protocol = protocolOf(path);
+    Tenant tenant = authenticator.authenticate(x.request);
+    if (tenant == null) {
+      x.response.setHeader("www-authenticate", "Bearer");
+      x.reject(protocol, Rejection.of(RejectionReason.UNAUTHORIZED,
+          x.request.header("authorization") == null && x.request.header("x-api-key") == null
+              ? "missing API key (expected: Authorization: Bearer KEY)"
+              : "invalid API key"), null);
+      return;
+    }
+    x.tenant = tenant;
+    if (path.equals("/v1/models") || path.equals("/models")) {
+      requireGet(x, method, protocol);
+      if (!x.started) {
+        listModels(x, tenant);
+      }
+      return;
+    }
+    if (path.startsWith("/v2/models/") && !path.endsWith("/infer")) {
+      requireGet(x, method, protocol);
+      if (!x.started) {
+        modelMetadata(x, tenant, path);
+      }
+      return;
+    }
+    if (isInference(path)) {
+      if (!method.equals("POST")) {
+        x.response.setHeader("allow", "POST");
+        x.error(protocol, Rejection.of(RejectionReason.INVALID_INPUT, method + " " + path + " is not supported (expected: POST)"), 405);
+        return;
+      }
+      infer(x, tenant, protocol);
+      return;
+    }
+    x.error(protocol, Rejection.of(RejectionReason.INVALID_INPUT, "no route for " + method + " " + path), 404);
+  }
+
+  private static void requireGet(Exchange x, String method, Protocol protocol) throws IOException {
+    if (!method.equals("GET") && !method.equals("HEAD")) {
+      x.response.setHeader("allow", "GET");
+      x.error(protocol, Rejection.of(RejectionReason.INVALID_INPUT, method + " " + x.request.path() + " is not supported (expected: GET)"), 405);
+    }
+  }
+
+  static Protocol protocolOf(String path) {
+    return path.startsWith("/v2/") ? Protocol.OIP : Protocol.OPENAI;
+  }
+
+  private static boolean isInference(String path) {
+    switch (path) {
+      case "/v1/chat/completions":
+      case "/v1/completions":
+      case "/v1/embeddings":
+      case "/chat/completions":
+      case "/completions":
+      case "/embeddings":
+        return true;
+      default:
+        return path.startsWith("/v2/models/") && path.endsWith("/infer");
+    }
+  }
+
+  // ------------------------------------------------------------------ model listing and metadata
+
+  private void listModels(Exchange x, Tenant tenant) throws IOException {
+    ObjectNode root = JSON.createObjectNode();
+    root.put("object", "list");
+    ArrayNode data = root.putArray("data");
+    for (ModelEntry entry : sortedModels(router.registry().snapshot())) {
+      if (!tenant.mayUse(entry.name())) {
+        continue;
+      }
+      ObjectNode m = data.addObject();
+      m.put("id", entry.name());
+      m.put("object", "model");
+      m.put("created", 0);
+      m.put("owned_by", "modelrouter");
+      ArrayNode versions = m.putArray("versions");
+      for (ModelVersion v : entry.versions()) {
+        versions.add(v.spec().version());
+      }
+    }
+    x.json(200, JSON.writeValueAsString(root));
+  }
+
+  private static java.util.List<ModelEntry> sortedModels(RegistrySnapshot snapshot) {
+    java.util.List<ModelEntry> list = new java.util.ArrayList<>(snapshot.models());
+    list.sort(java.util.Comparator.comparing(ModelEntry::name));
+    return list;
+  }
+
+  /** {@code GET /v2/models/{name}[/versions/{v}][/ready]}. */
+  private void modelMetadata(Exchange x, Tenant tenant, String path) throws IOException {
+    String rest = path.substring("/v2/models/".length());
+    boolean readyProbe = rest.endsWith("/ready");
+    if (readyProbe) {
+      rest = rest.substring(0, rest.length() - "/ready".length());
+    }
+    String name = rest;
+    String version = null;
+    int v = rest.indexOf("/versions/");
+    if (v >= 0) {
+      name = rest.substring(0, v);
+      version = rest.substring(v + "/versions/".length());
+    }
+    ModelEntry entry = name.isEmpty() || name.indexOf('/') >= 0 ? null : router.registry().snapshot().model(name);
+    if (entry == null || !tenant.mayUse(name)) {
+      x.reject(Protocol.OIP, unknownModel(name), null);
+      return;
+    }
+    ModelVersion mv = version == null ? entry.latest() : entry.resolve(VersionSelector.parse(version));
+    if (mv == null || version != null && version.isEmpty()) {
+      x.reject(Protocol.OIP, Rejection.of(RejectionReason.NO_MATCHING_VERSION,
+          "model '" + name + "' has no version " + version), null);
+      return;
+    }
+    if (readyProbe) {
+      boolean up = false;
+      for (int i = 0; i < mv.endpointCount(); i++) {
+        up |= mv.state(i).status().routable();
+      }
+      x.json(up ? 200 : 503, up ? "{\"ready\":true}" : "{\"ready\":false}");
+      return;
+    }
+    ModelSpec spec = mv.spec();
+    ObjectNode root = JSON.createObjectNode();
+    root.put("name", spec.name());
+    ArrayNode versions = root.putArray("versions");
+    if (version == null) {
+      for (ModelVersion each : entry.versions()) {
+        versions.add(each.spec().version());
+      }
+    } else {
+      versions.add(spec.version());
+    }
+    root.put("platform", "modelrouter");
+    tensors(root.putArray("inputs"), spec.inputs());
+    tensors(root.putArray("outputs"), spec.outputs());
+    x.json(200, JSON.writeValueAsString(root));
+  }
+
+  private static void tensors(ArrayNode array, java.util.List<TensorSpec> specs) {
+    for (TensorSpec t : specs) {
+      ObjectNode n = array.addObject();
+      n.put("name", t.name());
+      n.put("datatype", t.datatype());
+      ArrayNode shape = n.putArray("shape");
+      for (long d : t.shape()) {
+        shape.add(d);
+      }
+    }
+  }
+
+  /** The rejection for a missing model, also used for a model the tenant may not use: the two must look the same. */
+  static Rejection unknownModel(String model) {
+    return Rejection.of(RejectionReason.UNKNOWN_MODEL, "model '" + model + "' does not exist");
+  }
+
+  // ------------------------------------------------------------------ inference
+
+  private void infer(Exchange x, Tenant tenant, Protocol protocol) throws IOException {
+    byte[] body;
+    try (InputStream in = x.request.body()) {
+      body = BodyReader.read(in, x.request.contentLength(), maxBodyBytes);
+    } catch (IOException e) {
+      // The client stopped sending (idle timeout, data rate too low) or cut the connection: a 408,
+      // if it is still there to read it.
+      x.response.setHeader("connection", "close");
+      x.error(protocol, Rejection.of(RejectionReason.INVALID_INPUT, "the request body did not arrive in time"), 408);
+      return;
+    }
+    if (body == null) {
+      x.response.setHeader("connection", "close");
+      x.reject(protocol, Rejection.of(RejectionReason.PAYLOAD_TOO_LARGE,
+          "request body is larger than " + maxBodyBytes + " bytes"), null);
+      return;
+    }
+    GatewayRequest request = x.request;
+    ParseResult parsed = parser.parse(request.method(), request.path(), request::header, body);
+    if (!parsed.isRequest()) {
+      x.reject(parsed.protocol(), parsed.rejection(), null);
+      return;
+    }
+    RouteRequest route = parsed.request();
+    if (!tenant.mayUse(route.model())) {
+      x.reject(protocol, unknownModel(route.model()), null);
+      return;
+    }
+    RouteRequest.Builder rb = route.toBuilder().tenant(tenant.name());
+    if (!explain && route.explain()) {
+      rb.explain(false);
+    }
+    if (route.latencyBudgetNanos() == 0) {
+      rb.latencyBudget(requestTimeout);
+    }
+    route = rb.build();
+    Object admitted = limiter.tryAdmit(tenant, (long) route.promptTokens() + route.maxOutputTokens());
+    if (admitted instanceof Rejection) {
+      x.reject(protocol, (Rejection) admitted, null);
+      return;
+    }
+    TenantLimiter.Permit permit = (TenantLimiter.Permit) admitted;
+    long tokens = TenantLimiter.NOT_SENT;
+    try {
+      if (!shedder.tryAcquire(route.priority())) {
+        x.reject(protocol, Rejection.retryAfter(RejectionReason.OVERLOADED,
+            "the gateway is overloaded: " + route.priority().name().toLowerCase(java.util.Locale.ROOT)
+                + " requests are shed", SHED_RETRY_AFTER), null);
+        return;
+      }
+      try {
+        tokens = forward(x, protocol, route, body);
+      } finally {
+        shedder.release();
+      }
+    } finally {
+      limiter.release(permit, tokens);
+    }
+  }
+
+  /**
+   * Forwards a routed request and streams the answer back.
+   *
+   * @return the tokens its usage reported (0 when unknown), or {@link TenantLimiter#NOT_SENT}
+   */
+  private long forward(Exchange x, Protocol protocol, RouteRequest route, byte[] body) throws IOException {
+    ProxyRequest.Builder pb = ProxyRequest.builder(x.request.path(), route).method(x.request.method());
+    for (String name : x.request.headerNames()) {
+      String value = x.request.header(name);
+      if (value != null && !name.equalsIgnoreCase("content-length")) {
+        pb.header(name, value);
+      }
+    }
+    String contentType = x.request.header("content-type");
+    pb.body(body, contentType == null ? "application/json" : contentType);
+    long start = System.nanoTime();
+    ProxyResponse answer;
+    try {
+      answer = client.execute(pb.build());
+    } catch (RejectedException e) {
+      x.reject(protocol, e.rejection(), null);
+      return TenantLimiter.NOT_SENT;
+    } catch (ForwardingException e) {
+      RejectionReason reason = e.httpStatus() == 504 ? RejectionReason.DEADLINE_UNMEETABLE : RejectionReason.NO_HEALTHY_ENDPOINT;
+      metrics.recordRejection(reason);
+      x.error(protocol, Rejection.of(reason, "no endpoint answered: " + e.getMessage()), e.httpStatus() == 499 ? 502 : e.httpStatus());
+      return 0;
+    }
+    try (ProxyResponse r = answer) {
+      long length = -1;
+      for (java.util.Map.Entry<String, java.util.List<String>> h : r.headers().entrySet()) {
+        String name = h.getKey();
+        if (name.equals("content-length")) {
+          length = parseLength(h.getValue().get(0));
+        } else if (!name.equals("transfer-encoding") && !h.getValue().isEmpty()) {
+          x.response.setHeader(name, h.getValue().get(0));
+        }
+      }
+      io.modelrouter.Explanation why = r.decision().explanation();
+      if (why != null) {
+        x.response.setHeader(EXPLAIN_HEADER, why.toHeaderValue());
+      }
+      x.started = true;
+      Outcome.Kind kind = Outcome.ofStatus(r.status()).kind();
+      try (OutputStream out = x.response.start(r.status(), length)) {
+        r.transferTo(out);
+      } catch (IOException e) {
+        metrics.recordRequest(route.model(), r.endpoint().id(), Outcome.Kind.FAILURE, System.nanoTime() - start, r.firstByteNanos());
+        throw e;
+      }
+      metrics.recordRequest(route.model(), r.endpoint().id(), kind, System.nanoTime() - start, r.firstByteNanos());
+      metrics.recordTenant(route.tenant() == null ? "" : route.tenant(), r.status());
+      return r.promptTokens() < 0 ? 0 : (long) r.promptTokens() + r.completionTokens();
+    }
+  }
+
+  private static long parseLength(String value) {
+    try {
+      long n = Long.parseLong(value.trim());
+      return n >= 0 ? n : -1;
+    } catch (NumberFormatException e) {
+      return -1;
+    }
+  }
+
+  // ------------------------------------------------------------------ responses
+
+  /** One request's response state. */
+  final class Exchange {
+    final GatewayRequest request;
+    final GatewayResponse response;
+    @Nullable Tenant tenant;
+    boolean started;
+
+    Exchange(GatewayRequest request, GatewayResponse response) {
+      this.request = request;
+      this.response = response;
+    }
+
+    void json(int status, String body) throws IOException {
+      text(status, "application/json", body);
+    }
+
+    void text(int status, String contentType, String body) throws IOException {
+      bytes(status, contentType, body.getBytes(StandardCharsets.UTF_8));
+    }
+
+    void bytes(int status, String contentType, byte[] bytes) throws IOException {
+      response.setHeader("content-type", contentType);
+      started = true;
+      boolean head = request.method().equals("HEAD");
+      try (OutputStream out = response.start(status, bytes.length)) {
+        if (!head) {
+          out.write(bytes);
+        }
+      }
+      if (tenant != null) {
+        metrics.recordTenant(tenant.name(), status);
+      }
+    }
+
+    /** Answers with a rejection in the protocol's error shape, with {@code Retry-After} when it has one. */
+    void reject(Protocol protocol, Rejection rejection, @Nullable String explanation) throws IOException {
+      metrics.recordRejection(rejection.reason());
+      if (explanation != null) {
+        response.setHeader(EXPLAIN_HEADER, explanation);
+      }
+      error(protocol, rejection, rejection.httpStatus());
+    }
+
+    void error(Protocol protocol, Rejection rejection, int status) throws IOException {
+      Duration retryAfter = rejection.retryAfter();
+      if (retryAfter != null) {
+        response.setHeader("retry-after", Long.toString(Math.max(1, (retryAfter.toMillis() + 999) / 1000)));
+      }
+      response.setHeader(REASON_HEADER, rejection.reason().code());
+      bytes(status, "application/json", ErrorBodies.render(protocol, rejection));
+    }
+  }
+
+  /** Builds a {@link GatewayHandler}; every setter checks its argument. */
+  public static final class Builder {
+    private final RoutingClient client;
+    private @Nullable PayloadParser parser;
+    private Authenticator authenticator = request -> null;
+    private long maxBodyBytes = GatewayConfig.DEFAULT_MAX_BODY_BYTES;
+    private int maxInFlight = DEFAULT_MAX_IN_FLIGHT;
+    private Duration requestTimeout = DEFAULT_REQUEST_TIMEOUT;
+    private boolean explain = true;
+    private Ticker ticker = Ticker.system();
+
+    private Builder(RoutingClient client) {
+      this.client = Objects.requireNonNull(client, "client");
+    }
+
+    /** The payload parser; by default one with this builder's body limit. */
+    public Builder parser(PayloadParser parser) {
+      this.parser = Objects.requireNonNull(parser, "parser");
+      return this;
+    }
+
+    /** Who may call; by default nobody (every request gets a 401). */
+    public Builder authenticator(Authenticator authenticator) {
+      this.authenticator = Objects.requireNonNull(authenticator, "authenticator");
+      return this;
+    }
+
+    /** The largest request body; larger ones get a 413. {@link GatewayConfig#DEFAULT_MAX_BODY_BYTES} by default. */
+    public Builder maxBodyBytes(long bytes) {
+      if (bytes < 1) {
+        throw new IllegalArgumentException("maxBodyBytes: " + bytes + " (expected: > 0)");
+      }
+      this.maxBodyBytes = bytes;
+      return this;
+    }
+
+    /** The in-flight limit for overload shedding; 0 disables shedding. {@value #DEFAULT_MAX_IN_FLIGHT} by default. */
+    public Builder maxInFlight(int maxInFlight) {
+      if (maxInFlight < 0) {
+        throw new IllegalArgumentException("maxInFlight: " + maxInFlight + " (expected: >= 0)");
+      }
+      this.maxInFlight = maxInFlight;
+      return this;
+    }
+
+    /** The deadline for requests that carry none; {@link #DEFAULT_REQUEST_TIMEOUT} by default. */
+    public Builder requestTimeout(Duration timeout) {
+      Objects.requireNonNull(timeout, "requestTimeout");
+      if (timeout.isNegative() || timeout.isZero()) {
+        throw new IllegalArgumentException("requestTimeout: " + timeout + " (expected: > 0)");
+      }
+      this.requestTimeout = timeout;
+      return this;
+    }
+
+    /** Whether {@code x-modelrouter-explain: true} is honoured; true by default. */
+    public Builder explain(boolean explain) {
+      this.explain = explain;
+      return this;
+    }
+
+    /** The clock for tenant quotas; the system ticker by default. */
+    public Builder ticker(Ticker ticker) {
+      this.ticker = Objects.requireNonNull(ticker, "ticker");
+      return this;
+    }
+
+    /** Applies a configuration file's authenticator and limits. */
+    public Builder config(GatewayConfig config) {
+      return authenticator(config.authenticator())
+          .maxBodyBytes(config.maxBodyBytes())
+          .maxInFlight(config.maxInFlight())
+          .requestTimeout(config.requestTimeout())
+          .explain(config.explain());
+    }
+
+    public GatewayHandler build() {
+      return new GatewayHandler(this);
+    }
+  }
+}

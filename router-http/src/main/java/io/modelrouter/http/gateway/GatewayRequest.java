@@ -1,0 +1,32 @@
+package io.modelrouter.http.gateway;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.List;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * One incoming HTTP request as the {@link GatewayHandler} sees it. A server binding implements it
+ * over its own request type; the handler reads the body only after the caller is authenticated,
+ * so an unauthenticated client never gets its body read.
+ */
+public interface GatewayRequest {
+
+  /** The method in upper case, such as {@code POST}. */
+  String method();
+
+  /** The decoded path without the query string, such as {@code /v1/chat/completions}. */
+  String path();
+
+  /** The first value of a header, matched case-insensitively; null when absent. */
+  @Nullable String header(String name);
+
+  /** Every header name (any case), for forwarding. */
+  List<String> headerNames();
+
+  /** The declared body length, or -1 when unknown (chunked). */
+  long contentLength();
+
+  /** The body. Called at most once, and only after authentication. */
+  InputStream body() throws IOException;
+}

@@ -1,0 +1,116 @@
+package io.modelrouter.http.gateway;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.modelrouter.registry.FileRegistry;
+import io.modelrouter.registry.RegistryException;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class GatewayConfigTest {
+
+  @TempDir Path dir;
+
+  private static final String REGISTRY = String.join("\n",
+      "models:",
+      "  - name: demo-chat",
+      "    version: \"1\"",
+      "endpoints:",
+      "  - id: chat-a",
+      "    url: http://127.0.0.1:9001",
+      "    serves: [demo-chat]",
+      "");
+
+  private Path write(String name, String text) throws IOException {
+    Path p = dir.resolve(name);
+    Files.writeString(p, text);
+    return p;
+  }
+
+  @Test
+  void read_inlineRegistry_tenantsAndLimits() throws IOException {
+    String keyHash = ApiKeyAuthenticator.hash("sk-team-a");
+    Path file = write("gateway.yaml", String.join("\n",
+        "gateway:",
+        "  port: 0",
+        "  maxBodyBytes: 1024",
+        "  maxInFlight: 7",
+        "  idleTimeoutMs: 5000",
+        "  explain: false",
+        "tenants:",
+        "  - name: team-a",
+        "    keys: [\"sha256:" + keyHash + "\"]",
+        "    models: [demo-chat]",
+        "    quota: {requestsPerSecond: 5, tokensPerMinute: 1000, maxConcurrent: 2}",
+        REGISTRY));
+    GatewayConfig config = GatewayConfig.read(file);
+    assertThat(config.port()).isZero();
+    assertThat(config.maxBodyBytes()).isEqualTo(1024);
+    assertThat(config.maxInFlight()).isEqualTo(7);
+    assertThat(config.idleTimeout()).isEqualTo(Duration.ofSeconds(5));
+    assertThat(config.explain()).isFalse();
+    assertThat(config.maxConnections()).isEqualTo(GatewayConfig.DEFAULT_MAX_CONNECTIONS);
+    assertThat(config.tenants()).singleElement().satisfies(t -> {
+      assertThat(t.name()).isEqualTo("team-a");
+      assertThat(t.mayUse("demo-chat")).isTrue();
+      assertThat(t.mayUse("demo-embed")).isFalse();
+      assertThat(t.quota()).isEqualTo(new TenantQuota(5, 1000, 2));
+    });
+    assertThat(config.authenticator().authenticate(TestExchange.get("/").header("authorization", "Bearer sk-team-a")))
+        .isEqualTo(config.tenants().get(0));
+    assertThat(config.registry().snapshot().model("demo-chat")).isNotNull();
+  }
+
+  @Test
+  void read_registryReference_loadsTheFileRelativeToTheConfig() throws IOException {
+    write("registry.yaml", REGISTRY);
+    Path file = write("gateway.yaml", "registry: registry.yaml\ntenants: []\n");
+    GatewayConfig config = GatewayConfig.read(file);
+    assertThat(config.registry()).isInstanceOf(FileRegistry.class);
+    assertThat(config.registry().snapshot().endpoint("chat-a")).isNotNull();
+  }
+
+  @Test
+  void read_unknownKey_namesFileLineAndColumn() throws IOException {
+    Path file = write("gateway.yaml", "tenants:\n  - name: a\n    modles: [x]\n");
+    assertThatThrownBy(() -> GatewayConfig.read(file))
+        .isInstanceOf(RegistryException.class)
+        .hasMessageMatching(".*gateway\\.yaml:\\d+:\\d+: tenants\\[0\\]\\.modles: unknown key 'modles' \\(expected one of: .*models.*\\)");
+  }
+
+  @Test
+  void read_plainKeyInsteadOfHash_isRefused() throws IOException {
+    Path file = write("gateway.yaml", "tenants:\n  - name: a\n    keys: [sk-plain]\n");
+    assertThatThrownBy(() -> GatewayConfig.read(file))
+        .isInstanceOf(RegistryException.class)
+        .hasMessageContaining("expected: the SHA-256 of the key, 64 hex digits");
+  }
+
+  @Test
+  void read_badQuotaAndLimits_sayWhatWasExpected() throws IOException {
+    Path quota = write("q.yaml", "tenants:\n  - name: a\n    quota: {requestsPerSecond: -1}\n");
+    assertThatThrownBy(() -> GatewayConfig.read(quota)).hasMessageContaining("requestsPerSecond: -1.0 (expected: >= 0)");
+    Path limits = write("l.yaml", "gateway:\n  maxConnections: 0\n");
+    assertThatThrownBy(() -> GatewayConfig.read(limits)).hasMessageContaining("maxConnections: 0 (expected: > 0)");
+  }
+
+  @Test
+  void read_sameKeyForTwoTenants_isRefused() throws IOException {
+    String h = ApiKeyAuthenticator.hash("k");
+    Path file = write("gateway.yaml", "tenants:\n  - name: a\n    keys: [\"" + h + "\"]\n  - name: b\n    keys: [\"" + h + "\"]\n");
+    assertThatThrownBy(() -> GatewayConfig.read(file)).hasMessageContaining("listed twice");
+  }
+
+  @Test
+  void read_badInlineRegistry_isARegistryError() throws IOException {
+    Path file = write("gateway.yaml", "endpoints:\n  - id: a\n    url: http://127.0.0.1:1\n    serves: [nope]\n");
+    assertThatThrownBy(() -> GatewayConfig.read(file))
+        .isInstanceOf(RegistryException.class)
+        .hasMessageContaining("serves nope");
+  }
+}

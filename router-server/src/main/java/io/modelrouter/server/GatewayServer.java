@@ -1,0 +1,375 @@
+package io.modelrouter.server;
+
+import io.modelrouter.http.gateway.GatewayHandler;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.PrintWriter;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.TimeUnit;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.io.Content;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.NetworkConnectionLimit;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.handler.ErrorHandler;
+import org.eclipse.jetty.server.handler.GracefulHandler;
+import org.eclipse.jetty.server.handler.MinimumDataRateHandler;
+import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The {@link GatewayHandler} served by an embedded Jetty 12 server (HTTP/1.1, Jetty's core API,
+ * no servlets):
+ *
+ * <ul>
+ *   <li>request headers above {@link Builder#maxHeaderBytes} get a 431 before the handler runs;
+ *       bodies above the handler's limit get a protocol-shaped 413 from the handler;
+ *   <li>a connection idle for {@link Builder#idleTimeout} is closed, and a request body arriving
+ *       slower than {@link Builder#minRequestBytesPerSecond} is failed (slow-loris clients);
+ *   <li>at most {@link Builder#maxConnections} connections are open; further ones wait in the
+ *       accept queue;
+ *   <li>{@link #close()} stops accepting, marks the gateway not ready, and lets in-flight requests
+ *       finish for up to {@link Builder#drainTimeout} before closing what is left.
+ * </ul>
+ *
+ * <pre>{@code
+ * try (GatewayServer server = GatewayServer.builder(handler).port(8080).build().start()) {
+ *   System.out.println("listening on http://127.0.0.1:" + server.port());
+ *   server.join();
+ * }
+ * }</pre>
+ */
+public final class GatewayServer implements AutoCloseable {
+
+  /** Default worker threads: 512, enough to hold wrk's 256 connections plus streaming calls upstream. */
+  public static final int DEFAULT_MAX_THREADS = 512;
+  /** Default slowest accepted request body: 1 KiB/s; a client uploading slower is cut off. */
+  public static final long DEFAULT_MIN_REQUEST_BYTES_PER_SECOND = 1024;
+
+  private final GatewayHandler handler;
+  private final Server server;
+  private final ServerConnector connector;
+  private final GracefulHandler graceful;
+  private final Duration drainTimeout;
+
+  private GatewayServer(Builder b) {
+    this.handler = b.handler;
+    this.drainTimeout = b.drainTimeout;
+    QueuedThreadPool threads = new QueuedThreadPool(b.maxThreads, Math.min(8, b.maxThreads));
+    threads.setName("gateway");
+    this.server = new Server(threads);
+    HttpConfiguration http = new HttpConfiguration();
+    http.setRequestHeaderSize(b.maxHeaderBytes);
+    http.setSendServerVersion(false);
+    http.setSendDateHeader(false);
+    http.setIdleTimeout(b.idleTimeout.toMillis());
+    this.connector = new ServerConnector(server, new HttpConnectionFactory(http));
+    connector.setHost(b.host);
+    connector.setPort(b.port);
+    connector.setIdleTimeout(b.idleTimeout.toMillis());
+    connector.setAcceptQueueSize(b.maxConnections);
+    server.addConnector(connector);
+    server.addBean(new NetworkConnectionLimit(b.maxConnections, server));
+    Handler bridge = new Bridge(handler);
+    Handler rated = b.minRequestBytesPerSecond > 0 ? new MinimumDataRateHandler(bridge, b.minRequestBytesPerSecond, 0) : bridge;
+    this.graceful = new GracefulHandler(rated);
+    server.setHandler(graceful);
+    // close() drains through the graceful handler itself; Jetty's own graceful stop would also wait
+    // for idle keep-alive connections to go away, so it is off.
+    server.setStopTimeout(0);
+    server.setErrorHandler(new JsonErrorHandler());
+  }
+
+  /** Starts a server for a handler. */
+  public static Builder builder(GatewayHandler handler) {
+    return new Builder(handler);
+  }
+
+  /**
+   * Binds and starts serving.
+   *
+   * @throws IOException when the port cannot be bound
+   */
+  public GatewayServer start() throws IOException {
+    try {
+      server.start();
+    } catch (IOException e) {
+      throw e;
+    } catch (Exception e) {
+      throw new IOException("cannot start the gateway server: " + e.getMessage(), e);
+    }
+    return this;
+  }
+
+  /** The bound port (useful with port 0). */
+  public int port() {
+    return connector.getLocalPort();
+  }
+
+  /** The handler this server serves. */
+  public GatewayHandler handler() {
+    return handler;
+  }
+
+  /** Blocks until the server stops. */
+  public void join() throws InterruptedException {
+    server.join();
+  }
+
+  /** Requests in flight right now. */
+  public long inFlight() {
+    return graceful.getCurrentRequestCount();
+  }
+
+  /**
+   * Drains and stops: readiness turns false, new requests get 503, in-flight ones finish for up to
+   * the drain timeout, then what is left is closed.
+   */
+  @Override
+  public void close() {
+    handler.drain();
+    try {
+      graceful.shutdown().get(drainTimeout.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (Exception e) {
+      // Drain timed out or was interrupted: stop anyway, closing what is left.
+      if (e instanceof InterruptedException) {
+        Thread.currentThread().interrupt();
+      }
+    }
+    try {
+      server.stop();
+    } catch (Exception e) {
+      // Nothing more a caller could do; the connector is closed either way.
+    }
+  }
+
+  /** Builds a {@link GatewayServer}; every setter checks its argument. */
+  public static final class Builder {
+    private final GatewayHandler handler;
+    private String host = "127.0.0.1";
+    private int port = 8080;
+    private int maxHeaderBytes = 8 * 1024;
+    private int maxConnections = 1024;
+    private Duration idleTimeout = Duration.ofSeconds(30);
+    private Duration drainTimeout = Duration.ofSeconds(10);
+    private long minRequestBytesPerSecond = DEFAULT_MIN_REQUEST_BYTES_PER_SECOND;
+    private int maxThreads = DEFAULT_MAX_THREADS;
+
+    private Builder(GatewayHandler handler) {
+      this.handler = Objects.requireNonNull(handler, "handler");
+    }
+
+    /** The address to bind; {@code 127.0.0.1} by default. */
+    public Builder host(String host) {
+      this.host = Objects.requireNonNull(host, "host");
+      return this;
+    }
+
+    /** The port; 0 picks a free one. */
+    public Builder port(int port) {
+      if (port < 0 || port > 65535) {
+        throw new IllegalArgumentException("port: " + port + " (expected: 0..65535)");
+      }
+      this.port = port;
+      return this;
+    }
+
+    /** The largest request line plus headers; larger ones get a 431. 8 KiB by default. */
+    public Builder maxHeaderBytes(int bytes) {
+      if (bytes < 1024) {
+        throw new IllegalArgumentException("maxHeaderBytes: " + bytes + " (expected: >= 1024)");
+      }
+      this.maxHeaderBytes = bytes;
+      return this;
+    }
+
+    /** The most open connections; 1,024 by default. */
+    public Builder maxConnections(int connections) {
+      if (connections < 1) {
+        throw new IllegalArgumentException("maxConnections: " + connections + " (expected: > 0)");
+      }
+      this.maxConnections = connections;
+      return this;
+    }
+
+    /** How long a connection may stay silent in both directions; 30 s by default. */
+    public Builder idleTimeout(Duration timeout) {
+      this.idleTimeout = positive(timeout, "idleTimeout");
+      return this;
+    }
+
+    /** How long {@link #close()} waits for in-flight requests; 10 s by default. */
+    public Builder drainTimeout(Duration timeout) {
+      Objects.requireNonNull(timeout, "drainTimeout");
+      if (timeout.isNegative()) {
+        throw new IllegalArgumentException("drainTimeout: " + timeout + " (expected: >= 0)");
+      }
+      this.drainTimeout = timeout;
+      return this;
+    }
+
+    /** The slowest request-body upload accepted; 0 turns the check off. */
+    public Builder minRequestBytesPerSecond(long bytesPerSecond) {
+      if (bytesPerSecond < 0) {
+        throw new IllegalArgumentException("minRequestBytesPerSecond: " + bytesPerSecond + " (expected: >= 0)");
+      }
+      this.minRequestBytesPerSecond = bytesPerSecond;
+      return this;
+    }
+
+    /** Worker threads; {@value #DEFAULT_MAX_THREADS} by default. */
+    public Builder maxThreads(int threads) {
+      if (threads < 8) {
+        throw new IllegalArgumentException("maxThreads: " + threads + " (expected: >= 8)");
+      }
+      this.maxThreads = threads;
+      return this;
+    }
+
+    private static Duration positive(Duration d, String what) {
+      Objects.requireNonNull(d, what);
+      if (d.isNegative() || d.isZero()) {
+        throw new IllegalArgumentException(what + ": " + d + " (expected: > 0)");
+      }
+      return d;
+    }
+
+    public GatewayServer build() {
+      return new GatewayServer(this);
+    }
+  }
+
+  /** Calls the blocking handler on a Jetty worker thread. */
+  private static final class Bridge extends Handler.Abstract {
+    private final GatewayHandler handler;
+
+    Bridge(GatewayHandler handler) {
+      super(InvocationType.BLOCKING);
+      this.handler = handler;
+    }
+
+    @Override
+    public boolean handle(Request request, Response response, Callback callback) {
+      JettyExchange exchange = new JettyExchange(request, response);
+      try {
+        handler.handle(exchange, exchange);
+        exchange.finish(callback);
+      } catch (Throwable t) {
+        callback.failed(t);
+      }
+      return true;
+    }
+  }
+
+  /** One Jetty request and response as the handler's request and response. */
+  private static final class JettyExchange
+      implements io.modelrouter.http.gateway.GatewayRequest, io.modelrouter.http.gateway.GatewayResponse {
+    private final Request request;
+    private final Response response;
+    private @Nullable OutputStream out;
+
+    JettyExchange(Request request, Response response) {
+      this.request = request;
+      this.response = response;
+    }
+
+    @Override
+    public String method() {
+      return request.getMethod();
+    }
+
+    @Override
+    public String path() {
+      String p = request.getHttpURI().getDecodedPath();
+      return p == null ? "/" : p;
+    }
+
+    @Override
+    public @Nullable String header(String name) {
+      return request.getHeaders().get(name);
+    }
+
+    @Override
+    public List<String> headerNames() {
+      return new ArrayList<>(request.getHeaders().getFieldNamesCollection());
+    }
+
+    @Override
+    public long contentLength() {
+      return request.getLength();
+    }
+
+    @Override
+    public InputStream body() {
+      return Content.Source.asInputStream(request);
+    }
+
+    @Override
+    public void setHeader(String name, String value) {
+      response.getHeaders().put(name, value);
+    }
+
+    @Override
+    public OutputStream start(int status, long contentLength) {
+      response.setStatus(status);
+      if (contentLength >= 0) {
+        response.getHeaders().put(HttpHeader.CONTENT_LENGTH, contentLength);
+      }
+      out = Content.Sink.asOutputStream(response);
+      return out;
+    }
+
+    /** Ends the response if the handler did not close its stream. */
+    void finish(Callback callback) throws IOException {
+      if (out == null) {
+        response.setStatus(204);
+        response.write(true, null, callback);
+        return;
+      }
+      out.close();
+      callback.succeeded();
+    }
+  }
+
+  /**
+   * Errors Jetty answers itself (431 header too large, 400 malformed request line, 503 while
+   * draining) in the OpenAI error shape instead of an HTML page: never a stack trace.
+   */
+  private static final class JsonErrorHandler extends ErrorHandler {
+
+    @Override
+    protected void generateResponse(
+        Request request, Response response, int code, @Nullable String message, @Nullable Throwable cause, Callback callback) {
+      response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
+      if (code == 503) {
+        response.getHeaders().put(HttpHeader.RETRY_AFTER, "1");
+      }
+      response.write(true, ByteBuffer.wrap(body(code, message).getBytes(StandardCharsets.UTF_8)), callback);
+    }
+
+    @Override
+    protected void writeErrorJson(Request request, PrintWriter writer, int code, @Nullable String message, @Nullable Throwable cause) {
+      writer.write(body(code, message));
+    }
+
+    private static String body(int status, @Nullable String reason) {
+      String code = status == 431 ? "headers_too_large" : status == 503 ? "unavailable" : status == 413 ? "payload_too_large" : "bad_request";
+      String message = reason == null || reason.isBlank() ? "HTTP " + status : reason;
+      return "{\"error\":{\"message\":\"" + message.replace("\\", "\\\\").replace("\"", "\\\"").replaceAll("[\\x00-\\x1f]", " ")
+          + "\",\"type\":\"" + (status >= 500 ? "server_error" : "invalid_request_error") + "\",\"code\":\"" + code
+          + "\",\"param\":null}}";
+    }
+  }
+}

@@ -1,0 +1,223 @@
+package io.modelrouter.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.modelrouter.Router;
+import io.modelrouter.http.RoutingClient;
+import io.modelrouter.http.gateway.ApiKeyAuthenticator;
+import io.modelrouter.http.gateway.GatewayHandler;
+import io.modelrouter.http.gateway.Tenant;
+import io.modelrouter.registry.Endpoint;
+import io.modelrouter.registry.InMemoryRegistry;
+import io.modelrouter.registry.ModelSpec;
+import io.modelrouter.simulator.SimServer;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The Jetty binding on 127.0.0.1, driven with raw sockets so that limits and timeouts are visible. */
+class GatewayServerTest {
+
+  private SimServer sim;
+  private RoutingClient client;
+  private GatewayHandler handler;
+
+  @BeforeEach
+  void setUp() throws IOException {
+    sim = SimServer.openai("m").baseLatency(Duration.ofMillis(400)).start();
+    InMemoryRegistry registry = InMemoryRegistry.create();
+    registry.replace(List.of(ModelSpec.builder("m", "1").build()),
+        List.of(Endpoint.builder("e", sim.baseUrl()).serves("m").build()));
+    client = RoutingClient.builder(Router.builder(registry).build()).build();
+    handler = GatewayHandler.builder(client)
+        .authenticator(ApiKeyAuthenticator.of(Map.of(ApiKeyAuthenticator.hash("k"), Tenant.unlimited("t"))))
+        .build();
+  }
+
+  @AfterEach
+  void tearDown() {
+    client.close();
+    sim.close();
+  }
+
+  private static Socket connect(int port) throws IOException {
+    Socket s = new Socket(InetAddress.getLoopbackAddress(), port);
+    s.setSoTimeout(5000);
+    return s;
+  }
+
+  private static void send(Socket s, String text) throws IOException {
+    OutputStream out = s.getOutputStream();
+    out.write(text.getBytes(StandardCharsets.ISO_8859_1));
+    out.flush();
+  }
+
+  /** Reads one response's status line and headers (and what follows in the same reads). */
+  private static String readHead(Socket s) throws IOException {
+    InputStream in = s.getInputStream();
+    StringBuilder sb = new StringBuilder();
+    byte[] buf = new byte[4096];
+    while (sb.indexOf("\r\n\r\n") < 0) {
+      int n = in.read(buf);
+      if (n < 0) {
+        break;
+      }
+      sb.append(new String(buf, 0, n, StandardCharsets.ISO_8859_1));
+    }
+    return sb.toString();
+  }
+
+  private static final String CHAT = "{\"model\":\"m\",\"max_tokens\":2,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
+
+  private static String chatRequest() {
+    return "POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer k\r\nContent-Type: application/json\r\n"
+        + "Content-Length: " + CHAT.length() + "\r\n\r\n" + CHAT;
+  }
+
+  @Test
+  void serves_theHandlersRoutes() throws IOException {
+    try (GatewayServer server = GatewayServer.builder(handler).port(0).build().start(); Socket s = connect(server.port())) {
+      send(s, "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n");
+      assertThat(readHead(s)).startsWith("HTTP/1.1 200").contains("{\"status\":\"ok\"}");
+      send(s, chatRequest());
+      assertThat(readHead(s)).startsWith("HTTP/1.1 200").containsIgnoringCase("x-modelrouter-endpoint: e");
+    }
+  }
+
+  @Test
+  void headersOverTheLimit_get431AsJsonWithoutReachingTheHandler() throws IOException {
+    try (GatewayServer server = GatewayServer.builder(handler).port(0).maxHeaderBytes(2048).build().start();
+        Socket s = connect(server.port())) {
+      send(s, "GET /v1/models HTTP/1.1\r\nHost: x\r\nX-Big: " + "a".repeat(4096) + "\r\n\r\n");
+      String head = readHead(s);
+      assertThat(head).startsWith("HTTP/1.1 431");
+      assertThat(head).containsIgnoringCase("content-type: application/json");
+      String rest = head;
+      InputStream in = s.getInputStream();
+      byte[] buf = new byte[4096];
+      for (int n; !rest.contains("}}") && (n = in.read(buf)) > 0; ) {
+        rest += new String(buf, 0, n, StandardCharsets.ISO_8859_1);
+      }
+      assertThat(rest).contains("\"code\":\"headers_too_large\"").doesNotContain("<html");
+    }
+  }
+
+  @Test
+  void connectionCap_holdsFurtherConnectionsUntilOneCloses() throws IOException {
+    try (GatewayServer server = GatewayServer.builder(handler).port(0).maxConnections(2).build().start();
+        Socket a = connect(server.port());
+        Socket b = connect(server.port())) {
+      send(a, "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n");
+      assertThat(readHead(a)).startsWith("HTTP/1.1 200");
+      send(b, "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n");
+      assertThat(readHead(b)).startsWith("HTTP/1.1 200");
+      try (Socket c = connect(server.port())) {
+        c.setSoTimeout(500);
+        send(c, "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n");
+        boolean answered;
+        try {
+          answered = c.getInputStream().read() >= 0;
+        } catch (SocketTimeoutException e) {
+          answered = false;
+        }
+        assertThat(answered).as("third connection served while two are open").isFalse();
+        a.close();
+        c.setSoTimeout(5000);
+        assertThat(readHead(c)).startsWith("HTTP/1.1 200");
+      }
+    }
+  }
+
+  @Test
+  void clientThatStopsSendingHeaders_isDisconnectedAfterTheIdleTimeout() throws IOException {
+    try (GatewayServer server = GatewayServer.builder(handler).port(0).idleTimeout(Duration.ofMillis(300)).build().start();
+        Socket s = connect(server.port())) {
+      send(s, "POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\n");
+      long start = System.nanoTime();
+      String head = readHead(s);
+      long waitedMs = (System.nanoTime() - start) / 1_000_000;
+      assertThat(waitedMs).isBetween(200L, 4000L);
+      assertThat(head).doesNotContain("200 OK");
+    }
+  }
+
+  @Test
+  void clientThatStopsSendingTheBody_isCutOffAfterTheIdleTimeout() throws IOException {
+    try (GatewayServer server = GatewayServer.builder(handler).port(0).idleTimeout(Duration.ofMillis(300)).build().start();
+        Socket s = connect(server.port())) {
+      send(s, "POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer k\r\nContent-Type: application/json\r\n"
+          + "Content-Length: 1000\r\n\r\n{\"model\":");
+      long start = System.nanoTime();
+      String head = readHead(s);
+      long waitedMs = (System.nanoTime() - start) / 1_000_000;
+      assertThat(waitedMs).isBetween(200L, 4000L);
+      assertThat(head).startsWith("HTTP/1.1 408");
+      assertThat(sim.requestCount()).isZero();
+    }
+  }
+
+  @Test
+  void bodyTrickledBelowTheMinimumRate_isCutOff() throws Exception {
+    try (GatewayServer server = GatewayServer.builder(handler).port(0).idleTimeout(Duration.ofSeconds(20))
+            .minRequestBytesPerSecond(1024).build().start();
+        Socket s = connect(server.port())) {
+      send(s, "POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer k\r\nContent-Type: application/json\r\n"
+          + "Content-Length: 4000\r\n\r\n");
+      long start = System.nanoTime();
+      boolean cut = false;
+      try {
+        for (int i = 0; i < 60 && !cut; i++) {
+          send(s, "          ");
+          Thread.sleep(200);
+          cut = s.getInputStream().available() > 0;
+        }
+      } catch (IOException e) {
+        cut = true;
+      }
+      long waitedMs = (System.nanoTime() - start) / 1_000_000;
+      assertThat(cut).as("cut off while trickling 50 bytes/s").isTrue();
+      String answer;
+      try {
+        answer = readHead(s);
+      } catch (IOException e) {
+        answer = "";
+      }
+      assertThat(answer).startsWith("HTTP/1.1 408").contains("\"code\":\"invalid_input\"");
+      assertThat(waitedMs).isLessThan(12_000);
+      assertThat(sim.requestCount()).isZero();
+    }
+  }
+
+  @Test
+  void close_drainsInFlightRequestsAndTurnsReadinessOff() throws Exception {
+    GatewayServer server = GatewayServer.builder(handler).port(0).drainTimeout(Duration.ofSeconds(5)).build().start();
+    int port = server.port();
+    try (Socket s = connect(port); Socket idle = connect(port)) {
+      send(idle, "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n");
+      assertThat(readHead(idle)).startsWith("HTTP/1.1 200");
+      send(s, chatRequest());
+      Thread.sleep(100);
+      assertThat(handler.ready()).isTrue();
+      long start = System.nanoTime();
+      CompletableFuture<Void> closing = CompletableFuture.runAsync(server::close);
+      String head = readHead(s);
+      assertThat(head).startsWith("HTTP/1.1 200");
+      assertThat(handler.ready()).isFalse();
+      closing.get(10, TimeUnit.SECONDS);
+      assertThat((System.nanoTime() - start) / 1_000_000).as("close with an idle keep-alive connection open").isLessThan(3000);
+    }
+    assertThat(sim.successCount()).isEqualTo(1);
+  }
+}
