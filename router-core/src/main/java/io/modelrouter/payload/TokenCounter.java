@@ -39,7 +39,12 @@ enum ApproximateTokenCounter implements TokenCounter {
     for (int i = offset, end = offset + length; i < end; i++) {
       nonAscii += (text[i] + 0xFF80) >>> 16; // 1 for U+0080 and above, without a branch
     }
-    int ascii = length - nonAscii;
-    return ((ascii + 3) >>> 2) + nonAscii;
+    return estimate(length, nonAscii);
+  }
+
+  /** The estimate for {@code chars} characters of which {@code nonAscii} are not ASCII. */
+  static int estimate(long chars, long nonAscii) {
+    long tokens = ((chars - nonAscii + 3) >>> 2) + nonAscii;
+    return (int) Math.min(tokens, Integer.MAX_VALUE);
   }
 }
