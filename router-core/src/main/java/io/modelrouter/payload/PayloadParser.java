@@ -96,6 +96,11 @@ public final class PayloadParser {
   /** Null for {@link TokenCounter#approximate()}, computed from character counts in one pass. */
   private final @Nullable TokenCounter tokenCounter;
   private final ObjectMapper mapper;
+  /**
+   * Builds {@link Payload#json()} trees: the same limits, but no duplicate-key detection, which
+   * the streaming pass already did on the same bytes.
+   */
+  private final ObjectMapper treeMapper;
 
   private PayloadParser(Builder b) {
     this.maxBodyBytes = b.maxBodyBytes;
@@ -114,6 +119,7 @@ public final class PayloadParser {
         .enable(StreamReadFeature.USE_FAST_DOUBLE_PARSER)
         .build();
     this.mapper = JsonMapper.builder(factory).build();
+    this.treeMapper = JsonMapper.builder(factory.rebuild().disable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build()).build();
   }
 
   /** A parser with every default. */
@@ -201,7 +207,7 @@ public final class PayloadParser {
               .protocol(Protocol.OIP)
               .operation(Operation.INFER)
               .inputs(reader.inputs)
-              .payload(new Payload(Protocol.OIP, Operation.INFER, body, reader.inputs.size(), mapper));
+              .payload(new Payload(Protocol.OIP, Operation.INFER, body, reader.inputs.size(), treeMapper));
           if (oipVersion != null) {
             builder.version(VersionSelector.exact(oipVersion));
           }
@@ -217,7 +223,7 @@ public final class PayloadParser {
               .stream(openAi.stream)
               .maxOutputTokens(openAi.maxOutputTokens)
               .prefixHash(openAi.prefixHash())
-              .payload(new Payload(Protocol.OPENAI, operation, body, openAi.messageCount, mapper));
+              .payload(new Payload(Protocol.OPENAI, operation, body, openAi.messageCount, treeMapper));
           if (openAi.tools || openAi.vision || openAi.audio) {
             builder.capabilities(capabilities(openAi));
           }
