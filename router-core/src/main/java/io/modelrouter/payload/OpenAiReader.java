@@ -36,20 +36,23 @@ final class OpenAiReader {
   private final JsonParser p;
   private final Operation operation;
   private final Problems problems;
-  private final TokenCounter counter;
+  /** Null for the built-in estimate, which the parser computes from {@link #promptChars}. */
+  private final @Nullable TokenCounter counter;
   private final PrefixHash prefix;
 
   @Nullable String model;
   boolean stream;
   int maxOutputTokens;
   long promptTokens;
+  /** Characters of prompt text, when {@link #counter} is null. */
+  long promptChars;
   int messageCount;
   boolean tools;
   boolean vision;
   boolean audio;
   private boolean prefixClosed;
 
-  OpenAiReader(JsonParser p, Operation operation, Problems problems, TokenCounter counter, int prefixChars) {
+  OpenAiReader(JsonParser p, Operation operation, Problems problems, @Nullable TokenCounter counter, int prefixChars) {
     this.p = p;
     this.operation = operation;
     this.problems = problems;
@@ -322,7 +325,11 @@ final class OpenAiReader {
     char[] buf = p.getStringCharacters();
     int off = p.getStringOffset();
     int len = p.getStringLength();
-    promptTokens += counter.count(buf, off, len);
+    if (counter != null) {
+      promptTokens += counter.count(buf, off, len);
+    } else {
+      promptChars += len;
+    }
     if (hashing) {
       prefix.add(buf, off, len);
     }
@@ -423,8 +430,12 @@ final class OpenAiReader {
           depth--;
           break;
         case PROPERTY_NAME:
-          String name = p.currentName();
-          promptTokens += (name.length() + 3) >>> 2;
+          int length = p.currentName().length();
+          if (counter != null) {
+            promptTokens += (length + 3) >>> 2;
+          } else {
+            promptChars += length;
+          }
           break;
         case VALUE_STRING:
           text(false);

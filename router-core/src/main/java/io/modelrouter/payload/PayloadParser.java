@@ -93,13 +93,19 @@ public final class PayloadParser {
 
   private final int maxBodyBytes;
   private final int prefixChars;
-  private final TokenCounter tokenCounter;
+  /** Null for {@link TokenCounter#approximate()}, computed from character counts in one pass. */
+  private final @Nullable TokenCounter tokenCounter;
   private final ObjectMapper mapper;
+  /**
+   * Builds {@link Payload#json()} trees: the same limits, but no duplicate-key detection, which
+   * the streaming pass already did on the same bytes.
+   */
+  private final ObjectMapper treeMapper;
 
   private PayloadParser(Builder b) {
     this.maxBodyBytes = b.maxBodyBytes;
     this.prefixChars = b.prefixChars;
-    this.tokenCounter = b.tokenCounter;
+    this.tokenCounter = b.tokenCounter == TokenCounter.approximate() ? null : b.tokenCounter;
     StreamReadConstraints constraints = StreamReadConstraints.builder()
         .maxNestingDepth(b.maxNestingDepth)
         .maxDocumentLength(b.maxBodyBytes)
@@ -113,6 +119,7 @@ public final class PayloadParser {
         .enable(StreamReadFeature.USE_FAST_DOUBLE_PARSER)
         .build();
     this.mapper = JsonMapper.builder(factory).build();
+    this.treeMapper = JsonMapper.builder(factory.rebuild().disable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build()).build();
   }
 
   /** A parser with every default. */
@@ -190,6 +197,7 @@ public final class PayloadParser {
 
     Problems problems = new Problems();
     RouteRequest.Builder builder;
+    @Nullable OpenAiReader openAi = null;
     try (JsonParser parser = mapper.createParser(body)) {
       try {
         if (protocol == Protocol.OIP) {
@@ -199,26 +207,25 @@ public final class PayloadParser {
               .protocol(Protocol.OIP)
               .operation(Operation.INFER)
               .inputs(reader.inputs)
-              .payload(new Payload(Protocol.OIP, Operation.INFER, body, reader.inputs.size(), mapper));
+              .payload(new Payload(Protocol.OIP, Operation.INFER, body, reader.inputs.size(), treeMapper));
           if (oipVersion != null) {
             builder.version(VersionSelector.exact(oipVersion));
           }
         } else {
-          OpenAiReader reader = new OpenAiReader(parser, operation, problems, tokenCounter, prefixChars);
-          reader.read();
+          openAi = new OpenAiReader(parser, operation, problems, tokenCounter, prefixChars);
+          openAi.read();
           if (!problems.isEmpty()) {
             return ParseResult.rejected(protocol, problems.toRejection());
           }
-          builder = RouteRequest.builder(Objects.requireNonNull(reader.model))
+          builder = RouteRequest.builder(Objects.requireNonNull(openAi.model))
               .protocol(Protocol.OPENAI)
               .operation(operation)
-              .stream(reader.stream)
-              .maxOutputTokens(reader.maxOutputTokens)
-              .promptTokens((int) Math.min(reader.promptTokens, Integer.MAX_VALUE))
-              .prefixHash(reader.prefixHash())
-              .payload(new Payload(Protocol.OPENAI, operation, body, reader.messageCount, mapper));
-          if (reader.tools || reader.vision || reader.audio) {
-            builder.capabilities(capabilities(reader));
+              .stream(openAi.stream)
+              .maxOutputTokens(openAi.maxOutputTokens)
+              .prefixHash(openAi.prefixHash())
+              .payload(new Payload(Protocol.OPENAI, operation, body, openAi.messageCount, treeMapper));
+          if (openAi.tools || openAi.vision || openAi.audio) {
+            builder.capabilities(capabilities(openAi));
           }
         }
       } catch (JacksonException e) {
@@ -228,12 +235,20 @@ public final class PayloadParser {
       // Creating or closing a parser over a byte array does no I/O; this is only defensive.
       return ParseResult.rejected(protocol, syntaxRejection(e, null));
     }
-    int invalid = Utf8.firstInvalid(body);
-    if (invalid >= 0) {
+    int scan = Utf8.scan(body);
+    if (scan < 0) {
+      int invalid = -scan - 1;
       String message = "the request body is not valid UTF-8 at byte " + invalid
           + " (an overlong form, a surrogate or a truncated sequence)";
       return ParseResult.rejected(protocol, Rejection.invalidInput(message,
           List.of(new Violation("", message, "valid UTF-8", String.format("byte 0x%02X", body[invalid] & 0xFF)))));
+    }
+    if (openAi != null) {
+      // The built-in estimate takes the body's non-ASCII characters as the prompt's: the rest of
+      // a request (names, roles, numbers) is ASCII in practice, and this costs no second pass.
+      long tokens = openAi.promptTokens
+          + (openAi.promptChars == 0 ? 0 : ApproximateTokenCounter.estimate(openAi.promptChars, Math.min(scan, openAi.promptChars)));
+      builder.promptTokens((int) Math.min(tokens, Integer.MAX_VALUE));
     }
     RoutingHeaders.apply(headers, builder, oipVersion != null, problems);
     if (!problems.isEmpty()) {

@@ -1,8 +1,9 @@
 package io.modelrouter.payload;
 
+import java.util.HashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
-import java.util.TreeMap;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -19,11 +20,14 @@ public interface RequestHeaders {
    */
   @Nullable String get(String name);
 
-  /** Headers from a map; names are matched case-insensitively. The map is copied. */
+  /**
+   * Headers from a map; names are matched case-insensitively (when a map holds one name in two
+   * spellings, either value may win). The map is copied.
+   */
   static RequestHeaders of(Map<String, String> headers) {
     Objects.requireNonNull(headers, "headers");
-    TreeMap<String, String> copy = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
-    copy.putAll(headers);
+    HashMap<String, String> copy = new HashMap<>(headers.size() * 2);
+    headers.forEach((name, value) -> copy.putIfAbsent(name.toLowerCase(Locale.ROOT), value));
     return copy::get;
   }
 

@@ -6,8 +6,8 @@ package io.modelrouter.payload;
  * embedding input) with the characters straight from its buffer, so a counter must not keep the
  * array. Implementations must be thread-safe.
  *
- * <p>{@link #approximate()} is the default: no dependency, no allocation, a few nanoseconds per
- * hundred characters. An exact tokenizer (for example jtokkit's {@code cl100k_base}) can be
+ * <p>{@link #approximate()} is the default: no dependency, no allocation, and inside the parser no
+ * cost of its own. An exact tokenizer (for example jtokkit's {@code cl100k_base}) can be
  * plugged in through {@link PayloadParser.Builder#tokenCounter(TokenCounter)}; it costs far more
  * and is only as exact as the tokenizer matches the served model's.
  */
@@ -23,6 +23,10 @@ public interface TokenCounter {
    * characters per token; CJK text about one character per token, so counting non-ASCII
    * characters one each keeps the estimate from under-counting them fourfold. It over-counts
    * accented Latin and Cyrillic text, which is the safe side for capacity and deadline checks.
+   *
+   * <p>With this counter the parser does not call it per string: it adds up the prompt strings'
+   * lengths and takes the non-ASCII count from the UTF-8 validation pass over the body, which
+   * visits every byte anyway, so the estimate costs no pass of its own.
    */
   static TokenCounter approximate() {
     return ApproximateTokenCounter.INSTANCE;
@@ -39,7 +43,12 @@ enum ApproximateTokenCounter implements TokenCounter {
     for (int i = offset, end = offset + length; i < end; i++) {
       nonAscii += (text[i] + 0xFF80) >>> 16; // 1 for U+0080 and above, without a branch
     }
-    int ascii = length - nonAscii;
-    return ((ascii + 3) >>> 2) + nonAscii;
+    return estimate(length, nonAscii);
+  }
+
+  /** The estimate for {@code chars} characters of which {@code nonAscii} are not ASCII. */
+  static int estimate(long chars, long nonAscii) {
+    long tokens = ((chars - nonAscii + 3) >>> 2) + nonAscii;
+    return (int) Math.min(tokens, Integer.MAX_VALUE);
   }
 }

@@ -19,6 +19,18 @@ final class Utf8 {
 
   /** The offset of the first byte that is not part of valid UTF-8; -1 when all of it is valid. */
   static int firstInvalid(byte[] b) {
+    int r = scan(b);
+    return r >= 0 ? -1 : -r - 1;
+  }
+
+  /**
+   * Validates {@code b} and counts its non-ASCII code points in the same pass.
+   *
+   * @return the number of non-ASCII code points when all of {@code b} is valid UTF-8; otherwise
+   *     {@code -(offset + 1)} for the offset of the first invalid byte
+   */
+  static int scan(byte[] b) {
+    int nonAscii = 0;
     int i = 0;
     int n = b.length;
     while (i < n) {
@@ -31,7 +43,7 @@ final class Utf8 {
         i++;
         continue;
       }
-      int start = i;
+      int start = -i - 1;
       if (c < 0xC2) {
         return start; // a continuation byte, or C0/C1 (always overlong)
       }
@@ -71,7 +83,8 @@ final class Utf8 {
         }
       }
       i += need + 1;
+      nonAscii++;
     }
-    return -1;
+    return nonAscii;
   }
 }

@@ -51,11 +51,11 @@ class OpenAiParsingTest {
 
   @Test
   void chat_estimatesPromptTokensFromTextAndMessages() {
-    // "Be brief." 9 chars -> 3 tokens, "Hello there" 11 chars -> 3 tokens, 2 messages x 3, reply 3
+    // "Be brief." and "Hello there": 20 characters -> 5 tokens; 2 messages x 3; reply 3
     RouteRequest r = request("/v1/chat/completions",
         "{\"model\":\"m\",\"messages\":[{\"role\":\"system\",\"content\":\"Be brief.\"},{\"role\":\"user\",\"content\":\"Hello there\"}]}");
 
-    assertThat(r.promptTokens()).isEqualTo(3 + 3 + 2 * 3 + 3);
+    assertThat(r.promptTokens()).isEqualTo(5 + 2 * 3 + 3);
   }
 
   @Test
@@ -172,6 +172,8 @@ class OpenAiParsingTest {
 
     assertThat(((Payload) strings.payload()).messageCount()).isEqualTo(3);
     assertThat(strings.promptTokens()).isEqualTo(3);
+    assertThat(request("/v1/completions", "{\"model\":\"m\",\"prompt\":\"\u00e9t\u00e9 abc\"}").promptTokens())
+        .as("5 ASCII characters make 2 tokens, 2 accented ones count one each").isEqualTo(2 + 2);
     assertThat(tokens.promptTokens()).isEqualTo(5);
     assertThat(((Payload) tokens.payload()).messageCount()).isEqualTo(1);
     assertThat(batches.promptTokens()).isEqualTo(5);

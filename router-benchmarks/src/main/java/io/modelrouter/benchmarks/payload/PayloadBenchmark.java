@@ -32,7 +32,7 @@ import tools.jackson.databind.json.JsonMapper;
  * parser with jtokkit's exact {@code cl100k_base} counting instead of the estimate.
  *
  * <pre>
- * java -jar router-benchmarks/target/benchmarks.jar PayloadBenchmark -f 1 -wi 3 -w 1s -i 5 -r 1s -prof gc
+ * java -jar router-benchmarks/target/benchmarks.jar PayloadBenchmark -f 1 -wi 5 -w 1s -i 5 -r 1s -prof gc
  * </pre>
  *
  * <p>{@code *ParseValidate} parse and then run {@link SchemaValidator} against a model version
