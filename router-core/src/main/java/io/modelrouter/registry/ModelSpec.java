@@ -170,24 +170,32 @@ public final class ModelSpec {
     private int trafficWeight;
 
     private Builder(String name, String version) {
-      this.name = requireText(name, "name");
-      this.version = requireText(version, "version");
+      this.name = requireText(name, "name", false);
+      this.version = requireText(version, "version", true);
     }
 
-    private static String requireText(@Nullable String s, String what) {
+    /**
+     * Names may hold {@code /} (Hugging Face style {@code org/model}); versions and tags may not.
+     * Neither may hold {@code :}, which separates them in {@code name:version}.
+     */
+    private static String requireText(@Nullable String s, String what, boolean noSlash) {
       Objects.requireNonNull(s, what);
       if (s.isBlank()) {
         throw new IllegalArgumentException(what + ": '' (expected: non-blank text)");
       }
-      if (s.indexOf(':') >= 0 || s.indexOf('/') >= 0) {
-        throw new IllegalArgumentException(what + ": '" + s + "' (expected: no ':' or '/')");
+      if (s.indexOf(':') >= 0 || (noSlash && s.indexOf('/') >= 0)) {
+        throw new IllegalArgumentException(
+            what + ": '" + s + "' (expected: no ':'" + (noSlash ? " or '/'" : "") + ")");
+      }
+      if (!s.equals(s.strip())) {
+        throw new IllegalArgumentException(what + ": '" + s + "' (expected: no leading or trailing spaces)");
       }
       return s;
     }
 
     public Builder tags(Set<String> tags) {
       for (String t : tags) {
-        requireText(t, "tag");
+        requireText(t, "tag", true);
       }
       this.tags = Set.copyOf(tags);
       return this;

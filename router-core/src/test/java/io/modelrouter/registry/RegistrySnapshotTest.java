@@ -103,4 +103,15 @@ class RegistrySnapshotTest {
     assertThat(m.splitAt(2).spec().version()).isEqualTo("1");
     assertThat(m.splitAt(3).spec().version()).isEqualTo("3");
   }
+
+  @Test
+  void huggingFaceStyleModelNames_areRegisteredAndServed() {
+    RegistrySnapshot s = RegistrySnapshot.of(
+        List.of(spec("meta-llama/Llama-3.1-8B-Instruct", "1")),
+        List.of(endpoint("a", "meta-llama/Llama-3.1-8B-Instruct:1"), endpoint("b", "meta-llama/Llama-3.1-8B-Instruct")),
+        states, 1);
+    assertThat(s.model("meta-llama/Llama-3.1-8B-Instruct").latest().endpointCount()).isEqualTo(2);
+    assertThatThrownBy(() -> ModelSpec.builder("m", "1/2")).hasMessage("version: '1/2' (expected: no ':' or '/')");
+    assertThatThrownBy(() -> ModelSpec.builder("llama3:8b", "1")).hasMessage("name: 'llama3:8b' (expected: no ':')");
+  }
 }
