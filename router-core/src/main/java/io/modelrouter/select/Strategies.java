@@ -108,6 +108,8 @@ public final class Strategies {
    * For LLM servers: the lowest sum of queue depth, KV-cache use (both from scraped server metrics;
    * stale metrics count as bad, never as idle) and this router's requests in flight (which covers
    * the time between two scrapes), each scored {@code 0..1} by {@link Scorers}, over a full scan.
+   * The same scores as a {@link CompositeStrategy} of those three scorers with
+   * {@link Pickers#lowestScore()}, fused into one pass.
    */
   public static SelectionStrategy llmAware() {
     return llmAware(LatencyModel.ofDefaults());
@@ -115,13 +117,8 @@ public final class Strategies {
 
   /** {@link #llmAware()} with the metrics freshness of {@code model}. */
   public static SelectionStrategy llmAware(LatencyModel model) {
-    return CompositeStrategy.builder()
-        .scorer(Scorers.queueDepth(model), 1)
-        .scorer(Scorers.kvCacheUsage(model), 1)
-        .scorer(Scorers.inFlight(), 1)
-        .picker(Pickers.lowestScore())
-        .name("llm-aware")
-        .build();
+    Objects.requireNonNull(model, "model");
+    return new LlmAwareStrategy(model);
   }
 
   /**

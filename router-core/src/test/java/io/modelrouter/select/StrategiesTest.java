@@ -155,6 +155,24 @@ class StrategiesTest {
   }
 
   @Test
+  void llmAware_scoresAsTheCompositeOfItsThreeScorers() {
+    Pool pool = Pool.of(4);
+    pool.state(0).updateServerMetrics(8, 4, 0.9, pool.now);
+    pool.state(1).updateServerMetrics(-1, 4, Double.NaN, pool.now);
+    pool.state(2).updateServerMetrics(2, 4, 0.5, pool.now - 10_000_000_000L);
+    pool.inFlight(3, 5);
+    SelectionStrategy composite = CompositeStrategy.builder()
+        .scorer(Scorers.queueDepth(), 1)
+        .scorer(Scorers.kvCacheUsage(), 1)
+        .scorer(Scorers.inFlight(), 1)
+        .picker(Pickers.lowestScore())
+        .build();
+    for (int i = 0; i < 4; i++) {
+      assertThat(Strategies.llmAware().score(pool, i)).isEqualTo(composite.score(pool, i));
+    }
+  }
+
+  @Test
   void llmAware_treatsStaleMetricsAsUnknownNotIdle() {
     Pool pool = Pool.of(2);
     pool.state(0).updateServerMetrics(0, 0, 0.0, pool.now); // looked idle, long ago
