@@ -195,7 +195,7 @@ class RouterPipelineTest {
   }
 
   @Test
-  void route_adapter_goesOnlyWhereItIsHeldOrCanBeLoaded() {
+  void route_adapter_prefersHoldersThenFreeSlots_andNeverEndpointsThatCannotLoadIt() {
     registry.replace(List.of(model("m", "1")), List.of(
         Endpoint.builder("plain", "http://127.0.0.1:9").serves("m").build(),
         Endpoint.builder("configured", "http://127.0.0.1:9").serves("m").adapters(Set.of("sql")).build(),
@@ -207,7 +207,12 @@ class RouterPipelineTest {
       seen.merge(d.endpoint().id(), 1, Integer::sum);
       d.lease().close();
     }
-    assertThat(seen).containsOnlyKeys("configured", "slots");
+    assertThat(seen).as("the holder first").containsOnlyKeys("configured");
+
+    state("configured").setStatus(EndpointStatus.UNHEALTHY, now.get());
+    Decision d = router.route(RouteRequest.builder("m").adapter("sql").build()).decisionOrThrow();
+    assertThat(d.endpoint().id()).as("then an endpoint with a free adapter slot").isEqualTo("slots");
+    d.lease().close();
 
     registry.replace(List.of(model("m", "1")), List.of(Endpoint.builder("plain", "http://127.0.0.1:9").serves("m").build()));
     Rejection rej = (Rejection) router.route(RouteRequest.builder("m").adapter("sql").build());

@@ -38,6 +38,14 @@ class EndpointStateTest {
   }
 
   @Test
+  void peakEwma_samplesCloseTogetherMoveTheAverageLittle() {
+    EndpointState s = new EndpointState("x", 0);
+    s.recordLatency(100 * MS, 0, TAU);
+    s.recordLatency(10 * MS, 10 * MS, TAU); // 10 ms later: weight 1 - e^-0.001
+    assertThat(s.latencyEwmaNanos(10 * MS, TAU)).isGreaterThan(99.0 * MS);
+  }
+
+  @Test
   void peakEwma_decaysTowardZeroWhileIdle() {
     EndpointState s = new EndpointState("x", 0);
     s.recordLatency(100 * MS, 0, TAU);
