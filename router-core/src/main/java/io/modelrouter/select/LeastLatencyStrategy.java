@@ -1,0 +1,88 @@
+package io.modelrouter.select;
+
+import io.modelrouter.health.EndpointState;
+import io.modelrouter.health.EndpointStatus;
+
+/**
+ * The candidate with the lowest predicted latency, {@code max(peak EWMA, pending age) * (inFlight +
+ * 1)}: a full scan over small pools, power of two choices over large ones. No allocation, no lock;
+ * O(1) above the scan limit.
+ */
+final class LeastLatencyStrategy implements SelectionStrategy {
+
+  static final LeastLatencyStrategy DEFAULT = new LeastLatencyStrategy(
+      Strategies.DEFAULT_EWMA_DECAY.toNanos(), Strategies.DEFAULT_INITIAL_RTT.toNanos(),
+      Strategies.DEFAULT_FULL_SCAN_LIMIT);
+
+  private final long decayNanos;
+  private final long initialRttNanos;
+  private final int fullScanLimit;
+
+  LeastLatencyStrategy(long decayNanos, long initialRttNanos, int fullScanLimit) {
+    this.decayNanos = decayNanos;
+    this.initialRttNanos = initialRttNanos;
+    this.fullScanLimit = fullScanLimit;
+  }
+
+  @Override
+  public int select(Candidates c) {
+    int n = c.size();
+    if (n <= 1) {
+      return n == 1 ? 0 : NONE;
+    }
+    long now = c.nanoTime();
+    if (n > fullScanLimit) {
+      int a = c.random().nextInt(n);
+      int b = c.random().nextInt(n - 1);
+      if (b >= a) {
+        b++;
+      }
+      return better(c.state(b), cost(c.state(b), now), c.state(a), cost(c.state(a), now)) ? b : a;
+    }
+    int best = c.random().nextInt(n);
+    EndpointState bestState = c.state(best);
+    double bestCost = cost(bestState, now);
+    for (int k = 1; k < n; k++) {
+      int i = best + k < n ? best + k : best + k - n;
+      EndpointState s = c.state(i);
+      double cost = cost(s, now);
+      if (better(s, cost, bestState, bestCost)) {
+        best = i;
+        bestState = s;
+        bestCost = cost;
+      }
+    }
+    return best;
+  }
+
+  /** A healthy endpoint beats a degraded one; then the strictly lower cost wins. */
+  private static boolean better(EndpointState s, double cost, EndpointState than, double thanCost) {
+    boolean degraded = s.status() == EndpointStatus.DEGRADED;
+    boolean thanDegraded = than.status() == EndpointStatus.DEGRADED;
+    if (degraded != thanDegraded) {
+      return thanDegraded;
+    }
+    return cost < thanCost;
+  }
+
+  /**
+   * The predicted latency of one more request: the endpoint's latency (its decayed peak EWMA, or
+   * the initial RTT before any sample, but at least the time it has been busy without answering)
+   * times the requests it would then hold.
+   */
+  private double cost(EndpointState s, long now) {
+    double rtt = s.hasLatencySample() ? s.latencyEwmaNanos(now, decayNanos) : initialRttNanos;
+    rtt = Math.max(rtt, s.pendingAgeNanos(now));
+    return rtt * (s.inFlight() + 1);
+  }
+
+  @Override
+  public double score(Candidates c, int index) {
+    return cost(c.state(index), c.nanoTime());
+  }
+
+  @Override
+  public String name() {
+    return "least-latency";
+  }
+}
