@@ -5,7 +5,8 @@ import io.modelrouter.health.EndpointStatus;
 
 /**
  * The candidate with the lowest predicted latency, {@code max(peak EWMA, pending age) * (inFlight +
- * 1)}: a full scan over small pools, power of two choices over large ones. No allocation, no lock;
+ * 1) * (consecutive failures + 1)}: a full scan over small pools, power of two choices over large
+ * ones. No allocation, no lock;
  * O(1) above the scan limit.
  */
 final class LeastLatencyStrategy implements SelectionStrategy {
@@ -68,12 +69,12 @@ final class LeastLatencyStrategy implements SelectionStrategy {
   /**
    * The predicted latency of one more request: the endpoint's latency (its decayed peak EWMA, or
    * the initial RTT before any sample, but at least the time it has been busy without answering)
-   * times the requests it would then hold.
+   * times the requests it would then hold, times one more attempt for each consecutive failure.
    */
   private double cost(EndpointState s, long now) {
     double rtt = s.hasLatencySample() ? s.latencyEwmaNanos(now, decayNanos) : initialRttNanos;
     rtt = Math.max(rtt, s.pendingAgeNanos(now));
-    return rtt * (s.inFlight() + 1);
+    return rtt * (s.inFlight() + 1) * (s.consecutiveFailures() + 1.0);
   }
 
   @Override
