@@ -40,11 +40,12 @@ final class LeastLatencyStrategy implements SelectionStrategy {
       }
       return better(c.state(b), cost(c.state(b), now), c.state(a), cost(c.state(a), now)) ? b : a;
     }
-    int best = c.random().nextInt(n);
+    int start = c.random().nextInt(n); // ties go to a random one
+    int best = start;
     EndpointState bestState = c.state(best);
     double bestCost = cost(bestState, now);
     for (int k = 1; k < n; k++) {
-      int i = best + k < n ? best + k : best + k - n;
+      int i = start + k < n ? start + k : start + k - n;
       EndpointState s = c.state(i);
       double cost = cost(s, now);
       if (better(s, cost, bestState, bestCost)) {
