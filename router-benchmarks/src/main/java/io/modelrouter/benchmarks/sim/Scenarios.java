@@ -382,7 +382,7 @@ final class Scenarios {
             + " met, $%.3f per 1,000). Cost-only routing piles everything onto the cheap tier, which cannot carry"
             + " it: requests queue, miss their budgets or are refused. With budgets sent to the router, its budget"
             + " stage keeps each request on endpoints predicted to meet it: behind the default strategy that"
-            + " meets %s of budgets but pays $%.3f, because P2C peak EWMA then prefers the fast tier for"
+            + " meets %s of budgets but pays $%.3f, because the default, a latency strategy, then prefers the fast tier for"
             + " everything; the cost-aware strategy meets %s at $%.3f by sending requests without a tight budget"
             + " to the cheap tier. Its weak spot is the 1.5 s class (%s met): requests without any budget"
             + " fill the cheap queues and the prediction (peak EWMA times the scraped queue, %d ms old at worst)"
