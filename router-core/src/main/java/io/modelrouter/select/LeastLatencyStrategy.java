@@ -6,8 +6,7 @@ import io.modelrouter.health.EndpointStatus;
 /**
  * The candidate with the lowest predicted latency, {@code max(peak EWMA, pending age) * (inFlight +
  * 1) * (consecutive failures + 1)}: a full scan over small pools, power of two choices over large
- * ones. No allocation, no lock;
- * O(1) above the scan limit.
+ * ones. No allocation, no lock; O(1) above the scan limit.
  */
 final class LeastLatencyStrategy implements SelectionStrategy {
 

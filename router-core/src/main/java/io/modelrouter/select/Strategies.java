@@ -97,8 +97,8 @@ public final class Strategies {
 
   /**
    * The default strategy for general pools: the lowest predicted latency, {@code max(ewma,
-   * pendingAge) * (inFlight + 1)}, over every candidate when there are at most
-   * {@link #DEFAULT_FULL_SCAN_LIMIT}, else over two random ones (power of two choices).
+   * pendingAge) * (inFlight + 1) * (consecutiveFailures + 1)}, over every candidate when there are
+   * at most {@link #DEFAULT_FULL_SCAN_LIMIT}, else over two random ones (power of two choices).
    *
    * <p>{@code ewma} is the peak EWMA latency decayed over {@link #DEFAULT_EWMA_DECAY} (the
    * {@link #DEFAULT_INITIAL_RTT} before any sample), as in {@link #p2cPeakEwma()}. {@code
@@ -106,8 +106,13 @@ public final class Strategies {
    * ({@link io.modelrouter.health.EndpointState#pendingAgeNanos}): an endpoint that stalls looks
    * at least that slow at once, instead of only when its first slow answer comes back, so it stops
    * winning after about one normal latency. The full scan over small pools avoids the pairs of two
-   * slow endpoints that power of two choices draws in a fleet of mixed speeds. A degraded endpoint
-   * loses to a healthy one. Lock-free and allocation-free.
+   * slow endpoints that power of two choices draws in a fleet of mixed speeds. Each consecutive
+   * failure counts one more expected attempt, so an endpoint that fails fast (and so looks idle)
+   * stops winning after a short run of failures; one success resets it. A degraded endpoint loses
+   * to a healthy one. Lock-free and allocation-free.
+   *
+   * <p>The in-flight term assumes an endpoint serves one request at a time; for servers with many
+   * slots it overstates their queue (see {@code docs/routing-quality.md}, scenario 2).
    */
   public static SelectionStrategy leastLatency() {
     return LeastLatencyStrategy.DEFAULT;
