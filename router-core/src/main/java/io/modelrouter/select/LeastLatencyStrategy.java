@@ -46,6 +46,9 @@ final class LeastLatencyStrategy implements SelectionStrategy {
     for (int k = 1; k < n; k++) {
       int i = start + k < n ? start + k : start + k - n;
       EndpointState s = c.state(i);
+      if (cannotBeat(s, now, bestState, bestCost)) {
+        continue; // skips the exp of most losing candidates
+      }
       double cost = cost(s, now);
       if (better(s, cost, bestState, bestCost)) {
         best = i;
@@ -64,6 +67,20 @@ final class LeastLatencyStrategy implements SelectionStrategy {
       return thanDegraded;
     }
     return cost < thanCost;
+  }
+
+  /**
+   * Whether {@code s} surely loses to the best so far, judged without an exp: its EWMA decays by
+   * {@code exp(-x)}, which is at least {@code 1 - x}, so a cost computed with {@code 1 - x} (a
+   * hair lower still, for rounding) is a lower bound of its cost.
+   */
+  private boolean cannotBeat(EndpointState s, long now, EndpointState best, double bestCost) {
+    if (!s.hasLatencySample() || (s.status() == EndpointStatus.DEGRADED) != (best.status() == EndpointStatus.DEGRADED)) {
+      return false;
+    }
+    double x = Math.max(now - s.latencyStampNanos(), 0) / (double) decayNanos;
+    double rtt = Math.max(s.latencyEwmaNanos() * (1 - x) * (1 - 1e-9), s.pendingAgeNanos(now));
+    return rtt * (s.inFlight() + 1) * (s.consecutiveFailures() + 1.0) >= bestCost;
   }
 
   /**

@@ -161,6 +161,31 @@ class StrategiesTest {
   }
 
   @Test
+  void leastLatency_fullScanAlwaysPicksALowestScore() {
+    java.util.SplittableRandom r = new java.util.SplittableRandom(5);
+    SelectionStrategy s = Strategies.leastLatency();
+    for (int trial = 0; trial < 300; trial++) {
+      Pool pool = Pool.of(8);
+      for (int i = 0; i < 8; i++) {
+        pool.now += r.nextLong(3_000_000_000L); // samples up to 3 s apart, some endpoints stalled
+        pool.latency(i, 1 + r.nextInt(300));
+        pool.inFlight(i, r.nextInt(6));
+        if (r.nextInt(3) == 0) {
+          pool.state(i).recordAnswer(pool.now - r.nextLong(1_000_000_000L));
+        }
+        if (r.nextInt(5) == 0) {
+          pool.state(i).recordFailure();
+        }
+      }
+      pool.now += r.nextLong(30_000_000_000L);
+      int pick = s.select(pool);
+      for (int i = 0; i < 8; i++) {
+        assertThat(s.score(pool, pick)).isLessThanOrEqualTo(s.score(pool, i));
+      }
+    }
+  }
+
+  @Test
   void leastLatency_aStalledEndpointCostsAtLeastItsPendingAge() {
     Pool pool = Pool.of(2);
     pool.latency(0, 100);
