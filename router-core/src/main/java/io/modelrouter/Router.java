@@ -182,7 +182,7 @@ public final class Router {
         return Rejection.retryAfter(
             RejectionReason.QUOTA_EXCEEDED, "endpoint quota of model '" + spec.key() + "' is used up", retryAfter);
       }
-      state.acquire();
+      state.acquire(now);
       Lease lease = new Lease(this, endpoint, state, now);
       Explanation explanation = request.explain() ? explain(set, version, request, now, index) : null;
       return new Decision(request, endpoint, spec, lease, explanation);
@@ -441,6 +441,9 @@ public final class Router {
     long now = ticker.nanoTime();
     long latency = outcome.latencyNanos() >= 0 ? outcome.latencyNanos() : Math.max(now - startNanos, 0);
     state.release();
+    if (outcome.kind() != Outcome.Kind.TIMEOUT && outcome.kind() != Outcome.Kind.CANCELLED) {
+      state.recordAnswer(now);
+    }
     switch (outcome.kind()) {
       case SUCCESS:
       case CLIENT_ERROR:
@@ -479,7 +482,7 @@ public final class Router {
   /** Builds a {@link Router}; every setter checks its argument. */
   public static final class Builder {
     private final ModelRegistry registry;
-    private SelectionStrategy strategy = Strategies.p2cPeakEwma();
+    private SelectionStrategy strategy = Strategies.leastLatency();
     private final List<EndpointFilter> filters = new ArrayList<>();
     private Ticker ticker = Ticker.system();
     private RandomGenerator random = ThreadLocalRandomSource.INSTANCE;
@@ -495,7 +498,7 @@ public final class Router {
       this.registry = Objects.requireNonNull(registry, "registry");
     }
 
-    /** The strategy that picks among the candidates; {@link Strategies#p2cPeakEwma()} by default. */
+    /** The strategy that picks among the candidates; {@link Strategies#leastLatency()} by default. */
     public Builder strategy(SelectionStrategy strategy) {
       this.strategy = Objects.requireNonNull(strategy, "strategy");
       return this;

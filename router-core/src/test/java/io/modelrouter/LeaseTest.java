@@ -51,6 +51,23 @@ class LeaseTest {
   }
 
   @Test
+  void route_startsThePendingClock_andAnAnswerRestartsIt_butATimeoutDoesNot() {
+    Decision first = router.route(RouteRequest.of("m")).decisionOrThrow();
+    Decision second = router.route(RouteRequest.of("m")).decisionOrThrow();
+    now.addAndGet(300 * MS);
+    assertThat(state().pendingAgeNanos(now.get())).isEqualTo(300 * MS);
+    first.lease().complete(Outcome.timeout());
+    assertThat(state().pendingAgeNanos(now.get())).isEqualTo(300 * MS);
+    now.addAndGet(100 * MS);
+    second.lease().complete(Outcome.ofStatus(500));
+    assertThat(state().pendingAgeNanos(now.get())).isZero(); // idle
+    Decision third = router.route(RouteRequest.of("m")).decisionOrThrow();
+    now.addAndGet(20 * MS);
+    assertThat(state().pendingAgeNanos(now.get())).isEqualTo(20 * MS);
+    third.lease().close();
+  }
+
+  @Test
   void complete_onlyTheFirstCallCounts() {
     Decision d = router.route(RouteRequest.of("m")).decisionOrThrow();
     assertThat(d.lease().complete(Outcome.ofStatus(500))).isTrue();

@@ -72,4 +72,11 @@ class PeakEwmaShareTest {
     // a fair share is 10%; the slow endpoint can serve 4% of the traffic at most
     assertThat(peakEwma).isLessThan(0.04);
   }
+
+  @Test
+  void leastLatency_theDefault_sendsTheSlowEndpointLessThanP2cPeakEwma() {
+    SelectionStrategy byDefault = Router.builder(InMemoryRegistry.create()).build().strategy();
+    assertThat(byDefault).isSameAs(Strategies.leastLatency());
+    assertThat(slowShare(byDefault)).isLessThan(0.04).isLessThanOrEqualTo(slowShare(Strategies.p2cPeakEwma()));
+  }
 }

@@ -42,9 +42,13 @@ public final class EndpointState {
     }
   }
 
+  private static final long UNKNOWN = Long.MIN_VALUE;
+
   private final String id;
 
   private volatile int inFlight;
+  /** When the endpoint last answered or became busy; {@link #UNKNOWN} when it became busy untimed. */
+  private volatile long progressStampNanos = UNKNOWN;
   private volatile EndpointStatus status = EndpointStatus.HEALTHY;
   private volatile long statusSinceNanos;
 
@@ -85,9 +89,46 @@ public final class EndpointState {
     return inFlight;
   }
 
-  /** Counts one more request in flight; called when a lease is handed out. */
+  /**
+   * Counts one more request in flight without a clock reading: {@link #pendingAgeNanos} knows
+   * nothing of the time it became busy and reports 0 until its next answer.
+   */
   public void acquire() {
-    IN_FLIGHT.getAndAdd(this, 1);
+    if ((int) IN_FLIGHT.getAndAdd(this, 1) == 0) {
+      progressStampNanos = UNKNOWN;
+    }
+  }
+
+  /**
+   * Counts one more request in flight; called when a lease is handed out at {@code nowNanos}. When
+   * the endpoint was idle, it is busy from now on, which starts the clock of {@link #pendingAgeNanos}.
+   */
+  public void acquire(long nowNanos) {
+    if ((int) IN_FLIGHT.getAndAdd(this, 1) == 0) {
+      progressStampNanos = nowNanos;
+    }
+  }
+
+  /**
+   * Notes that the endpoint answered a request (any answer, even an error) at {@code nowNanos}:
+   * it is making progress, so {@link #pendingAgeNanos} starts again from zero.
+   */
+  public void recordAnswer(long nowNanos) {
+    progressStampNanos = nowNanos;
+  }
+
+  /**
+   * How long the endpoint has had requests in flight without answering any: the time since the
+   * later of its last answer and the moment it went from idle to busy; 0 when it is idle or that
+   * moment is unknown. A lock-free lower bound on the age of its oldest pending request, so an
+   * endpoint that stalls looks slow long before its first slow answer comes back.
+   */
+  public long pendingAgeNanos(long nowNanos) {
+    long stamp = progressStampNanos;
+    if (inFlight <= 0 || stamp == UNKNOWN) {
+      return 0;
+    }
+    return Math.max(nowNanos - stamp, 0);
   }
 
   /** Counts one request fewer in flight; called once when a lease completes. */

@@ -44,6 +44,13 @@ public final class Strategies {
    */
   public static final double DEFAULT_SLOW_START_MIN_WEIGHT = 0.1;
 
+  /**
+   * Up to how many candidates {@link #leastLatency()} scans them all: 16. Below it a full scan
+   * costs a few dozen nanoseconds per candidate and never pairs two slow endpoints; above it the
+   * pick is power of two choices, O(1) however large the pool.
+   */
+  public static final int DEFAULT_FULL_SCAN_LIMIT = 16;
+
   /** The latency/cost trade-off of {@link #costAware()}: 0.5, both count the same within their ranges. */
   public static final double DEFAULT_COST_TRADE_OFF = 0.5;
 
@@ -82,10 +89,54 @@ public final class Strategies {
   /**
    * Power of two choices on peak EWMA latency, {@code cost = ewma * (inFlight + 1)}, with the
    * default decay ({@link #DEFAULT_EWMA_DECAY}) and initial RTT ({@link #DEFAULT_INITIAL_RTT}).
-   * The default strategy for general pools.
+   * The default of earlier versions, now {@link #leastLatency()}.
    */
   public static SelectionStrategy p2cPeakEwma() {
     return P2cStrategy.PEAK_EWMA;
+  }
+
+  /**
+   * The default strategy for general pools: the lowest predicted latency, {@code max(ewma,
+   * pendingAge) * (inFlight + 1) * (consecutiveFailures + 1)}, over every candidate when there are
+   * at most {@link #DEFAULT_FULL_SCAN_LIMIT}, else over two random ones (power of two choices).
+   *
+   * <p>{@code ewma} is the peak EWMA latency decayed over {@link #DEFAULT_EWMA_DECAY} (the
+   * {@link #DEFAULT_INITIAL_RTT} before any sample), as in {@link #p2cPeakEwma()}. {@code
+   * pendingAge} is how long the endpoint has had requests in flight without answering any
+   * ({@link io.modelrouter.health.EndpointState#pendingAgeNanos}): an endpoint that stalls looks
+   * at least that slow at once, instead of only when its first slow answer comes back, so it stops
+   * winning after about one normal latency. The full scan over small pools avoids the pairs of two
+   * slow endpoints that power of two choices draws in a fleet of mixed speeds. Each consecutive
+   * failure counts one more expected attempt, so an endpoint that fails fast (and so looks idle)
+   * stops winning after a short run of failures; one success resets it. A degraded endpoint loses
+   * to a healthy one. Lock-free and allocation-free.
+   *
+   * <p>The in-flight term assumes an endpoint serves one request at a time; for servers with many
+   * slots it overstates their queue (see {@code docs/routing-quality.md}, scenario 2).
+   */
+  public static SelectionStrategy leastLatency() {
+    return LeastLatencyStrategy.DEFAULT;
+  }
+
+  /**
+   * {@link #leastLatency()} with the given peak-EWMA decay time constant, the RTT assumed for
+   * endpoints without a sample, and the pool size up to which it scans every candidate.
+   *
+   * @param fullScanLimit 0 or 1 for power of two choices always
+   */
+  public static SelectionStrategy leastLatency(Duration decay, Duration initialRtt, int fullScanLimit) {
+    Objects.requireNonNull(decay, "decay");
+    Objects.requireNonNull(initialRtt, "initialRtt");
+    if (decay.isNegative() || decay.isZero()) {
+      throw new IllegalArgumentException("decay: " + decay + " (expected: > 0)");
+    }
+    if (initialRtt.isNegative()) {
+      throw new IllegalArgumentException("initialRtt: " + initialRtt + " (expected: >= 0)");
+    }
+    if (fullScanLimit < 0) {
+      throw new IllegalArgumentException("fullScanLimit: " + fullScanLimit + " (expected: >= 0)");
+    }
+    return new LeastLatencyStrategy(decay.toNanos(), initialRtt.toNanos(), fullScanLimit);
   }
 
   /**

@@ -114,4 +114,29 @@ class EndpointStateTest {
     assertThat(s.failures()).isEqualTo(2);
     assertThat(s.requests()).isEqualTo(3);
   }
+
+  @Test
+  void pendingAge_growsWhileBusyWithoutAnswers_andRestartsWithEachAnswer() {
+    EndpointState s = new EndpointState("a", 0);
+    assertThat(s.pendingAgeNanos(500 * MS)).isZero(); // idle
+    s.acquire(1_000 * MS);
+    s.acquire(1_100 * MS); // already busy: the clock keeps running from the first
+    assertThat(s.pendingAgeNanos(1_400 * MS)).isEqualTo(400 * MS);
+    s.recordAnswer(1_500 * MS);
+    s.release();
+    assertThat(s.pendingAgeNanos(1_700 * MS)).isEqualTo(200 * MS);
+    s.release();
+    assertThat(s.pendingAgeNanos(9_000 * MS)).isZero(); // idle again
+    s.acquire(10_000 * MS); // busy again: counted from now, not from the last answer
+    assertThat(s.pendingAgeNanos(10_050 * MS)).isEqualTo(50 * MS);
+  }
+
+  @Test
+  void pendingAge_isZeroWhenTheEndpointBecameBusyWithoutAClockReading() {
+    EndpointState s = new EndpointState("a", 0);
+    s.acquire();
+    assertThat(s.pendingAgeNanos(5_000 * MS)).isZero();
+    s.recordAnswer(6_000 * MS);
+    assertThat(s.pendingAgeNanos(6_300 * MS)).isEqualTo(300 * MS);
+  }
 }

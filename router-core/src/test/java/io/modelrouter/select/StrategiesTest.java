@@ -146,6 +146,121 @@ class StrategiesTest {
   }
 
   @Test
+  void leastLatency_costIsRttTimesInFlightPlusOne_andScansSmallPoolsFully() {
+    Pool pool = Pool.of(10);
+    for (int i = 0; i < 10; i++) {
+      pool.latency(i, 100);
+      pool.inFlight(i, 3);
+    }
+    pool.inFlight(7, 1);
+    SelectionStrategy s = Strategies.leastLatency();
+    assertThat(s.score(pool, 0)).isEqualTo(100e6 * 4);
+    assertThat(s.score(pool, 7)).isEqualTo(100e6 * 2);
+    // a full scan: the one cheaper endpoint of ten wins every pick, not only when drawn
+    assertThat(pool.counts(s, 30)[7]).isEqualTo(30);
+  }
+
+  @Test
+  void leastLatency_fullScanAlwaysPicksALowestScore() {
+    java.util.SplittableRandom r = new java.util.SplittableRandom(5);
+    SelectionStrategy s = Strategies.leastLatency();
+    for (int trial = 0; trial < 300; trial++) {
+      Pool pool = Pool.of(8);
+      for (int i = 0; i < 8; i++) {
+        pool.now += r.nextLong(3_000_000_000L); // samples up to 3 s apart, some endpoints stalled
+        pool.latency(i, 1 + r.nextInt(300));
+        pool.inFlight(i, r.nextInt(6));
+        if (r.nextInt(3) == 0) {
+          pool.state(i).recordAnswer(pool.now - r.nextLong(1_000_000_000L));
+        }
+        if (r.nextInt(5) == 0) {
+          pool.state(i).recordFailure();
+        }
+      }
+      pool.now += r.nextLong(30_000_000_000L);
+      int pick = s.select(pool);
+      for (int i = 0; i < 8; i++) {
+        assertThat(s.score(pool, pick)).isLessThanOrEqualTo(s.score(pool, i));
+      }
+    }
+  }
+
+  @Test
+  void leastLatency_aStalledEndpointCostsAtLeastItsPendingAge() {
+    Pool pool = Pool.of(2);
+    pool.latency(0, 100);
+    pool.latency(1, 100);
+    pool.state(0).acquire(pool.now); // e0 busy from now, no answer since
+    pool.state(1).acquire(pool.now);
+    SelectionStrategy s = Strategies.leastLatency();
+    pool.advanceMillis(50);
+    pool.state(1).recordAnswer(pool.now); // e1 keeps answering
+    pool.advanceMillis(450);
+    // e0: 500 ms without an answer beats its 100 ms EWMA; e1 answered 450 ms ago
+    assertThat(s.score(pool, 0)).isCloseTo(500e6 * 2, within(1.0));
+    assertThat(s.score(pool, 1)).isCloseTo(450e6 * 2, within(1.0));
+    assertThat(pool.counts(s, 20)).containsExactly(0, 20);
+  }
+
+  @Test
+  void leastLatency_eachConsecutiveFailureCountsOneMoreAttempt_aSuccessForgetsThem() {
+    Pool pool = Pool.of(2);
+    pool.latency(0, 100);
+    pool.latency(1, 100);
+    pool.inFlight(1, 2); // e1 is busy, e0 idle but failing fast
+    pool.state(0).recordFailure();
+    pool.state(0).recordFailure();
+    SelectionStrategy s = Strategies.leastLatency();
+    assertThat(s.score(pool, 0)).isEqualTo(100e6 * 3); // as expensive as e1 with its 2 in flight
+    pool.state(0).recordFailure();
+    assertThat(pool.counts(s, 20)).containsExactly(0, 20);
+    pool.state(0).recordSuccess();
+    assertThat(pool.counts(s, 20)).containsExactly(20, 0);
+  }
+
+  @Test
+  void leastLatency_usesTwoRandomChoicesAboveTheScanLimit() {
+    Pool pool = Pool.of(20);
+    for (int i = 0; i < 20; i++) {
+      pool.latency(i, 100);
+    }
+    pool.inFlight(0, 50); // by far the most expensive; P2C still picks it never, the best one not always
+    SelectionStrategy s = Strategies.leastLatency(Duration.ofSeconds(10), Duration.ofMillis(30), 16);
+    pool.inFlight(5, 0);
+    for (int i = 1; i < 20; i++) {
+      pool.inFlight(i, i == 5 ? 0 : 1);
+    }
+    int[] counts = pool.counts(s, 2000);
+    assertThat(counts[0]).isZero();
+    // a full scan would give e5 every pick; two choices find it in about 2/20 of the picks
+    assertThat(counts[5]).isBetween(140, 260);
+    SelectionStrategy scan = Strategies.leastLatency(Duration.ofSeconds(10), Duration.ofMillis(30), 20);
+    assertThat(pool.counts(scan, 50)[5]).isEqualTo(50);
+  }
+
+  @Test
+  void leastLatency_prefersHealthyOverDegraded_andNewEndpointsStartAtTheInitialRtt() {
+    Pool pool = Pool.of(3);
+    pool.state(0).setStatus(EndpointStatus.DEGRADED, pool.now);
+    pool.latency(1, 500);
+    pool.inFlight(2, 10);
+    SelectionStrategy s = Strategies.leastLatency();
+    assertThat(s.score(pool, 0)).isEqualTo(30e6); // no sample: 30 ms, yet degraded
+    assertThat(s.score(pool, 2)).isEqualTo(30e6 * 11);
+    assertThat(pool.counts(s, 20)).containsExactly(0, 0, 20); // 330 ms beats 500 ms
+  }
+
+  @Test
+  void leastLatency_rejectsBadArguments() {
+    assertThatThrownBy(() -> Strategies.leastLatency(Duration.ZERO, Duration.ofMillis(30), 16))
+        .hasMessage("decay: PT0S (expected: > 0)");
+    assertThatThrownBy(() -> Strategies.leastLatency(Duration.ofSeconds(1), Duration.ofMillis(-1), 16))
+        .hasMessage("initialRtt: PT-0.001S (expected: >= 0)");
+    assertThatThrownBy(() -> Strategies.leastLatency(Duration.ofSeconds(1), Duration.ofMillis(30), -1))
+        .hasMessage("fullScanLimit: -1 (expected: >= 0)");
+  }
+
+  @Test
   void llmAware_prefersShortQueueAndFreeKvCache() {
     Pool pool = Pool.of(3);
     pool.state(0).updateServerMetrics(8, 4, 0.9, pool.now);

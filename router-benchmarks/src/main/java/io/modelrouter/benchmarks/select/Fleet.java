@@ -43,7 +43,7 @@ final class Fleet {
       EndpointState s = registry.snapshot().state(e.id());
       s.recordLatency((20 + random.nextInt(180)) * 1_000_000L, now, Strategies.DEFAULT_EWMA_DECAY.toNanos());
       for (int k = random.nextInt(4); k > 0; k--) {
-        s.acquire();
+        s.acquire(now);
       }
       s.updateServerMetrics(random.nextInt(3), 4, 0.3, now);
     }

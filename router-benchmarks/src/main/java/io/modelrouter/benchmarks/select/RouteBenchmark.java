@@ -20,7 +20,8 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * The full {@link Router#route} path with the default strategy (P2C peak EWMA): registry snapshot
+ * The full {@link Router#route} path with the default strategy ({@code leastLatency}, and the
+ * previous default, P2C peak EWMA, as the baseline in the same run): registry snapshot
  * lookup, version resolution, built-in checks over the version's endpoints, pick and lease; the
  * lease is closed (cancelled, no feedback) or completed (success, EWMA update) right away so
  * in-flight counts stay put. 1,000 endpoints over 50 models: 20 per model.
@@ -43,6 +44,10 @@ public class RouteBenchmark {
   @Param({"50"})
   public int models;
 
+  /** {@code default} for the router's default strategy, or {@code p2cPeakEwma}. */
+  @Param({"default", "p2cPeakEwma"})
+  public String strategy;
+
   private Router router;
   private RouteRequest[] requests;
   private static final Outcome SUCCESS = Outcome.success().withLatencyNanos(50_000_000L);
@@ -50,7 +55,11 @@ public class RouteBenchmark {
   @Setup
   public void setUp() {
     Fleet fleet = new Fleet(endpoints, models);
-    router = Router.builder(fleet.registry).build();
+    Router.Builder builder = Router.builder(fleet.registry);
+    if (strategy.equals("p2cPeakEwma")) {
+      builder.strategy(io.modelrouter.select.Strategies.p2cPeakEwma());
+    }
+    router = builder.build();
     requests = new RouteRequest[models];
     for (int m = 0; m < models; m++) {
       requests[m] = RouteRequest.of(Fleet.modelName(m));

@@ -52,6 +52,7 @@ public class SelectBenchmark {
   public int endpoints;
 
   private Fleet.AllCandidates candidates;
+  private SelectionStrategy leastLatency;
   private SelectionStrategy p2cPeakEwma;
   private SelectionStrategy p2cLeastLoaded;
   private SelectionStrategy roundRobin;
@@ -76,6 +77,7 @@ public class SelectBenchmark {
     candidates = new Fleet.AllCandidates(version, RouteRequest.of(Fleet.modelName(0)));
     keyed = RouteRequest.builder(Fleet.modelName(0)).affinityKey("session-42").build();
     keyedCandidates = new Fleet.AllCandidates(version, keyed);
+    leastLatency = Strategies.leastLatency();
     p2cPeakEwma = Strategies.p2cPeakEwma();
     p2cLeastLoaded = Strategies.p2cLeastLoaded();
     roundRobin = Strategies.roundRobin();
@@ -111,6 +113,12 @@ public class SelectBenchmark {
   public void tearDown() {
     armeriaRoundRobin.close();
     armeriaWeightedRoundRobin.close();
+  }
+
+  /** The router's default: a full scan up to 16 candidates, power of two choices above. */
+  @Benchmark
+  public int leastLatency() {
+    return leastLatency.select(candidates);
   }
 
   @Benchmark

@@ -90,8 +90,16 @@ record Policy(
     return of("cost only", Baselines.CHEAPEST);
   }
 
-  /** Least remaining work with perfect knowledge of every server's queue. */
+  /**
+   * Least remaining work with perfect knowledge of every server's queue and speed (the issue's
+   * oracle): the request's own service time counts at the server's mean.
+   */
   static Policy oracle() {
-    return new Policy("oracle", OracleStrategy::new, false, DeadlinePolicy.REJECT);
+    return new Policy("oracle", OracleStrategy::leastRemainingWork, false, DeadlinePolicy.REJECT);
+  }
+
+  /** The oracle that also knows the service time of the request being routed: a looser bound. */
+  static Policy clairvoyantOracle() {
+    return new Policy("clairvoyant oracle", OracleStrategy::clairvoyant, false, DeadlinePolicy.REJECT);
   }
 }

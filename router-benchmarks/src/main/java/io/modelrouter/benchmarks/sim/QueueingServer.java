@@ -98,14 +98,29 @@ final class QueueingServer extends SimServer {
     return true;
   }
 
+  /** The mean service time here for a request starting now, whose own draw is unknown. */
+  long meanServiceNanos() {
+    return Math.max(1, Math.round(medianNanos * Math.exp(sigma * sigma / 2) * slowdown()));
+  }
+
   @Override
   long predictedFinishNanos(SimRequest request) {
+    return finishNanos(request, serviceNanos(request));
+  }
+
+  /** The request's own service time is unknown: its mean here, the rest of the work exactly. */
+  @Override
+  long expectedFinishNanos(SimRequest request) {
+    return finishNanos(request, meanServiceNanos());
+  }
+
+  private long finishNanos(SimRequest request, long ownServiceNanos) {
     if (wouldFail(request)) {
       return Long.MAX_VALUE;
     }
     long now = sim.now();
     if (slots == 0) {
-      return now + serviceNanos(request);
+      return now + ownServiceNanos;
     }
     if (queueLimit > 0 && queue.size() >= queueLimit && inService.size() >= slots) {
       return Long.MAX_VALUE;
@@ -123,7 +138,7 @@ final class QueueingServer extends SimServer {
       int s = earliest(free);
       free[s] = Math.max(free[s], now) + serviceNanos(j.request);
     }
-    return free[earliest(free)] + serviceNanos(request);
+    return free[earliest(free)] + ownServiceNanos;
   }
 
   private static int earliest(long[] free) {

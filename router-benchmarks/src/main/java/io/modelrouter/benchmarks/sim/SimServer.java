@@ -51,10 +51,22 @@ abstract class SimServer {
   abstract double kvUsage();
 
   /**
-   * The oracle's view: when {@code request} would be finished if sent here now, knowing every
-   * queued request's exact cost; {@link Long#MAX_VALUE} when it would fail.
+   * The clairvoyant oracle's view: when {@code request} would be finished if sent here now,
+   * knowing every queued request's exact cost and the request's own; {@link Long#MAX_VALUE} when
+   * it would fail.
    */
   abstract long predictedFinishNanos(SimRequest request);
+
+  /**
+   * The oracle's view as the issue defines it (least remaining work, with perfect knowledge): when
+   * {@code request} would be finished if sent here now, knowing every queued and running request's
+   * exact remaining work, but of the request itself only what a router can know before it is
+   * served. By default the same as {@link #predictedFinishNanos}, for servers whose request cost
+   * is known up front.
+   */
+  long expectedFinishNanos(SimRequest request) {
+    return predictedFinishNanos(request);
+  }
 
   /** Whether this server exposes waiting/running/KV metrics to a scraper. */
   abstract boolean exposesMetrics();

@@ -118,6 +118,23 @@ class QueueingServerTest {
   }
 
   @Test
+  void expectedFinish_knowsTheQueuedWorkExactly_butCountsTheRequestItselfAtTheMean() {
+    QueueingServer server = new QueueingServer("s", sim, 100 * MS, 0.5, 2, 0);
+    for (int i = 0; i < 5; i++) {
+      submit(server, SimRequest.plain(i, 0, i * 0.3 - 0.6, 0.5, 0));
+    }
+    SimRequest longOne = SimRequest.plain(5, 0, 2.0, 0.5, 0);
+    SimRequest shortOne = SimRequest.plain(6, 0, -2.0, 0.5, 0);
+    long mean = Math.round(100 * MS * Math.exp(0.5 * 0.5 / 2));
+    long slotFree = server.predictedFinishNanos(longOne) - server.serviceNanos(longOne);
+
+    assertThat(server.expectedFinishNanos(longOne)).isEqualTo(slotFree + mean);
+    // the oracle of the issue cannot tell a long request from a short one; the clairvoyant one can
+    assertThat(server.expectedFinishNanos(shortOne)).isEqualTo(server.expectedFinishNanos(longOne));
+    assertThat(server.predictedFinishNanos(shortOne)).isLessThan(server.predictedFinishNanos(longOne));
+  }
+
+  @Test
   void predictedFinish_isUnreachableWhenTheRequestWouldFail() {
     QueueingServer server = new QueueingServer("s", sim, 100 * MS, 0, 0, 0);
     server.failShare(1);
