@@ -32,7 +32,8 @@ public final class EndpointStates {
 
   /** The state of the endpoint with this id, created healthy if there is none yet. */
   public EndpointState stateOf(String endpointId) {
-    return states.computeIfAbsent(endpointId, id -> new EndpointState(id, ticker.nanoTime()));
+    EndpointState known = states.get(endpointId); // the common case, without locking a bin
+    return known != null ? known : states.computeIfAbsent(endpointId, id -> new EndpointState(id, ticker.nanoTime()));
   }
 
   /** The state of this endpoint id if one exists. */
