@@ -95,6 +95,7 @@ public final class SchemaValidator implements InputValidator, RegistryListener {
   private final SchemaRegistry schemas;
   private final Schema metaSchema;
   private final ObjectMapper mapper;
+  private final long maxEvaluationSteps;
   private final Consumer<ExecutionContext> limits;
   private final Consumer<ExecutionContext> schemaLimits;
 
@@ -109,6 +110,7 @@ public final class SchemaValidator implements InputValidator, RegistryListener {
             .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
             .build())
         .build();
+    this.maxEvaluationSteps = b.maxEvaluationSteps;
     ExecutionConfig execution = ExecutionConfig.builder().maxEvaluationSteps(b.maxEvaluationSteps).build();
     this.limits = context -> context.setExecutionConfig(execution);
     ExecutionConfig schemaExecution = ExecutionConfig.builder().maxEvaluationSteps(DEFAULT_MAX_EVALUATION_STEPS).build();
@@ -160,6 +162,11 @@ public final class SchemaValidator implements InputValidator, RegistryListener {
         return Rejection.of(RejectionReason.INVALID_INPUT,
             "the input schema of model '" + model.key() + "' does not compile, so no input can be checked: " + c.error);
       }
+      Object payload = request.payload();
+      if (c.streaming != null && payload instanceof Payload
+          && c.streaming.validates(((Payload) payload).bytes(), maxEvaluationSteps)) {
+        return violations == null ? null : rejection(model, violations);
+      }
       JsonNode body;
       try {
         body = body(request);
@@ -192,9 +199,10 @@ public final class SchemaValidator implements InputValidator, RegistryListener {
         }
       }
     }
-    if (violations == null) {
-      return null;
-    }
+    return violations == null ? null : rejection(model, violations);
+  }
+
+  private static Rejection rejection(ModelSpec model, List<Violation> violations) {
     Violation first = violations.get(0);
     String message = "input does not match model '" + model.key() + "': "
         + (first.pointer().isEmpty() ? "" : first.pointer() + ": ") + first.message()
@@ -223,17 +231,17 @@ public final class SchemaValidator implements InputValidator, RegistryListener {
         List<Error> errors = metaSchema.validate(node, schemaLimits);
         if (!errors.isEmpty()) {
           Violation v = SchemaErrors.toViolation(errors.get(0));
-          return new Compiled(null, "not a valid JSON Schema: " + (v.pointer().isEmpty() ? "" : v.pointer() + ": ") + v.message());
+          return new Compiled(null, null, "not a valid JSON Schema: " + (v.pointer().isEmpty() ? "" : v.pointer() + ": ") + v.message());
         }
       }
       Schema schema = schemas.getSchema(node);
       schema.initializeValidators();
-      return new Compiled(schema, null);
+      return new Compiled(schema, StreamingCheck.compile(node), null);
     } catch (JacksonException e) {
-      return new Compiled(null, "not valid JSON: " + e.getOriginalMessage());
+      return new Compiled(null, null, "not valid JSON: " + e.getOriginalMessage());
     } catch (RuntimeException e) {
       // networknt reports a bad schema with several exception types; any of them means "unusable".
-      return new Compiled(null, String.valueOf(e.getMessage()));
+      return new Compiled(null, null, String.valueOf(e.getMessage()));
     }
   }
 
@@ -284,13 +292,15 @@ public final class SchemaValidator implements InputValidator, RegistryListener {
     return c == null ? null : c.schema;
   }
 
-  /** A compiled schema, or why there is none. */
+  /** A compiled schema and its streaming check when it has one, or why there is none. */
   private static final class Compiled {
     final @Nullable Schema schema;
+    final @Nullable StreamingCheck streaming;
     final @Nullable String error;
 
-    Compiled(@Nullable Schema schema, @Nullable String error) {
+    Compiled(@Nullable Schema schema, @Nullable StreamingCheck streaming, @Nullable String error) {
       this.schema = schema;
+      this.streaming = streaming;
       this.error = error;
     }
   }
