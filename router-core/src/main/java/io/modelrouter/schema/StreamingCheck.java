@@ -9,11 +9,10 @@ import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.JsonParser;
 import tools.jackson.core.JsonToken;
+import tools.jackson.core.ObjectReadContext;
 import tools.jackson.core.StreamReadConstraints;
 import tools.jackson.core.json.JsonFactory;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.ObjectMapper;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * A fast "is it valid?" answer for common input schemas, read straight from the body's bytes in
@@ -60,12 +59,11 @@ final class StreamingCheck {
    * Reads bodies the parser already accepted, with limits at least as wide as any parser's: a
    * body this cannot read just gets "don't know".
    */
-  private static final ObjectMapper READER = JsonMapper.builder(JsonFactory.builder()
-          .streamReadConstraints(StreamReadConstraints.builder()
-              .maxNestingDepth(1000)
-              .maxDocumentLength(-1)
-              .maxStringLength(Integer.MAX_VALUE)
-              .build())
+  private static final JsonFactory READER = JsonFactory.builder()
+      .streamReadConstraints(StreamReadConstraints.builder()
+          .maxNestingDepth(1000)
+          .maxDocumentLength(-1)
+          .maxStringLength(Integer.MAX_VALUE)
           .build())
       .build();
 
@@ -93,7 +91,7 @@ final class StreamingCheck {
    * @param maxSteps networknt's evaluation step limit for one validation
    */
   boolean validates(byte[] body, long maxSteps) {
-    try (JsonParser p = READER.createParser(body)) {
+    try (JsonParser p = READER.createParser(ObjectReadContext.empty(), body)) {
       Run run = new Run(p, body.length, maxSteps / 4);
       return run.value(root, p.nextToken());
     } catch (JacksonException e) {
