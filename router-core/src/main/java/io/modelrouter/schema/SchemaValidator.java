@@ -65,6 +65,14 @@ import tools.jackson.databind.json.JsonMapper;
  * saying so: failing open would let unchecked input through. Schemas never load anything over the
  * network; {@code $ref}s must resolve within the schema or to the standard meta-schemas.
  *
+ * <p>A valid body usually costs no tree: when a schema only uses keywords that can be decided
+ * exactly while streaming ({@code type}, string {@code enum}/{@code const}, {@code required},
+ * {@code properties}, {@code additionalProperties}, {@code items}, {@code minItems},
+ * {@code maxItems}, {@code minLength}, {@code maxLength}, numeric bounds, annotations), a
+ * {@link Payload}'s bytes are first read in one streaming pass that can only accept. Anything it
+ * cannot accept for sure (an invalid body, a value at a bound, a body from an embedding
+ * application) goes to networknt, which builds the tree and produces the violations.
+ *
  * <p>Validation is bounded: at most {@link Builder#maxEvaluationSteps(long)} evaluation steps per
  * request, so a pathological schema cannot pin a core. Patterns are evaluated with
  * {@code java.util.regex}; schema authors should avoid patterns with catastrophic backtracking.
