@@ -9,7 +9,8 @@ import tools.jackson.databind.ObjectMapper;
 /**
  * The body of one parsed request, carried in {@link io.modelrouter.RouteRequest#payload()}: the
  * original bytes for the forwarder, the facts the parser read from them, and, built only when
- * something asks for it (an input JSON Schema), the body as a Jackson tree.
+ * something asks for it (an input JSON Schema its streaming check could not settle), the body as a
+ * Jackson tree.
  *
  * <p>The parser reads the body in one streaming pass and builds no tree: a request whose model has
  * no input schema never pays for one. {@link #json()} builds the tree once, on first use.

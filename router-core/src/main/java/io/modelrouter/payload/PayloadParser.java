@@ -18,6 +18,7 @@ import java.util.Set;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.JsonParser;
+import tools.jackson.core.ObjectReadContext;
 import tools.jackson.core.StreamReadConstraints;
 import tools.jackson.core.StreamReadFeature;
 import tools.jackson.core.TokenStreamLocation;
@@ -95,7 +96,11 @@ public final class PayloadParser {
   private final int prefixChars;
   /** Null for {@link TokenCounter#approximate()}, computed from character counts in one pass. */
   private final @Nullable TokenCounter tokenCounter;
-  private final ObjectMapper mapper;
+  /**
+   * Creates the streaming parsers straight from the factory: going through a mapper would set up a
+   * deserialization context per request that the readers never use.
+   */
+  private final JsonFactory factory;
   /**
    * Builds {@link Payload#json()} trees: the same limits, but no duplicate-key detection, which
    * the streaming pass already did on the same bytes.
@@ -118,7 +123,7 @@ public final class PayloadParser {
         .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
         .enable(StreamReadFeature.USE_FAST_DOUBLE_PARSER)
         .build();
-    this.mapper = JsonMapper.builder(factory).build();
+    this.factory = factory;
     this.treeMapper = JsonMapper.builder(factory.rebuild().disable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build()).build();
   }
 
@@ -198,7 +203,7 @@ public final class PayloadParser {
     Problems problems = new Problems();
     RouteRequest.Builder builder;
     @Nullable OpenAiReader openAi = null;
-    try (JsonParser parser = mapper.createParser(body)) {
+    try (JsonParser parser = factory.createParser(ObjectReadContext.empty(), body)) {
       try {
         if (protocol == Protocol.OIP) {
           OipReader reader = new OipReader(parser, problems);

@@ -65,6 +65,14 @@ import tools.jackson.databind.json.JsonMapper;
  * saying so: failing open would let unchecked input through. Schemas never load anything over the
  * network; {@code $ref}s must resolve within the schema or to the standard meta-schemas.
  *
+ * <p>A valid body usually costs no tree: when a schema only uses keywords that can be decided
+ * exactly while streaming ({@code type}, string {@code enum}/{@code const}, {@code required},
+ * {@code properties}, {@code additionalProperties}, {@code items}, {@code minItems},
+ * {@code maxItems}, {@code minLength}, {@code maxLength}, numeric bounds, annotations), a
+ * {@link Payload}'s bytes are first read in one streaming pass that can only accept. Anything it
+ * cannot accept for sure (an invalid body, a value at a bound, a body from an embedding
+ * application) goes to networknt, which builds the tree and produces the violations.
+ *
  * <p>Validation is bounded: at most {@link Builder#maxEvaluationSteps(long)} evaluation steps per
  * request, so a pathological schema cannot pin a core. Patterns are evaluated with
  * {@code java.util.regex}; schema authors should avoid patterns with catastrophic backtracking.
@@ -95,6 +103,7 @@ public final class SchemaValidator implements InputValidator, RegistryListener {
   private final SchemaRegistry schemas;
   private final Schema metaSchema;
   private final ObjectMapper mapper;
+  private final long maxEvaluationSteps;
   private final Consumer<ExecutionContext> limits;
   private final Consumer<ExecutionContext> schemaLimits;
 
@@ -109,6 +118,7 @@ public final class SchemaValidator implements InputValidator, RegistryListener {
             .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
             .build())
         .build();
+    this.maxEvaluationSteps = b.maxEvaluationSteps;
     ExecutionConfig execution = ExecutionConfig.builder().maxEvaluationSteps(b.maxEvaluationSteps).build();
     this.limits = context -> context.setExecutionConfig(execution);
     ExecutionConfig schemaExecution = ExecutionConfig.builder().maxEvaluationSteps(DEFAULT_MAX_EVALUATION_STEPS).build();
@@ -160,6 +170,11 @@ public final class SchemaValidator implements InputValidator, RegistryListener {
         return Rejection.of(RejectionReason.INVALID_INPUT,
             "the input schema of model '" + model.key() + "' does not compile, so no input can be checked: " + c.error);
       }
+      Object payload = request.payload();
+      if (c.streaming != null && payload instanceof Payload
+          && c.streaming.validates(((Payload) payload).bytes(), maxEvaluationSteps)) {
+        return violations == null ? null : rejection(model, violations);
+      }
       JsonNode body;
       try {
         body = body(request);
@@ -192,9 +207,10 @@ public final class SchemaValidator implements InputValidator, RegistryListener {
         }
       }
     }
-    if (violations == null) {
-      return null;
-    }
+    return violations == null ? null : rejection(model, violations);
+  }
+
+  private static Rejection rejection(ModelSpec model, List<Violation> violations) {
     Violation first = violations.get(0);
     String message = "input does not match model '" + model.key() + "': "
         + (first.pointer().isEmpty() ? "" : first.pointer() + ": ") + first.message()
@@ -223,17 +239,17 @@ public final class SchemaValidator implements InputValidator, RegistryListener {
         List<Error> errors = metaSchema.validate(node, schemaLimits);
         if (!errors.isEmpty()) {
           Violation v = SchemaErrors.toViolation(errors.get(0));
-          return new Compiled(null, "not a valid JSON Schema: " + (v.pointer().isEmpty() ? "" : v.pointer() + ": ") + v.message());
+          return new Compiled(null, null, "not a valid JSON Schema: " + (v.pointer().isEmpty() ? "" : v.pointer() + ": ") + v.message());
         }
       }
       Schema schema = schemas.getSchema(node);
       schema.initializeValidators();
-      return new Compiled(schema, null);
+      return new Compiled(schema, StreamingCheck.compile(node), null);
     } catch (JacksonException e) {
-      return new Compiled(null, "not valid JSON: " + e.getOriginalMessage());
+      return new Compiled(null, null, "not valid JSON: " + e.getOriginalMessage());
     } catch (RuntimeException e) {
       // networknt reports a bad schema with several exception types; any of them means "unusable".
-      return new Compiled(null, String.valueOf(e.getMessage()));
+      return new Compiled(null, null, String.valueOf(e.getMessage()));
     }
   }
 
@@ -284,13 +300,15 @@ public final class SchemaValidator implements InputValidator, RegistryListener {
     return c == null ? null : c.schema;
   }
 
-  /** A compiled schema, or why there is none. */
+  /** A compiled schema and its streaming check when it has one, or why there is none. */
   private static final class Compiled {
     final @Nullable Schema schema;
+    final @Nullable StreamingCheck streaming;
     final @Nullable String error;
 
-    Compiled(@Nullable Schema schema, @Nullable String error) {
+    Compiled(@Nullable Schema schema, @Nullable StreamingCheck streaming, @Nullable String error) {
       this.schema = schema;
+      this.streaming = streaming;
       this.error = error;
     }
   }
