@@ -103,7 +103,7 @@ final class Exchange {
         response = a.call.execute();
       } catch (IOException e) {
         a.decision.lease().complete(outcomeOf(a, e));
-        Decision next = retryable(a) ? retryDecision(a) : null;
+        Decision next = retryable(a, e) ? retryDecision(a) : null;
         if (next == null) {
           throw failure(a, e);
         }
@@ -250,7 +250,7 @@ final class Exchange {
       if (done) {
         return;
       }
-      if (retryable(a)) {
+      if (retryable(a, e)) {
         Decision next = retryDecision(a);
         if (next != null) {
           launch(next, false);
@@ -336,8 +336,23 @@ final class Exchange {
   }
 
   /** Only a request that never left is safe to send again. */
-  private static boolean retryable(Attempt a) {
-    return !a.sent && !a.cancelledByUs;
+  /**
+   * Safe to send elsewhere: nothing was sent, or OkHttp's own recovery (a stale pooled connection
+   * dropped before answering) ended on a connection that could not even be opened, so no
+   * endpoint got the request on a live connection. A connection lost after sending on a live
+   * connection is not retried: the endpoint may have run the request.
+   */
+  private static boolean retryable(Attempt a, IOException e) {
+    return !a.cancelledByUs && (!a.sent || neverConnected(e));
+  }
+
+  private static boolean neverConnected(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      if (t instanceof java.net.ConnectException || t instanceof java.net.NoRouteToHostException) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** The next endpoint for a retry after {@code failed}, if attempts, time and budget allow; null otherwise. */

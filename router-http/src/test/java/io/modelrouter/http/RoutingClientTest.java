@@ -355,6 +355,30 @@ class RoutingClientTest {
   }
 
   @Test
+  void execute_endpointKilledWithPooledConnections_isRetriedOnAnotherEndpoint() throws Exception {
+    SimServer dying = SimServer.openai("chat").start();
+    SimServer alive = SimServer.openai("chat").start();
+    try (Fleet fleet = Fleet.openai("chat", dying, alive);
+        RoutingClient client = RoutingClient.builder(fleet.router().strategy(Fleet.IN_ORDER).build())
+            .retryBudget(RetryBudget.unlimited())
+            .build()) {
+      try (ProxyResponse warm = client.execute(Fleet.chat("chat", false, 1))) {
+        warm.body().readAllBytes(); // leaves a pooled connection to the first endpoint
+      }
+      dying.kill();
+      try (ProxyResponse r = client.execute(Fleet.chat("chat", false, 1))) {
+        assertThat(r.status()).isEqualTo(200);
+        assertThat(r.attempts()).isEqualTo(2);
+        assertThat(r.body().readAllBytes()).isNotEmpty();
+      }
+      assertThat(alive.requestCount()).isEqualTo(1);
+    } finally {
+      dying.close();
+      alive.close();
+    }
+  }
+
+  @Test
   void execute_doesNotRetryAConnectionLostAfterTheRequestWasSent() throws Exception {
     SimServer dropping = SimServer.openai("chat").start().resetConnections(true);
     SimServer alive = SimServer.openai("chat").start();

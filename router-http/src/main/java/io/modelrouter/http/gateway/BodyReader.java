@@ -17,8 +17,8 @@ final class BodyReader {
     if (declaredLength > limit) {
       return null;
     }
-    int initial = declaredLength >= 0 ? (int) declaredLength : 8192;
-    byte[] buf = new byte[Math.max(initial, 16)];
+    // Never start above the limit: a buffer larger than the limit would accept a body over it.
+    byte[] buf = new byte[(int) Math.min(declaredLength >= 0 ? declaredLength : 8192, limit)];
     int n = 0;
     while (true) {
       if (n == buf.length) {
@@ -33,6 +33,26 @@ final class BodyReader {
         return n == buf.length ? buf : Arrays.copyOf(buf, n);
       }
       n += r;
+    }
+  }
+
+  /**
+   * Reads and drops what is left of a body that was too large, up to {@code max} bytes in all,
+   * so that the client finishes sending and reads the 413 instead of a connection reset. A
+   * declared length over {@code max} is not read at all: the connection closes after the answer.
+   */
+  static void discard(InputStream in, long declaredLength, long max) throws IOException {
+    if (declaredLength > max) {
+      return;
+    }
+    byte[] sink = new byte[8192];
+    long left = max;
+    while (left > 0) {
+      int r = in.read(sink, 0, (int) Math.min(sink.length, left));
+      if (r < 0) {
+        return;
+      }
+      left -= r;
     }
   }
 }

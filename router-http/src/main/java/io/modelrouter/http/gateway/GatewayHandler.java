@@ -70,6 +70,13 @@ public final class GatewayHandler {
   public static final String REASON_HEADER = "x-modelrouter-reason";
 
   private static final Logger log = LoggerFactory.getLogger(GatewayHandler.class);
+
+  /**
+   * The most of an oversized body read and dropped before answering 413 (also at most four times
+   * the body limit): enough for clients that send the whole body before reading, such as the
+   * official SDKs, to see the 413 rather than a reset; beyond it the connection just closes.
+   */
+  static final long MAX_DISCARD_BYTES = 64L * 1024 * 1024;
   static final ObjectMapper JSON = JsonMapper.builder().build();
 
   /** Retry-after hint when shedding: 1 s, about the time in-flight requests take to free slots. */
@@ -338,6 +345,9 @@ public final class GatewayHandler {
     byte[] body;
     try (InputStream in = x.request.body()) {
       body = BodyReader.read(in, x.request.contentLength(), maxBodyBytes);
+      if (body == null) {
+        BodyReader.discard(in, x.request.contentLength(), Math.min(4 * maxBodyBytes, MAX_DISCARD_BYTES));
+      }
     } catch (IOException e) {
       // The client stopped sending (idle timeout, data rate too low) or cut the connection: a 408,
       // if it is still there to read it.
