@@ -15,6 +15,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import okhttp3.HttpUrl;
 import okhttp3.Interceptor;
 import okhttp3.MediaType;
@@ -77,6 +78,20 @@ public final class RoutingClient implements AutoCloseable {
     return chain.proceed(chain.request());
   };
 
+  /**
+   * Drops the per-read and per-write socket timeouts of a call that has a deadline: the deadline
+   * (the call timeout, set from the latency budget) bounds it already, and a socket timeout costs
+   * an Okio watchdog enqueue and dequeue, under a process-wide lock, around every read and write.
+   */
+  private static final Interceptor DEADLINE_ONLY = chain -> {
+    if (chain.call().timeout().timeoutNanos() == 0) {
+      return chain.proceed(chain.request());
+    }
+    return chain.withReadTimeout(0, TimeUnit.MILLISECONDS)
+        .withWriteTimeout(0, TimeUnit.MILLISECONDS)
+        .proceed(chain.request());
+  };
+
   final Router router;
   final OkHttpClient http;
   final RetryBudget retryBudget;
@@ -98,7 +113,7 @@ public final class RoutingClient implements AutoCloseable {
     if (base == null) {
       base = Clients.create("modelrouter-http", 256, b.connectTimeout, b.readTimeout);
     }
-    this.http = base.newBuilder().addNetworkInterceptor(MARK_SENT).build();
+    this.http = base.newBuilder().addInterceptor(DEADLINE_ONLY).addNetworkInterceptor(MARK_SENT).build();
     this.retryBudget = b.retryBudget;
     this.maxAttempts = b.maxAttempts;
     this.hedgePolicy = b.hedgePolicy;

@@ -258,6 +258,35 @@ class RoutingClientTest {
   }
 
   @Test
+  void execute_withBudget_isBoundedByTheBudgetNotTheReadTimeout() throws Exception {
+    SimServer slow = SimServer.openai("chat").baseLatency(Duration.ofMillis(600)).start();
+    try (Fleet fleet = Fleet.openai("chat", slow);
+        RoutingClient client = RoutingClient.builder(fleet.router().build()).readTimeout(Duration.ofMillis(150)).build()) {
+      ProxyRequest base = Fleet.chat("chat", false, 1);
+      ProxyRequest req = ProxyRequest.builder(base.path(),
+              base.route().toBuilder().latencyBudget(Duration.ofSeconds(10)).build())
+          .body(base.body(), "application/json").build();
+      try (ProxyResponse r = client.execute(req)) {
+        r.body().readAllBytes();
+        assertThat(r.status()).isEqualTo(200);
+      }
+      assertThat(fleet.outcomes).singleElement().satisfies(o -> assertThat(o.kind()).isEqualTo(Outcome.Kind.SUCCESS));
+    }
+  }
+
+  @Test
+  void execute_withoutBudget_timesOutAtTheReadTimeout() throws Exception {
+    SimServer slow = SimServer.openai("chat").baseLatency(Duration.ofMillis(600)).start();
+    try (Fleet fleet = Fleet.openai("chat", slow);
+        RoutingClient client = RoutingClient.builder(fleet.router().build()).readTimeout(Duration.ofMillis(150))
+            .maxAttempts(1).build()) {
+      assertThatThrownBy(() -> client.execute(Fleet.chat("chat", false, 1)))
+          .isInstanceOfSatisfying(ForwardingException.class, e -> assertThat(e.kind()).isEqualTo(ForwardingException.Kind.TIMEOUT));
+      assertThat(fleet.outcomes).singleElement().satisfies(o -> assertThat(o.kind()).isEqualTo(Outcome.Kind.TIMEOUT));
+    }
+  }
+
+  @Test
   void executeAsync_cancelCancelsTheCallAndCompletesTheLease() throws Exception {
     SimServer hung = SimServer.openai("chat").start().hang(true);
     try (Fleet fleet = Fleet.openai("chat", hung);

@@ -1,5 +1,9 @@
 package io.modelrouter.http.internal;
 
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.time.Duration;
 import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -7,6 +11,7 @@ import java.util.concurrent.TimeUnit;
 import okhttp3.ConnectionPool;
 import okhttp3.Dispatcher;
 import okhttp3.OkHttpClient;
+import javax.net.SocketFactory;
 
 /** The OkHttp clients modelrouter builds when the user gives none. */
 public final class Clients {
@@ -15,7 +20,9 @@ public final class Clients {
 
   /**
    * A client with daemon dispatcher threads, no per-host request cap that would queue a busy
-   * endpoint's requests behind each other, and a pool that keeps {@code idleConnections} alive.
+   * endpoint's requests behind each other, a pool that keeps {@code idleConnections} alive, and
+   * sockets with {@code TCP_NODELAY}: a request's headers and body, written separately, would
+   * otherwise wait on Nagle's algorithm for the peer's delayed acknowledgement.
    */
   public static OkHttpClient create(String threadName, int idleConnections, Duration connectTimeout, Duration readTimeout) {
     ThreadPoolExecutor pool = new ThreadPoolExecutor(0, Integer.MAX_VALUE, 60, TimeUnit.SECONDS,
@@ -26,6 +33,7 @@ public final class Clients {
     return new OkHttpClient.Builder()
         .dispatcher(dispatcher)
         .connectionPool(new ConnectionPool(idleConnections, 5, TimeUnit.MINUTES))
+        .socketFactory(NoDelaySocketFactory.INSTANCE)
         .connectTimeout(connectTimeout)
         .readTimeout(readTimeout)
         .writeTimeout(readTimeout)
@@ -37,5 +45,47 @@ public final class Clients {
   public static void shutdown(OkHttpClient client) {
     client.dispatcher().executorService().shutdown();
     client.connectionPool().evictAll();
+  }
+
+  /** Unconnected sockets (OkHttp connects them itself) with {@code TCP_NODELAY} on. */
+  private static final class NoDelaySocketFactory extends SocketFactory {
+    static final NoDelaySocketFactory INSTANCE = new NoDelaySocketFactory();
+
+    @Override
+    public Socket createSocket() throws IOException {
+      Socket s = new Socket();
+      s.setTcpNoDelay(true);
+      return s;
+    }
+
+    @Override
+    public Socket createSocket(String host, int port) throws IOException {
+      Socket s = createSocket();
+      s.connect(new InetSocketAddress(host, port));
+      return s;
+    }
+
+    @Override
+    public Socket createSocket(String host, int port, InetAddress localHost, int localPort) throws IOException {
+      Socket s = createSocket();
+      s.bind(new InetSocketAddress(localHost, localPort));
+      s.connect(new InetSocketAddress(host, port));
+      return s;
+    }
+
+    @Override
+    public Socket createSocket(InetAddress host, int port) throws IOException {
+      Socket s = createSocket();
+      s.connect(new InetSocketAddress(host, port));
+      return s;
+    }
+
+    @Override
+    public Socket createSocket(InetAddress address, int port, InetAddress localAddress, int localPort) throws IOException {
+      Socket s = createSocket();
+      s.bind(new InetSocketAddress(localAddress, localPort));
+      s.connect(new InetSocketAddress(address, port));
+      return s;
+    }
   }
 }
