@@ -90,7 +90,7 @@ class EtcdRegistryTest {
     EtcdRegistry second = registry(client);
 
     store.removeEndpoint("a");
-    awaitTrue(Duration.ofSeconds(1), () -> first.snapshot().endpoint("a") == null && second.snapshot().endpoint("a") == null);
+    awaitTrue(Duration.ofSeconds(5), () -> first.snapshot().endpoint("a") == null && second.snapshot().endpoint("a") == null);
 
     assertThat(routedIds(Router.builder(second).build())).containsExactly("b");
   }
@@ -104,7 +104,7 @@ class EtcdRegistryTest {
     EndpointRegistration lease = EndpointRegistration.builder(client, endpoint("leased", 1))
         .prefix(prefix).ttl(Duration.ofSeconds(2)).register();
     closeables.add(lease);
-    awaitTrue(Duration.ofSeconds(1), () -> first.snapshot().endpoint("leased") != null && second.snapshot().endpoint("leased") != null);
+    awaitTrue(Duration.ofSeconds(5), () -> first.snapshot().endpoint("leased") != null && second.snapshot().endpoint("leased") != null);
 
     // Keep-alives hold the key well past its TTL.
     Thread.sleep(3_000);
@@ -127,11 +127,11 @@ class EtcdRegistryTest {
     EtcdRegistry registry = registry(client);
     EndpointRegistration lease = EndpointRegistration.builder(client, endpoint("leased", 1))
         .prefix(prefix).ttl(Duration.ofSeconds(30)).register();
-    awaitTrue(Duration.ofSeconds(1), () -> registry.snapshot().endpoint("leased") != null);
+    awaitTrue(Duration.ofSeconds(5), () -> registry.snapshot().endpoint("leased") != null);
 
     lease.close();
 
-    awaitTrue(Duration.ofSeconds(1), () -> registry.snapshot().endpoint("leased") == null);
+    awaitTrue(Duration.ofSeconds(5), () -> registry.snapshot().endpoint("leased") == null);
   }
 
   @Test
@@ -155,12 +155,12 @@ class EtcdRegistryTest {
 
     // A bad value arriving through the watch is skipped the same way; fixing it clears the problem.
     client.put(prefix + "endpoints/a", "{\"id\": \"a\", \"url\": \"ftp://nope\"}", 0);
-    awaitTrue(Duration.ofSeconds(1), () -> registry.problems().size() == 5);
+    awaitTrue(Duration.ofSeconds(5), () -> registry.problems().size() == 5);
     assertThat(registry.snapshot().endpoints()).extracting(Endpoint::id).containsExactly("d");
 
     store.put(endpoint("a", 1));
     client.delete(prefix + "stray");
-    awaitTrue(Duration.ofSeconds(1), () -> registry.problems().size() == 3);
+    awaitTrue(Duration.ofSeconds(5), () -> registry.problems().size() == 3);
     assertThat(registry.snapshot().endpoints()).extracting(Endpoint::id).containsExactly("a", "d");
   }
 
