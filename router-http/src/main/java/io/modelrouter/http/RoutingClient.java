@@ -1,5 +1,7 @@
 package io.modelrouter.http;
 
+import static io.modelrouter.http.internal.Args.positive;
+
 import io.modelrouter.RejectedException;
 import io.modelrouter.Router;
 import io.modelrouter.http.internal.Clients;
@@ -294,23 +296,16 @@ public final class RoutingClient implements AutoCloseable {
 
     /** Connect timeout of the default OkHttp client; {@link #DEFAULT_CONNECT_TIMEOUT} by default. */
     public Builder connectTimeout(Duration timeout) {
-      this.connectTimeout = requirePositive(timeout, "connectTimeout");
+      this.connectTimeout = positive(timeout, "connectTimeout");
       return this;
     }
 
     /** Longest silence between reads for the default OkHttp client; {@link #DEFAULT_READ_TIMEOUT} by default. */
     public Builder readTimeout(Duration timeout) {
-      this.readTimeout = requirePositive(timeout, "readTimeout");
+      this.readTimeout = positive(timeout, "readTimeout");
       return this;
     }
 
-    private static Duration requirePositive(Duration d, String what) {
-      Objects.requireNonNull(d, what);
-      if (d.isNegative() || d.isZero()) {
-        throw new IllegalArgumentException(what + ": " + d + " (expected: > 0)");
-      }
-      return d;
-    }
 
     /** A client; close it when done if it made its own OkHttp client. */
     public RoutingClient build() {

@@ -1,5 +1,8 @@
 package io.modelrouter.http.health;
 
+import static io.modelrouter.http.internal.Args.positive;
+import static io.modelrouter.http.internal.Args.atLeastOne;
+
 import io.modelrouter.Protocol;
 import io.modelrouter.Ticker;
 import io.modelrouter.health.EndpointState;
@@ -249,19 +252,6 @@ public final class HealthChecker implements AutoCloseable {
       return new HealthChecker(this);
     }
 
-    private static int atLeastOne(int n, String what) {
-      if (n < 1) {
-        throw new IllegalArgumentException(what + ": " + n + " (expected: >= 1)");
-      }
-      return n;
-    }
 
-    private static Duration positive(Duration d, String what) {
-      Objects.requireNonNull(d, what);
-      if (d.isNegative() || d.isZero()) {
-        throw new IllegalArgumentException(what + ": " + d + " (expected: > 0)");
-      }
-      return d;
-    }
   }
 }

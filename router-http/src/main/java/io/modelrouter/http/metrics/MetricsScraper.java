@@ -1,5 +1,7 @@
 package io.modelrouter.http.metrics;
 
+import static io.modelrouter.http.internal.Args.positive;
+
 import io.modelrouter.Ticker;
 import io.modelrouter.health.EndpointState;
 import io.modelrouter.http.internal.Clients;
@@ -214,11 +216,4 @@ public final class MetricsScraper implements AutoCloseable {
     }
   }
 
-  static Duration positive(Duration d, String what) {
-    Objects.requireNonNull(d, what);
-    if (d.isNegative() || d.isZero()) {
-      throw new IllegalArgumentException(what + ": " + d + " (expected: > 0)");
-    }
-    return d;
-  }
 }

@@ -1,5 +1,8 @@
 package io.modelrouter.http.outlier;
 
+import static io.modelrouter.http.internal.Args.positive;
+import static io.modelrouter.http.internal.Args.atLeastOne;
+
 import io.modelrouter.Outcome;
 import io.modelrouter.OutcomeListener;
 import io.modelrouter.RejectionReason;
@@ -441,19 +444,6 @@ public final class OutlierDetector implements OutcomeListener, AutoCloseable {
       return new OutlierDetector(this);
     }
 
-    private static int atLeastOne(int n, String what) {
-      if (n < 1) {
-        throw new IllegalArgumentException(what + ": " + n + " (expected: >= 1)");
-      }
-      return n;
-    }
 
-    private static Duration positive(Duration d, String what) {
-      Objects.requireNonNull(d, what);
-      if (d.isNegative() || d.isZero()) {
-        throw new IllegalArgumentException(what + ": " + d + " (expected: > 0)");
-      }
-      return d;
-    }
   }
 }
