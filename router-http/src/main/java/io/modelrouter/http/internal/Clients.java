@@ -11,6 +11,7 @@ import java.util.concurrent.TimeUnit;
 import okhttp3.ConnectionPool;
 import okhttp3.Dispatcher;
 import okhttp3.OkHttpClient;
+import org.jspecify.annotations.Nullable;
 import javax.net.SocketFactory;
 
 /** The OkHttp clients modelrouter builds when the user gives none. */
@@ -60,31 +61,30 @@ public final class Clients {
 
     @Override
     public Socket createSocket(String host, int port) throws IOException {
-      Socket s = createSocket();
-      s.connect(new InetSocketAddress(host, port));
-      return s;
+      return connect(null, new InetSocketAddress(host, port));
     }
 
     @Override
     public Socket createSocket(String host, int port, InetAddress localHost, int localPort) throws IOException {
-      Socket s = createSocket();
-      s.bind(new InetSocketAddress(localHost, localPort));
-      s.connect(new InetSocketAddress(host, port));
-      return s;
+      return connect(new InetSocketAddress(localHost, localPort), new InetSocketAddress(host, port));
     }
 
     @Override
     public Socket createSocket(InetAddress host, int port) throws IOException {
-      Socket s = createSocket();
-      s.connect(new InetSocketAddress(host, port));
-      return s;
+      return connect(null, new InetSocketAddress(host, port));
     }
 
     @Override
     public Socket createSocket(InetAddress address, int port, InetAddress localAddress, int localPort) throws IOException {
+      return connect(new InetSocketAddress(localAddress, localPort), new InetSocketAddress(address, port));
+    }
+
+    private Socket connect(@Nullable InetSocketAddress local, InetSocketAddress remote) throws IOException {
       Socket s = createSocket();
-      s.bind(new InetSocketAddress(localAddress, localPort));
-      s.connect(new InetSocketAddress(address, port));
+      if (local != null) {
+        s.bind(local);
+      }
+      s.connect(remote);
       return s;
     }
   }
