@@ -29,6 +29,7 @@ public final class Endpoint {
   private final int weight;
   private final @Nullable String zone;
   private final int maxConcurrency;
+  private final int slots;
   private final double maxRequestsPerSecond;
   private final Map<String, String> labels;
   private final Set<String> adapters;
@@ -49,6 +50,7 @@ public final class Endpoint {
     this.weight = b.weight;
     this.zone = b.zone;
     this.maxConcurrency = b.maxConcurrency;
+    this.slots = b.slots;
     this.maxRequestsPerSecond = b.maxRequestsPerSecond;
     this.labels = Map.copyOf(b.labels);
     this.adapters = Set.copyOf(b.adapters);
@@ -118,6 +120,16 @@ public final class Endpoint {
     return maxConcurrency;
   }
 
+  /**
+   * How many requests the server works on at once (its batch slots or model instances, such as
+   * vLLM's {@code --max-num-seqs}); 0 when not declared. Unlike {@link #maxConcurrency()} it limits
+   * nothing: it tells latency predictions which of the requests in flight are served in parallel
+   * and which wait in the server's queue.
+   */
+  public int slots() {
+    return slots;
+  }
+
   /** The most requests per second this endpoint accepts (its quota); 0 means no limit. */
   public double maxRequestsPerSecond() {
     return maxRequestsPerSecond;
@@ -172,6 +184,7 @@ public final class Endpoint {
         && weight == e.weight
         && Objects.equals(zone, e.zone)
         && maxConcurrency == e.maxConcurrency
+        && slots == e.slots
         && Double.compare(maxRequestsPerSecond, e.maxRequestsPerSecond) == 0
         && labels.equals(e.labels)
         && adapters.equals(e.adapters)
@@ -200,6 +213,7 @@ public final class Endpoint {
     private int weight = DEFAULT_WEIGHT;
     private @Nullable String zone;
     private int maxConcurrency;
+    private int slots;
     private double maxRequestsPerSecond;
     private Map<String, String> labels = Map.of();
     private Set<String> adapters = Set.of();
@@ -264,6 +278,16 @@ public final class Endpoint {
             "maxConcurrency of endpoint " + id + ": " + maxConcurrency + " (expected: >= 0, 0 for no limit)");
       }
       this.maxConcurrency = maxConcurrency;
+      return this;
+    }
+
+    /** How many requests the server works on at once; 0 (the default) when unknown. See {@link Endpoint#slots()}. */
+    public Builder slots(int slots) {
+      if (slots < 0) {
+        throw new IllegalArgumentException(
+            "slots of endpoint " + id + ": " + slots + " (expected: >= 0, 0 when unknown)");
+      }
+      this.slots = slots;
       return this;
     }
 

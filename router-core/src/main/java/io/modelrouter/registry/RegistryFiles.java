@@ -52,7 +52,8 @@ import tools.jackson.dataformat.yaml.YAMLMapper;
  *     serves: ["demo-chat:1", "demo-chat"]   # name:version, or name for every version
  *     weight: 100
  *     zone: us-east-1a
- *     maxConcurrency: 64
+ *     maxConcurrency: 64               # admission limit: the most requests in flight
+ *     slots: 64                        # requests the server works on at once (no limit)
  *     maxRequestsPerSecond: 0
  *     adapters: [sql-lora]
  *     maxAdapters: 4
@@ -277,6 +278,9 @@ public final class RegistryFiles {
     if (e.maxConcurrency() > 0) {
       map.put("maxConcurrency", e.maxConcurrency());
     }
+    if (e.slots() > 0) {
+      map.put("slots", e.slots());
+    }
     if (e.maxRequestsPerSecond() > 0) {
       map.put("maxRequestsPerSecond", e.maxRequestsPerSecond());
     }
@@ -477,6 +481,7 @@ public final class RegistryFiles {
       @Nullable Integer weight,
       @Nullable String zone,
       @Nullable Integer maxConcurrency,
+      @Nullable Integer slots,
       @Nullable Double maxRequestsPerSecond,
       @Nullable List<String> adapters,
       @Nullable Integer maxAdapters,
@@ -484,11 +489,11 @@ public final class RegistryFiles {
       @Nullable CostDoc cost) {
 
     EndpointDoc {
-      toEndpoint(id, url, protocol, server, serves, weight, zone, maxConcurrency, maxRequestsPerSecond, adapters, maxAdapters, labels, cost);
+      toEndpoint(id, url, protocol, server, serves, weight, zone, maxConcurrency, slots, maxRequestsPerSecond, adapters, maxAdapters, labels, cost);
     }
 
     Endpoint toEndpoint() {
-      return toEndpoint(id, url, protocol, server, serves, weight, zone, maxConcurrency, maxRequestsPerSecond, adapters, maxAdapters, labels, cost);
+      return toEndpoint(id, url, protocol, server, serves, weight, zone, maxConcurrency, slots, maxRequestsPerSecond, adapters, maxAdapters, labels, cost);
     }
 
     private static Endpoint toEndpoint(
@@ -500,6 +505,7 @@ public final class RegistryFiles {
         @Nullable Integer weight,
         @Nullable String zone,
         @Nullable Integer maxConcurrency,
+        @Nullable Integer slots,
         @Nullable Double maxRequestsPerSecond,
         @Nullable List<String> adapters,
         @Nullable Integer maxAdapters,
@@ -524,6 +530,9 @@ public final class RegistryFiles {
       b.zone(zone);
       if (maxConcurrency != null) {
         b.maxConcurrency(maxConcurrency);
+      }
+      if (slots != null) {
+        b.slots(slots);
       }
       if (maxRequestsPerSecond != null) {
         b.maxRequestsPerSecond(maxRequestsPerSecond);

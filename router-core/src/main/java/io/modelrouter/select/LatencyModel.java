@@ -17,11 +17,11 @@ import java.util.Objects;
  *   <li>{@code rtt} is the endpoint's peak-EWMA latency decayed to now, or the initial RTT before
  *       its first sample;
  *   <li>{@code ahead} is the requests queued before this one: the server's own waiting count when
- *       its scraped metrics are fresh, otherwise, for an endpoint with a concurrency limit, the
- *       requests in flight beyond that limit; with neither, the EWMA already reflects the load the
- *       endpoint works under and nothing is added;
- *   <li>{@code slots} is how many requests the server works on at once: its concurrency limit,
- *       else the running count from fresh metrics, else 1.
+ *       its scraped metrics are fresh, otherwise, for an endpoint that declares its {@linkplain
+ *       Endpoint#slots() slots} or a concurrency limit, the requests in flight beyond them; with
+ *       neither, the EWMA already reflects the load the endpoint works under and nothing is added;
+ *   <li>{@code slots} is how many requests the server works on at once: its declared slots, else
+ *       its concurrency limit, else the running count from fresh metrics, else 1.
  * </ul>
  *
  * <p>Immutable; every method is allocation-free and lock-free.
@@ -78,6 +78,11 @@ public final class LatencyModel {
     return new LatencyModel(ewmaDecay.toNanos(), initialRtt.toNanos(), metricsMaxAge.toNanos());
   }
 
+  /** A model with the default metrics age, for strategies built from nanosecond settings. */
+  static LatencyModel ofNanos(long decayNanos, long initialRttNanos) {
+    return new LatencyModel(decayNanos, initialRttNanos, DEFAULT_METRICS_MAX_AGE.toNanos());
+  }
+
   /** The EWMA time constant in nanoseconds. */
   public long decayNanos() {
     return decayNanos;
@@ -96,6 +101,19 @@ public final class LatencyModel {
   /** The endpoint's latency estimate now: its decayed peak EWMA, or the initial RTT before any sample. */
   public double rttNanos(EndpointState state, long nowNanos) {
     return state.hasLatencySample() ? state.latencyEwmaNanos(nowNanos, decayNanos) : initialRttNanos;
+  }
+
+  /**
+   * {@link #rttNanos} as selection sees it: the EWMA decays toward zero only while the endpoint is
+   * idle. The decay makes an endpoint not heard from for a while look cheaper, so that it is probed
+   * again; with requests in flight it keeps its EWMA, so it takes one probe at a time rather than as
+   * many as it has free slots, and does not look faster the longer its answers are awaited.
+   */
+  double selectionRttNanos(EndpointState state, int inFlight, long nowNanos) {
+    if (!state.hasLatencySample()) {
+      return initialRttNanos;
+    }
+    return inFlight > 0 ? state.latencyEwmaNanos() : state.latencyEwmaNanos(nowNanos, decayNanos);
   }
 
   /** Whether the endpoint's scraped metrics exist and are fresh. */
@@ -117,22 +135,39 @@ public final class LatencyModel {
     return (ttft > 0 ? ttft : initialRttNanos) * queueFactor(endpoint, state, nowNanos);
   }
 
+  /**
+   * How many requests the endpoint works on at once: its declared {@linkplain Endpoint#slots()
+   * slots}, else the running count of fresh scraped metrics (the server works on at least that many),
+   * else 1. A {@linkplain Endpoint#maxConcurrency() concurrency limit} does not count: it is an
+   * admission limit, often set well above what the server runs at once.
+   */
+  public int slots(Endpoint endpoint, EndpointState state, long nowNanos) {
+    int declared = endpoint.slots();
+    if (declared > 0) {
+      return declared;
+    }
+    return metricsFresh(state, nowNanos) ? Math.max(state.running(), 1) : 1;
+  }
+
+  /**
+   * How much longer than its latency one more request takes on an endpoint with {@code inFlight}
+   * requests on {@code slots} slots: {@code max(1, (inFlight + 1) / slots)}, 1 while a slot is free,
+   * then one more latency for each round of {@code slots} requests queued ahead. With one slot it is
+   * {@code inFlight + 1}.
+   */
+  static double loadFactor(int inFlight, int slots) {
+    return Math.max(1, (inFlight + 1) / (double) slots);
+  }
+
   /** {@code 1 + ahead / slots}, see the class description. */
   double queueFactor(Endpoint endpoint, EndpointState state, long nowNanos) {
-    int limit = endpoint.maxConcurrency();
     boolean fresh = metricsFresh(state, nowNanos);
     int waiting = fresh ? state.queueDepth() : -1;
-    int running = fresh ? state.running() : -1;
-    double ahead;
+    int known = endpoint.slots() > 0 ? endpoint.slots() : endpoint.maxConcurrency();
     if (waiting >= 0) {
-      ahead = waiting;
-    } else if (limit > 0) {
-      ahead = Math.max(0, state.inFlight() + 1 - limit);
-    } else {
-      return 1;
+      return 1 + waiting / (double) (known > 0 ? known : slots(endpoint, state, nowNanos));
     }
-    double slots = limit > 0 ? limit : Math.max(running, 1);
-    return 1 + ahead / slots;
+    return known > 0 ? loadFactor(state.inFlight(), known) : 1;
   }
 
   /**

@@ -4,9 +4,11 @@ import io.modelrouter.health.EndpointState;
 import io.modelrouter.health.EndpointStatus;
 
 /**
- * The candidate with the lowest predicted latency, {@code max(peak EWMA, pending age) * (inFlight +
- * 1) * (consecutive failures + 1)}: a full scan over small pools, power of two choices over large
- * ones. No allocation, no lock; O(1) above the scan limit.
+ * The candidate with the lowest predicted latency, {@code max(rtt, pending age) * max(1, (inFlight
+ * + 1) / slots) * (consecutive failures + 1)} with {@code rtt} ({@link
+ * LatencyModel#selectionRttNanos}) and {@code slots} ({@link LatencyModel#slots}) from {@link
+ * LatencyModel}: a full scan over small pools, power of two choices over large ones. No allocation,
+ * no lock; O(1) above the scan limit.
  */
 final class LeastLatencyStrategy implements SelectionStrategy {
 
@@ -14,13 +16,11 @@ final class LeastLatencyStrategy implements SelectionStrategy {
       Strategies.DEFAULT_EWMA_DECAY.toNanos(), Strategies.DEFAULT_INITIAL_RTT.toNanos(),
       Strategies.DEFAULT_FULL_SCAN_LIMIT);
 
-  private final long decayNanos;
-  private final long initialRttNanos;
+  private final LatencyModel model;
   private final int fullScanLimit;
 
   LeastLatencyStrategy(long decayNanos, long initialRttNanos, int fullScanLimit) {
-    this.decayNanos = decayNanos;
-    this.initialRttNanos = initialRttNanos;
+    this.model = LatencyModel.ofNanos(decayNanos, initialRttNanos);
     this.fullScanLimit = fullScanLimit;
   }
 
@@ -37,19 +37,19 @@ final class LeastLatencyStrategy implements SelectionStrategy {
       if (b >= a) {
         b++;
       }
-      return better(c.state(b), cost(c.state(b), now), c.state(a), cost(c.state(a), now)) ? b : a;
+      return better(c.state(b), cost(c, b, now), c.state(a), cost(c, a, now)) ? b : a;
     }
     int start = c.random().nextInt(n); // ties go to a random one
     int best = start;
     EndpointState bestState = c.state(best);
-    double bestCost = cost(bestState, now);
+    double bestCost = cost(c, best, now);
     for (int k = 1; k < n; k++) {
       int i = start + k < n ? start + k : start + k - n;
       EndpointState s = c.state(i);
-      if (cannotBeat(s, now, bestState, bestCost)) {
+      if (cannotBeat(c, i, now, bestState, bestCost)) {
         continue; // skips the exp of most losing candidates
       }
-      double cost = cost(s, now);
+      double cost = cost(c, i, now);
       if (better(s, cost, bestState, bestCost)) {
         best = i;
         bestState = s;
@@ -70,33 +70,47 @@ final class LeastLatencyStrategy implements SelectionStrategy {
   }
 
   /**
-   * Whether {@code s} surely loses to the best so far, judged without an exp: its EWMA decays by
-   * {@code exp(-x)}, which is at least {@code 1 - x}, so a cost computed with {@code 1 - x} (a
-   * hair lower still, for rounding) is a lower bound of its cost.
+   * Whether candidate {@code i} surely loses to the best so far, judged without an exp: an idle
+   * endpoint's EWMA decays by {@code exp(-x)}, which is at least {@code 1 - x}, so a cost computed
+   * with {@code 1 - x} (a hair lower still, for rounding) is a lower bound of its cost; a busy
+   * endpoint's EWMA does not decay.
    */
-  private boolean cannotBeat(EndpointState s, long now, EndpointState best, double bestCost) {
+  private boolean cannotBeat(Candidates c, int i, long now, EndpointState best, double bestCost) {
+    EndpointState s = c.state(i);
     if (!s.hasLatencySample() || (s.status() == EndpointStatus.DEGRADED) != (best.status() == EndpointStatus.DEGRADED)) {
       return false;
     }
-    double x = Math.max(now - s.latencyStampNanos(), 0) / (double) decayNanos;
-    double rtt = Math.max(s.latencyEwmaNanos() * (1 - x) * (1 - 1e-9), s.pendingAgeNanos(now));
-    return rtt * (s.inFlight() + 1) * (s.consecutiveFailures() + 1.0) >= bestCost;
+    int inFlight = s.inFlight();
+    double ewma = s.latencyEwmaNanos();
+    if (inFlight == 0) {
+      double x = Math.max(now - s.latencyStampNanos(), 0) / (double) model.decayNanos();
+      ewma *= (1 - x) * (1 - 1e-9);
+    }
+    double rtt = Math.max(ewma, s.pendingAgeNanos(now));
+    return rtt * load(c, i, inFlight, now) * (s.consecutiveFailures() + 1.0) >= bestCost;
   }
 
   /**
-   * The predicted latency of one more request: the endpoint's latency (its decayed peak EWMA, or
-   * the initial RTT before any sample, but at least the time it has been busy without answering)
-   * times the requests it would then hold, times one more attempt for each consecutive failure.
+   * The predicted latency of one more request: the endpoint's latency ({@link
+   * LatencyModel#selectionRttNanos}, but at least the time it has been busy without answering), times the
+   * rounds of its slots the requests it would then hold fill, times one more attempt for each
+   * consecutive failure.
    */
-  private double cost(EndpointState s, long now) {
-    double rtt = s.hasLatencySample() ? s.latencyEwmaNanos(now, decayNanos) : initialRttNanos;
-    rtt = Math.max(rtt, s.pendingAgeNanos(now));
-    return rtt * (s.inFlight() + 1) * (s.consecutiveFailures() + 1.0);
+  private double cost(Candidates c, int i, long now) {
+    EndpointState s = c.state(i);
+    int inFlight = s.inFlight();
+    double rtt = Math.max(model.selectionRttNanos(s, inFlight, now), s.pendingAgeNanos(now));
+    return rtt * load(c, i, inFlight, now) * (s.consecutiveFailures() + 1.0);
+  }
+
+  /** {@code max(1, (inFlight + 1) / slots)}: 1 while a slot is free; with one slot, {@code inFlight + 1}. */
+  private double load(Candidates c, int i, int inFlight, long now) {
+    return LatencyModel.loadFactor(inFlight, model.slots(c.endpoint(i), c.state(i), now));
   }
 
   @Override
   public double score(Candidates c, int index) {
-    return cost(c.state(index), c.nanoTime());
+    return cost(c, index, c.nanoTime());
   }
 
   @Override

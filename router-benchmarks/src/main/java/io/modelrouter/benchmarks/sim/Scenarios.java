@@ -36,9 +36,15 @@ final class Scenarios {
 
   /** An endpoint of the simulated model; its host is under {@code .invalid}, never contacted. */
   static Endpoint endpoint(String id, double costPerRequest) {
+    return endpoint(id, costPerRequest, 0);
+  }
+
+  /** An endpoint that declares how many requests its server works on at once (0: it does not). */
+  static Endpoint endpoint(String id, double costPerRequest, int slots) {
     return Endpoint.builder(id, "http://" + id + ".sim.invalid:8000")
         .serves(Experiment.MODEL + ":1")
         .costPerRequest(costPerRequest)
+        .slots(slots)
         .build();
   }
 
@@ -175,7 +181,7 @@ final class Scenarios {
       for (double[] kind : HETEROGENEOUS) {
         for (int k = 0; k < kind[1]; k++) {
           long median = Units.millis(kind[0]);
-          b.server(endpoint(String.format(Locale.ROOT, "gen%d-%d", (int) kind[0], n++)),
+          b.server(endpoint(String.format(Locale.ROOT, "gen%d-%d", (int) kind[0], n++), Double.NaN, HETEROGENEOUS_SLOTS),
               (id, sim) -> new QueueingServer(id, sim, median, HETEROGENEOUS_SIGMA, HETEROGENEOUS_SLOTS, 0));
         }
       }
