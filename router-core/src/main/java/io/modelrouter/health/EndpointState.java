@@ -53,6 +53,7 @@ public final class EndpointState {
   private volatile long statusSinceNanos;
 
   private volatile double latencyEwmaNanos;
+  private volatile double latencyMeanNanos;
   private volatile long latencyStampNanos;
   private volatile boolean hasLatency;
   private volatile double ttftEwmaNanos;
@@ -170,6 +171,15 @@ public final class EndpointState {
     return latencyEwmaNanos;
   }
 
+  /**
+   * The plain EWMA of latency (every sample weighted by the same time decay as the peak EWMA, no
+   * peak taken at once) as last recorded, in nanoseconds, without idle decay; 0 before any sample.
+   * Never above {@link #latencyEwmaNanos()}.
+   */
+  public double latencyMeanNanos() {
+    return latencyMeanNanos;
+  }
+
   /** When the peak-EWMA latency was last recorded, in ticker nanoseconds (its idle decay starts there). */
   public long latencyStampNanos() {
     return latencyStampNanos;
@@ -200,14 +210,18 @@ public final class EndpointState {
     synchronized (this) {
       double stored = latencyEwmaNanos;
       double next;
-      if (!hasLatency || latencyNanos > stored) {
-        next = latencyNanos; // a new peak is taken at once
+      double mean;
+      if (!hasLatency) {
+        next = latencyNanos;
+        mean = latencyNanos;
       } else {
         long gap = Math.max(nowNanos - latencyStampNanos, 0);
         double w = Math.exp(-(double) gap / tauNanos);
-        next = stored * w + latencyNanos * (1 - w);
+        mean = latencyMeanNanos * w + latencyNanos * (1 - w);
+        next = latencyNanos > stored ? latencyNanos : stored * w + latencyNanos * (1 - w); // a new peak is taken at once
       }
       latencyEwmaNanos = next;
+      latencyMeanNanos = Math.min(mean, next);
       latencyStampNanos = nowNanos;
       hasLatency = true;
     }

@@ -104,16 +104,37 @@ public final class LatencyModel {
   }
 
   /**
-   * {@link #rttNanos} as selection sees it: the EWMA decays toward zero only while the endpoint is
-   * idle. The decay makes an endpoint not heard from for a while look cheaper, so that it is probed
-   * again; with requests in flight it keeps its EWMA, so it takes one probe at a time rather than as
-   * many as it has free slots, and does not look faster the longer its answers are awaited.
+   * The latency that selection expects of one more request on an endpoint with {@code slots}
+   * slots, before idle decay: its plain EWMA plus {@code 1 / slots} of the peak EWMA's excess over
+   * it. On one slot that is the peak EWMA: one slow answer means the requests behind it waited. On
+   * many it is close to the plain EWMA: one slow answer held one slot while the others went on, and
+   * a peak EWMA, which takes every new peak at once, would sit near a high percentile of the
+   * service time, the higher the more answers the endpoint gives, and so make the busiest endpoints
+   * look slowest. The initial RTT before any sample.
    */
-  double selectionRttNanos(EndpointState state, int inFlight, long nowNanos) {
+  double selectionBaseRttNanos(EndpointState state, int slots) {
     if (!state.hasLatencySample()) {
       return initialRttNanos;
     }
-    return inFlight > 0 ? state.latencyEwmaNanos() : state.latencyEwmaNanos(nowNanos, decayNanos);
+    double peak = state.latencyEwmaNanos();
+    double mean = state.latencyMeanNanos();
+    return mean + (peak - mean) / slots;
+  }
+
+  /**
+   * {@link #selectionBaseRttNanos}, decayed toward zero while the endpoint is idle, as
+   * {@link #rttNanos} always is: the decay makes an endpoint not heard from for a while look
+   * cheaper, so that it is probed again. With requests in flight it does not decay, so an endpoint
+   * takes one probe at a time rather than as many as it has free slots, and does not look faster
+   * the longer its answers are awaited.
+   */
+  double selectionRttNanos(EndpointState state, int inFlight, int slots, long nowNanos) {
+    double rtt = selectionBaseRttNanos(state, slots);
+    long gap = nowNanos - state.latencyStampNanos();
+    if (inFlight > 0 || !state.hasLatencySample() || gap <= 0) {
+      return rtt;
+    }
+    return rtt * Math.exp(-(double) gap / decayNanos);
   }
 
   /** Whether the endpoint's scraped metrics exist and are fresh. */
@@ -137,16 +158,21 @@ public final class LatencyModel {
 
   /**
    * How many requests the endpoint works on at once: its declared {@linkplain Endpoint#slots()
-   * slots}, else the running count of fresh scraped metrics (the server works on at least that many),
-   * else 1. A {@linkplain Endpoint#maxConcurrency() concurrency limit} does not count: it is an
-   * admission limit, often set well above what the server runs at once.
+   * slots}; else, when fresh scraped metrics show requests waiting on the server, its running count
+   * (a server that queues works on all it can at once); else 1. A {@linkplain
+   * Endpoint#maxConcurrency() concurrency limit} does not count here, as it is an admission limit
+   * that is often set well above what the server runs at once (predictions still fall back on it,
+   * see the class description).
    */
   public int slots(Endpoint endpoint, EndpointState state, long nowNanos) {
     int declared = endpoint.slots();
     if (declared > 0) {
       return declared;
     }
-    return metricsFresh(state, nowNanos) ? Math.max(state.running(), 1) : 1;
+    if (metricsFresh(state, nowNanos) && state.queueDepth() > 0) {
+      return Math.max(state.running(), 1);
+    }
+    return 1;
   }
 
   /**

@@ -81,13 +81,14 @@ final class LeastLatencyStrategy implements SelectionStrategy {
       return false;
     }
     int inFlight = s.inFlight();
-    double ewma = s.latencyEwmaNanos();
+    int slots = model.slots(c.endpoint(i), s, now);
+    double ewma = model.selectionBaseRttNanos(s, slots);
     if (inFlight == 0) {
       double x = Math.max(now - s.latencyStampNanos(), 0) / (double) model.decayNanos();
       ewma *= (1 - x) * (1 - 1e-9);
     }
     double rtt = Math.max(ewma, s.pendingAgeNanos(now));
-    return rtt * load(c, i, inFlight, now) * (s.consecutiveFailures() + 1.0) >= bestCost;
+    return rtt * LatencyModel.loadFactor(inFlight, slots) * (s.consecutiveFailures() + 1.0) >= bestCost;
   }
 
   /**
@@ -99,13 +100,9 @@ final class LeastLatencyStrategy implements SelectionStrategy {
   private double cost(Candidates c, int i, long now) {
     EndpointState s = c.state(i);
     int inFlight = s.inFlight();
-    double rtt = Math.max(model.selectionRttNanos(s, inFlight, now), s.pendingAgeNanos(now));
-    return rtt * load(c, i, inFlight, now) * (s.consecutiveFailures() + 1.0);
-  }
-
-  /** {@code max(1, (inFlight + 1) / slots)}: 1 while a slot is free; with one slot, {@code inFlight + 1}. */
-  private double load(Candidates c, int i, int inFlight, long now) {
-    return LatencyModel.loadFactor(inFlight, model.slots(c.endpoint(i), c.state(i), now));
+    int slots = model.slots(c.endpoint(i), s, now);
+    double rtt = Math.max(model.selectionRttNanos(s, inFlight, slots, now), s.pendingAgeNanos(now));
+    return rtt * LatencyModel.loadFactor(inFlight, slots) * (s.consecutiveFailures() + 1.0);
   }
 
   @Override
