@@ -46,6 +46,21 @@ class EndpointStateTest {
   }
 
   @Test
+  void plainEwma_blendsEverySamplePeaksIncluded_andStaysAtOrBelowThePeakEwma() {
+    EndpointState s = new EndpointState("x", 0);
+    s.recordLatency(100 * MS, 0, TAU);
+    assertThat(s.latencyMeanNanos()).isEqualTo(100.0 * MS);
+    s.recordLatency(400 * MS, TAU, TAU); // one time constant later: the old value weighs exp(-1)
+    double w = Math.exp(-1);
+    assertThat(s.latencyEwmaNanos()).isEqualTo(400.0 * MS);
+    double mean = 100.0 * MS * w + 400.0 * MS * (1 - w);
+    assertThat(s.latencyMeanNanos()).isCloseTo(mean, within(1.0));
+    s.recordLatency(10 * MS, 2 * TAU, TAU);
+    assertThat(s.latencyMeanNanos()).isCloseTo(mean * w + 10.0 * MS * (1 - w), within(1.0));
+    assertThat(s.latencyMeanNanos()).isLessThanOrEqualTo(s.latencyEwmaNanos());
+  }
+
+  @Test
   void peakEwma_decaysTowardZeroWhileIdle() {
     EndpointState s = new EndpointState("x", 0);
     s.recordLatency(100 * MS, 0, TAU);

@@ -43,6 +43,7 @@ class RegistryFilesTest {
     assertThat(a.baseUrl()).hasToString("http://10.0.0.7:8000");
     assertThat(a.server()).isEqualTo("vllm");
     assertThat(a.maxConcurrency()).isEqualTo(64);
+    assertThat(a.slots()).isEqualTo(48);
     assertThat(a.adapters()).containsExactly("sql-lora");
     assertThat(a.labels()).containsEntry("gpu", "h100");
     assertThat(a.costPerRequest()).isEqualTo(0.001);
@@ -85,6 +86,13 @@ class RegistryFilesTest {
         "models:\n  - {name: m, version: '1'}\nendpoints:\n  - id: a\n    url: http://127.0.0.1:1\n    serves: [m]\n    weight: -1\n");
     assertThat(e.line()).isBetween(4, 8);
     assertThat(e.getMessage()).contains("weight of endpoint a: -1 (expected: >= 0)");
+  }
+
+  @Test
+  void negativeSlots_areAnErrorSayingWhatIsExpected() {
+    RegistryException e = parseError(
+        "models:\n  - {name: m, version: '1'}\nendpoints:\n  - id: a\n    url: http://127.0.0.1:1\n    serves: [m]\n    slots: -4\n");
+    assertThat(e.getMessage()).contains("slots of endpoint a: -4 (expected: >= 0, 0 when unknown)");
   }
 
   @Test

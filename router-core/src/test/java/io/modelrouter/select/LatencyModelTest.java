@@ -47,6 +47,31 @@ class LatencyModelTest {
   }
 
   @Test
+  void declaredSlots_turnRequestsBeyondThemIntoQueueTime_aheadOfAConcurrencyLimit() {
+    Pool pool = Pool.of(1, (i, b) -> b.slots(2).maxConcurrency(10));
+    pool.latency(0, 100);
+    pool.inFlight(0, 1);
+    assertThat(model.predictLatencyNanos(pool.endpoint(0), pool.state(0), pool.now)).isEqualTo(100 * MS);
+    pool.inFlight(0, 5); // the 6th request on 2 slots
+    assertThat(model.predictLatencyNanos(pool.endpoint(0), pool.state(0), pool.now)).isEqualTo(300 * MS);
+    pool.state(0).updateServerMetrics(4, 2, 0.5, pool.now); // the server's own queue: 4 on 2 slots
+    assertThat(model.predictLatencyNanos(pool.endpoint(0), pool.state(0), pool.now)).isEqualTo(300 * MS);
+  }
+
+  @Test
+  void slots_areTheDeclaredOnes_elseTheRunningCountOfAQueueingServer_elseOne() {
+    Pool pool = Pool.of(3, (i, b) -> i == 0 ? b.slots(16) : i == 1 ? b.maxConcurrency(64) : b);
+    assertThat(model.slots(pool.endpoint(0), pool.state(0), pool.now)).isEqualTo(16);
+    assertThat(model.slots(pool.endpoint(1), pool.state(1), pool.now)).isEqualTo(1); // a limit is no slot count
+    pool.state(2).updateServerMetrics(0, 5, 0.5, pool.now);
+    assertThat(model.slots(pool.endpoint(2), pool.state(2), pool.now)).isEqualTo(1); // 5 running, nothing waiting
+    pool.state(2).updateServerMetrics(3, 5, 0.5, pool.now);
+    assertThat(model.slots(pool.endpoint(2), pool.state(2), pool.now)).isEqualTo(5);
+    pool.advanceMillis(3_000);
+    assertThat(model.slots(pool.endpoint(2), pool.state(2), pool.now)).isEqualTo(1); // stale
+  }
+
+  @Test
   void fitsBudget_checksLatencyAndTtft() {
     Pool pool = Pool.of(1);
     pool.latency(0, 100);

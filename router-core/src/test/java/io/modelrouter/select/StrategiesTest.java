@@ -165,7 +165,7 @@ class StrategiesTest {
     java.util.SplittableRandom r = new java.util.SplittableRandom(5);
     SelectionStrategy s = Strategies.leastLatency();
     for (int trial = 0; trial < 300; trial++) {
-      Pool pool = Pool.of(8);
+      Pool pool = Pool.of(8, (i, b) -> b.slots(r.nextInt(5)));
       for (int i = 0; i < 8; i++) {
         pool.now += r.nextLong(3_000_000_000L); // samples up to 3 s apart, some endpoints stalled
         pool.latency(i, 1 + r.nextInt(300));
@@ -248,6 +248,84 @@ class StrategiesTest {
     assertThat(s.score(pool, 0)).isEqualTo(30e6); // no sample: 30 ms, yet degraded
     assertThat(s.score(pool, 2)).isEqualTo(30e6 * 11);
     assertThat(pool.counts(s, 20)).containsExactly(0, 0, 20); // 330 ms beats 500 ms
+  }
+
+  @Test
+  void leastLatency_onDeclaredSlots_requestsInFlightCostNothingUntilTheSlotsAreFull() {
+    Pool pool = Pool.of(2, (i, b) -> b.slots(i == 0 ? 4 : 0));
+    pool.latency(0, 100);
+    pool.latency(1, 100);
+    SelectionStrategy s = Strategies.leastLatency();
+    pool.inFlight(0, 3);
+    assertThat(s.score(pool, 0)).isEqualTo(100e6); // the new request takes the last free slot
+    pool.inFlight(0, 5);
+    assertThat(s.score(pool, 0)).isEqualTo(100e6 * 6 / 4); // 6 requests on 4 slots: 1.5 rounds
+    pool.inFlight(1, 3);
+    assertThat(s.score(pool, 1)).isEqualTo(100e6 * 4); // no slots declared: one at a time
+  }
+
+  @Test
+  void leastLatency_prefersAFastEndpointWithAFreeSlotToAnIdleSlowOne_onlyWhenItKnowsTheSlots() {
+    Pool declared = Pool.of(2, (i, b) -> b.slots(4));
+    Pool undeclared = Pool.of(2);
+    for (Pool pool : new Pool[] {declared, undeclared}) {
+      pool.latency(0, 50);
+      pool.latency(1, 100);
+      pool.inFlight(0, 3); // e0 is twice as fast and has one of its 4 slots free; e1 is idle
+    }
+    assertThat(declared.counts(Strategies.leastLatency(), 20)).containsExactly(20, 0);
+    // counted as one slot, e0's 3 requests in flight make it look like 4 x 50 ms
+    assertThat(undeclared.counts(Strategies.leastLatency(), 20)).containsExactly(0, 20);
+  }
+
+  @Test
+  void leastLatency_takesTheScrapedRunningCountAsSlotsOnlyWhileTheServerQueues() {
+    Pool pool = Pool.of(1);
+    pool.latency(0, 100);
+    pool.inFlight(0, 9);
+    SelectionStrategy s = Strategies.leastLatency();
+    pool.state(0).updateServerMetrics(2, 8, 0.5, pool.now); // 2 waiting: the server runs all it can, 8
+    assertThat(s.score(pool, 0)).isEqualTo(100e6 * 10 / 8);
+    pool.state(0).updateServerMetrics(0, 8, 0.5, pool.now); // no queue: 8 running says nothing of capacity
+    assertThat(s.score(pool, 0)).isEqualTo(100e6 * 10);
+    pool.state(0).updateServerMetrics(2, 8, 0.5, pool.now);
+    pool.advanceMillis(3_000); // stale metrics count as unknown
+    assertThat(s.score(pool, 0)).isEqualTo(100e6 * 10);
+  }
+
+  @Test
+  void leastLatency_onManySlots_aPeakCountsForOneSlotOfThem() {
+    Pool pool = Pool.of(2, (i, b) -> b.slots(i == 0 ? 4 : 0));
+    for (int i = 0; i < 2; i++) {
+      pool.latency(i, 100);
+    }
+    pool.advanceMillis(1_000);
+    for (int i = 0; i < 2; i++) {
+      pool.latency(i, 500); // one slow answer: the peak EWMA jumps to it
+      pool.inFlight(i, 1);
+    }
+    double w = Math.exp(-0.1);
+    double mean = 100e6 * w + 500e6 * (1 - w);
+    SelectionStrategy s = Strategies.leastLatency();
+    // on 4 slots the slow answer held one slot while three went on
+    assertThat(s.score(pool, 0)).isCloseTo(mean + (500e6 - mean) / 4, within(1.0));
+    // on one slot everything behind it waited: the peak counts in full
+    assertThat(s.score(pool, 1)).isEqualTo(500e6 * 2);
+  }
+
+  @Test
+  void leastLatency_decaysTheEwmaOnlyWhileIdle_soAnEndpointGetsOneProbeAtATime() {
+    Pool pool = Pool.of(2, (i, b) -> b.slots(4));
+    pool.latency(0, 400); // e0 was slow and has not been heard from since
+    pool.advanceMillis(20_000);
+    pool.latency(1, 100);
+    pool.inFlight(1, 1);
+    SelectionStrategy s = Strategies.leastLatency();
+    assertThat(s.score(pool, 0)).isCloseTo(400e6 * Math.exp(-2), within(1.0)); // 54 ms: worth a probe
+    assertThat(s.select(pool)).isZero();
+    pool.inFlight(0, 1); // the probe is out: e0 is priced at its EWMA again until it answers
+    assertThat(s.score(pool, 0)).isEqualTo(400e6);
+    assertThat(pool.counts(s, 20)).containsExactly(0, 20);
   }
 
   @Test

@@ -35,8 +35,10 @@ class ScenariosTest {
   }
 
   @Test
-  void heterogeneous_defaultHalvesRoundRobinsP99AndTheOracleBoundsIt() {
-    ScenarioReport report = Scenarios.heterogeneous(SEED, true, Scenarios.Progress.NONE, 0.85);
+  void heterogeneous_defaultHalvesRoundRobinsP99AndStaysWithin1point2xOfTheOracle() {
+    // 70%: the load where the oracle leaves the slow endpoints idle and a strategy that miscounts
+    // slots does not (see docs/routing-quality.md)
+    ScenarioReport report = Scenarios.heterogeneous(SEED, true, Scenarios.Progress.NONE, 0.7);
     RunStats rr = report.run("round robin");
     RunStats ewma = report.run("P2C peak EWMA");
     RunStats ours = report.run("ours (default)");
@@ -45,8 +47,9 @@ class ScenariosTest {
 
     assertThat(ours.latencyMs(99)).isLessThanOrEqualTo(rr.latencyMs(99) / 2);
     assertThat(ours.latencyMs(99)).isLessThan(ewma.latencyMs(99));
-    assertThat(oracle.latencyMs(99)).isLessThan(ours.latencyMs(99));
+    assertThat(ours.latencyMs(99)).isLessThanOrEqualTo(1.2 * oracle.latencyMs(99));
     assertThat(clairvoyant.latencyMs(99)).isLessThan(oracle.latencyMs(99));
+    assertThat(clairvoyant.latencyMs(99)).isLessThan(ours.latencyMs(99));
     assertThat(rr.latencyMs(99)).isGreaterThan(5 * oracle.latencyMs(99));
     assertThat(ours.unfinished).isZero();
   }
