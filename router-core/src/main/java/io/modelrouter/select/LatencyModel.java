@@ -157,25 +157,6 @@ public final class LatencyModel {
   }
 
   /**
-   * How many requests the endpoint works on at once: its declared {@linkplain Endpoint#slots()
-   * slots}; else, when fresh scraped metrics show requests waiting on the server, its running count
-   * (a server that queues works on all it can at once); else 1. A {@linkplain
-   * Endpoint#maxConcurrency() concurrency limit} does not count here, as it is an admission limit
-   * that is often set well above what the server runs at once (predictions still fall back on it,
-   * see the class description).
-   */
-  public int slots(Endpoint endpoint, EndpointState state, long nowNanos) {
-    int declared = endpoint.slots();
-    if (declared > 0) {
-      return declared;
-    }
-    if (metricsFresh(state, nowNanos) && state.queueDepth() > 0) {
-      return Math.max(state.running(), 1);
-    }
-    return 1;
-  }
-
-  /**
    * How much longer than its latency one more request takes on an endpoint with {@code inFlight}
    * requests on {@code slots} slots: {@code max(1, (inFlight + 1) / slots)}, 1 while a slot is free,
    * then one more latency for each round of {@code slots} requests queued ahead. With one slot it is
@@ -191,7 +172,7 @@ public final class LatencyModel {
     int waiting = fresh ? state.queueDepth() : -1;
     int known = endpoint.slots() > 0 ? endpoint.slots() : endpoint.maxConcurrency();
     if (waiting >= 0) {
-      return 1 + waiting / (double) (known > 0 ? known : slots(endpoint, state, nowNanos));
+      return 1 + waiting / (double) (known > 0 ? known : Math.max(state.running(), 1));
     }
     return known > 0 ? loadFactor(state.inFlight(), known) : 1;
   }

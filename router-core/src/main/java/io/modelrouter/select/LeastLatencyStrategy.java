@@ -5,10 +5,10 @@ import io.modelrouter.health.EndpointStatus;
 
 /**
  * The candidate with the lowest predicted latency, {@code max(rtt, pending age) * max(1, (inFlight
- * + 1) / slots) * (consecutive failures + 1)} with {@code rtt} ({@link
- * LatencyModel#selectionRttNanos}) and {@code slots} ({@link LatencyModel#slots}) from {@link
- * LatencyModel}: a full scan over small pools, power of two choices over large ones. No allocation,
- * no lock; O(1) above the scan limit.
+ * + 1) / slots) * (consecutive failures + 1)}, with {@code rtt} from {@link
+ * LatencyModel#selectionRttNanos} and {@code slots} the endpoint's declared slots (else 1): a full
+ * scan over small pools, power of two choices over large ones. No allocation, no lock; O(1) above
+ * the scan limit.
  */
 final class LeastLatencyStrategy implements SelectionStrategy {
 
@@ -81,7 +81,7 @@ final class LeastLatencyStrategy implements SelectionStrategy {
       return false;
     }
     int inFlight = s.inFlight();
-    int slots = model.slots(c.endpoint(i), s, now);
+    int slots = slots(c, i);
     double ewma = model.selectionBaseRttNanos(s, slots);
     if (inFlight == 0) {
       double x = Math.max(now - s.latencyStampNanos(), 0) / (double) model.decayNanos();
@@ -100,9 +100,20 @@ final class LeastLatencyStrategy implements SelectionStrategy {
   private double cost(Candidates c, int i, long now) {
     EndpointState s = c.state(i);
     int inFlight = s.inFlight();
-    int slots = model.slots(c.endpoint(i), s, now);
+    int slots = slots(c, i);
     double rtt = Math.max(model.selectionRttNanos(s, inFlight, slots, now), s.pendingAgeNanos(now));
     return rtt * LatencyModel.loadFactor(inFlight, slots) * (s.consecutiveFailures() + 1.0);
+  }
+
+  /**
+   * The endpoint's declared {@linkplain io.modelrouter.registry.Endpoint#slots() slots}, else 1. A
+   * concurrency limit is no slot count (it is often set well above what the server runs at once),
+   * nor is a scraped running count: it says what the server runs now, not what it could, and taking
+   * it for capacity makes a server look cheaper the busier it is (measured in {@code
+   * docs/routing-quality.md}, scenario 2).
+   */
+  private static int slots(Candidates c, int i) {
+    return Math.max(c.endpoint(i).slots(), 1);
   }
 
   @Override

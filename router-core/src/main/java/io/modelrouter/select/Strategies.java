@@ -96,23 +96,35 @@ public final class Strategies {
   }
 
   /**
-   * The default strategy for general pools: the lowest predicted latency, {@code max(ewma,
-   * pendingAge) * (inFlight + 1) * (consecutiveFailures + 1)}, over every candidate when there are
-   * at most {@link #DEFAULT_FULL_SCAN_LIMIT}, else over two random ones (power of two choices).
+   * The default strategy for general pools: the lowest predicted latency, {@code max(rtt,
+   * pendingAge) * max(1, (inFlight + 1) / slots) * (consecutiveFailures + 1)}, over every candidate
+   * when there are at most {@link #DEFAULT_FULL_SCAN_LIMIT}, else over two random ones (power of two
+   * choices).
    *
-   * <p>{@code ewma} is the peak EWMA latency decayed over {@link #DEFAULT_EWMA_DECAY} (the
-   * {@link #DEFAULT_INITIAL_RTT} before any sample), as in {@link #p2cPeakEwma()}. {@code
-   * pendingAge} is how long the endpoint has had requests in flight without answering any
-   * ({@link io.modelrouter.health.EndpointState#pendingAgeNanos}): an endpoint that stalls looks
-   * at least that slow at once, instead of only when its first slow answer comes back, so it stops
-   * winning after about one normal latency. The full scan over small pools avoids the pairs of two
-   * slow endpoints that power of two choices draws in a fleet of mixed speeds. Each consecutive
-   * failure counts one more expected attempt, so an endpoint that fails fast (and so looks idle)
-   * stops winning after a short run of failures; one success resets it. A degraded endpoint loses
-   * to a healthy one. Lock-free and allocation-free.
+   * <p>{@code slots} is how many requests the endpoint works on at once: its declared {@link
+   * io.modelrouter.registry.Endpoint#slots()}, else 1 (neither a concurrency limit nor a scraped
+   * running count says what a server can run at once). A request costs one latency while a slot is
+   * free and one more for each round of {@code slots} requests ahead of it; with one slot the load
+   * term is {@code inFlight + 1}, as in {@link #p2cPeakEwma()}.
    *
-   * <p>The in-flight term assumes an endpoint serves one request at a time; for servers with many
-   * slots it overstates their queue (see {@code docs/routing-quality.md}, scenario 2).
+   * <p>{@code rtt} comes from the endpoint's latency EWMAs over {@link #DEFAULT_EWMA_DECAY} (the
+   * {@link #DEFAULT_INITIAL_RTT} before any sample): the plain EWMA plus {@code 1 / slots} of the
+   * peak EWMA's excess over it, so the peak EWMA on one slot, where a slow answer means the requests
+   * behind it waited, and close to the plain EWMA on many, where it held one slot of many. It
+   * decays toward zero while the endpoint is idle, so an endpoint not heard from for a while is
+   * probed again, one request at a time. {@code pendingAge} is how long the endpoint has had
+   * requests in flight without answering any ({@link
+   * io.modelrouter.health.EndpointState#pendingAgeNanos}): an endpoint that stalls looks at least
+   * that slow at once, instead of only when its first slow answer comes back, so it stops winning
+   * after about one normal latency. The full scan over small pools avoids the pairs of two slow
+   * endpoints that power of two choices draws in a fleet of mixed speeds. Each consecutive failure
+   * counts one more expected attempt, so an endpoint that fails fast (and so looks idle) stops
+   * winning after a short run of failures; one success resets it. A degraded endpoint loses to a
+   * healthy one. Lock-free and allocation-free.
+   *
+   * <p>Declare {@code slots} for servers that batch or run several model instances: without it
+   * every request in flight counts as a full latency of queueing, which sends traffic away from
+   * fast endpoints that still have free slots (see {@code docs/routing-quality.md}, scenario 2).
    */
   public static SelectionStrategy leastLatency() {
     return LeastLatencyStrategy.DEFAULT;

@@ -59,19 +59,6 @@ class LatencyModelTest {
   }
 
   @Test
-  void slots_areTheDeclaredOnes_elseTheRunningCountOfAQueueingServer_elseOne() {
-    Pool pool = Pool.of(3, (i, b) -> i == 0 ? b.slots(16) : i == 1 ? b.maxConcurrency(64) : b);
-    assertThat(model.slots(pool.endpoint(0), pool.state(0), pool.now)).isEqualTo(16);
-    assertThat(model.slots(pool.endpoint(1), pool.state(1), pool.now)).isEqualTo(1); // a limit is no slot count
-    pool.state(2).updateServerMetrics(0, 5, 0.5, pool.now);
-    assertThat(model.slots(pool.endpoint(2), pool.state(2), pool.now)).isEqualTo(1); // 5 running, nothing waiting
-    pool.state(2).updateServerMetrics(3, 5, 0.5, pool.now);
-    assertThat(model.slots(pool.endpoint(2), pool.state(2), pool.now)).isEqualTo(5);
-    pool.advanceMillis(3_000);
-    assertThat(model.slots(pool.endpoint(2), pool.state(2), pool.now)).isEqualTo(1); // stale
-  }
-
-  @Test
   void fitsBudget_checksLatencyAndTtft() {
     Pool pool = Pool.of(1);
     pool.latency(0, 100);

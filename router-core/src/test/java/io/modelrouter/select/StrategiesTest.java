@@ -279,18 +279,12 @@ class StrategiesTest {
   }
 
   @Test
-  void leastLatency_takesTheScrapedRunningCountAsSlotsOnlyWhileTheServerQueues() {
-    Pool pool = Pool.of(1);
+  void leastLatency_takesNeitherAConcurrencyLimitNorAScrapedRunningCountForSlots() {
+    Pool pool = Pool.of(1, (i, b) -> b.maxConcurrency(64));
     pool.latency(0, 100);
     pool.inFlight(0, 9);
-    SelectionStrategy s = Strategies.leastLatency();
-    pool.state(0).updateServerMetrics(2, 8, 0.5, pool.now); // 2 waiting: the server runs all it can, 8
-    assertThat(s.score(pool, 0)).isEqualTo(100e6 * 10 / 8);
-    pool.state(0).updateServerMetrics(0, 8, 0.5, pool.now); // no queue: 8 running says nothing of capacity
-    assertThat(s.score(pool, 0)).isEqualTo(100e6 * 10);
     pool.state(0).updateServerMetrics(2, 8, 0.5, pool.now);
-    pool.advanceMillis(3_000); // stale metrics count as unknown
-    assertThat(s.score(pool, 0)).isEqualTo(100e6 * 10);
+    assertThat(Strategies.leastLatency().score(pool, 0)).isEqualTo(100e6 * 10);
   }
 
   @Test

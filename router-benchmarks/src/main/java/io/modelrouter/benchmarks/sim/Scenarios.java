@@ -210,7 +210,8 @@ final class Scenarios {
     }
     String setup = String.format(Locale.ROOT,
         "10 endpoints of three speeds (2 with median 40 ms, 4 with 80 ms, 4 with 160 ms; log-normal shape %.1f),"
-            + " each processing %d requests at once with an unbounded FIFO queue: %.0f req/s of capacity in all."
+            + " each processing %d requests at once with an unbounded FIFO queue and declaring it (the endpoint's"
+            + " slots, which only our default reads): %.0f req/s of capacity in all."
             + " Poisson arrivals at 70%%, 85%% and 95%% of that for %.0f s, then %d s to drain; requests still"
             + " queued at the end count with their age.",
         HETEROGENEOUS_SIGMA, HETEROGENEOUS_SLOTS, capacity, duration, 30);
@@ -224,10 +225,13 @@ final class Scenarios {
         + " endpoints and short ones to slow endpoints, which no router can: it is shown for reference, the"
         + " targets are against the oracle. Round robin and P2C least loaded ignore speed, so slow endpoints"
         + " queue up; P2C peak EWMA often pairs two slow endpoints." + verdicts
-        + " Our default scans all ten endpoints; where it misses, it is because it learns speed only from"
-        + " answers (a peak EWMA, which one long answer on a fast endpoint lifts) and does not know that"
-        + " each endpoint serves 4 requests at once, so it counts every request in flight as a full service"
-        + " time of queueing and leaves the fast endpoints less loaded than the oracle does at moderate load.";
+        + " Our default scans all ten endpoints and, knowing each serves 4 requests at once, counts a request"
+        + " in flight as queueing only once the slots are full, so it fills the fast endpoints as the oracle"
+        + " does instead of spilling onto the slow ones. It learns speed only from answers: on many slots it"
+        + " counts a slow answer at a quarter of its peak (a peak EWMA alone sits near a high percentile of"
+        + " the service time, the higher the more answers an endpoint gives, which made the fastest endpoints"
+        + " look slowest), and its remaining gap to the oracle is that estimate's noise and the probes an idle"
+        + " slow endpoint gets when its price decays.";
     return new ScenarioReport("heterogeneous", name, setup, anchor, table, explanation, charts, all);
   }
 
