@@ -218,7 +218,8 @@ public final class EndpointState {
         long gap = Math.max(nowNanos - latencyStampNanos, 0);
         double w = Math.exp(-(double) gap / tauNanos);
         mean = latencyMeanNanos * w + latencyNanos * (1 - w);
-        next = latencyNanos > stored ? latencyNanos : stored * w + latencyNanos * (1 - w); // a new peak is taken at once
+        // a new peak is taken at once
+        next = latencyNanos > stored ? latencyNanos : stored * w + latencyNanos * (1 - w);
       }
       latencyEwmaNanos = next;
       latencyMeanNanos = Math.min(mean, next);

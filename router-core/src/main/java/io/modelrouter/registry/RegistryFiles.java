@@ -53,7 +53,7 @@ import tools.jackson.dataformat.yaml.YAMLMapper;
  *     weight: 100
  *     zone: us-east-1a
  *     maxConcurrency: 64               # admission limit: the most requests in flight
- *     slots: 64                        # requests the server works on at once (no limit)
+ *     slots: 48                        # requests the server works on at once (limits nothing)
  *     maxRequestsPerSecond: 0
  *     adapters: [sql-lora]
  *     maxAdapters: 4

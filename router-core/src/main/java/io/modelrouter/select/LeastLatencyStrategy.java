@@ -93,9 +93,9 @@ final class LeastLatencyStrategy implements SelectionStrategy {
 
   /**
    * The predicted latency of one more request: the endpoint's latency ({@link
-   * LatencyModel#selectionRttNanos}, but at least the time it has been busy without answering), times the
-   * rounds of its slots the requests it would then hold fill, times one more attempt for each
-   * consecutive failure.
+   * LatencyModel#selectionRttNanos}, but at least the time it has been busy without answering),
+   * times the rounds of its slots that the requests it would then hold fill, times one more attempt
+   * for each consecutive failure.
    */
   private double cost(Candidates c, int i, long now) {
     EndpointState s = c.state(i);

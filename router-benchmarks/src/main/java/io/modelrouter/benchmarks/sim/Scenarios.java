@@ -220,18 +220,19 @@ final class Scenarios {
         + " as soon as the fleet runs above 50% (their tenth exceeds their capacity), the classic result.";
     String explanation = "The oracle is the issue's: it joins the endpoint where the request would finish"
         + " first, knowing every queued and running request's exact remaining work and each endpoint's speed,"
-        + " and counting the request's own service time at the endpoint's mean; it is a bound, not a policy."
+        + " and counting the request's own service time at the endpoint's mean; it is a reference, not a policy"
+        + " (greedy per request, so not a strict bound on p99: at 85% our default comes level with it)."
         + " The clairvoyant oracle also knows the request's own service time, so it sends long requests to fast"
         + " endpoints and short ones to slow endpoints, which no router can: it is shown for reference, the"
         + " targets are against the oracle. Round robin and P2C least loaded ignore speed, so slow endpoints"
         + " queue up; P2C peak EWMA often pairs two slow endpoints." + verdicts
         + " Our default scans all ten endpoints and, knowing each serves 4 requests at once, counts a request"
         + " in flight as queueing only once the slots are full, so it fills the fast endpoints as the oracle"
-        + " does instead of spilling onto the slow ones. It learns speed only from answers: on many slots it"
-        + " counts a slow answer at a quarter of its peak (a peak EWMA alone sits near a high percentile of"
-        + " the service time, the higher the more answers an endpoint gives, which made the fastest endpoints"
-        + " look slowest), and its remaining gap to the oracle is that estimate's noise and the probes an idle"
-        + " slow endpoint gets when its price decays.";
+        + " does instead of spilling onto the slow ones. It learns speed only from answers: on 4 slots it"
+        + " counts a quarter of the peak EWMA's excess over the plain EWMA (a peak EWMA alone sits near a"
+        + " high percentile of the service time, the higher the more answers an endpoint gives, which made"
+        + " the fastest endpoints look slowest); its remaining gap to the oracle is that estimate's noise and"
+        + " the probes an idle slow endpoint gets when its price decays.";
     return new ScenarioReport("heterogeneous", name, setup, anchor, table, explanation, charts, all);
   }
 
