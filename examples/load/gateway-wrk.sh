@@ -4,6 +4,10 @@
 # Starts ENDPOINTS simulated vLLM-like servers (sim-server, no added latency) and a gateway in
 # front of them with a 256 MiB heap, then, in the same run, drives wrk with CONNECTIONS
 # connections straight at one simulated server ("direct") and at the gateway ("gateway").
+# Two peers in front of the same servers are measured in the same run: Jetty 12's own
+# asynchronous reverse proxy (JettyProxyPeer in router-benchmarks: forwarding and nothing else,
+# on the same JVM and server as the gateway) and, when the nginx binary is installed
+# (apt-get install nginx-light), nginx with upstream keep-alive.
 #
 #   ./mvnw -B -q package -DskipTests && examples/load/gateway-wrk.sh
 #
@@ -11,12 +15,16 @@
 # it is the floor of the gateway's own cost. After each run the CPU time every process used per
 # request is printed (from /proc), which is what bounds throughput when the cores are shared.
 #
-# Environment: CONNECTIONS (256), DURATION (20s), WARMUP (30s: the gateway's JIT is still busy
-# after 10 s), THREADS (2), ENDPOINTS (2), JAR (examples/target/modelrouter.jar),
+# Environment: CONNECTIONS (256), DURATION (20s), WARMUP (30s, for the simulated server and
+# nginx; the JVM proxies warm up until their JIT settles, see warm_jvm), MAX_WARMUP_SLICES (30),
+# THREADS (2), ENDPOINTS (2), JAR (examples/target/modelrouter.jar),
+# BENCH_JAR (router-benchmarks/target/benchmarks.jar), NGINX (nginx, if on the PATH),
 # GATEWAY_THREADS (32: the gateway's worker threads; wrk's 256 connections wait in Jetty's queue).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 JAR=${JAR:-examples/target/modelrouter.jar}
+BENCH_JAR=${BENCH_JAR:-router-benchmarks/target/benchmarks.jar}
+NGINX=${NGINX:-$(command -v nginx || true)}
 LUA=examples/load/chat.lua
 CONNECTIONS=${CONNECTIONS:-256}
 DURATION=${DURATION:-20s}
@@ -72,35 +80,96 @@ GW_PID=$(cat "$WORK/gateway.log.pid")
 PIDS+=("$GW_PID")
 echo "simulated endpoints on ports ${ports[*]}, gateway on $gw (pid $GW_PID), $CONNECTIONS connections"
 
+jp=$(start "$WORK/jetty-proxy.log" -Xmx256m -cp "$BENCH_JAR" io.modelrouter.benchmarks.http.JettyProxyPeer 0 \
+  "$(IFS=,; echo "${ports[*]}")") || { PIDS+=("$(cat "$WORK/jetty-proxy.log.pid")"); exit 1; }
+PIDS+=("$(cat "$WORK/jetty-proxy.log.pid")")
+NGINX_PORT=
+if [ -n "$NGINX" ]; then
+  NGINX_PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+  {
+    echo "worker_processes 2; daemon off; pid $WORK/nginx.pid; error_log $WORK/nginx-error.log;"
+    echo "events { worker_connections 4096; }"
+    echo "http { access_log off; client_body_temp_path $WORK; proxy_temp_path $WORK;"
+    echo "  upstream sims {"
+    for p in "${ports[@]}"; do echo "    server 127.0.0.1:$p;"; done
+    echo "    keepalive 256; }"
+    echo "  server { listen 127.0.0.1:$NGINX_PORT;"
+    echo "    location / { proxy_pass http://sims; proxy_http_version 1.1; proxy_set_header Connection \"\"; } } }"
+  } > "$WORK/nginx.conf"
+  "$NGINX" -c "$WORK/nginx.conf" -e "$WORK/nginx-error.log" > "$WORK/nginx.log" 2>&1 &
+  PIDS+=("$!")
+  sleep 1
+fi
+echo "peers: jetty reverse proxy on $jp${NGINX_PORT:+, nginx on $NGINX_PORT}"
+
 UNKNOWN_LUA="$WORK/unknown-model.lua"
 sed 's/bench-chat/no-such-model/' "$LUA" > "$UNKNOWN_LUA"
 
-# CPU ticks (user + system) of a process so far.
-ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
-# Runs wrk on URL with SCRIPT, then prints the CPU microseconds per request of the gateway, of the
-# simulated servers together, and of wrk.
+# CPU ticks (user + system) of processes so far (pids that have gone count 0).
+ticks() { local t=0 p; for p in "$@"; do t=$((t + $(awk '{ print $14 + $15 }' "/proc/$p/stat" 2>/dev/null || echo 0))); done; echo "$t"; }
+# Runs wrk on URL with SCRIPT, then prints the CPU microseconds per request of the proxy in front
+# (PROXY_PIDS: the gateway or a peer; none for direct), of the simulated servers together, and of
+# wrk. Keeps the requests/s in RATE[LABEL].
+declare -A RATE
 measure() {
-  local script=$1 url=$2 out g0 s0=0 s1=0 p
-  g0=$(ticks "$GW_PID")
-  for p in "${PIDS[@]:0:$ENDPOINTS}"; do s0=$((s0 + $(ticks "$p"))); done
+  local label=$1 script=$2 url=$3; shift 3
+  local out g0 s0 s1 sims=("${PIDS[@]:0:$ENDPOINTS}")
+  g0=$(ticks "$@"); s0=$(ticks "${sims[@]}")
   out=$({ /usr/bin/time -f 'wrk-cpu %U %S' wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency -s "$script" "$url"; } 2>&1)
-  for p in "${PIDS[@]:0:$ENDPOINTS}"; do s1=$((s1 + $(ticks "$p"))); done
+  s1=$(ticks "${sims[@]}")
   echo "$out" | grep -v '^wrk-cpu'
-  echo "$out" | awk -v hz="$(getconf CLK_TCK)" -v g="$(( $(ticks "$GW_PID") - g0 ))" -v s="$((s1 - s0))" '
+  RATE[$label]=$(echo "$out" | awk '/^Requests\/sec/ { print $2 }')
+  echo "$out" | awk -v hz="$(getconf CLK_TCK)" -v g="$(( $(ticks "$@") - g0 ))" -v s="$((s1 - s0))" -v l="$label" '
     / requests in / { n = $1 }
     /^wrk-cpu/ { w = ($2 + $3) * 1e6 }
-    END { printf "cpu per request (us): gateway %.0f, simulated servers %.0f, wrk %.0f\n", g * 1e6 / hz / n, s * 1e6 / hz / n, w / n }'
+    END { printf "cpu per request (us): %s %.0f, simulated servers %.0f, wrk %.0f\n", l, g * 1e6 / hz / n, s * 1e6 / hz / n, w / n }'
 }
 
+# Milliseconds the JIT compilers of a JVM have worked so far.
+jit_ms() { jcmd "$1" PerfCounter.print 2>/dev/null | awk -F= '/^java.ci.totalTime=/ { t = $2 } /^sun.os.hrt.frequency=/ { f = $2 } END { printf "%d\n", t * 1000 / f }'; }
+# Warms a JVM proxy up (PID, PORT) until a 10 s slice of load adds less than half a second of JIT
+# work, at least 3 and at most MAX_WARMUP_SLICES slices. Under full load the compiler threads get a
+# small share of the two cores: after 30 s the gateway, with far more code than a bare proxy, still
+# ran at half its speed.
+warm_jvm() {
+  local pid=$1 port=$2 slice before after
+  for slice in $(seq 1 "${MAX_WARMUP_SLICES:-30}"); do
+    before=$(jit_ms "$pid")
+    wrk -t"$THREADS" -c"$CONNECTIONS" -d10s -s "$LUA" "http://127.0.0.1:$port/v1/chat/completions" > /dev/null
+    after=$(jit_ms "$pid")
+    if [ "$slice" -ge 3 ] && [ $((after - before)) -lt 500 ]; then
+      echo "port $port warm after $slice slices of 10 s (JIT: $((after - before)) ms in the last)"
+      return
+    fi
+  done
+  echo "port $port: JIT still busy after $slice slices of 10 s ($((after - before)) ms in the last)"
+}
 echo "== warm-up"
-wrk -t"$THREADS" -c"$CONNECTIONS" -d"$WARMUP" -s "$LUA" "http://127.0.0.1:${ports[0]}/v1/chat/completions" > /dev/null
-wrk -t"$THREADS" -c"$CONNECTIONS" -d"$WARMUP" -s "$LUA" "http://127.0.0.1:$gw/v1/chat/completions" > /dev/null
+for target in "${ports[0]}" $NGINX_PORT; do
+  wrk -t"$THREADS" -c"$CONNECTIONS" -d"$WARMUP" -s "$LUA" "http://127.0.0.1:$target/v1/chat/completions" > /dev/null
+done
+warm_jvm "$GW_PID" "$gw"
+warm_jvm "$(cat "$WORK/jetty-proxy.log.pid")" "$jp"
 echo "== direct: one simulated endpoint"
-measure "$LUA" "http://127.0.0.1:${ports[0]}/v1/chat/completions"
+measure direct "$LUA" "http://127.0.0.1:${ports[0]}/v1/chat/completions"
 echo "== gateway: in front of $ENDPOINTS simulated endpoints"
-measure "$LUA" "http://127.0.0.1:$gw/v1/chat/completions"
+measure gateway "$LUA" "http://127.0.0.1:$gw/v1/chat/completions" "$GW_PID"
+echo "== peer: Jetty's reverse proxy in front of $ENDPOINTS simulated endpoints (forwarding only)"
+measure jetty-proxy "$LUA" "http://127.0.0.1:$jp/v1/chat/completions" "$(cat "$WORK/jetty-proxy.log.pid")"
+if [ -n "$NGINX_PORT" ]; then
+  echo "== peer: nginx in front of $ENDPOINTS simulated endpoints (forwarding only)"
+  NGINX_PIDS=("$(cat "$WORK/nginx.pid")")
+  NGINX_PIDS+=($(pgrep -P "${NGINX_PIDS[0]}"))
+  measure nginx "$LUA" "http://127.0.0.1:$NGINX_PORT/v1/chat/completions" "${NGINX_PIDS[@]}"
+fi
 echo "== gateway, unknown model: answered before forwarding (the gateway's own floor)"
-measure "$UNKNOWN_LUA" "http://127.0.0.1:$gw/v1/chat/completions"
+measure gateway-floor "$UNKNOWN_LUA" "http://127.0.0.1:$gw/v1/chat/completions" "$GW_PID"
+echo "== requests/s against direct"
+for l in direct gateway jetty-proxy nginx gateway-floor; do
+  if [ -n "${RATE[$l]:-}" ]; then
+    awk -v l="$l" -v r="${RATE[$l]}" -v d="${RATE[direct]}" 'BEGIN { printf "%-14s %10.0f  %5.1f%%\n", l, r, 100 * r / d }'
+  fi
+done
 echo "== gateway heap (-Xmx256m)"
 jcmd "$GW_PID" GC.heap_info | grep -iE 'heap|used' | head -4 || true
 awk '/Pause/ { split($0, a, "->"); split(a[2], b, "M"); if (b[1] + 0 > max) max = b[1] + 0 } END { print "largest heap after a GC pause: " max " MiB" }' "$WORK/gc.log"

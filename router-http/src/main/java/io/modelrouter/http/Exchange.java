@@ -35,6 +35,7 @@ final class Exchange {
   /** One call to one endpoint. Also its own OkHttp callback, so that an attempt is one object. */
   final class Attempt implements Callback {
     final Decision decision;
+    final RoutingClient.Target target;
     final boolean hedge;
     @Nullable Call call;
     /** Set by the network interceptor once the request is being written on a connection. */
@@ -43,6 +44,7 @@ final class Exchange {
 
     Attempt(Decision decision, boolean hedge) {
       this.decision = decision;
+      this.target = client.target(decision.endpoint());
       this.hedge = hedge;
     }
 
@@ -81,7 +83,7 @@ final class Exchange {
     long budget = route.latencyBudgetNanos();
     this.deadlineNanos = budget > 0 ? ticker.nanoTime() + budget : 0;
     this.requestId = HeaderRules.requestId(request.header(RoutingClient.REQUEST_ID_HEADER));
-    this.headers = HeaderRules.outgoing(request.headers(), client.forwardCredentials, requestId).build();
+    this.headers = HeaderRules.outgoing(request.namesAndValues(), client.forwardCredentials, requestId).build();
     String method = request.method();
     if (method.equals("GET") || method.equals("HEAD")) {
       this.body = null;
@@ -311,7 +313,7 @@ final class Exchange {
     attempts++;
     Attempt a = new Attempt(d, hedge);
     Request.Builder rb = new Request.Builder()
-        .url(client.url(d.endpoint(), request.path()))
+        .url(a.target.url(request.path()))
         .headers(headers)
         .method(request.method(), body)
         .tag(Attempt.class, a);
@@ -367,7 +369,8 @@ final class Exchange {
 
   private ProxyResponse respond(Attempt a, Response response) {
     long headersNanos = Math.max(ticker.nanoTime() - a.decision.lease().startNanos(), 0);
-    return new ProxyResponse(a.decision, a.call, response, ticker, attempts, a.hedge, headersNanos, requestId);
+    return new ProxyResponse(a.decision, a.call, response, ticker, attempts, a.hedge, headersNanos, requestId,
+        a.target.served);
   }
 
   private static Outcome outcomeOf(Attempt a, IOException e) {

@@ -2,7 +2,7 @@ package io.modelrouter.http;
 
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
+import java.util.function.BiConsumer;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 import okhttp3.Headers;
@@ -24,20 +24,28 @@ final class HeaderRules {
 
   private HeaderRules() {}
 
-  /** The client's headers to forward: hop-by-hop, connection-named and (unless allowed) credential fields dropped. */
-  static Headers.Builder outgoing(Map<String, List<String>> client, boolean forwardCredentials, String requestId) {
+  /**
+   * The client's headers to forward: hop-by-hop, connection-named and (unless allowed) credential
+   * fields dropped.
+   *
+   * @param client lower-case names and values, alternating
+   */
+  static Headers.Builder outgoing(String[] client, boolean forwardCredentials, String requestId) {
     Headers.Builder b = new Headers.Builder();
-    Set<String> named = connectionTokens(client.get("connection"));
-    for (Map.Entry<String, List<String>> e : client.entrySet()) {
-      String name = e.getKey();
+    Set<String> named = Set.of();
+    for (int i = 0; i < client.length; i += 2) {
+      if (client[i].equals("connection")) {
+        named = connectionTokens(List.of(client[i + 1]), named);
+      }
+    }
+    for (int i = 0; i < client.length; i += 2) {
+      String name = client[i];
       if (HOP_BY_HOP.contains(name) || SET_PER_HOP.contains(name) || named.contains(name)
           || name.equals(RoutingClient.REQUEST_ID_HEADER)
           || (!forwardCredentials && CREDENTIALS.contains(name))) {
         continue;
       }
-      for (String v : e.getValue()) {
-        b.addUnsafeNonAscii(name, v);
-      }
+      b.addUnsafeNonAscii(name, client[i + 1]);
     }
     // Both were skipped above, so add (set would scan every header once more).
     b.add(RoutingClient.REQUEST_ID_HEADER, requestId);
@@ -46,25 +54,34 @@ final class HeaderRules {
     return b;
   }
 
-  /** The endpoint's response headers for the client, hop-by-hop fields dropped. */
-  static Map<String, List<String>> incoming(Headers upstream) {
-    Set<String> named = connectionTokens(upstream.values("connection"));
-    java.util.LinkedHashMap<String, List<String>> out = new java.util.LinkedHashMap<>();
+  /**
+   * Passes the endpoint's response headers meant for the client to {@code action}, names in
+   * lower case, hop-by-hop fields dropped.
+   */
+  static void incoming(Headers upstream, BiConsumer<String, String> action) {
+    Set<String> named = connectionTokens(upstream.values("connection"), Set.of());
     for (int i = 0, n = upstream.size(); i < n; i++) {
       String name = upstream.name(i).toLowerCase(Locale.ROOT);
-      if (HOP_BY_HOP.contains(name) || named.contains(name)) {
-        continue;
+      if (!HOP_BY_HOP.contains(name) && !named.contains(name)) {
+        action.accept(name, upstream.value(i));
       }
-      out.computeIfAbsent(name, k -> new java.util.ArrayList<>(1)).add(upstream.value(i));
     }
-    return out;
   }
 
-  private static Set<String> connectionTokens(@Nullable List<String> values) {
-    if (values == null || values.isEmpty()) {
-      return Set.of();
+  /** The first value of a response header (lower-case name) for the client, or null when absent or hop-by-hop. */
+  static @Nullable String incomingValue(Headers upstream, String name) {
+    if (HOP_BY_HOP.contains(name) || connectionTokens(upstream.values("connection"), Set.of()).contains(name)) {
+      return null;
     }
-    java.util.HashSet<String> s = new java.util.HashSet<>();
+    return upstream.get(name);
+  }
+
+  /** The field names listed in Connection header values, added to {@code known}. */
+  private static Set<String> connectionTokens(List<String> values, Set<String> known) {
+    if (values.isEmpty()) {
+      return known;
+    }
+    java.util.HashSet<String> s = new java.util.HashSet<>(known);
     for (String v : values) {
       for (String t : v.split(",")) {
         String token = t.trim().toLowerCase(Locale.ROOT);

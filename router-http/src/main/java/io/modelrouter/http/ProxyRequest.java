@@ -23,7 +23,9 @@ public final class ProxyRequest {
 
   private final String method;
   private final String path;
-  private final Map<String, List<String>> headers;
+  /** Lower-case names and values, alternating, in the order added. */
+  private final String[] namesAndValues;
+  private @Nullable Map<String, List<String>> headers;
   private final byte[] body;
   private final @Nullable String contentType;
   private final RouteRequest route;
@@ -31,11 +33,9 @@ public final class ProxyRequest {
   private ProxyRequest(Builder b) {
     this.method = b.method;
     this.path = b.path;
-    Map<String, List<String>> h = new LinkedHashMap<>();
-    b.headers.forEach((k, v) -> h.put(k, List.copyOf(v)));
-    this.headers = Collections.unmodifiableMap(h);
+    this.namesAndValues = b.namesAndValues.toArray(new String[0]);
     this.body = b.body;
-    this.contentType = b.contentType != null ? b.contentType : first(h, "content-type");
+    this.contentType = b.contentType != null ? b.contentType : header("content-type");
     this.route = b.route;
   }
 
@@ -56,12 +56,33 @@ public final class ProxyRequest {
 
   /** The client's headers by lower-case name; hygiene rules are applied when forwarding. */
   public Map<String, List<String>> headers() {
-    return headers;
+    Map<String, List<String>> h = headers;
+    if (h == null) {
+      // Built on demand: forwarding reads the names and values directly.
+      Map<String, List<String>> m = new LinkedHashMap<>();
+      for (int i = 0; i < namesAndValues.length; i += 2) {
+        m.computeIfAbsent(namesAndValues[i], k -> new ArrayList<>(1)).add(namesAndValues[i + 1]);
+      }
+      m.replaceAll((k, v) -> List.copyOf(v));
+      h = Collections.unmodifiableMap(m);
+      headers = h;
+    }
+    return h;
   }
 
   /** The first value of a header, by case-insensitive name, or null. */
   public @Nullable String header(String name) {
-    return first(headers, name.toLowerCase(Locale.ROOT));
+    for (int i = 0; i < namesAndValues.length; i += 2) {
+      if (namesAndValues[i].equalsIgnoreCase(name)) {
+        return namesAndValues[i + 1];
+      }
+    }
+    return null;
+  }
+
+  /** Lower-case names and values, alternating; not a copy, do not change it. */
+  String[] namesAndValues() {
+    return namesAndValues;
   }
 
   /** The body bytes, forwarded as they are; empty when there is none. */
@@ -79,11 +100,6 @@ public final class ProxyRequest {
     return route;
   }
 
-  private static @Nullable String first(Map<String, List<String>> h, String name) {
-    List<String> v = h.get(name);
-    return v == null || v.isEmpty() ? null : v.get(0);
-  }
-
   @Override
   public String toString() {
     return "ProxyRequest{" + method + ' ' + path + ", " + body.length + " bytes, " + route + '}';
@@ -93,7 +109,7 @@ public final class ProxyRequest {
   public static final class Builder {
     private String method = "POST";
     private String path;
-    private final Map<String, List<String>> headers = new LinkedHashMap<>();
+    private final List<String> namesAndValues = new ArrayList<>(16);
     private byte[] body = EMPTY;
     private @Nullable String contentType;
     private RouteRequest route;
@@ -137,7 +153,8 @@ public final class ProxyRequest {
     public Builder header(String name, String value) {
       Objects.requireNonNull(name, "name");
       Objects.requireNonNull(value, "value");
-      headers.computeIfAbsent(name.toLowerCase(Locale.ROOT), k -> new ArrayList<>()).add(value);
+      namesAndValues.add(name.toLowerCase(Locale.ROOT));
+      namesAndValues.add(value);
       return this;
     }
 

@@ -10,11 +10,15 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
 import java.io.OutputStream;
+import java.util.ArrayList;
 import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.BiConsumer;
 import okhttp3.Call;
+import okhttp3.Headers;
 import okhttp3.Response;
 import okio.BufferedSource;
 import org.jspecify.annotations.Nullable;
@@ -33,24 +37,22 @@ public final class ProxyResponse implements Closeable {
 
   private final Decision decision;
   private final int status;
-  private final Map<String, List<String>> headers;
+  private final Headers upstreamHeaders;
+  private final String served;
+  private @Nullable Map<String, List<String>> headers;
   private final int attempts;
   private final boolean hedged;
   private final long headersNanos;
   private final String requestId;
   private final Body body;
 
+  /** @param served the endpoint's host:port for {@value RoutingClient#ENDPOINT_SERVED_HEADER} */
   ProxyResponse(Decision decision, Call call, Response response, Ticker ticker, int attempts, boolean hedged,
-      long headersNanos, String requestId) {
+      long headersNanos, String requestId, String served) {
     this.decision = decision;
     this.status = response.code();
-    Map<String, List<String>> h = HeaderRules.incoming(response.headers());
-    h.put(RoutingClient.REQUEST_ID_HEADER, List.of(requestId));
-    Endpoint e = decision.endpoint();
-    int port = e.baseUrl().getPort();
-    h.put(RoutingClient.ENDPOINT_SERVED_HEADER, List.of(e.baseUrl().getHost() + (port < 0 ? "" : ":" + port)));
-    h.put(RoutingClient.ENDPOINT_ID_HEADER, List.of(e.id()));
-    this.headers = Collections.unmodifiableMap(h);
+    this.upstreamHeaders = response.headers();
+    this.served = served;
     this.attempts = attempts;
     this.hedged = hedged;
     this.headersNanos = headersNanos;
@@ -70,13 +72,53 @@ public final class ProxyResponse implements Closeable {
 
   /** Response headers by lower-case name, ready for the client. */
   public Map<String, List<String>> headers() {
-    return headers;
+    Map<String, List<String>> h = headers;
+    if (h == null) {
+      // Built on demand: a gateway copies them with forEachHeader instead.
+      Map<String, List<String>> m = new LinkedHashMap<>();
+      forEachHeader((name, value) -> m.computeIfAbsent(name, k -> new ArrayList<>(1)).add(value));
+      m.replaceAll((k, v) -> List.copyOf(v));
+      h = Collections.unmodifiableMap(m);
+      headers = h;
+    }
+    return h;
+  }
+
+  /**
+   * Passes each response header for the client to {@code action}, in order, names in lower case:
+   * the endpoint's (hop-by-hop fields dropped), then {@value RoutingClient#REQUEST_ID_HEADER},
+   * {@value RoutingClient#ENDPOINT_SERVED_HEADER} and {@value RoutingClient#ENDPOINT_ID_HEADER}.
+   * The same fields as {@link #headers()}, without building a map.
+   */
+  public void forEachHeader(BiConsumer<String, String> action) {
+    HeaderRules.incoming(upstreamHeaders, (name, value) -> {
+      if (!isOurs(name)) {
+        action.accept(name, value);
+      }
+    });
+    action.accept(RoutingClient.REQUEST_ID_HEADER, requestId);
+    action.accept(RoutingClient.ENDPOINT_SERVED_HEADER, served);
+    action.accept(RoutingClient.ENDPOINT_ID_HEADER, decision.endpoint().id());
+  }
+
+  private static boolean isOurs(String name) {
+    return name.equals(RoutingClient.REQUEST_ID_HEADER) || name.equals(RoutingClient.ENDPOINT_SERVED_HEADER)
+        || name.equals(RoutingClient.ENDPOINT_ID_HEADER);
   }
 
   /** The first value of a header by case-insensitive name, or null. */
   public @Nullable String header(String name) {
-    List<String> v = headers.get(name.toLowerCase(Locale.ROOT));
-    return v == null || v.isEmpty() ? null : v.get(0);
+    String n = name.toLowerCase(Locale.ROOT);
+    switch (n) {
+      case RoutingClient.REQUEST_ID_HEADER:
+        return requestId;
+      case RoutingClient.ENDPOINT_SERVED_HEADER:
+        return served;
+      case RoutingClient.ENDPOINT_ID_HEADER:
+        return decision.endpoint().id();
+      default:
+        return HeaderRules.incomingValue(upstreamHeaders, n);
+    }
   }
 
   /** Whether the body is a server-sent event stream (copy it with a flush per chunk). */
@@ -98,7 +140,9 @@ public final class ProxyResponse implements Closeable {
    */
   public long transferTo(OutputStream out) throws IOException {
     boolean flushEach = isEventStream();
-    byte[] buf = new byte[16 * 1024];
+    // A small answer of known length needs no 16 KiB buffer (one more byte reads the end).
+    long length = flushEach ? -1 : contentLength();
+    byte[] buf = new byte[length >= 0 && length < 16 * 1024 ? (int) length + 1 : 16 * 1024];
     long total = 0;
     try {
       for (int n; (n = body.read(buf, 0, buf.length)) >= 0; ) {
@@ -113,6 +157,19 @@ public final class ProxyResponse implements Closeable {
       close();
     }
     return total;
+  }
+
+  /** The endpoint's Content-Length, or -1 when it sent none (a stream) or one that is not a number. */
+  public long contentLength() {
+    String v = upstreamHeaders.get("content-length");
+    if (v == null) {
+      return -1;
+    }
+    try {
+      return Math.max(Long.parseLong(v.trim()), -1);
+    } catch (NumberFormatException e) {
+      return -1;
+    }
   }
 
   /** The routing decision whose endpoint answered. */

@@ -106,7 +106,7 @@ public final class RoutingClient implements AutoCloseable {
   private @Nullable ScheduledExecutorService scheduler;
   private volatile @Nullable MediaType lastMediaType;
   private static final int MAX_CACHED_URLS = 4096;
-  private final Map<String, HttpUrl> urls = new ConcurrentHashMap<>();
+  private final Map<String, Target> targets = new ConcurrentHashMap<>();
 
   private RoutingClient(Builder b) {
     this.router = b.router;
@@ -176,21 +176,46 @@ public final class RoutingClient implements AutoCloseable {
   }
 
   /**
-   * The endpoint's URL for a request path. Parsed URLs are kept (up to {@value #MAX_CACHED_URLS}),
-   * since a gateway sends a few paths to a few endpoints over and over and parsing costs
-   * microseconds.
+   * What the client keeps per endpoint base URL (up to {@value #MAX_CACHED_URLS} of them): since a
+   * gateway sends a few paths to a few endpoints over and over, and parsing a URL costs
+   * microseconds, each target keeps its parsed URLs by request path.
    */
-  HttpUrl url(Endpoint endpoint, String path) {
-    String target = Probe.targetUrl(endpoint.baseUrl().toString(), path);
-    HttpUrl url = urls.get(target);
-    if (url == null) {
-      url = HttpUrl.get(target);
-      if (urls.size() >= MAX_CACHED_URLS) {
-        urls.clear();
+  Target target(Endpoint endpoint) {
+    String base = endpoint.baseUrl().toString();
+    Target t = targets.get(base);
+    if (t == null) {
+      if (targets.size() >= MAX_CACHED_URLS) {
+        targets.clear();
       }
-      urls.put(target, url);
+      t = targets.computeIfAbsent(base, Target::new);
     }
-    return url;
+    return t;
+  }
+
+  /** An endpoint base URL: its parsed URLs by path and the host:port it is named by in responses. */
+  static final class Target {
+    final String baseUrl;
+    /** host:port, for {@value RoutingClient#ENDPOINT_SERVED_HEADER}. */
+    final String served;
+    private final Map<String, HttpUrl> urls = new ConcurrentHashMap<>();
+
+    Target(String baseUrl) {
+      this.baseUrl = baseUrl;
+      java.net.URI uri = java.net.URI.create(baseUrl);
+      this.served = uri.getHost() + (uri.getPort() < 0 ? "" : ":" + uri.getPort());
+    }
+
+    HttpUrl url(String path) {
+      HttpUrl url = urls.get(path);
+      if (url == null) {
+        url = HttpUrl.get(Probe.targetUrl(baseUrl, path));
+        if (urls.size() >= MAX_CACHED_URLS) {
+          urls.clear();
+        }
+        urls.put(path, url);
+      }
+      return url;
+    }
   }
 
   /** The media type of a content-type value; the last one is kept, since a gateway sends mostly one. */

@@ -3,6 +3,8 @@ package io.modelrouter.http;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.modelrouter.http.internal.Probe;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import okhttp3.Headers;
@@ -21,8 +23,7 @@ class HeaderRulesTest {
 
   @Test
   void outgoing_forwardsCredentialsOnlyWhenAllowed() {
-    Map<String, List<String>> client = Map.of("authorization", List.of("Bearer k"), "x-api-key", List.of("k"),
-        "content-type", List.of("application/json"));
+    String[] client = {"authorization", "Bearer k", "x-api-key", "k", "content-type", "application/json"};
 
     Headers without = HeaderRules.outgoing(client, false, "id-1").build();
     Headers with = HeaderRules.outgoing(client, true, "id-1").build();
@@ -39,7 +40,22 @@ class HeaderRulesTest {
         .add("Connection", "keep-alive, X-Hop").add("X-Hop", "1").add("Keep-Alive", "timeout=5")
         .add("X-Kept", "yes").build();
 
-    assertThat(HeaderRules.incoming(upstream)).containsOnlyKeys("content-type", "x-kept");
+    Map<String, List<String>> kept = new LinkedHashMap<>();
+    HeaderRules.incoming(upstream, (name, value) -> kept.computeIfAbsent(name, k -> new ArrayList<>()).add(value));
+
+    assertThat(kept).containsOnlyKeys("content-type", "x-kept");
+    assertThat(HeaderRules.incomingValue(upstream, "x-hop")).isNull();
+    assertThat(HeaderRules.incomingValue(upstream, "transfer-encoding")).isNull();
+    assertThat(HeaderRules.incomingValue(upstream, "x-kept")).isEqualTo("yes");
+  }
+
+  @Test
+  void outgoing_dropsFieldsNamedByTheClientsConnectionHeader() {
+    String[] client = {"connection", "close, x-private", "x-private", "1", "x-public", "2", "te", "trailers"};
+
+    Headers out = HeaderRules.outgoing(client, false, "id-1").build();
+
+    assertThat(out.names()).containsExactlyInAnyOrder("x-public", "x-request-id", "accept-encoding");
   }
 
   @Test

@@ -97,6 +97,12 @@ class RoutingClientTest {
         assertThat(r.requestId()).isEqualTo("req-123");
         assertThat(r.header("x-request-id")).isEqualTo("req-123");
         assertThat(r.headers()).doesNotContainKeys("connection", "transfer-encoding", "keep-alive");
+        assertThat(r.headers().get(RoutingClient.ENDPOINT_ID_HEADER)).containsExactly("e0");
+        assertThat(r.header(RoutingClient.ENDPOINT_SERVED_HEADER)).isEqualTo("127.0.0.1:" + sim.port());
+        java.util.Map<String, java.util.List<String>> copied = new java.util.LinkedHashMap<>();
+        r.forEachHeader((name, value) -> copied.computeIfAbsent(name, k -> new java.util.ArrayList<>()).add(value));
+        assertThat(copied).isEqualTo(r.headers());
+        assertThat(r.contentLength()).isEqualTo(Long.parseLong(r.header("content-length")));
       }
       var seen = sim.lastRequestHeaders();
       assertThat(seen.get("authorization")).containsExactly("Bearer endpoint-key-e0");

@@ -307,6 +307,13 @@ public final class GatewayServer implements AutoCloseable {
     }
 
     @Override
+    public void forEachHeader(java.util.function.BiConsumer<String, String> action) {
+      for (org.eclipse.jetty.http.HttpField f : request.getHeaders()) {
+        action.accept(f.getName(), f.getValue());
+      }
+    }
+
+    @Override
     public long contentLength() {
       return request.getLength();
     }
@@ -319,6 +326,11 @@ public final class GatewayServer implements AutoCloseable {
     @Override
     public void setHeader(String name, String value) {
       response.getHeaders().put(name, value);
+    }
+
+    @Override
+    public void addHeader(String name, String value) {
+      response.getHeaders().add(name, value);
     }
 
     @Override

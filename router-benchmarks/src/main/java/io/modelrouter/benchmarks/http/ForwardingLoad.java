@@ -12,7 +12,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * A load run that compares a routed call with a direct OkHttp call to the same simulated server,
  * built to survive a noisy, shared machine: the two alternate in short phases (direct, routed,
  * direct, ...) at the same concurrency, so that background load falls on both alike; latencies of
- * every call are kept and their percentiles compared, and throughput is summed over the phases.
+ * every call are kept and their percentiles compared, and throughput is summed over the phases;
+ * the median over rounds of the routed/direct throughput ratio of each round's pair of phases is
+ * printed too, since it is what a burst of background load moves least.
  *
  * <pre>
  * java -cp router-benchmarks/target/benchmarks.jar io.modelrouter.benchmarks.http.ForwardingLoad [threads] [phaseSeconds] [rounds]
@@ -45,8 +47,10 @@ public final class ForwardingLoad {
       double routedSeconds = 0;
       long directCpu = 0;
       long routedCpu = 0;
+      double[] ratios = new double[rounds];
       for (int r = 0; r < rounds; r++) {
         boolean directFirst = r % 2 == 0;
+        double[] rates = new double[2];
         for (int k = 0; k < 2; k++) {
           boolean routed = directFirst == (k == 1);
           long start = System.nanoTime();
@@ -54,6 +58,7 @@ public final class ForwardingLoad {
           long[] lat = phase(b, routed, threads, buffers, phaseSeconds);
           double secs = (System.nanoTime() - start) / 1e9;
           long cpu = CPU_NANOS.get() - cpuBefore;
+          rates[routed ? 1 : 0] = lat.length / secs;
           if (routed) {
             routedCpu += cpu;
             routedNanos = concat(routedNanos, lat);
@@ -66,7 +71,9 @@ public final class ForwardingLoad {
             directSeconds += secs;
           }
         }
+        ratios[r] = rates[1] / rates[0];
       }
+      Arrays.sort(ratios);
       Arrays.sort(directNanos);
       Arrays.sort(routedNanos);
       double directRate = directCalls / directSeconds;
@@ -78,6 +85,10 @@ public final class ForwardingLoad {
       print("routed", routedRate, routedNanos, routedCpu);
       System.out.printf(Locale.ROOT, "added at p50: %.1f us; routed throughput: %.1f%% of direct%n",
           (pct(routedNanos, 0.5) - pct(directNanos, 0.5)) / 1e3, 100 * routedRate / directRate);
+      // Each round pairs a direct and a routed phase back to back: the median of the rounds' ratios
+      // is what a burst of background load on one phase moves least.
+      System.out.printf(Locale.ROOT, "routed/direct per round: median %.1f%%, quartiles %.1f%% to %.1f%% (%d rounds)%n",
+          100 * ratios[rounds / 2], 100 * ratios[rounds / 4], 100 * ratios[(3 * rounds) / 4], rounds);
     } finally {
       b.tearDown();
     }

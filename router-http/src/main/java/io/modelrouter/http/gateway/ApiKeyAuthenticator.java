@@ -63,12 +63,25 @@ public final class ApiKeyAuthenticator implements Authenticator {
     return HexFormat.of().parseHex(h);
   }
 
-  private static byte[] sha256(String key) {
+  /** A digest to clone: cloning skips the provider look-up of {@code getInstance} on every request. */
+  private static final MessageDigest SHA256 = newSha256();
+
+  private static MessageDigest newSha256() {
     try {
-      return MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8));
+      return MessageDigest.getInstance("SHA-256");
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("every Java runtime has SHA-256", e);
     }
+  }
+
+  private static byte[] sha256(String key) {
+    MessageDigest md;
+    try {
+      md = (MessageDigest) SHA256.clone();
+    } catch (CloneNotSupportedException e) {
+      md = newSha256();
+    }
+    return md.digest(key.getBytes(StandardCharsets.UTF_8));
   }
 
   @Override

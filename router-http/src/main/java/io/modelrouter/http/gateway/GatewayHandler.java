@@ -411,12 +411,11 @@ public final class GatewayHandler {
    */
   private long forward(Exchange x, Protocol protocol, RouteRequest route, byte[] body) throws IOException {
     ProxyRequest.Builder pb = ProxyRequest.builder(x.request.path(), route).method(x.request.method());
-    for (String name : x.request.headerNames()) {
-      String value = x.request.header(name);
-      if (value != null && !name.equalsIgnoreCase("content-length")) {
+    x.request.forEachHeader((name, value) -> {
+      if (!name.equalsIgnoreCase("content-length")) {
         pb.header(name, value);
       }
-    }
+    });
     String contentType = x.request.header("content-type");
     pb.body(body, contentType == null ? "application/json" : contentType);
     long start = System.nanoTime();
@@ -433,15 +432,12 @@ public final class GatewayHandler {
       return 0;
     }
     try (ProxyResponse r = answer) {
-      long length = -1;
-      for (java.util.Map.Entry<String, java.util.List<String>> h : r.headers().entrySet()) {
-        String name = h.getKey();
-        if (name.equals("content-length")) {
-          length = parseLength(h.getValue().get(0));
-        } else if (!name.equals("transfer-encoding") && !h.getValue().isEmpty()) {
-          x.response.setHeader(name, h.getValue().get(0));
+      long length = r.contentLength();
+      r.forEachHeader((name, value) -> {
+        if (!name.equals("content-length") && !name.equals("transfer-encoding")) {
+          x.response.addHeader(name, value);
         }
-      }
+      });
       io.modelrouter.Explanation why = r.decision().explanation();
       if (why != null) {
         x.response.setHeader(EXPLAIN_HEADER, why.toHeaderValue());
@@ -457,15 +453,6 @@ public final class GatewayHandler {
       metrics.recordRequest(route.model(), r.endpoint().id(), kind, System.nanoTime() - start, r.firstByteNanos());
       metrics.recordTenant(route.tenant() == null ? "" : route.tenant(), r.status());
       return r.promptTokens() < 0 ? 0 : (long) r.promptTokens() + r.completionTokens();
-    }
-  }
-
-  private static long parseLength(String value) {
-    try {
-      long n = Long.parseLong(value.trim());
-      return n >= 0 ? n : -1;
-    } catch (NumberFormatException e) {
-      return -1;
     }
   }
 

@@ -3,6 +3,7 @@ package io.modelrouter.http.gateway;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.List;
+import java.util.function.BiConsumer;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -23,6 +24,20 @@ public interface GatewayRequest {
 
   /** Every header name (any case), for forwarding. */
   List<String> headerNames();
+
+  /**
+   * Passes every header field to {@code action}, each value of a repeated field on its own, for
+   * forwarding. The default reads {@link #headerNames()} and {@link #header}, so it passes only
+   * the first value of each; a binding that can iterate its fields directly should override it.
+   */
+  default void forEachHeader(BiConsumer<String, String> action) {
+    for (String name : headerNames()) {
+      String value = header(name);
+      if (value != null) {
+        action.accept(name, value);
+      }
+    }
+  }
 
   /** The declared body length, or -1 when unknown (chunked). */
   long contentLength();

@@ -14,6 +14,15 @@ public interface GatewayResponse {
   void setHeader(String name, String value);
 
   /**
+   * Adds a header value before {@link #start}, keeping earlier values of the same name (such as
+   * several {@code set-cookie} fields). The default replaces, like {@link #setHeader}; a binding
+   * should override it.
+   */
+  default void addHeader(String name, String value) {
+    setHeader(name, value);
+  }
+
+  /**
    * Commits the status and headers.
    *
    * @param contentLength the body length, or -1 to stream it (chunked)
