@@ -83,8 +83,9 @@ final class DemoFleet implements AutoCloseable {
       throws IOException {
     SimServer sim = SimServer.openai("demo-chat").name(id).capacity(capacity).outputTokens(24)
         .baseLatency(scaled(latencyMs, speed)).perTokenLatency(scaled(perTokenMs, speed)).start();
+    // slots: how many requests the server batches at once (vLLM's --max-num-seqs), its capacity here.
     Endpoint e = Endpoint.builder(id, sim.baseUrl()).protocol(Protocol.OPENAI).server("vllm")
-        .serves(serves).costPerRequest(cost).build();
+        .serves(serves).slots(capacity).costPerRequest(cost).build();
     return new Member(sim, e);
   }
 
