@@ -1,8 +1,13 @@
 package io.modelrouter.http;
 
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.function.BiConsumer;
+import java.util.function.Consumer;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 import okhttp3.Headers;
@@ -74,6 +79,14 @@ final class HeaderRules {
       return null;
     }
     return upstream.get(name);
+  }
+
+  /** An unmodifiable map by name, in first-seen order, of the name-value pairs {@code source} passes on. */
+  static Map<String, List<String>> multimap(Consumer<BiConsumer<String, String>> source) {
+    Map<String, List<String>> m = new LinkedHashMap<>();
+    source.accept((name, value) -> m.computeIfAbsent(name, k -> new ArrayList<>(1)).add(value));
+    m.replaceAll((k, v) -> List.copyOf(v));
+    return Collections.unmodifiableMap(m);
   }
 
   /** The field names listed in Connection header values, added to {@code known}. */

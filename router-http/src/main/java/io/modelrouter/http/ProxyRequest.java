@@ -2,8 +2,6 @@ package io.modelrouter.http;
 
 import io.modelrouter.RouteRequest;
 import java.util.ArrayList;
-import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -59,12 +57,11 @@ public final class ProxyRequest {
     Map<String, List<String>> h = headers;
     if (h == null) {
       // Built on demand: forwarding reads the names and values directly.
-      Map<String, List<String>> m = new LinkedHashMap<>();
-      for (int i = 0; i < namesAndValues.length; i += 2) {
-        m.computeIfAbsent(namesAndValues[i], k -> new ArrayList<>(1)).add(namesAndValues[i + 1]);
-      }
-      m.replaceAll((k, v) -> List.copyOf(v));
-      h = Collections.unmodifiableMap(m);
+      h = HeaderRules.multimap(each -> {
+        for (int i = 0; i < namesAndValues.length; i += 2) {
+          each.accept(namesAndValues[i], namesAndValues[i + 1]);
+        }
+      });
       headers = h;
     }
     return h;

@@ -10,9 +10,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
 import java.io.OutputStream;
-import java.util.ArrayList;
-import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -75,10 +72,7 @@ public final class ProxyResponse implements Closeable {
     Map<String, List<String>> h = headers;
     if (h == null) {
       // Built on demand: a gateway copies them with forEachHeader instead.
-      Map<String, List<String>> m = new LinkedHashMap<>();
-      forEachHeader((name, value) -> m.computeIfAbsent(name, k -> new ArrayList<>(1)).add(value));
-      m.replaceAll((k, v) -> List.copyOf(v));
-      h = Collections.unmodifiableMap(m);
+      h = HeaderRules.multimap(this::forEachHeader);
       headers = h;
     }
     return h;

@@ -97,6 +97,19 @@ class GatewayServerTest {
   }
 
   @Test
+  void forwarding_passesEveryValueOfARepeatedRequestField() throws IOException {
+    try (GatewayServer server = GatewayServer.builder(handler).port(0).build().start(); Socket s = connect(server.port())) {
+      send(s, "POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer k\r\n"
+          + "X-Trace: one\r\nX-Trace: two\r\nContent-Type: application/json\r\n"
+          + "Content-Length: " + CHAT.length() + "\r\n\r\n" + CHAT);
+
+      assertThat(readHead(s)).startsWith("HTTP/1.1 200");
+      assertThat(sim.lastRequestHeaders().get("x-trace")).containsExactly("one", "two");
+      assertThat(sim.lastRequestHeaders()).doesNotContainKey("authorization");
+    }
+  }
+
+  @Test
   void headersOverTheLimit_get431AsJsonWithoutReachingTheHandler() throws IOException {
     try (GatewayServer server = GatewayServer.builder(handler).port(0).maxHeaderBytes(2048).build().start();
         Socket s = connect(server.port())) {
