@@ -7,13 +7,11 @@ import io.modelrouter.Protocol;
 import io.modelrouter.Ticker;
 import io.modelrouter.health.EndpointState;
 import io.modelrouter.health.EndpointStatus;
-import io.modelrouter.http.internal.Clients;
-import io.modelrouter.http.internal.Periodic;
+import io.modelrouter.http.internal.EndpointRounds;
 import io.modelrouter.http.internal.Probe;
 import io.modelrouter.registry.Endpoint;
 import io.modelrouter.registry.ModelRef;
 import io.modelrouter.registry.ModelRegistry;
-import io.modelrouter.registry.RegistrySnapshot;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -60,25 +58,23 @@ public final class HealthChecker implements AutoCloseable {
   /** Share of the interval added or removed at random, so a fleet is not probed in lockstep: 0.1. */
   public static final double DEFAULT_JITTER = 0.1;
 
-  private final ModelRegistry registry;
+  private final EndpointRounds rounds;
   private final OkHttpClient http;
-  private final boolean ownsHttp;
   private final Duration timeout;
   private final int unhealthyThreshold;
   private final int healthyThreshold;
   private final Ticker ticker;
-  private final Periodic periodic;
   private final Map<String, int[]> runs = new ConcurrentHashMap<>();
 
   private HealthChecker(Builder b) {
-    this.registry = b.registry;
-    this.ownsHttp = b.http == null;
-    this.http = b.http != null ? b.http : Clients.create("modelrouter-health", 64, b.timeout, b.timeout);
+    this.rounds = new EndpointRounds("modelrouter-health", b.registry, b.http, b.timeout, b.interval, b.jitter,
+        endpoints -> runs.keySet().retainAll(idsOf(endpoints)),
+        (e, state) -> probe(e).thenAccept(ok -> apply(e, state, ok)));
+    this.http = rounds.http();
     this.timeout = b.timeout;
     this.unhealthyThreshold = b.unhealthyThreshold;
     this.healthyThreshold = b.healthyThreshold;
     this.ticker = b.ticker;
-    this.periodic = new Periodic("modelrouter-health-timer", b.interval, b.jitter, this::checkNow);
   }
 
   /** Starts a checker of the endpoints in {@code registry}'s current snapshot. */
@@ -88,7 +84,7 @@ public final class HealthChecker implements AutoCloseable {
 
   /** Starts probing every interval; the first round runs at once. */
   public HealthChecker start() {
-    periodic.start();
+    rounds.start();
     return this;
   }
 
@@ -98,20 +94,7 @@ public final class HealthChecker implements AutoCloseable {
    * @return a future completed when every probe of this round was applied; never exceptional
    */
   public CompletableFuture<Void> checkNow() {
-    RegistrySnapshot snapshot = registry.snapshot();
-    List<Endpoint> endpoints = snapshot.endpoints();
-    runs.keySet().retainAll(idsOf(endpoints));
-    CompletableFuture<?>[] all = new CompletableFuture<?>[endpoints.size()];
-    for (int i = 0; i < all.length; i++) {
-      Endpoint e = endpoints.get(i);
-      EndpointState state = snapshot.state(e.id());
-      all[i] = probe(e).thenAccept(ok -> {
-        if (state != null) {
-          apply(e, state, ok);
-        }
-      });
-    }
-    return CompletableFuture.allOf(all);
+    return rounds.round();
   }
 
   /** The URLs whose 2xx answers make a probe of this endpoint pass. */
@@ -176,10 +159,7 @@ public final class HealthChecker implements AutoCloseable {
   /** Stops probing and, when the checker made its own OkHttp client, its threads. */
   @Override
   public void close() {
-    periodic.close();
-    if (ownsHttp) {
-      Clients.shutdown(http);
-    }
+    rounds.close();
   }
 
   @Override

@@ -4,14 +4,11 @@ import static io.modelrouter.http.internal.Args.positive;
 
 import io.modelrouter.Ticker;
 import io.modelrouter.health.EndpointState;
-import io.modelrouter.http.internal.Clients;
-import io.modelrouter.http.internal.Periodic;
+import io.modelrouter.http.internal.EndpointRounds;
 import io.modelrouter.http.internal.Probe;
 import io.modelrouter.registry.Endpoint;
 import io.modelrouter.registry.ModelRegistry;
-import io.modelrouter.registry.RegistrySnapshot;
 import java.time.Duration;
-import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -53,24 +50,19 @@ public final class MetricsScraper implements AutoCloseable {
   /** The largest metrics page read: 4 MiB (a vLLM page is tens of kilobytes). */
   public static final long MAX_BODY_BYTES = 4L << 20;
 
-  private final ModelRegistry registry;
-  private final OkHttpClient http;
-  private final boolean ownsHttp;
+  private final EndpointRounds rounds;
   private final Duration timeout;
   private final long staleAfterNanos;
   private final String path;
   private final Ticker ticker;
-  private final Periodic periodic;
 
   private MetricsScraper(Builder b) {
-    this.registry = b.registry;
-    this.ownsHttp = b.http == null;
-    this.http = b.http != null ? b.http : Clients.create("modelrouter-metrics", 64, b.timeout, b.timeout);
+    this.rounds = new EndpointRounds("modelrouter-metrics", b.registry, b.http, b.timeout, b.interval, b.jitter,
+        endpoints -> { }, this::scrape);
     this.timeout = b.timeout;
     this.staleAfterNanos = b.staleAfter.toNanos();
     this.path = b.path;
     this.ticker = b.ticker;
-    this.periodic = new Periodic("modelrouter-metrics-timer", b.interval, b.jitter, this::scrapeNow);
   }
 
   /** Starts a scraper of the endpoints in {@code registry}'s current snapshot. */
@@ -80,7 +72,7 @@ public final class MetricsScraper implements AutoCloseable {
 
   /** Starts scraping every interval; the first round runs at once. */
   public MetricsScraper start() {
-    periodic.start();
+    rounds.start();
     return this;
   }
 
@@ -90,20 +82,12 @@ public final class MetricsScraper implements AutoCloseable {
    * @return a future completed when every scrape of this round has been stored; never exceptional
    */
   public CompletableFuture<Void> scrapeNow() {
-    RegistrySnapshot snapshot = registry.snapshot();
-    List<Endpoint> endpoints = snapshot.endpoints();
-    CompletableFuture<?>[] all = new CompletableFuture<?>[endpoints.size()];
-    for (int i = 0; i < all.length; i++) {
-      Endpoint e = endpoints.get(i);
-      EndpointState state = snapshot.state(e.id());
-      String url = Probe.targetUrl(e.baseUrl().toString(), path);
-      all[i] = Probe.get(http, url, timeout, MAX_BODY_BYTES).thenAccept(r -> {
-        if (state != null) {
-          store(e, state, r);
-        }
-      });
-    }
-    return CompletableFuture.allOf(all);
+    return rounds.round();
+  }
+
+  private CompletableFuture<?> scrape(Endpoint e, EndpointState state) {
+    String url = Probe.targetUrl(e.baseUrl().toString(), path);
+    return Probe.get(rounds.http(), url, timeout, MAX_BODY_BYTES).thenAccept(r -> store(e, state, r));
   }
 
   private void store(Endpoint e, EndpointState state, Probe.Result r) {
@@ -135,10 +119,7 @@ public final class MetricsScraper implements AutoCloseable {
   /** Stops scraping and, when the scraper made its own OkHttp client, its threads. */
   @Override
   public void close() {
-    periodic.close();
-    if (ownsHttp) {
-      Clients.shutdown(http);
-    }
+    rounds.close();
   }
 
   @Override
