@@ -4,86 +4,91 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import org.jspecify.annotations.Nullable;
 
 /**
  * A TCP proxy on 127.0.0.1 in front of a local port, which a test can {@link #cut()} (every
- * connection reset, new ones refused) and {@link #heal()}: a network partition between a router
- * and etcd while etcd itself keeps running.
+ * connection reset, new ones reset as soon as they are accepted) and {@link #heal()}: a network
+ * partition between a router and etcd while etcd itself keeps running.
+ *
+ * <p>The proxy keeps its port bound while cut. A freed port could be taken by another listener, or
+ * a client could connect to itself on it, and either would let a "cut" client reach a server.
  */
 final class TcpProxy implements AutoCloseable {
 
   private final int targetPort;
-  private final int port;
+  private final ServerSocket server;
   private final List<Socket> sockets = new CopyOnWriteArrayList<>();
-  private @Nullable ServerSocket server;
+  private volatile boolean cut;
 
   TcpProxy(int targetPort) throws IOException {
     this.targetPort = targetPort;
-    ServerSocket s = listen(0);
-    this.port = s.getLocalPort();
-    serve(s);
+    this.server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+    Thread accept = new Thread(this::acceptLoop, "tcp-proxy-accept");
+    accept.setDaemon(true);
+    accept.start();
   }
 
   String url() {
-    return "http://127.0.0.1:" + port;
+    return "http://127.0.0.1:" + server.getLocalPort();
   }
 
-  /** Resets every connection and refuses new ones. */
-  synchronized void cut() throws IOException {
-    ServerSocket s = server;
-    server = null;
-    if (s != null) {
-      s.close();
-    }
+  /** Resets every connection, and every new one once accepted. */
+  synchronized void cut() {
+    cut = true;
     for (Socket socket : sockets) {
-      socket.close();
+      reset(socket);
     }
     sockets.clear();
   }
 
-  /** Accepts connections again, on the same port. */
-  synchronized void heal() throws IOException {
-    if (server == null) {
-      serve(listen(port));
-    }
+  /** Passes new connections through again. */
+  synchronized void heal() {
+    cut = false;
   }
 
   @Override
   public void close() throws IOException {
     cut();
+    server.close();
   }
 
-  private static ServerSocket listen(int port) throws IOException {
-    ServerSocket s = new ServerSocket();
-    s.setReuseAddress(true);
-    s.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 50);
-    return s;
-  }
-
-  private synchronized void serve(ServerSocket s) {
-    server = s;
-    Thread accept = new Thread(() -> {
-      while (!s.isClosed()) {
-        try {
-          Socket client = s.accept();
+  private void acceptLoop() {
+    while (!server.isClosed()) {
+      try {
+        Socket client = server.accept();
+        synchronized (this) {
+          if (cut) {
+            reset(client);
+            continue;
+          }
           Socket upstream = new Socket(InetAddress.getLoopbackAddress(), targetPort);
           sockets.add(client);
           sockets.add(upstream);
           pump(client, upstream);
           pump(upstream, client);
-        } catch (IOException e) {
-          // closed by cut(), or etcd refused: the client sees its connection end
         }
+      } catch (IOException e) {
+        // the server socket closed, or the target refused: the client sees its connection end
       }
-    }, "tcp-proxy-accept");
-    accept.setDaemon(true);
-    accept.start();
+    }
+  }
+
+  /** Closes with an RST rather than a FIN, as a dropped connection looks to its peer. */
+  private static void reset(Socket socket) {
+    try {
+      socket.setSoLinger(true, 0);
+    } catch (IOException ignored) {
+      // already closed
+    }
+    try {
+      socket.close();
+    } catch (IOException ignored) {
+      // already closed
+    }
   }
 
   private static void pump(Socket from, Socket to) {
