@@ -19,7 +19,10 @@
 # nginx; the JVM proxies warm up until their JIT settles, see warm_jvm), MAX_WARMUP_SLICES (30),
 # THREADS (2), ENDPOINTS (2), JAR (examples/target/modelrouter.jar),
 # BENCH_JAR (router-benchmarks/target/benchmarks.jar), NGINX (nginx, if on the PATH),
-# GATEWAY_THREADS (32: the gateway's worker threads; wrk's 256 connections wait in Jetty's queue).
+# GATEWAY_THREADS (32: the gateway's worker threads; wrk's 256 connections wait in Jetty's queue),
+# PROXY_JVM_OPTS (-XX:+UseParallelGC: the JVM options of the gateway and of the Jetty peer alike; on
+# two shared cores the throughput collector gave the gateway 9% more requests/s than G1, see
+# docs/benchmarks.md; set it empty for the JVM's default collector).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 JAR=${JAR:-examples/target/modelrouter.jar}
@@ -30,6 +33,7 @@ CONNECTIONS=${CONNECTIONS:-256}
 DURATION=${DURATION:-20s}
 WARMUP=${WARMUP:-30s}
 THREADS=${THREADS:-2}
+read -r -a PROXY_JVM_OPTS <<< "${PROXY_JVM_OPTS--XX:+UseParallelGC}"
 ENDPOINTS=${ENDPOINTS:-2}
 WORK=$(mktemp -d)
 PIDS=()
@@ -74,13 +78,13 @@ done
     echo "  - {id: sim-$i, url: \"http://127.0.0.1:${ports[$i]}\", protocol: openai, server: vllm, serves: [bench-chat]}"
   done
 } > "$WORK/gateway.yaml"
-gw=$(start "$WORK/gateway.log" -Xmx256m -Xlog:gc:file="$WORK/gc.log" -jar "$JAR" gateway --config "$WORK/gateway.yaml" --port 0) \
+gw=$(start "$WORK/gateway.log" -Xmx256m "${PROXY_JVM_OPTS[@]}" -Xlog:gc:file="$WORK/gc.log" -jar "$JAR" gateway --config "$WORK/gateway.yaml" --port 0) \
   || { PIDS+=("$(cat "$WORK/gateway.log.pid")"); exit 1; }
 GW_PID=$(cat "$WORK/gateway.log.pid")
 PIDS+=("$GW_PID")
 echo "simulated endpoints on ports ${ports[*]}, gateway on $gw (pid $GW_PID), $CONNECTIONS connections"
 
-jp=$(start "$WORK/jetty-proxy.log" -Xmx256m -cp "$BENCH_JAR" io.modelrouter.benchmarks.http.JettyProxyPeer 0 \
+jp=$(start "$WORK/jetty-proxy.log" -Xmx256m "${PROXY_JVM_OPTS[@]}" -cp "$BENCH_JAR" io.modelrouter.benchmarks.http.JettyProxyPeer 0 \
   "$(IFS=,; echo "${ports[*]}")") || { PIDS+=("$(cat "$WORK/jetty-proxy.log.pid")"); exit 1; }
 PIDS+=("$(cat "$WORK/jetty-proxy.log.pid")")
 NGINX_PORT=

@@ -337,7 +337,6 @@ final class Exchange {
     return code == 429 || code == 503;
   }
 
-  /** Only a request that never left is safe to send again. */
   /**
    * Safe to send elsewhere: nothing was sent, or OkHttp's own recovery (a stale pooled connection
    * dropped before answering) ended on a connection that could not even be opened, so no

@@ -133,7 +133,12 @@ public final class ProxyRequest {
     /** The HTTP method; {@code POST} by default. */
     public Builder method(String method) {
       Objects.requireNonNull(method, "method");
-      if (method.isEmpty() || !method.chars().allMatch(c -> c >= 'A' && c <= 'Z')) {
+      boolean upperCase = !method.isEmpty();
+      for (int i = 0; i < method.length() && upperCase; i++) {
+        char c = method.charAt(i);
+        upperCase = c >= 'A' && c <= 'Z';
+      }
+      if (!upperCase) {
         throw new IllegalArgumentException("method: '" + method + "' (expected: an upper-case HTTP method)");
       }
       this.method = method;
