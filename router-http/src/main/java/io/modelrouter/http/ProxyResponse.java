@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
 import java.io.OutputStream;
+import java.lang.ref.Cleaner;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -19,6 +20,8 @@ import okhttp3.Headers;
 import okhttp3.Response;
 import okio.BufferedSource;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * An endpoint's answer, streaming: status and headers (hop-by-hop fields dropped; the request id
@@ -29,6 +32,10 @@ import org.jspecify.annotations.Nullable;
  * time to first byte and the tokens of the usage object or final stream chunk. {@link #close()}
  * before the end cancels the call and completes the lease as cancelled. Always close it (it is
  * {@link Closeable}); closing twice is harmless. Not thread-safe: one reader.
+ *
+ * <p>A response dropped unread and unclosed would keep its endpoint's in-flight count up for
+ * good and skew routing. When the garbage collector finds one, its call is cancelled, its lease
+ * completed as cancelled and a warning logged; that may take long, so close every response.
  */
 public final class ProxyResponse implements Closeable {
 
@@ -59,7 +66,7 @@ public final class ProxyResponse implements Closeable {
       // The status says all the router needs; the body still passes through to the client.
       decision.lease().complete(Outcome.ofStatus(status));
     }
-    this.body = new Body(call, response, decision.lease(), ticker, success);
+    this.body = new Body(call, response, decision.lease(), ticker, success, decision.endpoint().id());
   }
 
   /** The endpoint's HTTP status. */
@@ -226,6 +233,42 @@ public final class ProxyResponse implements Closeable {
         + (hedged ? ", hedged" : "") + '}';
   }
 
+  /** Finds bodies dropped with their lease still open; one daemon thread, started on first use. */
+  private static final class Leaks {
+    static final Cleaner CLEANER = Cleaner.create(r -> {
+      Thread t = new Thread(r, "modelrouter-response-leaks");
+      t.setDaemon(true);
+      return t;
+    });
+  }
+
+  /** What a dropped body leaves to do; holds no reference to the body itself. */
+  private static final class Leaked implements Runnable {
+    private static final Logger log = LoggerFactory.getLogger(ProxyResponse.class);
+    private final Lease lease;
+    private final Call call;
+    private final Response response;
+    private final String endpointId;
+
+    Leaked(Lease lease, Call call, Response response, String endpointId) {
+      this.lease = lease;
+      this.call = call;
+      this.response = response;
+      this.endpointId = endpointId;
+    }
+
+    @Override
+    public void run() {
+      // Also run by the body's own end or close, after it completed the lease: nothing to do then.
+      if (lease.complete(Outcome.cancelled())) {
+        call.cancel();
+        response.close();
+        log.warn("a ProxyResponse from endpoint {} was dropped without being read to its end or closed; "
+            + "its call is cancelled and its lease completed as cancelled. Close every ProxyResponse.", endpointId);
+      }
+    }
+  }
+
   /** The body stream: counts the first byte, keeps the tail for usage, completes the lease at the end. */
   private static final class Body extends InputStream {
     private final Call call;
@@ -240,8 +283,10 @@ public final class ProxyResponse implements Closeable {
     private int promptTokens = -1;
     private int completionTokens = -1;
     private boolean finished;
+    /** Registered while the lease waits for the end of the body, to complete it should the body be dropped. */
+    private final Cleaner.@Nullable Cleanable leak;
 
-    Body(Call call, Response response, Lease lease, Ticker ticker, boolean completeAtEnd) {
+    Body(Call call, Response response, Lease lease, Ticker ticker, boolean completeAtEnd, String endpointId) {
       this.call = call;
       this.response = response;
       this.source = response.body().source();
@@ -249,6 +294,14 @@ public final class ProxyResponse implements Closeable {
       this.ticker = ticker;
       this.completeAtEnd = completeAtEnd;
       this.tail = completeAtEnd ? new UsageTail() : null;
+      this.leak = completeAtEnd ? Leaks.CLEANER.register(this, new Leaked(lease, call, response, endpointId)) : null;
+    }
+
+    /** Called once the lease is complete: the body can no longer leak it. */
+    private void unregister() {
+      if (leak != null) {
+        leak.clean();
+      }
     }
 
     @Override
@@ -307,6 +360,7 @@ public final class ProxyResponse implements Closeable {
         lease.complete(o);
       }
       response.close();
+      unregister();
     }
 
     private void fail(Exception e) {
@@ -315,6 +369,7 @@ public final class ProxyResponse implements Closeable {
           : e instanceof InterruptedIOException ? Outcome.timeout() : Outcome.failure();
       lease.complete(o);
       response.close();
+      unregister();
     }
 
     @Override
@@ -325,6 +380,7 @@ public final class ProxyResponse implements Closeable {
         lease.complete(Outcome.cancelled());
       }
       response.close();
+      unregister();
     }
   }
 }

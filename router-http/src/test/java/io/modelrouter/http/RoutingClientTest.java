@@ -13,6 +13,7 @@ import io.modelrouter.Operation;
 import io.modelrouter.simulator.SimServer;
 import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
@@ -319,6 +320,31 @@ class RoutingClientTest {
       assertThat(fleet.outcomes).singleElement().satisfies(o -> assertThat(o.kind()).isEqualTo(Outcome.Kind.CANCELLED));
       assertThat(fleet.state(0).inFlight()).isZero();
     }
+  }
+
+  @Test
+  void droppedResponse_isFoundByTheCollectorAndItsLeaseCompletedAsCancelled() throws Exception {
+    SimServer sim = SimServer.openai("chat").perTokenLatency(Duration.ofMillis(20)).start();
+    try (Fleet fleet = Fleet.openai("chat", sim);
+        RoutingClient client = RoutingClient.builder(fleet.router().build()).build()) {
+      readSomeAndDrop(client);
+      assertThat(fleet.state(0).inFlight()).isEqualTo(1);
+
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+      while (fleet.state(0).inFlight() != 0 && System.nanoTime() < deadline) {
+        System.gc();
+        Thread.sleep(20);
+      }
+
+      assertThat(fleet.state(0).inFlight()).isZero();
+      assertThat(fleet.outcomes).singleElement().satisfies(o -> assertThat(o.kind()).isEqualTo(Outcome.Kind.CANCELLED));
+    }
+  }
+
+  /** Starts a long stream, reads a little of it, and lets the response go without closing it. */
+  private static void readSomeAndDrop(RoutingClient client) throws IOException {
+    ProxyResponse r = client.execute(Fleet.chat("chat", true, 500));
+    assertThat(r.body().read(new byte[100])).isPositive();
   }
 
   @Test
