@@ -364,9 +364,10 @@ final class OipReader {
       expected = multiplyOrMax(expected, dim);
     }
     if (expected != d.count) {
-      problems.add(at, "holds " + d.count + " elements but shape " + Arrays.toString(shape) + " needs "
-              + (expected == Long.MAX_VALUE ? "more than " + Long.MAX_VALUE : String.valueOf(expected)),
-          expected + " elements", d.count + " elements");
+      // The product saturates at Long.MAX_VALUE: a shape that large needs at least that many.
+      String needs = expected == Long.MAX_VALUE ? "at least " + Long.MAX_VALUE : String.valueOf(expected);
+      problems.add(at, "holds " + d.count + " elements but shape " + Arrays.toString(shape) + " needs " + needs,
+          needs + " elements", d.count + " elements");
       return;
     }
     if (d.otherAt >= 0) {

@@ -176,6 +176,18 @@ class OipParsingTest {
   }
 
   @Test
+  void infer_shapeWhoseElementCountOverflowsIsRejectedWithoutWrapping() {
+    ParseResult r = parse("/v2/models/m/infer",
+        "{\"inputs\":[{\"name\":\"x\",\"shape\":[9223372036854775807,4],\"datatype\":\"FP32\",\"data\":[1,2,3,4]}]}");
+
+    assertThat(r.rejection().violations()).singleElement().satisfies(v -> {
+      assertThat(v.pointer()).isEqualTo("/inputs/0/data");
+      assertThat(v.expected()).isEqualTo("at least 9223372036854775807 elements");
+      assertThat(v.found()).isEqualTo("4 elements");
+    });
+  }
+
+  @Test
   void infer_checksA4x1000Fp32TensorWithoutTrouble() {
     StringBuilder sb = new StringBuilder("{\"inputs\":[{\"name\":\"x\",\"shape\":[4,1000],\"datatype\":\"FP32\",\"data\":[");
     for (int i = 0; i < 4000; i++) {
