@@ -21,7 +21,7 @@
 # BENCH_JAR (router-benchmarks/target/benchmarks.jar), NGINX (nginx, if on the PATH),
 # GATEWAY_THREADS (32: the gateway's worker threads; wrk's 256 connections wait in Jetty's queue),
 # PROXY_JVM_OPTS (-XX:+UseParallelGC: the JVM options of the gateway and of the Jetty peer alike; on
-# two shared cores the throughput collector gave the gateway 9% more requests/s than G1, see
+# two shared cores the throughput collector gave the gateway 3 to 14% more requests/s than G1, see
 # docs/benchmarks.md; set it empty for the JVM's default collector).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
