@@ -55,13 +55,13 @@ final class OipReader {
           break;
         case "id":
           if (t != JsonToken.VALUE_STRING) {
-            wrongType("/id", "string", t);
+            problems.wrongType("/id", "string", t);
             p.skipChildren();
           }
           break;
         case "parameters":
           if (t != JsonToken.START_OBJECT && t != JsonToken.VALUE_NULL) {
-            wrongType("/parameters", "object", t);
+            problems.wrongType("/parameters", "object", t);
           }
           p.skipChildren();
           break;
@@ -80,14 +80,14 @@ final class OipReader {
 
   private void readInputs(JsonToken t) {
     if (t != JsonToken.START_ARRAY) {
-      wrongType("/inputs", "array", t);
+      problems.wrongType("/inputs", "array", t);
       p.skipChildren();
       return;
     }
     int i = 0;
     while ((t = p.nextToken()) != JsonToken.END_ARRAY) {
       if (t != JsonToken.START_OBJECT) {
-        wrongType("/inputs/" + i, "object", t);
+        problems.wrongType("/inputs/" + i, "object", t);
         p.skipChildren();
       } else {
         readInput(i);
@@ -114,7 +114,7 @@ final class OipReader {
       switch (field) {
         case "name":
           if (t != JsonToken.VALUE_STRING) {
-            wrongType(at + "/name", "string", t);
+            problems.wrongType(at + "/name", "string", t);
             p.skipChildren();
           } else if (Json.stringBlank(p) || p.getStringLength() > 256) {
             problems.add(at + "/name", "must name a tensor", "1..256 characters, not blank", Json.clip(p.getString()));
@@ -125,7 +125,7 @@ final class OipReader {
         case "datatype":
           sawDatatype = true;
           if (t != JsonToken.VALUE_STRING) {
-            wrongType(at + "/datatype", "string", t);
+            problems.wrongType(at + "/datatype", "string", t);
             p.skipChildren();
           } else {
             type = TensorType.of(p);
@@ -146,7 +146,7 @@ final class OipReader {
             binary |= hasBinaryData();
           } else {
             if (t != JsonToken.VALUE_NULL) {
-              wrongType(at + "/parameters", "object", t);
+              problems.wrongType(at + "/parameters", "object", t);
             }
             p.skipChildren();
           }
@@ -197,7 +197,7 @@ final class OipReader {
   /** A shape: an array of at most {@link #MAX_RANK} non-negative integers; null if invalid. */
   private long @Nullable [] readShape(String at, JsonToken t) {
     if (t != JsonToken.START_ARRAY) {
-      wrongType(at, "array", t);
+      problems.wrongType(at, "array", t);
       p.skipChildren();
       return null;
     }
@@ -240,7 +240,7 @@ final class OipReader {
   /** Walks {@code data}, flat or nested, recording what its elements are. */
   private void readData(String at, JsonToken t) {
     if (t != JsonToken.START_ARRAY) {
-      wrongType(at, "array", t);
+      problems.wrongType(at, "array", t);
       p.skipChildren();
       data.valid = false;
       return;
@@ -461,14 +461,14 @@ final class OipReader {
       return;
     }
     if (t != JsonToken.START_ARRAY) {
-      wrongType("/outputs", "array", t);
+      problems.wrongType("/outputs", "array", t);
       p.skipChildren();
       return;
     }
     int i = 0;
     while ((t = p.nextToken()) != JsonToken.END_ARRAY) {
       if (t != JsonToken.START_OBJECT) {
-        wrongType("/outputs/" + i, "object", t);
+        problems.wrongType("/outputs/" + i, "object", t);
         p.skipChildren();
       } else {
         boolean named = false;
@@ -478,7 +478,7 @@ final class OipReader {
           if (isName) {
             named = true;
             if (t != JsonToken.VALUE_STRING) {
-              wrongType("/outputs/" + i + "/name", "string", t);
+              problems.wrongType("/outputs/" + i + "/name", "string", t);
             }
           }
           p.skipChildren();
@@ -489,10 +489,6 @@ final class OipReader {
       }
       i++;
     }
-  }
-
-  private void wrongType(String pointer, String expected, JsonToken found) {
-    problems.add(pointer, "must be " + Json.article(expected) + expected, expected, Json.typeOf(found));
   }
 
   /** What one input's data holds; reused across the inputs of a request. Indices are -1 when absent. */

@@ -121,7 +121,7 @@ final class OpenAiReader {
           if (t == JsonToken.START_ARRAY) {
             tools |= countStrings(t);
           } else if (t != JsonToken.VALUE_NULL) {
-            wrongType("/" + name, "array", t);
+            problems.wrongType("/" + name, "array", t);
             p.skipChildren();
           }
           break;
@@ -148,7 +148,7 @@ final class OpenAiReader {
 
   private void readModel(JsonToken t) {
     if (t != JsonToken.VALUE_STRING) {
-      wrongType("/model", "string", t);
+      problems.wrongType("/model", "string", t);
       p.skipChildren();
       return;
     }
@@ -168,7 +168,7 @@ final class OpenAiReader {
       return true;
     }
     if (t != JsonToken.VALUE_FALSE && t != JsonToken.VALUE_NULL) {
-      wrongType(pointer, "boolean", t);
+      problems.wrongType(pointer, "boolean", t);
       p.skipChildren();
     }
     return false;
@@ -180,7 +180,7 @@ final class OpenAiReader {
       return -1;
     }
     if (t != JsonToken.VALUE_NUMBER_INT) {
-      wrongType(pointer, "integer", t);
+      problems.wrongType(pointer, "integer", t);
       p.skipChildren();
       return -1;
     }
@@ -193,14 +193,14 @@ final class OpenAiReader {
 
   private void readMessages(JsonToken t) {
     if (t != JsonToken.START_ARRAY) {
-      wrongType("/messages", "array", t);
+      problems.wrongType("/messages", "array", t);
       p.skipChildren();
       return;
     }
     int i = 0;
     while ((t = p.nextToken()) != JsonToken.END_ARRAY) {
       if (t != JsonToken.START_OBJECT) {
-        wrongType("/messages/" + i, "object", t);
+        problems.wrongType("/messages/" + i, "object", t);
         p.skipChildren();
       } else {
         readMessage(i);
@@ -251,7 +251,7 @@ final class OpenAiReader {
   /** The role's index in {@link #ROLES}; -1 after reporting a bad role. */
   private int readRole(int index, JsonToken t) {
     if (t != JsonToken.VALUE_STRING) {
-      wrongType("/messages/" + index + "/role", "string", t);
+      problems.wrongType("/messages/" + index + "/role", "string", t);
       p.skipChildren();
       return -1;
     }
@@ -275,7 +275,7 @@ final class OpenAiReader {
         int part = 0;
         while ((t = p.nextToken()) != JsonToken.END_ARRAY) {
           if (t != JsonToken.START_OBJECT) {
-            wrongType("/messages/" + index + "/content/" + part, "object", t);
+            problems.wrongType("/messages/" + index + "/content/" + part, "object", t);
             p.skipChildren();
           } else {
             readPart(index, part, hashing);
@@ -284,7 +284,7 @@ final class OpenAiReader {
         }
         break;
       default:
-        wrongType("/messages/" + index + "/content", "string, array or null", t);
+        problems.wrongType("/messages/" + index + "/content", "string, array or null", t);
         p.skipChildren();
         break;
     }
@@ -297,7 +297,7 @@ final class OpenAiReader {
       JsonToken t = p.nextToken();
       if (name.equals("type")) {
         if (t != JsonToken.VALUE_STRING) {
-          wrongType("/messages/" + index + "/content/" + part + "/type", "string", t);
+          problems.wrongType("/messages/" + index + "/content/" + part + "/type", "string", t);
           p.skipChildren();
           typed = true;
           continue;
@@ -347,7 +347,7 @@ final class OpenAiReader {
       return;
     }
     if (t != JsonToken.START_ARRAY) {
-      wrongType(pointer, "string or array", t);
+      problems.wrongType(pointer, "string or array", t);
       p.skipChildren();
       return;
     }
@@ -356,7 +356,7 @@ final class OpenAiReader {
     while ((t = p.nextToken()) != JsonToken.END_ARRAY) {
       int k = t == JsonToken.VALUE_STRING ? 1 : t == JsonToken.VALUE_NUMBER_INT ? 2 : t == JsonToken.START_ARRAY ? 3 : 0;
       if (k == 0) {
-        wrongType(pointer + '/' + i, "string, token id or array of token ids", t);
+        problems.wrongType(pointer + '/' + i, "string, token id or array of token ids", t);
         p.skipChildren();
       } else if (kind != 0 && k != kind) {
         problems.add(pointer + '/' + i, "mixes kinds of prompt", kind == 1 ? "string" : kind == 2 ? "token id" : "array of token ids", Json.typeOf(t));
@@ -371,7 +371,7 @@ final class OpenAiReader {
           int j = 0;
           while ((t = p.nextToken()) != JsonToken.END_ARRAY) {
             if (t != JsonToken.VALUE_NUMBER_INT) {
-              wrongType(pointer + '/' + i + '/' + j, "token id", t);
+              problems.wrongType(pointer + '/' + i + '/' + j, "token id", t);
               p.skipChildren();
             } else {
               tokenId(pointer + '/' + i + '/' + j, hashing && i == 0);
@@ -447,9 +447,5 @@ final class OpenAiReader {
       }
     }
     return first == JsonToken.START_ARRAY && nonEmpty;
-  }
-
-  private void wrongType(String pointer, String expected, JsonToken found) {
-    problems.add(pointer, "must be " + Json.article(expected) + expected, expected, Json.typeOf(found));
   }
 }

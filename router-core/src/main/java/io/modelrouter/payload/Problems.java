@@ -5,6 +5,7 @@ import io.modelrouter.Violation;
 import java.util.ArrayList;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
+import tools.jackson.core.JsonToken;
 
 /** Collects the violations found in one request, up to {@link #MAX}; allocates only when one is found. */
 final class Problems {
@@ -26,6 +27,11 @@ final class Problems {
     } else {
       dropped++;
     }
+  }
+
+  /** A value of the wrong JSON type: "must be an object", expected {@code expected}, found the token's type. */
+  void wrongType(String pointer, String expected, @Nullable JsonToken found) {
+    add(pointer, "must be " + Json.article(expected) + expected, expected, Json.typeOf(found));
   }
 
   /** Whether a violation was already reported at exactly this pointer. */
