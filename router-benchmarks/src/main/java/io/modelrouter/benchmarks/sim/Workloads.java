@@ -20,19 +20,10 @@ final class Workloads {
    */
   static List<SimRequest> withBudgets(
       double ratePerSecond, double seconds, long seed, long[] budgetsNanos, double[] weights) {
-    SplittableRandom random = new SplittableRandom(seed);
-    List<SimRequest> list = new ArrayList<>();
-    long end = Units.seconds(seconds);
-    double meanGapNanos = 1e9 / ratePerSecond;
-    long t = 0;
-    while (true) {
-      t += Math.max(1, Math.round(-Math.log(1 - random.nextDouble()) * meanGapNanos));
-      if (t >= end) {
-        return list;
-      }
+    return arrivals(ratePerSecond, seconds, seed, (id, t, random) -> {
       long budget = budgetsNanos[pick(random.nextDouble(), weights)];
-      list.add(SimRequest.plain(list.size(), t, gaussian(random), random.nextDouble(), budget));
-    }
+      return SimRequest.plain(id, t, gaussian(random), random.nextDouble(), budget);
+    });
   }
 
   /**
@@ -45,22 +36,37 @@ final class Workloads {
   static List<SimRequest> sharedPrefix(
       double ratePerSecond, double seconds, long seed, int groups, int prefixTokens, int questionTokens,
       int meanOutputTokens) {
+    return arrivals(ratePerSecond, seconds, seed, (id, t, random) -> {
+      int group = random.nextInt(groups);
+      int output = (int) Math.min(4L * meanOutputTokens, Math.max(16, Math.round(exponential(random, meanOutputTokens))));
+      return new SimRequest(id, t, gaussian(random), random.nextDouble(),
+          prefixTokens + questionTokens, output, group, prefixTokens, 0);
+    });
+  }
+
+  /** Draws one request of the stream: its id, its arrival time, and the stream's random source for the rest. */
+  private interface Draw {
+    SimRequest next(int id, long arrivalNanos, SplittableRandom random);
+  }
+
+  /** Poisson arrivals at {@code ratePerSecond} for {@code seconds}, each request drawn by {@code draw} after its gap. */
+  private static List<SimRequest> arrivals(double ratePerSecond, double seconds, long seed, Draw draw) {
     SplittableRandom random = new SplittableRandom(seed);
     List<SimRequest> list = new ArrayList<>();
     long end = Units.seconds(seconds);
     double meanGapNanos = 1e9 / ratePerSecond;
     long t = 0;
     while (true) {
-      t += Math.max(1, Math.round(-Math.log(1 - random.nextDouble()) * meanGapNanos));
+      t += Math.max(1, Math.round(exponential(random, meanGapNanos)));
       if (t >= end) {
         return list;
       }
-      int group = random.nextInt(groups);
-      int output = (int) Math.min(4L * meanOutputTokens,
-          Math.max(16, Math.round(-Math.log(1 - random.nextDouble()) * meanOutputTokens)));
-      list.add(new SimRequest(list.size(), t, gaussian(random), random.nextDouble(),
-          prefixTokens + questionTokens, output, group, prefixTokens, 0));
+      list.add(draw.next(list.size(), t, random));
     }
+  }
+
+  private static double exponential(SplittableRandom random, double mean) {
+    return -Math.log(1 - random.nextDouble()) * mean;
   }
 
   private static int pick(double u, double[] weights) {
