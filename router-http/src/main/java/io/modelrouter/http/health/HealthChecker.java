@@ -1,5 +1,6 @@
 package io.modelrouter.http.health;
 
+import static io.modelrouter.http.internal.Args.fraction;
 import static io.modelrouter.http.internal.Args.positive;
 import static io.modelrouter.http.internal.Args.atLeastOne;
 
@@ -208,10 +209,7 @@ public final class HealthChecker implements AutoCloseable {
 
     /** Share of the interval added or removed at random; {@value #DEFAULT_JITTER} by default. */
     public Builder jitter(double jitter) {
-      if (!(jitter >= 0 && jitter < 1)) {
-        throw new IllegalArgumentException("jitter: " + jitter + " (expected: 0 <= jitter < 1)");
-      }
-      this.jitter = jitter;
+      this.jitter = fraction(jitter, "jitter");
       return this;
     }
 
@@ -231,7 +229,5 @@ public final class HealthChecker implements AutoCloseable {
     public HealthChecker build() {
       return new HealthChecker(this);
     }
-
-
   }
 }

@@ -17,6 +17,14 @@ public final class Args {
     return d;
   }
 
+  /** Returns {@code x} if it is at least 0 and below 1, such as a share of an interval. */
+  public static double fraction(double x, String what) {
+    if (!(x >= 0 && x < 1)) {
+      throw new IllegalArgumentException(what + ": " + x + " (expected: 0 <= " + what + " < 1)");
+    }
+    return x;
+  }
+
   /** Returns {@code n} if it is at least 1. */
   public static int atLeastOne(int n, String what) {
     if (n < 1) {

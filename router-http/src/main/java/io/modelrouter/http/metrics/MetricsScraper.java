@@ -1,5 +1,6 @@
 package io.modelrouter.http.metrics;
 
+import static io.modelrouter.http.internal.Args.fraction;
 import static io.modelrouter.http.internal.Args.positive;
 
 import io.modelrouter.Ticker;
@@ -162,10 +163,7 @@ public final class MetricsScraper implements AutoCloseable {
 
     /** Share of the interval added or removed at random so endpoints are not scraped in lockstep; 0.1 by default. */
     public Builder jitter(double jitter) {
-      if (!(jitter >= 0 && jitter < 1)) {
-        throw new IllegalArgumentException("jitter: " + jitter + " (expected: 0 <= jitter < 1)");
-      }
-      this.jitter = jitter;
+      this.jitter = fraction(jitter, "jitter");
       return this;
     }
 
