@@ -25,16 +25,9 @@ public final class JettyProxyPeer {
   private JettyProxyPeer() {}
 
   public static void main(String[] args) throws Exception {
-    if (args.length != 2) {
-      System.err.println("usage: JettyProxyPeer PORT UPSTREAM_PORT[,UPSTREAM_PORT...]");
-      System.exit(2);
-    }
-    int port = Integer.parseInt(args[0]);
-    String[] upstreams = args[1].split(",");
-    int[] ports = new int[upstreams.length];
-    for (int i = 0; i < ports.length; i++) {
-      ports[i] = Integer.parseInt(upstreams[i].trim());
-    }
+    PeerArgs a = PeerArgs.parse("JettyProxyPeer", args);
+    int port = a.port;
+    int[] ports = a.upstreams;
     // The same worker count as the gateway in the load test.
     Server server = new Server(new QueuedThreadPool(Integer.getInteger("threads", 32), 8));
     ServerConnector connector = new ServerConnector(server);

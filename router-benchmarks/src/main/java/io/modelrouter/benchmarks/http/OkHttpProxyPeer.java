@@ -43,15 +43,10 @@ public final class OkHttpProxyPeer {
   private OkHttpProxyPeer() {}
 
   public static void main(String[] args) throws Exception {
-    if (args.length != 2) {
-      System.err.println("usage: OkHttpProxyPeer PORT UPSTREAM_PORT[,UPSTREAM_PORT...]");
-      System.exit(2);
-    }
-    int port = Integer.parseInt(args[0]);
-    String[] upstreams = args[1].split(",");
-    String[] bases = new String[upstreams.length];
+    PeerArgs a = PeerArgs.parse("OkHttpProxyPeer", args);
+    String[] bases = new String[a.upstreams.length];
     for (int i = 0; i < bases.length; i++) {
-      bases[i] = "http://127.0.0.1:" + Integer.parseInt(upstreams[i].trim());
+      bases[i] = "http://127.0.0.1:" + a.upstreams[i];
     }
     int threads = Integer.getInteger("threads", 32);
     OkHttpClient client = Clients.create("okhttp-peer", threads, Duration.ofSeconds(5), Duration.ofSeconds(60));
@@ -62,7 +57,7 @@ public final class OkHttpProxyPeer {
     http.setSendDateHeader(false);
     ServerConnector connector = new ServerConnector(server, new HttpConnectionFactory(http));
     connector.setHost("127.0.0.1");
-    connector.setPort(port);
+    connector.setPort(a.port);
     connector.setAcceptQueueSize(4096);
     server.addConnector(connector);
     server.setHandler(new Forward(client, bases));
