@@ -9,7 +9,9 @@
 # a blocking Jetty handler making one blocking OkHttp call, on the gateway's server settings),
 # Jetty 12's own asynchronous reverse proxy (JettyProxyPeer, same JVM options and worker count)
 # and, when the nginx binary is installed (apt-get install nginx-light), nginx with upstream
-# keep-alive.
+# keep-alive. One more JVM process measures the asynchronous route the gateway does not take
+# (AsyncGatewayPeer: the gateway's authentication, parsing, validation and routing from the same
+# configuration file, forwarding on Jetty's asynchronous HttpClient instead of OkHttp).
 #
 #   ./mvnw -B -q package -DskipTests && examples/load/gateway-wrk.sh
 #
@@ -89,6 +91,9 @@ echo "simulated endpoints on ports ${ports[*]}, gateway on $gw (pid $GW_PID), $C
 op=$(start "$WORK/okhttp-proxy.log" -Xmx256m "${PROXY_JVM_OPTS[@]}" -Dthreads="${GATEWAY_THREADS:-32}" -cp "$BENCH_JAR" \
   io.modelrouter.benchmarks.http.OkHttpProxyPeer 0 "$(IFS=,; echo "${ports[*]}")") || { PIDS+=("$(cat "$WORK/okhttp-proxy.log.pid")"); exit 1; }
 PIDS+=("$(cat "$WORK/okhttp-proxy.log.pid")")
+ap=$(start "$WORK/async-gateway.log" -Xmx256m "${PROXY_JVM_OPTS[@]}" -Dthreads="${GATEWAY_THREADS:-32}" -cp "$BENCH_JAR" \
+  io.modelrouter.benchmarks.http.AsyncGatewayPeer 0 "$WORK/gateway.yaml") || { PIDS+=("$(cat "$WORK/async-gateway.log.pid")"); exit 1; }
+PIDS+=("$(cat "$WORK/async-gateway.log.pid")")
 jp=$(start "$WORK/jetty-proxy.log" -Xmx256m "${PROXY_JVM_OPTS[@]}" -Dthreads="${GATEWAY_THREADS:-32}" -cp "$BENCH_JAR" io.modelrouter.benchmarks.http.JettyProxyPeer 0 \
   "$(IFS=,; echo "${ports[*]}")") || { PIDS+=("$(cat "$WORK/jetty-proxy.log.pid")"); exit 1; }
 PIDS+=("$(cat "$WORK/jetty-proxy.log.pid")")
@@ -109,7 +114,7 @@ if [ -n "$NGINX" ]; then
   PIDS+=("$!")
   sleep 1
 fi
-echo "peers: blocking OkHttp forwarder on $op, jetty reverse proxy on $jp${NGINX_PORT:+, nginx on $NGINX_PORT}"
+echo "peers: blocking OkHttp forwarder on $op, async gateway sketch on $ap, jetty reverse proxy on $jp${NGINX_PORT:+, nginx on $NGINX_PORT}"
 
 UNKNOWN_LUA="$WORK/unknown-model.lua"
 sed 's/bench-chat/no-such-model/' "$LUA" > "$UNKNOWN_LUA"
@@ -159,6 +164,7 @@ for target in "${ports[0]}" $NGINX_PORT; do
 done
 warm_jvm "$GW_PID" "$gw"
 warm_jvm "$(cat "$WORK/okhttp-proxy.log.pid")" "$op"
+warm_jvm "$(cat "$WORK/async-gateway.log.pid")" "$ap"
 warm_jvm "$(cat "$WORK/jetty-proxy.log.pid")" "$jp"
 echo "== direct: one simulated endpoint"
 measure direct "$LUA" "http://127.0.0.1:${ports[0]}/v1/chat/completions"
@@ -166,6 +172,8 @@ echo "== gateway: in front of $ENDPOINTS simulated endpoints"
 measure gateway "$LUA" "http://127.0.0.1:$gw/v1/chat/completions" "$GW_PID"
 echo "== peer: blocking Jetty handler + OkHttp (the gateway's stack) in front of $ENDPOINTS simulated endpoints (forwarding only)"
 measure okhttp-proxy "$LUA" "http://127.0.0.1:$op/v1/chat/completions" "$(cat "$WORK/okhttp-proxy.log.pid")"
+echo "== the gateway's work on Jetty's asynchronous client (AsyncGatewayPeer) in front of $ENDPOINTS simulated endpoints"
+measure async-gateway "$LUA" "http://127.0.0.1:$ap/v1/chat/completions" "$(cat "$WORK/async-gateway.log.pid")"
 echo "== peer: Jetty's reverse proxy in front of $ENDPOINTS simulated endpoints (forwarding only)"
 measure jetty-proxy "$LUA" "http://127.0.0.1:$jp/v1/chat/completions" "$(cat "$WORK/jetty-proxy.log.pid")"
 if [ -n "$NGINX_PORT" ]; then
@@ -177,7 +185,7 @@ fi
 echo "== gateway, unknown model: answered before forwarding (the gateway's own floor)"
 measure gateway-floor "$UNKNOWN_LUA" "http://127.0.0.1:$gw/v1/chat/completions" "$GW_PID"
 echo "== requests/s against direct"
-for l in direct gateway okhttp-proxy jetty-proxy nginx gateway-floor; do
+for l in direct gateway okhttp-proxy async-gateway jetty-proxy nginx gateway-floor; do
   if [ -n "${RATE[$l]:-}" ]; then
     awk -v l="$l" -v r="${RATE[$l]}" -v d="${RATE[direct]}" 'BEGIN { printf "%-14s %10.0f  %5.1f%%\n", l, r, 100 * r / d }'
   fi
