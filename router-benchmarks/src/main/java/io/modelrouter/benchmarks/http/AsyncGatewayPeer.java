@@ -27,14 +27,10 @@ import org.eclipse.jetty.http.HttpField;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.server.Handler;
-import org.eclipse.jetty.server.HttpConfiguration;
-import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
-import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.util.Callback;
-import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -78,21 +74,9 @@ public final class AsyncGatewayPeer {
     HttpClient client = new HttpClient();
     client.setMaxConnectionsPerDestination(1024);
     client.start();
-    int threads = Integer.getInteger("threads", 32);
-    // The same thread pool and HTTP settings as GatewayServer.
-    Server server = new Server(new QueuedThreadPool(threads, Math.min(8, threads)));
-    HttpConfiguration http = new HttpConfiguration();
-    http.setSendServerVersion(false);
-    http.setSendDateHeader(false);
-    ServerConnector connector = new ServerConnector(server, new HttpConnectionFactory(http));
-    connector.setHost("127.0.0.1");
-    connector.setPort(Integer.parseInt(args[0]));
-    connector.setAcceptQueueSize(4096);
-    server.addConnector(connector);
-    server.setHandler(new Route(config, router, PayloadParser.ofDefaults(), client));
-    server.start();
-    System.out.println("listening on http://127.0.0.1:" + connector.getLocalPort());
-    server.join();
+    ServerConnector connector = Peers.gatewayLikeServer(Integer.parseInt(args[0]));
+    connector.getServer().setHandler(new Route(config, router, PayloadParser.ofDefaults(), client));
+    Peers.serve(connector);
   }
 
   private static final class Route extends Handler.Abstract.NonBlocking {

@@ -25,11 +25,11 @@ public final class JettyProxyPeer {
   private JettyProxyPeer() {}
 
   public static void main(String[] args) throws Exception {
-    PeerArgs a = PeerArgs.parse("JettyProxyPeer", args);
-    int port = a.port;
-    int[] ports = a.upstreams;
+    Peers.Upstreams a = Peers.parse("JettyProxyPeer", args);
+    int port = a.port();
+    int[] ports = a.ports();
     // The same worker count as the gateway in the load test.
-    Server server = new Server(new QueuedThreadPool(Integer.getInteger("threads", 32), 8));
+    Server server = new Server(new QueuedThreadPool(Peers.threads(), 8));
     ServerConnector connector = new ServerConnector(server);
     connector.setHost("127.0.0.1");
     connector.setPort(port);
@@ -39,8 +39,6 @@ public final class JettyProxyPeer {
     server.setHandler(new ProxyHandler.Reverse(request -> HttpURI.build(request.getHttpURI())
         .scheme("http").host("127.0.0.1").port(ports[Math.floorMod(next.getAndIncrement(), ports.length)])
         .asImmutable()));
-    server.start();
-    System.out.println("listening on http://127.0.0.1:" + connector.getLocalPort());
-    server.join();
+    Peers.serve(connector);
   }
 }

@@ -13,14 +13,10 @@ import org.eclipse.jetty.http.HttpField;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.server.Handler;
-import org.eclipse.jetty.server.HttpConfiguration;
-import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
-import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.util.Callback;
-import org.eclipse.jetty.util.thread.QueuedThreadPool;
 
 /**
  * The second JVM peer in the gateway load test ({@code examples/load/gateway-wrk.sh}): the
@@ -43,27 +39,15 @@ public final class OkHttpProxyPeer {
   private OkHttpProxyPeer() {}
 
   public static void main(String[] args) throws Exception {
-    PeerArgs a = PeerArgs.parse("OkHttpProxyPeer", args);
-    String[] bases = new String[a.upstreams.length];
+    Peers.Upstreams a = Peers.parse("OkHttpProxyPeer", args);
+    String[] bases = new String[a.ports().length];
     for (int i = 0; i < bases.length; i++) {
-      bases[i] = "http://127.0.0.1:" + a.upstreams[i];
+      bases[i] = "http://127.0.0.1:" + a.ports()[i];
     }
-    int threads = Integer.getInteger("threads", 32);
-    OkHttpClient client = Clients.create("okhttp-peer", threads, Duration.ofSeconds(5), Duration.ofSeconds(60));
-    // The same thread pool and HTTP settings as GatewayServer.
-    Server server = new Server(new QueuedThreadPool(threads, Math.min(8, threads)));
-    HttpConfiguration http = new HttpConfiguration();
-    http.setSendServerVersion(false);
-    http.setSendDateHeader(false);
-    ServerConnector connector = new ServerConnector(server, new HttpConnectionFactory(http));
-    connector.setHost("127.0.0.1");
-    connector.setPort(a.port);
-    connector.setAcceptQueueSize(4096);
-    server.addConnector(connector);
-    server.setHandler(new Forward(client, bases));
-    server.start();
-    System.out.println("listening on http://127.0.0.1:" + connector.getLocalPort());
-    server.join();
+    OkHttpClient client = Clients.create("okhttp-peer", Peers.threads(), Duration.ofSeconds(5), Duration.ofSeconds(60));
+    ServerConnector connector = Peers.gatewayLikeServer(a.port());
+    connector.getServer().setHandler(new Forward(client, bases));
+    Peers.serve(connector);
   }
 
   private static final class Forward extends Handler.Abstract {
