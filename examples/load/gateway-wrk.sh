@@ -15,7 +15,9 @@
 #
 #   ./mvnw -B -q package -DskipTests && examples/load/gateway-wrk.sh
 #
-# A third run sends the gateway a model it does not know: answered (404) before any forwarding,
+# It takes about ten minutes on two cores, most of it warming the four JVM proxies up.
+#
+# A last run sends the gateway a model it does not know: answered (404) before any forwarding,
 # it is the floor of the gateway's own cost. After each run the CPU time every process used per
 # request is printed (from /proc), which is what bounds throughput when the cores are shared.
 #
@@ -24,7 +26,7 @@
 # THREADS (2), ENDPOINTS (2), JAR (examples/target/modelrouter.jar),
 # BENCH_JAR (router-benchmarks/target/benchmarks.jar), NGINX (nginx, if on the PATH),
 # GATEWAY_THREADS (32: the gateway's worker threads; wrk's 256 connections wait in Jetty's queue),
-# PROXY_JVM_OPTS (-XX:+UseParallelGC: the JVM options of the gateway and of the Jetty peer alike; on
+# PROXY_JVM_OPTS (-XX:+UseParallelGC: the JVM options of the gateway and of every JVM peer alike; on
 # two shared cores the throughput collector gave the gateway 3 to 14% more requests/s than G1, see
 # docs/benchmarks.md; set it empty for the JVM's default collector).
 set -euo pipefail
