@@ -101,10 +101,15 @@ public final class AsyncGatewayPeer {
         return fail(response, callback, 401);
       }
       Content.Source.asByteArrayAsync(request, maxBodyBytes).whenComplete((body, failure) -> {
-        if (failure != null) {
-          fail(response, callback, 413);
-        } else {
-          forward(request, response, callback, tenant, body);
+        try {
+          if (failure != null) {
+            fail(response, callback, 413);
+          } else {
+            forward(request, response, callback, tenant, body);
+          }
+        } catch (RuntimeException e) {
+          // A future would swallow it and leave the request hanging.
+          callback.failed(e);
         }
       });
       return true;
