@@ -3,6 +3,7 @@ package io.modelrouter.benchmarks.http;
 import io.modelrouter.Decision;
 import io.modelrouter.Lease;
 import io.modelrouter.Outcome;
+import io.modelrouter.Rejection;
 import io.modelrouter.RouteRequest;
 import io.modelrouter.RouteResult;
 import io.modelrouter.Router;
@@ -129,7 +130,7 @@ public final class AsyncGatewayPeer {
       }
       RouteResult result = router.route(route.toBuilder().tenant(tenant.name()).build());
       if (!(result instanceof Decision decision)) {
-        fail(response, callback, 503);
+        fail(response, callback, ((Rejection) result).httpStatus());
         return;
       }
       Lease lease = decision.lease();
