@@ -17,44 +17,38 @@ import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
-import okhttp3.Call;
-import okhttp3.Callback;
-import okhttp3.Headers;
-import okhttp3.Request;
-import okhttp3.RequestBody;
-import okhttp3.Response;
 import org.jspecify.annotations.Nullable;
 
 /**
  * One client request on its way through the {@link RoutingClient}: its attempts (first try,
  * retries, hedge), its deadline and its outcome. The blocking form runs on the caller's thread; the
- * asynchronous form is driven by OkHttp callbacks and the hedge timer, under this object's lock.
+ * asynchronous form is driven by the transport's callbacks and the hedge timer, under this object's
+ * lock.
  */
 final class Exchange {
 
-  /** One call to one endpoint. Also its own OkHttp callback, so that an attempt is one object. */
-  final class Attempt implements Callback {
+  /** One call to one endpoint. Also its own transport listener, so that an attempt is one object. */
+  final class Attempt implements Transport.Listener {
     final Decision decision;
     final RoutingClient.Target target;
     final boolean hedge;
-    @Nullable Call call;
-    /** Set by the network interceptor once the request is being written on a connection. */
-    volatile boolean sent;
+    final Transport.Call call;
     volatile boolean cancelledByUs;
 
-    Attempt(Decision decision, boolean hedge) {
+    Attempt(Decision decision, boolean hedge, RoutingClient.Target target, Transport.Call call) {
       this.decision = decision;
-      this.target = client.target(decision.endpoint());
+      this.target = target;
       this.hedge = hedge;
+      this.call = call;
     }
 
     @Override
-    public void onFailure(Call c, IOException e) {
+    public void onFailure(IOException e) {
       onAttemptFailure(this, e);
     }
 
     @Override
-    public void onResponse(Call c, Response response) {
+    public void onResponse(Transport.Response response) {
       onAttemptResponse(this, response);
     }
   }
@@ -64,8 +58,10 @@ final class Exchange {
   private final Ticker ticker;
   private final long deadlineNanos;
   private final String requestId;
-  private final Headers headers;
-  private final @Nullable RequestBody body;
+  /** Lower-case names and values, alternating, for every attempt. */
+  private final String[] headers;
+  private final byte @Nullable [] body;
+  private final @Nullable String contentType;
   private RouteRequest route;
   private int attempts;
 
@@ -83,14 +79,11 @@ final class Exchange {
     long budget = route.latencyBudgetNanos();
     this.deadlineNanos = budget > 0 ? ticker.nanoTime() + budget : 0;
     this.requestId = HeaderRules.requestId(request.header(RoutingClient.REQUEST_ID_HEADER));
-    this.headers = HeaderRules.outgoing(request.namesAndValues(), client.forwardCredentials, requestId).build();
+    this.headers = HeaderRules.outgoing(request.namesAndValues(), client.forwardCredentials, requestId);
     String method = request.method();
-    if (method.equals("GET") || method.equals("HEAD")) {
-      this.body = null;
-    } else {
-      String ct = request.contentType();
-      this.body = RequestBody.create(request.body(), ct == null ? null : client.mediaType(ct));
-    }
+    boolean bodiless = method.equals("GET") || method.equals("HEAD");
+    this.body = bodiless ? null : request.body();
+    this.contentType = bodiless ? null : request.contentType();
   }
 
   // ------------------------------------------------------------------ blocking
@@ -100,7 +93,7 @@ final class Exchange {
     Decision d = firstDecision();
     while (true) {
       Attempt a = newAttempt(d, false);
-      Response response;
+      Transport.Response response;
       try {
         response = a.call.execute();
       } catch (IOException e) {
@@ -112,10 +105,10 @@ final class Exchange {
         d = next;
         continue;
       }
-      if (isRetryableStatus(response.code())) {
+      if (isRetryableStatus(response.status())) {
         Decision next = retryDecision(a);
         if (next != null) {
-          a.decision.lease().complete(Outcome.ofStatus(response.code()));
+          a.decision.lease().complete(Outcome.ofStatus(response.status()));
           response.close();
           d = next;
           continue;
@@ -164,7 +157,7 @@ final class Exchange {
       return;
     }
     live.add(a);
-    a.call.enqueue(a);
+    a.call.start(a);
     if (!hedge && client.hedgePolicy.enabled() && attempts < client.maxAttempts && hedgeTimer == null) {
       EndpointState state = client.router.registry().snapshot().state(d.endpoint().id());
       if (state != null) {
@@ -197,7 +190,7 @@ final class Exchange {
 
   /**
    * Routes a retry or a hedge. A strategy or filter that throws (user code) means no retry: the
-   * exchange must still end, and on an OkHttp thread nobody would see the exception.
+   * exchange must still end, and on a transport's thread nobody would see the exception.
    */
   private @Nullable RouteResult routeQuietly() {
     try {
@@ -209,7 +202,7 @@ final class Exchange {
     }
   }
 
-  private void onAttemptResponse(Attempt a, Response response) {
+  private void onAttemptResponse(Attempt a, Transport.Response response) {
     ProxyResponse winner;
     synchronized (this) {
       live.remove(a);
@@ -218,10 +211,10 @@ final class Exchange {
         response.close();
         return;
       }
-      if (isRetryableStatus(response.code())) {
+      if (isRetryableStatus(response.status())) {
         Decision next = retryDecision(a);
         if (next != null || !live.isEmpty()) {
-          a.decision.lease().complete(Outcome.ofStatus(response.code()));
+          a.decision.lease().complete(Outcome.ofStatus(response.status()));
           response.close();
           if (next != null) {
             launch(next, false);
@@ -311,22 +304,15 @@ final class Exchange {
 
   private Attempt prepare(Decision d, boolean hedge) {
     attempts++;
-    Attempt a = new Attempt(d, hedge);
-    Request.Builder rb = new Request.Builder()
-        .url(a.target.url(request.path()))
-        .headers(headers)
-        .method(request.method(), body)
-        .tag(Attempt.class, a);
+    RoutingClient.Target target = client.target(d.endpoint());
+    String[] h = headers;
     Map<String, String> extra = client.upstreamHeaders.headersFor(d.endpoint());
     if (!extra.isEmpty()) {
-      extra.forEach(rb::header);
+      h = HeaderRules.withEndpointHeaders(h, extra);
     }
-    Call call = client.http.newCall(rb.build());
-    if (deadlineNanos != 0) {
-      call.timeout().timeout(Math.max(remainingNanos(), 1), TimeUnit.NANOSECONDS);
-    }
-    a.call = call;
-    return a;
+    long timeout = deadlineNanos == 0 ? 0 : Math.max(remainingNanos(), 1);
+    Transport.Request r = new Transport.Request(target.url(request.path()), request.method(), h, body, contentType, timeout);
+    return new Attempt(d, hedge, target, client.transport.call(r));
   }
 
   private long remainingNanos() {
@@ -338,13 +324,13 @@ final class Exchange {
   }
 
   /**
-   * Safe to send elsewhere: nothing was sent, or OkHttp's own recovery (a stale pooled connection
-   * dropped before answering) ended on a connection that could not even be opened, so no
+   * Safe to send elsewhere: nothing was sent, or the transport's own recovery (a stale pooled
+   * connection dropped before answering) ended on a connection that could not even be opened, so no
    * endpoint got the request on a live connection. A connection lost after sending on a live
    * connection is not retried: the endpoint may have run the request.
    */
   private static boolean retryable(Attempt a, IOException e) {
-    return !a.cancelledByUs && (!a.sent || neverConnected(e));
+    return !a.cancelledByUs && (!a.call.sent() || neverConnected(e));
   }
 
   private static boolean neverConnected(Throwable e) {
@@ -366,7 +352,7 @@ final class Exchange {
     return r instanceof Decision ? (Decision) r : null;
   }
 
-  private ProxyResponse respond(Attempt a, Response response) {
+  private ProxyResponse respond(Attempt a, Transport.Response response) {
     long headersNanos = Math.max(ticker.nanoTime() - a.decision.lease().startNanos(), 0);
     return new ProxyResponse(a.decision, a.call, response, ticker, attempts, a.hedge, headersNanos, requestId,
         a.target.served);
@@ -385,7 +371,7 @@ final class Exchange {
       kind = ForwardingException.Kind.CANCELLED;
     } else if (e instanceof InterruptedIOException) {
       kind = ForwardingException.Kind.TIMEOUT;
-    } else if (!a.sent) {
+    } else if (!a.call.sent()) {
       kind = ForwardingException.Kind.CONNECT_FAILED;
     } else {
       kind = ForwardingException.Kind.CONNECTION_LOST;

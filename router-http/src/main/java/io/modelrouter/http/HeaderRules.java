@@ -1,6 +1,7 @@
 package io.modelrouter.http;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -10,7 +11,6 @@ import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
-import okhttp3.Headers;
 import org.jspecify.annotations.Nullable;
 
 /** Header hygiene between client, gateway and endpoint (RFC 9110 section 7.6.1 hop-by-hop fields). */
@@ -31,18 +31,20 @@ final class HeaderRules {
 
   /**
    * The client's headers to forward: hop-by-hop, connection-named and (unless allowed) credential
-   * fields dropped.
+   * fields dropped; the request id and {@code accept-encoding: identity} added.
    *
    * @param client lower-case names and values, alternating
+   * @return lower-case names and values, alternating
    */
-  static Headers.Builder outgoing(String[] client, boolean forwardCredentials, String requestId) {
-    Headers.Builder b = new Headers.Builder();
+  static String[] outgoing(String[] client, boolean forwardCredentials, String requestId) {
     Set<String> named = Set.of();
     for (int i = 0; i < client.length; i += 2) {
       if (client[i].equals("connection")) {
         named = connectionTokens(List.of(client[i + 1]), named);
       }
     }
+    String[] out = new String[client.length + 4];
+    int n = 0;
     for (int i = 0; i < client.length; i += 2) {
       String name = client[i];
       if (HOP_BY_HOP.contains(name) || SET_PER_HOP.contains(name) || named.contains(name)
@@ -50,35 +52,93 @@ final class HeaderRules {
           || (!forwardCredentials && CREDENTIALS.contains(name))) {
         continue;
       }
-      b.addUnsafeNonAscii(name, client[i + 1]);
+      out[n++] = name;
+      out[n++] = client[i + 1];
     }
     // Both were skipped above, so add (set would scan every header once more).
-    b.add(RoutingClient.REQUEST_ID_HEADER, requestId);
+    out[n++] = RoutingClient.REQUEST_ID_HEADER;
+    out[n++] = requestId;
     // Streams and usage pass through as sent: no compression on the hop to the endpoint.
-    b.add("accept-encoding", "identity");
-    return b;
+    out[n++] = "accept-encoding";
+    out[n++] = "identity";
+    return n == out.length ? out : Arrays.copyOf(out, n);
+  }
+
+  /**
+   * The forwarded fields with an endpoint's own ones set over them.
+   *
+   * @throws IllegalArgumentException when a name is not an HTTP token or a value holds a line break
+   */
+  static String[] withEndpointHeaders(String[] forwarded, Map<String, String> extra) {
+    List<String> out = new ArrayList<>(forwarded.length + 2 * extra.size());
+    for (int i = 0; i < forwarded.length; i += 2) {
+      if (!containsIgnoreCase(extra, forwarded[i])) {
+        out.add(forwarded[i]);
+        out.add(forwarded[i + 1]);
+      }
+    }
+    extra.forEach((name, value) -> {
+      if (name.isEmpty() || !name.chars().allMatch(HeaderRules::isTokenChar)) {
+        throw new IllegalArgumentException("upstream header name: '" + name + "' (expected: an HTTP token)");
+      }
+      if (value.indexOf('\r') >= 0 || value.indexOf('\n') >= 0 || value.indexOf('\0') >= 0) {
+        throw new IllegalArgumentException("upstream header " + name + ": the value holds a line break or NUL");
+      }
+      out.add(name.toLowerCase(Locale.ROOT));
+      out.add(value);
+    });
+    return out.toArray(new String[0]);
+  }
+
+  private static boolean containsIgnoreCase(Map<String, String> m, String name) {
+    for (String k : m.keySet()) {
+      if (k.equalsIgnoreCase(name)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** RFC 9110 tchar. */
+  private static boolean isTokenChar(int c) {
+    return c > 0x20 && c < 0x7f && "\"(),/:;<=>?@[\\]{}".indexOf(c) < 0;
   }
 
   /**
    * Passes the endpoint's response headers meant for the client to {@code action}, names in
    * lower case, hop-by-hop fields dropped.
    */
-  static void incoming(Headers upstream, BiConsumer<String, String> action) {
-    Set<String> named = connectionTokens(upstream.values("connection"), Set.of());
-    for (int i = 0, n = upstream.size(); i < n; i++) {
-      String name = upstream.name(i).toLowerCase(Locale.ROOT);
+  static void incoming(Transport.Response upstream, BiConsumer<String, String> action) {
+    Set<String> named = connectionTokens(upstream);
+    upstream.forEachHeader((n, value) -> {
+      String name = n.toLowerCase(Locale.ROOT);
       if (!HOP_BY_HOP.contains(name) && !named.contains(name)) {
-        action.accept(name, upstream.value(i));
+        action.accept(name, value);
       }
-    }
+    });
   }
 
   /** The first value of a response header (lower-case name) for the client, or null when absent or hop-by-hop. */
-  static @Nullable String incomingValue(Headers upstream, String name) {
-    if (HOP_BY_HOP.contains(name) || connectionTokens(upstream.values("connection"), Set.of()).contains(name)) {
+  static @Nullable String incomingValue(Transport.Response upstream, String name) {
+    if (HOP_BY_HOP.contains(name) || connectionTokens(upstream).contains(name)) {
       return null;
     }
-    return upstream.get(name);
+    return upstream.header(name);
+  }
+
+  /** The field names the response's Connection fields list. */
+  private static Set<String> connectionTokens(Transport.Response upstream) {
+    String connection = upstream.header("connection");
+    if (connection == null) {
+      return Set.of();
+    }
+    List<String> values = new ArrayList<>(1);
+    upstream.forEachHeader((name, value) -> {
+      if (name.equalsIgnoreCase("connection")) {
+        values.add(value);
+      }
+    });
+    return connectionTokens(values, Set.of());
   }
 
   /** An unmodifiable map by name, in first-seen order, of the name-value pairs {@code source} passes on. */

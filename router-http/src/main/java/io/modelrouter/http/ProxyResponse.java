@@ -14,11 +14,10 @@ import java.lang.ref.Cleaner;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.nio.ByteBuffer;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BiConsumer;
-import okhttp3.Call;
-import okhttp3.Headers;
-import okhttp3.Response;
-import okio.BufferedSource;
+import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -41,7 +40,7 @@ public final class ProxyResponse implements Closeable {
 
   private final Decision decision;
   private final int status;
-  private final Headers upstreamHeaders;
+  private final Transport.Response upstream;
   private final String served;
   private @Nullable Map<String, List<String>> headers;
   private final int attempts;
@@ -51,11 +50,11 @@ public final class ProxyResponse implements Closeable {
   private final Body body;
 
   /** @param served the endpoint's host:port for {@value RoutingClient#ENDPOINT_SERVED_HEADER} */
-  ProxyResponse(Decision decision, Call call, Response response, Ticker ticker, int attempts, boolean hedged,
-      long headersNanos, String requestId, String served) {
+  ProxyResponse(Decision decision, Transport.Call call, Transport.Response response, Ticker ticker, int attempts,
+      boolean hedged, long headersNanos, String requestId, String served) {
     this.decision = decision;
-    this.status = response.code();
-    this.upstreamHeaders = response.headers();
+    this.status = response.status();
+    this.upstream = response;
     this.served = served;
     this.attempts = attempts;
     this.hedged = hedged;
@@ -92,7 +91,7 @@ public final class ProxyResponse implements Closeable {
    * The same fields as {@link #headers()}, without building a map.
    */
   public void forEachHeader(BiConsumer<String, String> action) {
-    HeaderRules.incoming(upstreamHeaders, (name, value) -> {
+    HeaderRules.incoming(upstream, (name, value) -> {
       if (!isOurs(name)) {
         action.accept(name, value);
       }
@@ -118,7 +117,7 @@ public final class ProxyResponse implements Closeable {
       case RoutingClient.ENDPOINT_ID_HEADER:
         return decision.endpoint().id();
       default:
-        return HeaderRules.incomingValue(upstreamHeaders, n);
+        return HeaderRules.incomingValue(upstream, n);
     }
   }
 
@@ -160,9 +159,23 @@ public final class ProxyResponse implements Closeable {
     return total;
   }
 
+  /**
+   * Copies the body to {@code sink} as it arrives without blocking a thread on the endpoint (with
+   * an asynchronous {@link Transport}; a blocking one blocks the thread that reads), then calls
+   * {@code done} once: with null when the last bytes were written, or with the failure of the
+   * endpoint's body or of a write. A body of known length goes in as few writes as it arrives in,
+   * the end included; anything else (a stream) is written as each chunk arrives. The lease
+   * completes as with {@link #body()}; a failed write closes this response.
+   */
+  public void transferTo(BodySink sink, Consumer<@Nullable Throwable> done) {
+    java.util.Objects.requireNonNull(sink, "sink");
+    java.util.Objects.requireNonNull(done, "done");
+    new Copy(sink, done).run();
+  }
+
   /** The endpoint's Content-Length, or -1 when it sent none (a stream) or one that is not a number. */
   public long contentLength() {
-    String v = upstreamHeaders.get("content-length");
+    String v = upstream.header("content-length");
     if (v == null) {
       return -1;
     }
@@ -246,11 +259,11 @@ public final class ProxyResponse implements Closeable {
   private static final class Leaked implements Runnable {
     private static final Logger log = LoggerFactory.getLogger(ProxyResponse.class);
     private final Lease lease;
-    private final Call call;
-    private final Response response;
+    private final Transport.Call call;
+    private final Transport.Response response;
     private final String endpointId;
 
-    Leaked(Lease lease, Call call, Response response, String endpointId) {
+    Leaked(Lease lease, Transport.Call call, Transport.Response response, String endpointId) {
       this.lease = lease;
       this.call = call;
       this.response = response;
@@ -269,11 +282,13 @@ public final class ProxyResponse implements Closeable {
     }
   }
 
-  /** The body stream: counts the first byte, keeps the tail for usage, completes the lease at the end. */
+  /**
+   * The body stream: counts the first byte, keeps the tail for usage, completes the lease at the
+   * end. Reads block, also on a transport that does not: they wait for its demand signal.
+   */
   private static final class Body extends InputStream {
-    private final Call call;
-    private final Response response;
-    private final BufferedSource source;
+    private final Transport.Call call;
+    private final Transport.Response response;
     private final Lease lease;
     private final Ticker ticker;
     private final boolean completeAtEnd;
@@ -282,14 +297,14 @@ public final class ProxyResponse implements Closeable {
     private long firstByteNanos = -1;
     private int promptTokens = -1;
     private int completionTokens = -1;
-    private boolean finished;
+    private volatile boolean finished;
     /** Registered while the lease waits for the end of the body, to complete it should the body be dropped. */
     private final Cleaner.@Nullable Cleanable leak;
 
-    Body(Call call, Response response, Lease lease, Ticker ticker, boolean completeAtEnd, String endpointId) {
+    Body(Transport.Call call, Transport.Response response, Lease lease, Ticker ticker, boolean completeAtEnd,
+        String endpointId) {
       this.call = call;
       this.response = response;
-      this.source = response.body().source();
       this.lease = lease;
       this.ticker = ticker;
       this.completeAtEnd = completeAtEnd;
@@ -313,15 +328,41 @@ public final class ProxyResponse implements Closeable {
 
     @Override
     public int read(byte[] b, int off, int len) throws IOException {
+      if (len == 0) {
+        return finished ? -1 : 0;
+      }
+      int n;
+      while ((n = readNow(b, off, len)) == 0) {
+        awaitReadable();
+      }
+      return n;
+    }
+
+    /** Waits for the transport's signal that a read has something to give. */
+    private void awaitReadable() throws IOException {
+      java.util.concurrent.CountDownLatch readable = new java.util.concurrent.CountDownLatch(1);
+      response.demand(readable::countDown);
+      try {
+        readable.await();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        InterruptedIOException failure = new InterruptedIOException("interrupted while reading the body");
+        fail(failure);
+        throw failure;
+      }
+    }
+
+    /**
+     * Reads what the transport has now: bytes read, -1 at the end (the lease then completes), or 0
+     * when none are there yet.
+     */
+    int readNow(byte[] b, int off, int len) throws IOException {
       if (finished) {
         return -1;
       }
-      if (len == 0) {
-        return 0;
-      }
       int n;
       try {
-        n = source.read(b, off, len);
+        n = response.read(b, off, len);
       } catch (IOException | RuntimeException e) {
         fail(e);
         throw e;
@@ -330,24 +371,21 @@ public final class ProxyResponse implements Closeable {
         finish();
         return -1;
       }
-      if (firstByteNanos < 0) {
-        firstByteNanos = Math.max(ticker.nanoTime() - lease.startNanos(), 0);
-      }
-      if (tail != null) {
-        tail.append(b, off, n);
+      if (n > 0) {
+        if (firstByteNanos < 0) {
+          firstByteNanos = Math.max(ticker.nanoTime() - lease.startNanos(), 0);
+        }
+        if (tail != null) {
+          tail.append(b, off, n);
+        }
       }
       return n;
-    }
-
-    @Override
-    public int available() throws IOException {
-      return finished ? 0 : (int) Math.min(source.getBuffer().size(), Integer.MAX_VALUE);
     }
 
     private void finish() {
       finished = true;
       if (completeAtEnd && tail != null) {
-        Outcome o = Outcome.ofStatus(response.code());
+        Outcome o = Outcome.ofStatus(response.status());
         if (firstByteNanos >= 0) {
           o = o.withTtftNanos(firstByteNanos);
         }
@@ -364,10 +402,11 @@ public final class ProxyResponse implements Closeable {
     }
 
     private void fail(Exception e) {
+      if (finished) {
+        return; // closed while a read was blocked: the lease is complete already
+      }
       finished = true;
-      Outcome o = call.isCanceled() && !(e instanceof InterruptedIOException) ? Outcome.cancelled()
-          : e instanceof InterruptedIOException ? Outcome.timeout() : Outcome.failure();
-      lease.complete(o);
+      lease.complete(e instanceof InterruptedIOException ? Outcome.timeout() : Outcome.failure());
       response.close();
       unregister();
     }
@@ -382,5 +421,95 @@ public final class ProxyResponse implements Closeable {
       response.close();
       unregister();
     }
+  }
+
+  /**
+   * Copies the body to an asynchronous sink, reading only what has arrived: one step reads until
+   * the transport has nothing more for now, then writes it or waits for the transport's demand
+   * signal; the write's or the signal's completion runs the next step. The steps never nest, on
+   * whichever thread they complete.
+   */
+  private final class Copy implements Runnable {
+    private final BodySink sink;
+    private final Consumer<@Nullable Throwable> done;
+    private final long expected;
+    private final byte[] buf;
+    private final AtomicInteger pending = new AtomicInteger();
+    private long total;
+    private volatile @Nullable Throwable writeFailure;
+    private volatile boolean lastWritten;
+    private final Consumer<@Nullable Throwable> onWritten = this::written;
+
+    Copy(BodySink sink, Consumer<@Nullable Throwable> done) {
+      this.sink = sink;
+      this.done = done;
+      this.expected = isEventStream() ? -1 : contentLength();
+      this.buf = new byte[expected >= 0 && expected < 16 * 1024 ? (int) expected + 1 : 16 * 1024];
+    }
+
+    /** Runs steps until one waits for a write or the transport; a completion that comes meanwhile runs one more. */
+    @Override
+    public void run() {
+      if (pending.getAndIncrement() != 0) {
+        return;
+      }
+      do {
+        step();
+      } while (pending.decrementAndGet() != 0);
+    }
+
+    private void written(@Nullable Throwable failure) {
+      writeFailure = failure;
+      run();
+    }
+
+    /** Starts one asynchronous operation (a write or a demand) or ends the copy. */
+    private void step() {
+      Throwable failure = writeFailure;
+      if (failure != null) {
+        close();
+        done.accept(failure);
+        return;
+      }
+      if (lastWritten) {
+        done.accept(null);
+        return;
+      }
+      int filled = 0;
+      while (true) {
+        int n;
+        try {
+          n = body.readNow(buf, filled, buf.length - filled);
+        } catch (IOException | RuntimeException e) {
+          done.accept(e);
+          return;
+        }
+        if (n < 0) {
+          lastWritten = true;
+          sink.write(ByteBuffer.wrap(buf, 0, filled), true, onWritten);
+          return;
+        }
+        if (n == 0) {
+          if (filled == 0) {
+            response().demand(this);
+          } else {
+            sink.write(ByteBuffer.wrap(buf, 0, filled), false, onWritten);
+          }
+          return;
+        }
+        filled += n;
+        total += n;
+        // A known length: read on until the end, to send it with the last bytes in one write.
+        if (expected >= 0 && (total >= expected || filled < buf.length)) {
+          continue;
+        }
+        sink.write(ByteBuffer.wrap(buf, 0, filled), false, onWritten);
+        return;
+      }
+    }
+  }
+
+  private Transport.Response response() {
+    return upstream;
   }
 }

@@ -17,16 +17,12 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
-import okhttp3.HttpUrl;
-import okhttp3.Interceptor;
-import okhttp3.MediaType;
 import okhttp3.OkHttpClient;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Routes each request with the {@link Router} and forwards it over OkHttp to the chosen endpoint,
- * streaming the answer back. It owns everything between the router's decision and the answer:
+ * Routes each request with the {@link Router} and forwards it to the chosen endpoint, streaming the
+ * answer back, over OkHttp by default or over another {@link Transport}. It owns everything between the router's decision and the answer:
  *
  * <ul>
  *   <li>the endpoint URL (its base URL and the request path, API prefix not doubled);
@@ -71,51 +67,32 @@ public final class RoutingClient implements AutoCloseable {
   /** The response header naming the answering endpoint's registry id. */
   public static final String ENDPOINT_ID_HEADER = "x-modelrouter-endpoint";
 
-  /** Marks an attempt as sent once OkHttp starts writing it on a connection. */
-  private static final Interceptor MARK_SENT = chain -> {
-    Exchange.Attempt a = chain.request().tag(Exchange.Attempt.class);
-    if (a != null) {
-      a.sent = true;
-    }
-    return chain.proceed(chain.request());
-  };
-
-  /**
-   * Drops the per-read and per-write socket timeouts of a call that has a deadline: the deadline
-   * (the call timeout, set from the latency budget) bounds it already, and a socket timeout costs
-   * an Okio watchdog enqueue and dequeue, under a process-wide lock, around every read and write.
-   */
-  private static final Interceptor DEADLINE_ONLY = chain -> {
-    if (chain.call().timeout().timeoutNanos() == 0) {
-      return chain.proceed(chain.request());
-    }
-    return chain.withReadTimeout(0, TimeUnit.MILLISECONDS)
-        .withWriteTimeout(0, TimeUnit.MILLISECONDS)
-        .proceed(chain.request());
-  };
-
   final Router router;
-  final OkHttpClient http;
+  final Transport transport;
   final RetryBudget retryBudget;
   final int maxAttempts;
   final HedgePolicy hedgePolicy;
   final boolean forwardCredentials;
   final UpstreamHeaders upstreamHeaders;
-  private final boolean ownsHttp;
+  private final boolean ownsTransport;
   private final Object schedulerLock = new Object();
   private @Nullable ScheduledExecutorService scheduler;
-  private volatile @Nullable MediaType lastMediaType;
   private static final int MAX_CACHED_URLS = 4096;
   private final Map<String, Target> targets = new ConcurrentHashMap<>();
 
   private RoutingClient(Builder b) {
     this.router = b.router;
-    OkHttpClient base = b.http;
-    this.ownsHttp = base == null;
-    if (base == null) {
-      base = Clients.create("modelrouter-http", 256, b.connectTimeout, b.readTimeout);
+    if (b.transport != null) {
+      this.transport = b.transport;
+      this.ownsTransport = false;
+    } else if (b.http != null) {
+      this.transport = new OkHttpTransport(b.http, false);
+      this.ownsTransport = true;
+    } else {
+      this.transport = new OkHttpTransport(
+          Clients.create("modelrouter-http", 256, b.connectTimeout, b.readTimeout), true);
+      this.ownsTransport = true;
     }
-    this.http = base.newBuilder().addInterceptor(DEADLINE_ONLY).addNetworkInterceptor(MARK_SENT).build();
     this.retryBudget = b.retryBudget;
     this.maxAttempts = b.maxAttempts;
     this.hedgePolicy = b.hedgePolicy;
@@ -192,12 +169,12 @@ public final class RoutingClient implements AutoCloseable {
     return t;
   }
 
-  /** An endpoint base URL: its parsed URLs by path and the host:port it is named by in responses. */
+  /** An endpoint base URL: its URLs by path and the host:port it is named by in responses. */
   static final class Target {
     final String baseUrl;
     /** host:port, for {@value RoutingClient#ENDPOINT_SERVED_HEADER}. */
     final String served;
-    private final Map<String, HttpUrl> urls = new ConcurrentHashMap<>();
+    private final Map<String, String> urls = new ConcurrentHashMap<>();
 
     Target(String baseUrl) {
       this.baseUrl = baseUrl;
@@ -205,10 +182,11 @@ public final class RoutingClient implements AutoCloseable {
       this.served = uri.getHost() + (uri.getPort() < 0 ? "" : ":" + uri.getPort());
     }
 
-    HttpUrl url(String path) {
-      HttpUrl url = urls.get(path);
+    /** The same string for the same path, so that a transport can key its own parsed URLs by it cheaply. */
+    String url(String path) {
+      String url = urls.get(path);
       if (url == null) {
-        url = HttpUrl.get(Probe.targetUrl(baseUrl, path));
+        url = Probe.targetUrl(baseUrl, path);
         if (urls.size() >= MAX_CACHED_URLS) {
           urls.clear();
         }
@@ -216,19 +194,6 @@ public final class RoutingClient implements AutoCloseable {
       }
       return url;
     }
-  }
-
-  /** The media type of a content-type value; the last one is kept, since a gateway sends mostly one. */
-  @Nullable MediaType mediaType(String contentType) {
-    MediaType m = lastMediaType;
-    if (m != null && m.toString().equals(contentType)) {
-      return m;
-    }
-    m = MediaType.parse(contentType);
-    if (m != null) {
-      lastMediaType = m;
-    }
-    return m;
   }
 
   ScheduledExecutorService scheduler() {
@@ -242,7 +207,10 @@ public final class RoutingClient implements AutoCloseable {
     }
   }
 
-  /** Stops the hedging timer and, when this client created its OkHttp client, its threads and connections. */
+  /**
+   * Stops the hedging timer and, when this client made its transport (the default, or one on a
+   * given OkHttp client), the transport: threads it made end, idle connections close.
+   */
   @Override
   public void close() {
     synchronized (schedulerLock) {
@@ -250,8 +218,8 @@ public final class RoutingClient implements AutoCloseable {
         scheduler.shutdownNow();
       }
     }
-    if (ownsHttp) {
-      Clients.shutdown(http);
+    if (ownsTransport) {
+      transport.close();
     }
   }
 
@@ -264,6 +232,7 @@ public final class RoutingClient implements AutoCloseable {
   public static final class Builder {
     private final Router router;
     private @Nullable OkHttpClient http;
+    private @Nullable Transport transport;
     private RetryBudget retryBudget = RetryBudget.ofDefaults();
     private int maxAttempts = DEFAULT_MAX_ATTEMPTS;
     private HedgePolicy hedgePolicy = HedgePolicy.none();
@@ -278,11 +247,23 @@ public final class RoutingClient implements AutoCloseable {
 
     /**
      * The OkHttp client to send with (its pool, dispatcher and timeouts); by default one with a
-     * large dispatcher and connection pool and the default timeouts. A given client is not closed
-     * by {@link RoutingClient#close()}.
+     * large dispatcher and connection pool and the default timeouts. Replaces a {@link
+     * #transport}. A given client is not closed by {@link RoutingClient#close()}.
      */
     public Builder okHttpClient(OkHttpClient client) {
       this.http = Objects.requireNonNull(client, "client");
+      this.transport = null;
+      return this;
+    }
+
+    /**
+     * The transport that sends each attempt, such as {@code JettyTransport} from {@code
+     * router-server} (asynchronous: no thread waits on an endpoint); OkHttp by default. Replaces an
+     * {@link #okHttpClient}. A given transport is not closed by {@link RoutingClient#close()}.
+     */
+    public Builder transport(Transport transport) {
+      this.transport = Objects.requireNonNull(transport, "transport");
+      this.http = null;
       return this;
     }
 

@@ -25,8 +25,8 @@ class HeaderRulesTest {
   void outgoing_forwardsCredentialsOnlyWhenAllowed() {
     String[] client = {"authorization", "Bearer k", "x-api-key", "k", "content-type", "application/json"};
 
-    Headers without = HeaderRules.outgoing(client, false, "id-1").build();
-    Headers with = HeaderRules.outgoing(client, true, "id-1").build();
+    Headers without = Headers.of(HeaderRules.outgoing(client, false, "id-1"));
+    Headers with = Headers.of(HeaderRules.outgoing(client, true, "id-1"));
 
     assertThat(without.names()).containsExactlyInAnyOrder("content-type", "x-request-id", "accept-encoding");
     assertThat(with.get("authorization")).isEqualTo("Bearer k");
@@ -35,10 +35,10 @@ class HeaderRulesTest {
 
   @Test
   void incoming_dropsHopByHopAndConnectionNamedFields() {
-    Headers upstream = new Headers.Builder()
+    Transport.Response upstream = answer(new Headers.Builder()
         .add("Content-Type", "text/event-stream").add("Transfer-Encoding", "chunked")
         .add("Connection", "keep-alive, X-Hop").add("X-Hop", "1").add("Keep-Alive", "timeout=5")
-        .add("X-Kept", "yes").build();
+        .add("X-Kept", "yes").build());
 
     Map<String, List<String>> kept = new LinkedHashMap<>();
     HeaderRules.incoming(upstream, (name, value) -> kept.computeIfAbsent(name, k -> new ArrayList<>()).add(value));
@@ -53,7 +53,7 @@ class HeaderRulesTest {
   void outgoing_dropsFieldsNamedByTheClientsConnectionHeader() {
     String[] client = {"connection", "close, x-private", "x-private", "1", "x-public", "2", "te", "trailers"};
 
-    Headers out = HeaderRules.outgoing(client, false, "id-1").build();
+    Headers out = Headers.of(HeaderRules.outgoing(client, false, "id-1"));
 
     assertThat(out.names()).containsExactlyInAnyOrder("x-public", "x-request-id", "accept-encoding");
   }
@@ -64,5 +64,60 @@ class HeaderRulesTest {
     assertThat(HeaderRules.requestId("has space")).hasSize(32).matches("[0-9a-f]{32}");
     assertThat(HeaderRules.requestId("x".repeat(129))).hasSize(32);
     assertThat(HeaderRules.requestId(null)).isNotEqualTo(HeaderRules.requestId(null));
+  }
+
+  @Test
+  void withEndpointHeaders_replacesForwardedFieldsOfTheSameName() {
+    String[] forwarded = {"authorization", "Bearer client", "x-kept", "1"};
+
+    Headers out = Headers.of(HeaderRules.withEndpointHeaders(forwarded, Map.of("Authorization", "Bearer endpoint")));
+
+    assertThat(out.values("authorization")).containsExactly("Bearer endpoint");
+    assertThat(out.get("x-kept")).isEqualTo("1");
+  }
+
+  @Test
+  void withEndpointHeaders_refusesFieldsThatAreNotHttp() {
+    String[] forwarded = {};
+
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+            () -> HeaderRules.withEndpointHeaders(forwarded, Map.of("bad header", "x")))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("bad header");
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+            () -> HeaderRules.withEndpointHeaders(forwarded, Map.of("x-key", "a\r\nx-injected: 1")))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("line break");
+  }
+
+  /** An endpoint's answer with these headers and no body. */
+  private static Transport.Response answer(Headers headers) {
+    return new Transport.Response() {
+      @Override
+      public int status() {
+        return 200;
+      }
+
+      @Override
+      public void forEachHeader(java.util.function.BiConsumer<String, String> action) {
+        headers.forEach(p -> action.accept(p.getFirst(), p.getSecond()));
+      }
+
+      @Override
+      public String header(String name) {
+        return headers.get(name);
+      }
+
+      @Override
+      public int read(byte[] b, int off, int len) {
+        return -1;
+      }
+
+      @Override
+      public void demand(Runnable onReadable) {
+        onReadable.run();
+      }
+
+      @Override
+      public void close() {}
+    };
   }
 }
