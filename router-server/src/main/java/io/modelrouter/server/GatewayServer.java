@@ -1,17 +1,23 @@
 package io.modelrouter.server;
 
+import io.modelrouter.http.gateway.AsyncGatewayResponse;
 import io.modelrouter.http.gateway.GatewayHandler;
+import io.modelrouter.http.gateway.GatewayRequest;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.io.PrintWriter;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BiConsumer;
+import java.util.function.Consumer;
+import org.eclipse.jetty.http.HttpField;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.server.Handler;
@@ -26,6 +32,7 @@ import org.eclipse.jetty.server.handler.ErrorHandler;
 import org.eclipse.jetty.server.handler.GracefulHandler;
 import org.eclipse.jetty.server.handler.MinimumDataRateHandler;
 import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.thread.Invocable;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.jspecify.annotations.Nullable;
 
@@ -251,38 +258,37 @@ public final class GatewayServer implements AutoCloseable {
     }
   }
 
-  /** Calls the blocking handler on a Jetty worker thread. */
-  private static final class Bridge extends Handler.Abstract {
+  /**
+   * Calls the handler without blocking, on the thread that read the request (Jetty's selector
+   * thread when it can): the body is read, and the answer written, as they arrive, so no thread
+   * waits on a client or an endpoint.
+   */
+  private static final class Bridge extends Handler.Abstract.NonBlocking {
     private final GatewayHandler handler;
 
     Bridge(GatewayHandler handler) {
-      super(InvocationType.BLOCKING);
       this.handler = handler;
     }
 
     @Override
     public boolean handle(Request request, Response response, Callback callback) {
-      JettyExchange exchange = new JettyExchange(request, response);
-      try {
-        handler.handle(exchange, exchange);
-        exchange.finish(callback);
-      } catch (Throwable t) {
-        callback.failed(t);
-      }
+      JettyExchange exchange = new JettyExchange(request, response, callback);
+      handler.handleAsync(exchange, exchange);
       return true;
     }
   }
 
-  /** One Jetty request and response as the handler's request and response. */
-  private static final class JettyExchange
-      implements io.modelrouter.http.gateway.GatewayRequest, io.modelrouter.http.gateway.GatewayResponse {
+  /** One Jetty request and response as the handler's request and asynchronous response. */
+  private static final class JettyExchange implements GatewayRequest, AsyncGatewayResponse {
     private final Request request;
     private final Response response;
-    private @Nullable OutputStream out;
+    private final Callback callback;
+    private final AtomicBoolean ended = new AtomicBoolean();
 
-    JettyExchange(Request request, Response response) {
+    JettyExchange(Request request, Response response, Callback callback) {
       this.request = request;
       this.response = response;
+      this.callback = callback;
     }
 
     @Override
@@ -307,8 +313,8 @@ public final class GatewayServer implements AutoCloseable {
     }
 
     @Override
-    public void forEachHeader(java.util.function.BiConsumer<String, String> action) {
-      for (org.eclipse.jetty.http.HttpField f : request.getHeaders()) {
+    public void forEachHeader(BiConsumer<String, String> action) {
+      for (HttpField f : request.getHeaders()) {
         action.accept(f.getName(), f.getValue());
       }
     }
@@ -324,6 +330,32 @@ public final class GatewayServer implements AutoCloseable {
     }
 
     @Override
+    public void readBody(long maxBytes, long maxDiscardBytes, BodyCallback then) {
+      if (request.getLength() > maxDiscardBytes) {
+        deliver(then, null); // not worth reading: the connection closes after the answer
+        return;
+      }
+      new BodyRead(this, maxBytes, maxDiscardBytes, then).run();
+    }
+
+    /** Hands the handler the body; what it throws ends the exchange. */
+    void deliver(BodyCallback then, byte @Nullable [] body) {
+      try {
+        then.body(body);
+      } catch (Throwable t) {
+        abort(t);
+      }
+    }
+
+    void failed(BodyCallback then, Throwable failure) {
+      try {
+        then.failed(failure instanceof IOException ? (IOException) failure : new IOException(failure));
+      } catch (Throwable t) {
+        abort(t);
+      }
+    }
+
+    @Override
     public void setHeader(String name, String value) {
       response.getHeaders().put(name, value);
     }
@@ -334,24 +366,114 @@ public final class GatewayServer implements AutoCloseable {
     }
 
     @Override
-    public OutputStream start(int status, long contentLength) {
+    public void status(int status, long contentLength) {
       response.setStatus(status);
       if (contentLength >= 0) {
         response.getHeaders().put(HttpHeader.CONTENT_LENGTH, contentLength);
       }
-      out = Content.Sink.asOutputStream(response);
-      return out;
     }
 
-    /** Ends the response if the handler did not close its stream. */
-    void finish(Callback callback) throws IOException {
-      if (out == null) {
-        response.setStatus(204);
-        response.write(true, null, callback);
-        return;
+    @Override
+    public void write(ByteBuffer bytes, boolean last, Consumer<@Nullable Throwable> done) {
+      response.write(last, bytes, new Callback() {
+        @Override
+        public void succeeded() {
+          done.accept(null);
+          if (last) {
+            end(null);
+          }
+        }
+
+        @Override
+        public void failed(Throwable x) {
+          done.accept(x);
+          end(x);
+        }
+        // Blocking by default: what runs next reads the endpoint's answer, which blocks on OkHttp.
+      });
+    }
+
+    @Override
+    public void abort(Throwable failure) {
+      end(failure);
+    }
+
+    private void end(@Nullable Throwable failure) {
+      if (ended.compareAndSet(false, true)) {
+        if (failure == null) {
+          callback.succeeded();
+        } else {
+          callback.failed(failure);
+        }
       }
-      out.close();
-      callback.succeeded();
+    }
+  }
+
+  /**
+   * Reads a request body without blocking: chunk by chunk as they arrive, into one array up to the
+   * limit; past it, reads and drops up to the discard limit, then hands on null.
+   */
+  private static final class BodyRead implements Runnable, Invocable {
+    private final JettyExchange exchange;
+    private final long maxBytes;
+    private final long maxDiscardBytes;
+    private final GatewayRequest.BodyCallback then;
+    private byte[] buf;
+    private int size;
+    private long total;
+
+    BodyRead(JettyExchange exchange, long maxBytes, long maxDiscardBytes, GatewayRequest.BodyCallback then) {
+      this.exchange = exchange;
+      this.maxBytes = maxBytes;
+      this.maxDiscardBytes = maxDiscardBytes;
+      this.then = then;
+      long declared = exchange.request.getLength();
+      // Never start above the limit; an undeclared length starts small and grows.
+      this.buf = new byte[(int) Math.min(declared >= 0 ? Math.min(declared, maxBytes) : 8192, maxBytes)];
+    }
+
+    /** What runs when more arrives: the gateway's checks and routing, which do not block. */
+    @Override
+    public InvocationType getInvocationType() {
+      return InvocationType.NON_BLOCKING;
+    }
+
+    @Override
+    public void run() {
+      Request request = exchange.request;
+      while (true) {
+        Content.Chunk chunk = request.read();
+        if (chunk == null) {
+          request.demand(this);
+          return;
+        }
+        if (Content.Chunk.isFailure(chunk)) {
+          exchange.failed(then, chunk.getFailure());
+          return;
+        }
+        ByteBuffer b = chunk.getByteBuffer();
+        int n = b.remaining();
+        total += n;
+        if (buf != null && total <= maxBytes) {
+          if (size + n > buf.length) {
+            buf = Arrays.copyOf(buf, (int) Math.min(maxBytes, Math.max((long) buf.length * 2, size + n)));
+          }
+          b.get(buf, size, n);
+          size += n;
+        } else {
+          buf = null; // too large: drop what was read, and what comes
+        }
+        boolean last = chunk.isLast();
+        chunk.release();
+        if (buf == null && (last || total >= maxDiscardBytes)) {
+          exchange.deliver(then, null);
+          return;
+        }
+        if (last) {
+          exchange.deliver(then, size == buf.length ? buf : Arrays.copyOf(buf, size));
+          return;
+        }
+      }
     }
   }
 

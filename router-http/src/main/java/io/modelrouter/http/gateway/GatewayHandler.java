@@ -23,11 +23,15 @@ import io.modelrouter.registry.ModelVersion;
 import io.modelrouter.registry.RegistrySnapshot;
 import io.modelrouter.registry.TensorSpec;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.function.Consumer;
+import java.util.function.LongConsumer;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -37,8 +41,9 @@ import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * The gateway: one blocking call per HTTP request, {@link #handle(GatewayRequest,
- * GatewayResponse)}, that any Java HTTP server can make (see {@code router-server} for Jetty).
+ * The gateway: one call per HTTP request that any Java HTTP server can make, blocking ({@link
+ * #handle(GatewayRequest, GatewayResponse)}) or not ({@link #handleAsync(GatewayRequest,
+ * AsyncGatewayResponse)}, which {@code router-server}'s Jetty binding uses).
  *
  * <p>Routes: {@code POST /v1/chat/completions}, {@code /v1/completions}, {@code /v1/embeddings}
  * (SSE streaming passes through chunk by chunk), {@code POST /v2/models/{name}[/versions/{v}]/infer},
@@ -70,6 +75,8 @@ public final class GatewayHandler {
   public static final String REASON_HEADER = "x-modelrouter-reason";
 
   private static final Logger log = LoggerFactory.getLogger(GatewayHandler.class);
+  /** The completion of a small answer's only write: a failed one ends the exchange in the binding. */
+  private static final Consumer<@Nullable Throwable> IGNORED = failure -> {};
 
   /**
    * The most of an oversized body read and dropped before answering 413 (also at most four times
@@ -119,7 +126,7 @@ public final class GatewayHandler {
    * @throws IOException only when the client connection fails; the response is then incomplete
    */
   public void handle(GatewayRequest request, GatewayResponse response) throws IOException {
-    Exchange x = new Exchange(request, response);
+    Exchange x = new Exchange(request, Objects.requireNonNull(response, "response"), null);
     try {
       dispatch(x);
     } catch (IOException e) {
@@ -129,6 +136,22 @@ public final class GatewayHandler {
       if (!x.started) {
         x.error(protocolOf(request.path()), Rejection.of(RejectionReason.NO_HEALTHY_ENDPOINT, "internal gateway error"), 500);
       }
+    }
+  }
+
+  /**
+   * Handles one request without blocking: returns at once, reads the body through {@link
+   * GatewayRequest#readBody} and writes the response as the body and the endpoint's answer arrive
+   * (forward with an asynchronous {@link io.modelrouter.http.Transport} for no thread to wait on an
+   * endpoint). The response's last write or its {@link AsyncGatewayResponse#abort} ends the
+   * exchange. The {@link Authenticator} runs on the calling thread.
+   */
+  public void handleAsync(GatewayRequest request, AsyncGatewayResponse response) {
+    Exchange x = new Exchange(request, null, Objects.requireNonNull(response, "response"));
+    try {
+      dispatch(x);
+    } catch (IOException | RuntimeException e) {
+      x.fail(e);
     }
   }
 
@@ -184,7 +207,7 @@ public final class GatewayHandler {
     Protocol protocol = protocolOf(path);
     Tenant tenant = authenticator.authenticate(x.request);
     if (tenant == null) {
-      x.response.setHeader("www-authenticate", "Bearer");
+      x.setHeader("www-authenticate", "Bearer");
       x.reject(protocol, Rejection.of(RejectionReason.UNAUTHORIZED,
           x.request.header("authorization") == null && x.request.header("x-api-key") == null
               ? "missing API key (expected: Authorization: Bearer KEY)"
@@ -208,7 +231,7 @@ public final class GatewayHandler {
     }
     if (isInference(path)) {
       if (!method.equals("POST")) {
-        x.response.setHeader("allow", "POST");
+        x.setHeader("allow", "POST");
         x.error(protocol, Rejection.of(RejectionReason.INVALID_INPUT, method + " " + path + " is not supported (expected: POST)"), 405);
         return;
       }
@@ -220,7 +243,7 @@ public final class GatewayHandler {
 
   private static void requireGet(Exchange x, String method, Protocol protocol) throws IOException {
     if (!method.equals("GET") && !method.equals("HEAD")) {
-      x.response.setHeader("allow", "GET");
+      x.setHeader("allow", "GET");
       x.error(protocol, Rejection.of(RejectionReason.INVALID_INPUT, method + " " + x.request.path() + " is not supported (expected: GET)"), 405);
     }
   }
@@ -342,21 +365,33 @@ public final class GatewayHandler {
   // ------------------------------------------------------------------ inference
 
   private void infer(Exchange x, Tenant tenant, Protocol protocol) throws IOException {
-    byte[] body;
-    try (InputStream in = x.request.body()) {
-      body = BodyReader.read(in, x.request.contentLength(), maxBodyBytes);
-      if (body == null) {
-        BodyReader.discard(in, x.request.contentLength(), Math.min(4 * maxBodyBytes, MAX_DISCARD_BYTES));
+    x.request.readBody(maxBodyBytes, Math.min(4 * maxBodyBytes, MAX_DISCARD_BYTES), new GatewayRequest.BodyCallback() {
+      @Override
+      public void body(byte @Nullable [] body) throws IOException {
+        try {
+          admit(x, tenant, protocol, body);
+        } catch (IOException | RuntimeException e) {
+          if (x.async == null) {
+            throw e;
+          }
+          x.fail(e);
+        }
       }
-    } catch (IOException e) {
-      // The client stopped sending (idle timeout, data rate too low) or cut the connection: a 408,
-      // if it is still there to read it.
-      x.response.setHeader("connection", "close");
-      x.error(protocol, Rejection.of(RejectionReason.INVALID_INPUT, "the request body did not arrive in time"), 408);
-      return;
-    }
+
+      @Override
+      public void failed(IOException e) throws IOException {
+        // The client stopped sending (idle timeout, data rate too low) or cut the connection: a
+        // 408, if it is still there to read it.
+        x.setHeader("connection", "close");
+        x.error(protocol, Rejection.of(RejectionReason.INVALID_INPUT, "the request body did not arrive in time"), 408);
+      }
+    });
+  }
+
+  /** Parses and checks a request, admits it under the tenant's quota and the shedder, and forwards it. */
+  private void admit(Exchange x, Tenant tenant, Protocol protocol, byte @Nullable [] body) throws IOException {
     if (body == null) {
-      x.response.setHeader("connection", "close");
+      x.setHeader("connection", "close");
       x.reject(protocol, Rejection.of(RejectionReason.PAYLOAD_TOO_LARGE,
           "request body is larger than " + maxBodyBytes + " bytes"), null);
       return;
@@ -386,30 +421,103 @@ public final class GatewayHandler {
       return;
     }
     TenantLimiter.Permit permit = (TenantLimiter.Permit) admitted;
+    if (!shedder.tryAcquire(route.priority())) {
+      limiter.release(permit, TenantLimiter.NOT_SENT);
+      x.reject(protocol, Rejection.retryAfter(RejectionReason.OVERLOADED,
+          "the gateway is overloaded: " + route.priority().name().toLowerCase(java.util.Locale.ROOT)
+              + " requests are shed", SHED_RETRY_AFTER), null);
+      return;
+    }
+    LongConsumer release = tokens -> {
+      shedder.release();
+      limiter.release(permit, tokens);
+    };
+    if (x.async != null) {
+      forwardAsync(x, x.async, protocol, route, body, release);
+      return;
+    }
     long tokens = TenantLimiter.NOT_SENT;
     try {
-      if (!shedder.tryAcquire(route.priority())) {
-        x.reject(protocol, Rejection.retryAfter(RejectionReason.OVERLOADED,
-            "the gateway is overloaded: " + route.priority().name().toLowerCase(java.util.Locale.ROOT)
-                + " requests are shed", SHED_RETRY_AFTER), null);
-        return;
-      }
-      try {
-        tokens = forward(x, protocol, route, body);
-      } finally {
-        shedder.release();
-      }
+      tokens = forward(x, protocol, route, body);
     } finally {
-      limiter.release(permit, tokens);
+      release.accept(tokens);
     }
   }
 
   /**
-   * Forwards a routed request and streams the answer back.
+   * Forwards a routed request and streams the answer back, blocking.
    *
    * @return the tokens its usage reported (0 when unknown), or {@link TenantLimiter#NOT_SENT}
    */
   private long forward(Exchange x, Protocol protocol, RouteRequest route, byte[] body) throws IOException {
+    long start = System.nanoTime();
+    ProxyResponse answer;
+    try {
+      answer = client.execute(proxyRequest(x, route, body));
+    } catch (RejectedException | ForwardingException e) {
+      return notForwarded(x, protocol, e);
+    }
+    try (ProxyResponse r = answer) {
+      answerHeaders(x, r);
+      try (OutputStream out = x.response().start(r.status(), r.contentLength())) {
+        r.transferTo(out);
+      } catch (IOException e) {
+        answered(route, r, start, e);
+        throw e;
+      }
+      return answered(route, r, start, null);
+    }
+  }
+
+  /**
+   * Forwards a routed request without blocking and writes the answer as it arrives; {@code
+   * release} gets the tokens its usage reported (0 when unknown) or {@link
+   * TenantLimiter#NOT_SENT}, once, when the exchange is over.
+   */
+  private void forwardAsync(Exchange x, AsyncGatewayResponse out, Protocol protocol, RouteRequest route, byte[] body,
+      LongConsumer release) {
+    long start = System.nanoTime();
+    CompletableFuture<ProxyResponse> answer;
+    try {
+      answer = client.executeAsync(proxyRequest(x, route, body));
+    } catch (RuntimeException e) {
+      release.accept(TenantLimiter.NOT_SENT);
+      throw e;
+    }
+    answer.whenComplete((r, failure) -> {
+      if (failure != null) {
+        long tokens = TenantLimiter.NOT_SENT;
+        try {
+          Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+          if (!(cause instanceof RejectedException) && !(cause instanceof ForwardingException)) {
+            throw new IllegalStateException("forwarding failed", cause);
+          }
+          tokens = notForwarded(x, protocol, (Exception) cause);
+        } catch (IOException | RuntimeException e) {
+          x.fail(e);
+        } finally {
+          release.accept(tokens);
+        }
+        return;
+      }
+      try {
+        answerHeaders(x, r);
+        out.status(r.status(), r.contentLength());
+        r.transferTo(out, broken -> {
+          release.accept(answered(route, r, start, broken));
+          if (broken != null) {
+            out.abort(broken);
+          }
+        });
+      } catch (RuntimeException e) {
+        r.close();
+        release.accept(0);
+        x.fail(e);
+      }
+    });
+  }
+
+  private static ProxyRequest proxyRequest(Exchange x, RouteRequest route, byte[] body) {
     ProxyRequest.Builder pb = ProxyRequest.builder(x.request.path(), route).method(x.request.method());
     x.request.forEachHeader((name, value) -> {
       if (!name.equalsIgnoreCase("content-length")) {
@@ -418,56 +526,88 @@ public final class GatewayHandler {
     });
     String contentType = x.request.header("content-type");
     pb.body(body, contentType == null ? "application/json" : contentType);
-    long start = System.nanoTime();
-    ProxyResponse answer;
-    try {
-      answer = client.execute(pb.build());
-    } catch (RejectedException e) {
-      x.reject(protocol, e.rejection(), null);
+    return pb.build();
+  }
+
+  /**
+   * Answers a request the router refused or no endpoint answered.
+   *
+   * @return the tokens to release: {@link TenantLimiter#NOT_SENT} for a refusal, 0 for a failure
+   */
+  private long notForwarded(Exchange x, Protocol protocol, Exception e) throws IOException {
+    if (e instanceof RejectedException) {
+      x.reject(protocol, ((RejectedException) e).rejection(), null);
       return TenantLimiter.NOT_SENT;
-    } catch (ForwardingException e) {
-      RejectionReason reason = e.httpStatus() == 504 ? RejectionReason.DEADLINE_UNMEETABLE : RejectionReason.NO_HEALTHY_ENDPOINT;
-      metrics.recordRejection(reason);
-      x.error(protocol, Rejection.of(reason, "no endpoint answered: " + e.getMessage()), e.httpStatus() == 499 ? 502 : e.httpStatus());
-      return 0;
     }
-    try (ProxyResponse r = answer) {
-      long length = r.contentLength();
-      r.forEachHeader((name, value) -> {
-        if (!name.equals("content-length") && !name.equals("transfer-encoding")) {
-          x.response.addHeader(name, value);
-        }
-      });
-      io.modelrouter.Explanation why = r.decision().explanation();
-      if (why != null) {
-        x.response.setHeader(EXPLAIN_HEADER, why.toHeaderValue());
+    ForwardingException f = (ForwardingException) e;
+    RejectionReason reason = f.httpStatus() == 504 ? RejectionReason.DEADLINE_UNMEETABLE : RejectionReason.NO_HEALTHY_ENDPOINT;
+    metrics.recordRejection(reason);
+    x.error(protocol, Rejection.of(reason, "no endpoint answered: " + f.getMessage()), f.httpStatus() == 499 ? 502 : f.httpStatus());
+    return 0;
+  }
+
+  /** Copies the answer's headers (and the explanation) to the client's response. */
+  private static void answerHeaders(Exchange x, ProxyResponse r) {
+    r.forEachHeader((name, value) -> {
+      if (!name.equals("content-length") && !name.equals("transfer-encoding")) {
+        x.addHeader(name, value);
       }
-      x.started = true;
-      Outcome.Kind kind = Outcome.ofStatus(r.status()).kind();
-      try (OutputStream out = x.response.start(r.status(), length)) {
-        r.transferTo(out);
-      } catch (IOException e) {
-        metrics.recordRequest(route.model(), r.endpoint().id(), Outcome.Kind.FAILURE, System.nanoTime() - start, r.firstByteNanos());
-        throw e;
-      }
-      metrics.recordRequest(route.model(), r.endpoint().id(), kind, System.nanoTime() - start, r.firstByteNanos());
+    });
+    io.modelrouter.Explanation why = r.decision().explanation();
+    if (why != null) {
+      x.setHeader(EXPLAIN_HEADER, why.toHeaderValue());
+    }
+    x.started = true;
+  }
+
+  /**
+   * Records a forwarded request's metrics once its answer was copied, or failed to be.
+   *
+   * @return the tokens its usage reported, 0 when unknown
+   */
+  private long answered(RouteRequest route, ProxyResponse r, long start, @Nullable Throwable broken) {
+    Outcome.Kind kind = broken != null ? Outcome.Kind.FAILURE : Outcome.ofStatus(r.status()).kind();
+    metrics.recordRequest(route.model(), r.endpoint().id(), kind, System.nanoTime() - start, r.firstByteNanos());
+    if (broken == null) {
       metrics.recordTenant(route.tenant() == null ? "" : route.tenant(), r.status());
-      return r.promptTokens() < 0 ? 0 : (long) r.promptTokens() + r.completionTokens();
     }
+    return r.promptTokens() < 0 ? 0 : (long) r.promptTokens() + r.completionTokens();
   }
 
   // ------------------------------------------------------------------ responses
 
-  /** One request's response state. */
+  /** One request's response state, and where its response goes: a blocking or an asynchronous one. */
   final class Exchange {
     final GatewayRequest request;
-    final GatewayResponse response;
+    private final @Nullable GatewayResponse response;
+    final @Nullable AsyncGatewayResponse async;
     @Nullable Tenant tenant;
     boolean started;
 
-    Exchange(GatewayRequest request, GatewayResponse response) {
+    Exchange(GatewayRequest request, @Nullable GatewayResponse response, @Nullable AsyncGatewayResponse async) {
       this.request = request;
       this.response = response;
+      this.async = async;
+    }
+
+    GatewayResponse response() {
+      return Objects.requireNonNull(response, "a blocking exchange");
+    }
+
+    void setHeader(String name, String value) {
+      if (async != null) {
+        async.setHeader(name, value);
+      } else {
+        response().setHeader(name, value);
+      }
+    }
+
+    void addHeader(String name, String value) {
+      if (async != null) {
+        async.addHeader(name, value);
+      } else {
+        response().addHeader(name, value);
+      }
     }
 
     void json(int status, String body) throws IOException {
@@ -479,12 +619,17 @@ public final class GatewayHandler {
     }
 
     void bytes(int status, String contentType, byte[] bytes) throws IOException {
-      response.setHeader("content-type", contentType);
+      setHeader("content-type", contentType);
       started = true;
       boolean head = request.method().equals("HEAD");
-      try (OutputStream out = response.start(status, bytes.length)) {
-        if (!head) {
-          out.write(bytes);
+      if (async != null) {
+        async.status(status, bytes.length);
+        async.write(ByteBuffer.wrap(bytes, 0, head ? 0 : bytes.length), true, IGNORED);
+      } else {
+        try (OutputStream out = response().start(status, bytes.length)) {
+          if (!head) {
+            out.write(bytes);
+          }
         }
       }
       if (tenant != null) {
@@ -492,11 +637,29 @@ public final class GatewayHandler {
       }
     }
 
+    /**
+     * Ends an asynchronous exchange after an unexpected failure: a 500 if nothing was sent yet, a
+     * cut connection otherwise.
+     */
+    void fail(Throwable e) {
+      AsyncGatewayResponse out = Objects.requireNonNull(async, "an asynchronous exchange");
+      if (started) {
+        out.abort(e);
+        return;
+      }
+      log.warn("unexpected failure on {} {}", request.method(), request.path(), e);
+      try {
+        error(protocolOf(request.path()), Rejection.of(RejectionReason.NO_HEALTHY_ENDPOINT, "internal gateway error"), 500);
+      } catch (IOException | RuntimeException again) {
+        out.abort(again);
+      }
+    }
+
     /** Answers with a rejection in the protocol's error shape, with {@code Retry-After} when it has one. */
     void reject(Protocol protocol, Rejection rejection, @Nullable String explanation) throws IOException {
       metrics.recordRejection(rejection.reason());
       if (explanation != null) {
-        response.setHeader(EXPLAIN_HEADER, explanation);
+        setHeader(EXPLAIN_HEADER, explanation);
       }
       error(protocol, rejection, rejection.httpStatus());
     }
@@ -504,9 +667,9 @@ public final class GatewayHandler {
     void error(Protocol protocol, Rejection rejection, int status) throws IOException {
       Duration retryAfter = rejection.retryAfter();
       if (retryAfter != null) {
-        response.setHeader("retry-after", Long.toString(Math.max(1, (retryAfter.toMillis() + 999) / 1000)));
+        setHeader("retry-after", Long.toString(Math.max(1, (retryAfter.toMillis() + 999) / 1000)));
       }
-      response.setHeader(REASON_HEADER, rejection.reason().code());
+      setHeader(REASON_HEADER, rejection.reason().code());
       bytes(status, "application/json", ErrorBodies.render(protocol, rejection));
     }
   }

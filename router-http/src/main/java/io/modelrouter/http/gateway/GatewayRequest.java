@@ -44,4 +44,37 @@ public interface GatewayRequest {
 
   /** The body. Called at most once, and only after authentication. */
   InputStream body() throws IOException;
+
+  /**
+   * Reads the whole body, at most {@code maxBytes}, and hands it to {@code then}. A larger body is
+   * handed on as null once what is left of it, up to {@code maxDiscardBytes} in all, was read and
+   * dropped, so that a client that sends its whole body before reading sees the answer rather than
+   * a reset; a body declared longer than that is not read at all. A body that stops arriving goes to
+   * {@link BodyCallback#failed}.
+   *
+   * <p>The default reads {@link #body()} on the calling thread. An asynchronous binding reads without
+   * blocking and calls back on its own thread, after this method may have returned.
+   */
+  default void readBody(long maxBytes, long maxDiscardBytes, BodyCallback then) throws IOException {
+    byte[] body;
+    try (InputStream in = body()) {
+      body = BodyReader.read(in, contentLength(), maxBytes);
+      if (body == null) {
+        BodyReader.discard(in, contentLength(), maxDiscardBytes);
+      }
+    } catch (IOException e) {
+      then.failed(e);
+      return;
+    }
+    then.body(body);
+  }
+
+  /** Hears how {@link #readBody} went: exactly one method is called, once. */
+  interface BodyCallback {
+    /** The body, or null when it is larger than the limit. */
+    void body(byte @Nullable [] body) throws IOException;
+
+    /** The body did not arrive: the client stopped sending or went away. */
+    void failed(IOException failure) throws IOException;
+  }
 }

@@ -19,6 +19,7 @@ import org.junit.jupiter.api.Test;
 /** The handler without any HTTP server in front: in-memory requests, a simulated endpoint on 127.0.0.1 behind. */
 class GatewayHandlerTest {
 
+
   private static final String CHAT = "{\"model\":\"m\",\"max_tokens\":3,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
 
   private SimServer sim;
@@ -39,6 +40,11 @@ class GatewayHandlerTest {
     sim.close();
   }
 
+  /** Runs one exchange through the handler: the blocking way here, the asynchronous way in a subclass. */
+  void handle(GatewayHandler handler, TestExchange x) throws IOException {
+    handler.handle(x, x);
+  }
+
   private GatewayHandler.Builder handler() {
     return GatewayHandler.builder(client)
         .authenticator(ApiKeyAuthenticator.of(Map.of(ApiKeyAuthenticator.hash("k"), Tenant.unlimited("t"))));
@@ -47,7 +53,7 @@ class GatewayHandlerTest {
   @Test
   void handle_withoutCredentials_answers401WithoutReadingTheBody() throws IOException {
     TestExchange x = TestExchange.post("/v1/chat/completions", CHAT);
-    handler().build().handle(x, x);
+    handle(handler().build(), x);
     assertThat(x.status).isEqualTo(401);
     assertThat(x.bodyRead).isFalse();
     assertThat(x.responseHeader("x-modelrouter-reason")).isEqualTo("unauthorized");
@@ -62,22 +68,22 @@ class GatewayHandlerTest {
     GatewayHandler h = GatewayHandler.builder(client).authenticator(mtls).build();
     TestExchange denied = TestExchange.post("/v1/chat/completions", CHAT.replace("\"m\"", "\"other\""))
         .header("x-client-identity", "spiffe://team-a");
-    h.handle(denied, denied);
+    handle(h, denied);
     assertThat(denied.status).isEqualTo(404);
     assertThat(denied.responseHeader("x-modelrouter-reason")).isEqualTo("unknown_model");
     assertThat(sim.requestCount()).isZero();
     TestExchange allowed = TestExchange.post("/v1/chat/completions", CHAT).header("x-client-identity", "spiffe://team-a");
-    h.handle(allowed, allowed);
+    handle(h, allowed);
     assertThat(allowed.status).isEqualTo(200);
     TestExchange nobody = TestExchange.post("/v1/chat/completions", CHAT);
-    h.handle(nobody, nobody);
+    handle(h, nobody);
     assertThat(nobody.status).isEqualTo(401);
   }
 
   @Test
   void handle_forwardsAndReportsTheEndpoint() throws IOException {
     TestExchange x = TestExchange.post("/v1/chat/completions", CHAT).header("authorization", "Bearer k");
-    handler().build().handle(x, x);
+    handle(handler().build(), x);
     assertThat(x.status).isEqualTo(200);
     assertThat(x.responseHeader("x-modelrouter-endpoint")).isEqualTo("e");
     assertThat(x.bodyText()).contains("\"completion_tokens\":3");
@@ -87,11 +93,11 @@ class GatewayHandlerTest {
   void handle_explainAskedButDisabled_sendsNoExplanation() throws IOException {
     TestExchange on = TestExchange.post("/v1/chat/completions", CHAT).header("authorization", "Bearer k")
         .header("x-modelrouter-explain", "true");
-    handler().build().handle(on, on);
+    handle(handler().build(), on);
     assertThat(on.responseHeader("x-modelrouter-explain")).contains("chosen=e");
     TestExchange off = TestExchange.post("/v1/chat/completions", CHAT).header("authorization", "Bearer k")
         .header("x-modelrouter-explain", "true");
-    handler().explain(false).build().handle(off, off);
+    handle(handler().explain(false).build(), off);
     assertThat(off.status).isEqualTo(200);
     assertThat(off.responseHeader("x-modelrouter-explain")).isNull();
   }
@@ -100,7 +106,7 @@ class GatewayHandlerTest {
   void handle_bodyOverTheLimit_is413InTheProtocolsShape() throws IOException {
     TestExchange x = TestExchange.post("/v2/models/m/infer", "{\"inputs\":[" + " ".repeat(200) + "]}")
         .header("authorization", "Bearer k");
-    handler().maxBodyBytes(100).build().handle(x, x);
+    handle(handler().maxBodyBytes(100).build(), x);
     assertThat(x.status).isEqualTo(413);
     assertThat(x.bodyText()).startsWith("{\"error\":\"");
   }
@@ -115,7 +121,7 @@ class GatewayHandlerTest {
     int limited = 0;
     for (int i = 0; i < 20 && limited == 0; i++) {
       TestExchange x = TestExchange.post("/v1/chat/completions", CHAT).header("authorization", "Bearer k");
-      h.handle(x, x);
+      handle(h, x);
       if (x.status == 200) {
         ok++;
       } else {
@@ -131,7 +137,7 @@ class GatewayHandlerTest {
   @Test
   void handle_headOnHealthz_hasNoBody() throws IOException {
     TestExchange x = TestExchange.of("HEAD", "/healthz");
-    handler().build().handle(x, x);
+    handle(handler().build(), x);
     assertThat(x.status).isEqualTo(200);
     assertThat(x.bodyText()).isEmpty();
   }
@@ -140,11 +146,32 @@ class GatewayHandlerTest {
   void handle_notReadyWhileDraining() throws IOException {
     GatewayHandler h = handler().build();
     TestExchange before = TestExchange.get("/readyz");
-    h.handle(before, before);
+    handle(h, before);
     assertThat(before.status).isEqualTo(200);
     h.drain();
     TestExchange after = TestExchange.get("/readyz");
-    h.handle(after, after);
+    handle(h, after);
     assertThat(after.status).isEqualTo(503);
+  }
+
+  @Test
+  void handle_streamsServerSentEventsThrough() throws IOException {
+    TestExchange x = TestExchange.post("/v1/chat/completions", CHAT.replace("{", "{\"stream\":true,"))
+        .header("authorization", "Bearer k");
+    handle(handler().build(), x);
+    assertThat(x.status).isEqualTo(200);
+    assertThat(x.responseHeader("content-type")).startsWith("text/event-stream");
+    assertThat(x.declaredLength).isEqualTo(-1);
+    assertThat(x.bodyText()).startsWith("data: {").endsWith("data: [DONE]\n\n");
+  }
+
+  @Test
+  void handle_endpointGone_isAnErrorInTheProtocolsShape() throws IOException {
+    sim.close();
+    TestExchange x = TestExchange.post("/v1/chat/completions", CHAT).header("authorization", "Bearer k");
+    handle(handler().build(), x);
+    assertThat(x.status).isBetween(502, 503);
+    assertThat(x.responseHeader("x-modelrouter-reason")).isEqualTo("no_healthy_endpoint");
+    assertThat(x.bodyText()).contains("\"error\":{\"message\":\"no endpoint answered");
   }
 }

@@ -4,16 +4,23 @@ import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 
-/** An in-memory request and response for handler tests that need no socket. */
-final class TestExchange implements GatewayRequest, GatewayResponse {
+/**
+ * An in-memory request and response, blocking or asynchronous, for handler tests that need no
+ * socket.
+ */
+final class TestExchange implements GatewayRequest, GatewayResponse, AsyncGatewayResponse {
 
   private final String method;
   private final String path;
@@ -25,6 +32,10 @@ final class TestExchange implements GatewayRequest, GatewayResponse {
   int status;
   long declaredLength = -2;
   final ByteArrayOutputStream out = new ByteArrayOutputStream();
+  /** Asynchronous form: how many writes came, and how the exchange ended. */
+  int writes;
+  volatile @Nullable Throwable aborted;
+  private final CountDownLatch ended = new CountDownLatch(1);
 
   private TestExchange(String method, String path) {
     this.method = method;
@@ -99,5 +110,41 @@ final class TestExchange implements GatewayRequest, GatewayResponse {
     this.status = status;
     this.declaredLength = contentLength;
     return out;
+  }
+
+  @Override
+  public void addHeader(String name, String value) {
+    responseHeaders.merge(name.toLowerCase(Locale.ROOT), value, (a, b) -> a + ", " + b);
+  }
+
+  @Override
+  public void status(int status, long contentLength) {
+    this.status = status;
+    this.declaredLength = contentLength;
+  }
+
+  @Override
+  public synchronized void write(ByteBuffer bytes, boolean last, Consumer<@Nullable Throwable> done) {
+    writes++;
+    byte[] b = new byte[bytes.remaining()];
+    bytes.get(b);
+    out.write(b, 0, b.length);
+    done.accept(null);
+    if (last) {
+      ended.countDown();
+    }
+  }
+
+  @Override
+  public void abort(Throwable failure) {
+    aborted = failure;
+    ended.countDown();
+  }
+
+  /** Waits for the asynchronous exchange's last write or abort. */
+  void awaitEnd() throws InterruptedException {
+    if (!ended.await(10, TimeUnit.SECONDS)) {
+      throw new AssertionError("the exchange did not end: " + status + " " + bodyText());
+    }
   }
 }
