@@ -4,18 +4,14 @@
 # Starts ENDPOINTS simulated vLLM-like servers (sim-server, no added latency) and a gateway in
 # front of them with a 256 MiB heap, then, in the same run, drives wrk with CONNECTIONS
 # connections straight at one simulated server ("direct") and at the gateway ("gateway").
-# Three peers in front of the same servers are measured in the same run, each forwarding and
-# nothing else: the gateway's own stack without the gateway (OkHttpProxyPeer in router-benchmarks:
-# a blocking Jetty handler making one blocking OkHttp call, on the gateway's server settings),
-# Jetty 12's own asynchronous reverse proxy (JettyProxyPeer, same JVM options and worker count)
-# and, when the nginx binary is installed (apt-get install nginx-light), nginx with upstream
-# keep-alive. One more JVM process measures the asynchronous route the gateway does not take
-# (AsyncGatewayPeer: the gateway's authentication, parsing, validation and routing from the same
-# configuration file, forwarding on Jetty's asynchronous HttpClient instead of OkHttp).
+# Two peers in front of the same servers are measured in the same run, each forwarding and
+# nothing else: Jetty 12's own asynchronous reverse proxy (JettyProxyPeer in router-benchmarks,
+# same JVM options and worker count as the gateway) and, when the nginx binary is installed
+# (apt-get install nginx-light), nginx with upstream keep-alive.
 #
 #   ./mvnw -B -q package -DskipTests && examples/load/gateway-wrk.sh
 #
-# It takes about ten minutes on two cores, most of it warming the four JVM proxies up.
+# It takes about five minutes on two cores, most of it warming the two JVM proxies up.
 #
 # A last run sends the gateway a model it does not know: answered (404) before any forwarding,
 # it is the floor of the gateway's own cost. After each run the CPU time every process used per
@@ -90,12 +86,6 @@ GW_PID=$(cat "$WORK/gateway.log.pid")
 PIDS+=("$GW_PID")
 echo "simulated endpoints on ports ${ports[*]}, gateway on $gw (pid $GW_PID), $CONNECTIONS connections"
 
-op=$(start "$WORK/okhttp-proxy.log" -Xmx256m "${PROXY_JVM_OPTS[@]}" -Dthreads="${GATEWAY_THREADS:-32}" -cp "$BENCH_JAR" \
-  io.modelrouter.benchmarks.http.OkHttpProxyPeer 0 "$(IFS=,; echo "${ports[*]}")") || { PIDS+=("$(cat "$WORK/okhttp-proxy.log.pid")"); exit 1; }
-PIDS+=("$(cat "$WORK/okhttp-proxy.log.pid")")
-ap=$(start "$WORK/async-gateway.log" -Xmx256m "${PROXY_JVM_OPTS[@]}" -Dthreads="${GATEWAY_THREADS:-32}" -cp "$BENCH_JAR" \
-  io.modelrouter.benchmarks.http.AsyncGatewayPeer 0 "$WORK/gateway.yaml") || { PIDS+=("$(cat "$WORK/async-gateway.log.pid")"); exit 1; }
-PIDS+=("$(cat "$WORK/async-gateway.log.pid")")
 jp=$(start "$WORK/jetty-proxy.log" -Xmx256m "${PROXY_JVM_OPTS[@]}" -Dthreads="${GATEWAY_THREADS:-32}" -cp "$BENCH_JAR" io.modelrouter.benchmarks.http.JettyProxyPeer 0 \
   "$(IFS=,; echo "${ports[*]}")") || { PIDS+=("$(cat "$WORK/jetty-proxy.log.pid")"); exit 1; }
 PIDS+=("$(cat "$WORK/jetty-proxy.log.pid")")
@@ -116,7 +106,7 @@ if [ -n "$NGINX" ]; then
   PIDS+=("$!")
   sleep 1
 fi
-echo "peers: blocking OkHttp forwarder on $op, async gateway sketch on $ap, jetty reverse proxy on $jp${NGINX_PORT:+, nginx on $NGINX_PORT}"
+echo "peers: jetty reverse proxy on $jp${NGINX_PORT:+, nginx on $NGINX_PORT}"
 
 UNKNOWN_LUA="$WORK/unknown-model.lua"
 sed 's/bench-chat/no-such-model/' "$LUA" > "$UNKNOWN_LUA"
@@ -165,17 +155,11 @@ for target in "${ports[0]}" $NGINX_PORT; do
   wrk -t"$THREADS" -c"$CONNECTIONS" -d"$WARMUP" -s "$LUA" "http://127.0.0.1:$target/v1/chat/completions" > /dev/null
 done
 warm_jvm "$GW_PID" "$gw"
-warm_jvm "$(cat "$WORK/okhttp-proxy.log.pid")" "$op"
-warm_jvm "$(cat "$WORK/async-gateway.log.pid")" "$ap"
 warm_jvm "$(cat "$WORK/jetty-proxy.log.pid")" "$jp"
 echo "== direct: one simulated endpoint"
 measure direct "$LUA" "http://127.0.0.1:${ports[0]}/v1/chat/completions"
 echo "== gateway: in front of $ENDPOINTS simulated endpoints"
 measure gateway "$LUA" "http://127.0.0.1:$gw/v1/chat/completions" "$GW_PID"
-echo "== peer: blocking Jetty handler + OkHttp (the gateway's stack) in front of $ENDPOINTS simulated endpoints (forwarding only)"
-measure okhttp-proxy "$LUA" "http://127.0.0.1:$op/v1/chat/completions" "$(cat "$WORK/okhttp-proxy.log.pid")"
-echo "== the gateway's work on Jetty's asynchronous client (AsyncGatewayPeer) in front of $ENDPOINTS simulated endpoints"
-measure async-gateway "$LUA" "http://127.0.0.1:$ap/v1/chat/completions" "$(cat "$WORK/async-gateway.log.pid")"
 echo "== peer: Jetty's reverse proxy in front of $ENDPOINTS simulated endpoints (forwarding only)"
 measure jetty-proxy "$LUA" "http://127.0.0.1:$jp/v1/chat/completions" "$(cat "$WORK/jetty-proxy.log.pid")"
 if [ -n "$NGINX_PORT" ]; then
@@ -187,7 +171,7 @@ fi
 echo "== gateway, unknown model: answered before forwarding (the gateway's own floor)"
 measure gateway-floor "$UNKNOWN_LUA" "http://127.0.0.1:$gw/v1/chat/completions" "$GW_PID"
 echo "== requests/s against direct"
-for l in direct gateway okhttp-proxy async-gateway jetty-proxy nginx gateway-floor; do
+for l in direct gateway jetty-proxy nginx gateway-floor; do
   if [ -n "${RATE[$l]:-}" ]; then
     awk -v l="$l" -v r="${RATE[$l]}" -v d="${RATE[direct]}" 'BEGIN { printf "%-14s %10.0f  %5.1f%%\n", l, r, 100 * r / d }'
   fi

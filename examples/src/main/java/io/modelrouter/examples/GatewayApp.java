@@ -11,6 +11,7 @@ import io.modelrouter.http.gateway.GatewayHandler;
 import io.modelrouter.registry.ModelRegistry;
 import io.modelrouter.schema.SchemaValidator;
 import io.modelrouter.server.GatewayServer;
+import io.modelrouter.server.JettyTransport;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -83,10 +84,12 @@ final class GatewayApp implements AutoCloseable {
         .addOutcomeListener(outliers)
         .addFilter(outliers.halfOpenFilter())
         .build();
-    RoutingClient client = RoutingClient.builder(router).build();
+    // Forwarding on Jetty's asynchronous client: no thread waits on an endpoint.
+    JettyTransport transport = JettyTransport.create();
+    RoutingClient client = RoutingClient.builder(router).transport(transport).build();
     HealthChecker health = HealthChecker.builder(registry).interval(s.healthInterval()).build();
     MetricsScraper scraper = MetricsScraper.builder(registry).build();
-    List<AutoCloseable> closeAfter = new ArrayList<>(List.of(health, scraper, outliers));
+    List<AutoCloseable> closeAfter = new ArrayList<>(List.of(transport, health, scraper, outliers));
     if (fleet != null) {
       closeAfter.add(fleet);
     }

@@ -38,7 +38,10 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * The {@link GatewayHandler} served by an embedded Jetty 12 server (HTTP/1.1, Jetty's core API,
- * no servlets):
+ * no servlets), without blocking: the handler is called {@linkplain GatewayHandler#handleAsync
+ * asynchronously} on the thread that read the request, bodies are read and answers written as they
+ * arrive. With a {@link JettyTransport} under the handler's {@code RoutingClient}, no thread waits
+ * on a client or an endpoint, so a few threads serve thousands of open streams.
  *
  * <ul>
  *   <li>request headers above {@link Builder#maxHeaderBytes} get a 431 before the handler runs;
@@ -60,7 +63,10 @@ import org.jspecify.annotations.Nullable;
  */
 public final class GatewayServer implements AutoCloseable {
 
-  /** Default worker threads: 512, enough to hold wrk's 256 connections plus streaming calls upstream. */
+  /**
+   * Default most worker threads: 512. With a {@link JettyTransport} a few do the work; the rest are
+   * for a blocking transport (OkHttp), whose calls each hold a thread while the endpoint answers.
+   */
   public static final int DEFAULT_MAX_THREADS = 512;
   /** Default slowest accepted request body: 1 KiB/s; a client uploading slower is cut off. */
   public static final long DEFAULT_MIN_REQUEST_BYTES_PER_SECOND = 1024;

@@ -8,7 +8,9 @@ import org.jspecify.annotations.Nullable;
  * mTLS identities set as a header by a trusted proxy); {@link ApiKeyAuthenticator} checks API keys
  * from the configuration.
  *
- * <p>Called concurrently; must be thread-safe and must not read the body.
+ * <p>Called concurrently; must be thread-safe and must not read the body. Under {@link
+ * GatewayHandler#handleAsync} it runs on the server's I/O thread, so it must not block either: keep
+ * what it needs (signing keys, say) in memory and refresh it in the background.
  */
 @FunctionalInterface
 public interface Authenticator {

@@ -1,0 +1,422 @@
+package io.modelrouter.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.modelrouter.http.Transport;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.net.ConnectException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.eclipse.jetty.client.HttpClient;
+import org.eclipse.jetty.http.HttpField;
+import org.eclipse.jetty.io.Content;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.util.Callback;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The Jetty transport against a real Jetty server on 127.0.0.1. */
+class JettyTransportTest {
+
+  private static final long SECOND = TimeUnit.SECONDS.toNanos(1);
+
+  private Server server;
+  private String base;
+  private JettyTransport transport;
+  /** Holds {@code /stream}'s second event until the test has read the first. */
+  private final CountDownLatch secondEvent = new CountDownLatch(1);
+
+  @BeforeEach
+  void setUp() throws Exception {
+    server = new Server();
+    server.setStopTimeout(0);
+    ServerConnector connector = new ServerConnector(server);
+    connector.setHost("127.0.0.1");
+    connector.setPort(0);
+    server.addConnector(connector);
+    server.setHandler(new Endpoint());
+    server.start();
+    base = "http://127.0.0.1:" + connector.getLocalPort();
+    transport = JettyTransport.create();
+  }
+
+  @AfterEach
+  void tearDown() throws Exception {
+    secondEvent.countDown();
+    transport.close();
+    server.stop();
+  }
+
+  /** The test endpoint: a route per behaviour. */
+  private final class Endpoint extends Handler.Abstract {
+    Endpoint() {
+      super(InvocationType.BLOCKING);
+    }
+
+    @Override
+    public boolean handle(Request request, Response response, Callback callback) throws Exception {
+      switch (Request.getPathInContext(request)) {
+        case "/echo" -> {
+          byte[] body = Content.Source.asInputStream(request).readAllBytes();
+          List<String> names = new ArrayList<>();
+          for (HttpField f : request.getHeaders()) {
+            names.add(f.getName().toLowerCase());
+          }
+          response.setStatus(201);
+          response.getHeaders().put("x-echo-method", request.getMethod());
+          response.getHeaders().put("x-echo-custom", String.valueOf(request.getHeaders().get("x-custom")));
+          response.getHeaders().put("x-echo-content-type", String.valueOf(request.getHeaders().get("content-type")));
+          response.getHeaders().put("x-echo-headers", String.join(",", names));
+          response.getHeaders().put("x-connection", request.getConnectionMetaData().getId());
+          response.write(true, ByteBuffer.wrap(body), callback);
+        }
+        case "/stream" -> {
+          response.getHeaders().put("content-type", "text/event-stream");
+          write(response, "data: first\n\n");
+          secondEvent.await(5, TimeUnit.SECONDS);
+          response.write(true, utf8("data: second\n\n"), callback);
+        }
+        case "/chunks" -> {
+          for (int i = 0; i < 3; i++) {
+            write(response, "chunk" + i + ";");
+            Thread.sleep(20);
+          }
+          response.write(true, utf8("end"), callback);
+        }
+        case "/hang" -> {
+          // Never answers.
+        }
+        case "/stall" -> write(response, "part"); // headers and a first piece, then nothing
+        case "/big" -> response.write(true, ByteBuffer.wrap(new byte[4 << 20]), callback);
+        case "/unauthorized" -> {
+          response.setStatus(401);
+          response.getHeaders().put("www-authenticate", "Bearer");
+          response.write(true, utf8("no key"), callback);
+        }
+        default -> {
+          response.setStatus(404);
+          callback.succeeded();
+        }
+      }
+      return true;
+    }
+
+    private void write(Response response, String text) throws Exception {
+      Callback.Completable written = new Callback.Completable();
+      response.write(false, utf8(text), written);
+      written.get(5, TimeUnit.SECONDS);
+    }
+  }
+
+  private static ByteBuffer utf8(String s) {
+    return ByteBuffer.wrap(s.getBytes(StandardCharsets.UTF_8));
+  }
+
+  private Transport.Request get(String path, long timeoutNanos) {
+    return new Transport.Request(base + path, "GET", new String[0], null, null, timeoutNanos);
+  }
+
+  /** Hears a call's outcome and checks that it comes once. */
+  private static final class Outcome implements Transport.Listener {
+    final CompletableFuture<Transport.Response> answer = new CompletableFuture<>();
+    final AtomicInteger calls = new AtomicInteger();
+
+    @Override
+    public void onResponse(Transport.Response response) {
+      calls.incrementAndGet();
+      answer.complete(response);
+    }
+
+    @Override
+    public void onFailure(IOException failure) {
+      calls.incrementAndGet();
+      answer.completeExceptionally(failure);
+    }
+
+    Transport.Response response() throws Exception {
+      return answer.get(5, TimeUnit.SECONDS);
+    }
+
+    IOException failure() throws Exception {
+      try {
+        Transport.Response r = answer.get(5, TimeUnit.SECONDS);
+        r.close();
+        throw new AssertionError("answered " + r.status());
+      } catch (ExecutionException e) {
+        assertThat(e.getCause()).isInstanceOf(IOException.class);
+        return (IOException) e.getCause();
+      }
+    }
+  }
+
+  private static Outcome start(Transport.Call call) {
+    Outcome o = new Outcome();
+    call.start(o);
+    return o;
+  }
+
+  /** Reads {@code at least} bytes (or to the end), waiting through demand between reads. */
+  private static String read(Transport.Response r, int atLeast) throws Exception {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    byte[] buf = new byte[8192];
+    Semaphore readable = new Semaphore(0);
+    while (out.size() < atLeast) {
+      int n = r.read(buf, 0, buf.length);
+      if (n < 0) {
+        break;
+      }
+      if (n == 0) {
+        r.demand(readable::release);
+        assertThat(readable.tryAcquire(5, TimeUnit.SECONDS)).as("readable in time").isTrue();
+      }
+      out.write(buf, 0, n);
+    }
+    return out.toString(StandardCharsets.UTF_8);
+  }
+
+  private static String readToEnd(Transport.Response r) throws Exception {
+    return read(r, Integer.MAX_VALUE);
+  }
+
+  private static boolean causedBy(Throwable t, Class<? extends Throwable> type) {
+    for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
+      if (type.isInstance(c)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  @Test
+  void call_deliversStatusHeadersAndBody() throws Exception {
+    byte[] body = "{\"model\":\"m\"}".getBytes(StandardCharsets.UTF_8);
+    Transport.Request request = new Transport.Request(base + "/echo?x=1", "POST",
+        new String[] {"x-custom", "42", "authorization", "Bearer k"}, body, "application/json", 5 * SECOND);
+    Transport.Call call = transport.call(request);
+    Outcome outcome = start(call);
+
+    Transport.Response r = outcome.response();
+    assertThat(r.status()).isEqualTo(201);
+    assertThat(r.header("X-Echo-Method")).isEqualTo("POST");
+    assertThat(r.header("x-echo-custom")).isEqualTo("42");
+    assertThat(r.header("x-echo-content-type")).isEqualTo("application/json");
+    List<String> names = new ArrayList<>();
+    r.forEachHeader((name, value) -> names.add(name.toLowerCase()));
+    assertThat(names).contains("x-echo-method", "x-echo-custom");
+    assertThat(readToEnd(r)).isEqualTo("{\"model\":\"m\"}");
+    assertThat(r.read(new byte[1], 0, 1)).isEqualTo(-1);
+    r.close();
+    assertThat(call.sent()).isTrue();
+    assertThat(outcome.calls).hasValue(1);
+  }
+
+  @Test
+  void call_addsNoFieldsOfItsOwnBeyondHostAndLength() throws Exception {
+    Transport.Request request = new Transport.Request(base + "/echo", "POST", new String[] {"x-custom", "1"},
+        new byte[] {1, 2, 3}, null, 5 * SECOND);
+    Transport.Response r = start(transport.call(request)).response();
+    assertThat(r.header("x-echo-content-type")).isEqualTo("null");
+    assertThat(r.header("x-echo-headers").split(","))
+        .containsExactlyInAnyOrder("host", "content-length", "x-custom");
+    assertThat(readToEnd(r)).hasSize(3);
+    r.close();
+  }
+
+  @Test
+  void streamedBody_isReadPieceByPieceAsItArrives() throws Exception {
+    Transport.Response r = start(transport.call(get("/stream", 5 * SECOND))).response();
+    assertThat(r.header("content-type")).isEqualTo("text/event-stream");
+
+    // The server holds the second event until the first has been read here.
+    assertThat(read(r, "data: first\n\n".length())).isEqualTo("data: first\n\n");
+    secondEvent.countDown();
+    assertThat(readToEnd(r)).isEqualTo("data: second\n\n");
+    r.close();
+  }
+
+  @Test
+  void demand_drivesReadsToTheEndWithoutAWaitingThread() throws Exception {
+    Transport.Response r = start(transport.call(get("/chunks", 5 * SECOND))).response();
+    CompletableFuture<String> body = new CompletableFuture<>();
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    Runnable reader = new Runnable() {
+      @Override
+      public void run() {
+        byte[] buf = new byte[4];
+        try {
+          while (true) {
+            int n = r.read(buf, 0, buf.length);
+            if (n < 0) {
+              body.complete(out.toString(StandardCharsets.UTF_8));
+              return;
+            }
+            if (n == 0) {
+              r.demand(this);
+              return;
+            }
+            out.write(buf, 0, n);
+          }
+        } catch (IOException e) {
+          body.completeExceptionally(e);
+        }
+      }
+    };
+    r.demand(reader);
+    assertThat(body.get(5, TimeUnit.SECONDS)).isEqualTo("chunk0;chunk1;chunk2;end");
+    r.close();
+  }
+
+  @Test
+  void deadlineBeforeTheAnswer_failsTheCallWithATimeout() throws Exception {
+    long start = System.nanoTime();
+    Transport.Call call = transport.call(get("/hang", TimeUnit.MILLISECONDS.toNanos(200)));
+    Outcome outcome = start(call);
+
+    IOException failure = outcome.failure();
+    assertThat(failure).isInstanceOf(InterruptedIOException.class).hasMessageContaining("timed out");
+    assertThat(System.nanoTime() - start).isLessThan(3 * SECOND);
+    assertThat(call.sent()).isTrue();
+    assertThat(outcome.calls).hasValue(1);
+  }
+
+  @Test
+  void deadlineDuringTheBody_failsTheNextReadWithATimeout() throws Exception {
+    Transport.Response r = start(transport.call(get("/stall", TimeUnit.MILLISECONDS.toNanos(300)))).response();
+    assertThat(read(r, 4)).isEqualTo("part");
+
+    assertThatThrownBy(() -> readToEnd(r)).isInstanceOf(InterruptedIOException.class);
+    r.close();
+  }
+
+  @Test
+  void refusedConnection_failsWithConnectExceptionUnsent() throws Exception {
+    int port;
+    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      port = s.getLocalPort();
+    }
+    Transport.Call call = transport.call(
+        new Transport.Request("http://127.0.0.1:" + port + "/x", "GET", new String[0], null, null, 5 * SECOND));
+    Outcome outcome = start(call);
+
+    IOException failure = outcome.failure();
+    assertThat(causedBy(failure, ConnectException.class)).as("ConnectException in %s", failure).isTrue();
+    assertThat(call.sent()).isFalse();
+    assertThat(outcome.calls).hasValue(1);
+  }
+
+  @Test
+  void cancelBeforeTheAnswer_failsTheCall() throws Exception {
+    Transport.Call call = transport.call(get("/hang", 5 * SECOND));
+    Outcome outcome = start(call);
+    Thread.sleep(100);
+    call.cancel();
+
+    assertThat(outcome.failure()).hasMessage("cancelled");
+    assertThat(outcome.calls).hasValue(1);
+  }
+
+  @Test
+  void cancelBeforeStart_failsTheCallWithoutSendingIt() throws Exception {
+    Transport.Call call = transport.call(get("/echo", 5 * SECOND));
+    call.cancel();
+    Outcome outcome = start(call);
+
+    assertThat(outcome.failure()).hasMessage("cancelled");
+    assertThat(call.sent()).isFalse();
+  }
+
+  @Test
+  void cancelAfterTheAnswer_failsTheNextRead() throws Exception {
+    Transport.Call call = transport.call(get("/stall", 5 * SECOND));
+    Transport.Response r = start(call).response();
+    assertThat(read(r, 4)).isEqualTo("part");
+
+    call.cancel();
+    assertThatThrownBy(() -> r.read(new byte[16], 0, 16)).isInstanceOf(IOException.class).hasMessage("cancelled");
+    r.close();
+  }
+
+  @Test
+  void closeBeforeTheEnd_leavesTheClientUsable() throws Exception {
+    try (JettyTransport one = JettyTransport.builder().maxConnectionsPerEndpoint(1).build()) {
+      Transport.Response big = start(one.call(get("/big", 5 * SECOND))).response();
+      assertThat(read(big, 1)).isNotEmpty();
+      big.close();
+      big.close();
+
+      Transport.Request echo = new Transport.Request(base + "/echo", "POST", new String[0],
+          "after".getBytes(StandardCharsets.UTF_8), "text/plain", 5 * SECOND);
+      Transport.Response r = start(one.call(echo)).response();
+      assertThat(r.status()).isEqualTo(201);
+      assertThat(readToEnd(r)).isEqualTo("after");
+      r.close();
+    }
+  }
+
+  @Test
+  void closeAtTheEnd_keepsTheConnectionForTheNextCall() throws Exception {
+    try (JettyTransport one = JettyTransport.builder().maxConnectionsPerEndpoint(1).build()) {
+      Transport.Request echo = new Transport.Request(base + "/echo", "POST", new String[0],
+          "12345".getBytes(StandardCharsets.UTF_8), "text/plain", 5 * SECOND);
+      Transport.Response first = start(one.call(echo)).response();
+      assertThat(readToEnd(first)).isEqualTo("12345");
+      first.close();
+      Transport.Response second = start(one.call(echo)).response();
+      // Every byte read, the end not yet seen: closing still finds it there.
+      assertThat(read(second, 5)).isEqualTo("12345");
+      second.close();
+      Transport.Response third = start(one.call(echo)).response();
+      assertThat(readToEnd(third)).isEqualTo("12345");
+      third.close();
+
+      assertThat(second.header("x-connection")).isEqualTo(first.header("x-connection"));
+      assertThat(third.header("x-connection")).isEqualTo(first.header("x-connection"));
+    }
+  }
+
+  @Test
+  void authenticationChallenge_passesThroughAsIs() throws Exception {
+    Transport.Response r = start(transport.call(get("/unauthorized", 5 * SECOND))).response();
+    assertThat(r.status()).isEqualTo(401);
+    assertThat(r.header("www-authenticate")).isEqualTo("Bearer");
+    assertThat(readToEnd(r)).isEqualTo("no key");
+    r.close();
+  }
+
+  @Test
+  void close_stopsAnOwnedClientOnly() throws Exception {
+    JettyTransport owned = JettyTransport.builder().connectTimeout(Duration.ofSeconds(1)).build();
+    HttpClient ownedClient = owned.httpClient();
+    assertThat(ownedClient.isStarted()).isTrue();
+    owned.close();
+    assertThat(ownedClient.isStopped()).isTrue();
+
+    HttpClient given = new HttpClient();
+    given.start();
+    try {
+      JettyTransport.of(given).close();
+      assertThat(given.isStarted()).isTrue();
+    } finally {
+      given.stop();
+    }
+  }
+}
