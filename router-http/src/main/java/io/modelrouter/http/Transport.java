@@ -162,7 +162,8 @@ public interface Transport extends AutoCloseable {
 
     /**
      * Runs {@code onReadable} once, when {@link #read} has bytes, the end or a failure to give. A
-     * blocking transport runs it at once.
+     * blocking transport runs it at once; an asynchronous one may run it on its I/O thread, so it
+     * must not block.
      */
     void demand(Runnable onReadable);
 
