@@ -267,7 +267,8 @@ final class Exchange {
     if (hedgeTimer != null) {
       hedgeTimer.cancel(false);
     }
-    for (Attempt other : live) {
+    // A copy: a transport may report a cancelled call's failure on this thread, which leaves live.
+    for (Attempt other : live.toArray(new Attempt[0])) {
       other.cancelledByUs = true;
       other.call.cancel();
     }

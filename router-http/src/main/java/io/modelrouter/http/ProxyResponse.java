@@ -11,10 +11,12 @@ import java.io.InputStream;
 import java.io.InterruptedIOException;
 import java.io.OutputStream;
 import java.lang.ref.Cleaner;
+import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.nio.ByteBuffer;
+import java.util.Objects;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
@@ -168,8 +170,8 @@ public final class ProxyResponse implements Closeable {
    * completes as with {@link #body()}; a failed write closes this response.
    */
   public void transferTo(BodySink sink, Consumer<@Nullable Throwable> done) {
-    java.util.Objects.requireNonNull(sink, "sink");
-    java.util.Objects.requireNonNull(done, "done");
+    Objects.requireNonNull(sink, "sink");
+    Objects.requireNonNull(done, "done");
     new Copy(sink, done).run();
   }
 
@@ -340,7 +342,7 @@ public final class ProxyResponse implements Closeable {
 
     /** Waits for the transport's signal that a read has something to give. */
     private void awaitReadable() throws IOException {
-      java.util.concurrent.CountDownLatch readable = new java.util.concurrent.CountDownLatch(1);
+      CountDownLatch readable = new CountDownLatch(1);
       response.demand(readable::countDown);
       try {
         readable.await();
@@ -491,7 +493,7 @@ public final class ProxyResponse implements Closeable {
         }
         if (n == 0) {
           if (filled == 0) {
-            response().demand(this);
+            upstream.demand(this);
           } else {
             sink.write(ByteBuffer.wrap(buf, 0, filled), false, onWritten);
           }
@@ -507,9 +509,5 @@ public final class ProxyResponse implements Closeable {
         return;
       }
     }
-  }
-
-  private Transport.Response response() {
-    return upstream;
   }
 }

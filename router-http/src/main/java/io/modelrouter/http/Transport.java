@@ -54,8 +54,8 @@ public interface Transport extends AutoCloseable {
     boolean sent();
 
     /**
-     * Stops the call: its listener gets a failure if no answer came yet, and the body of an
-     * answer that did fails on its next read.
+     * Stops the call: its listener gets a failure if no answer came yet (possibly on the calling
+     * thread), and the body of an answer that did fails on its next read.
      */
     void cancel();
   }

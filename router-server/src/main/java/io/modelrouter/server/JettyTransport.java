@@ -2,6 +2,7 @@ package io.modelrouter.server;
 
 import io.modelrouter.http.Transport;
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.net.SocketTimeoutException;
@@ -10,6 +11,7 @@ import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.BiConsumer;
 import org.eclipse.jetty.client.BytesRequestContent;
 import org.eclipse.jetty.client.HttpClient;
@@ -32,6 +34,25 @@ import org.jspecify.annotations.Nullable;
  * connection that could not be opened fails with a {@link java.net.ConnectException}, and such a
  * call was never {@link Transport.Call#sent sent}.
  *
+ * <p>A pooled keep-alive connection can be closed by its endpoint just as a call is written on it:
+ * the endpoint's keep-alive timeout ran out (uvicorn closes idle connections after 5 s), or the
+ * endpoint went down, and the pool had not yet seen the close. Jetty removes a connection from the
+ * pool once it sees it closed, but a call that raced the close fails. So a call whose connection
+ * had carried earlier exchanges and failed before a single byte of the answer came (not by its
+ * deadline, nor by {@link Transport.Call#cancel}) is sent again, on another pooled or a new
+ * connection to the same endpoint, up to {@value #MAX_STALE_RESENDS} times, as OkHttp does (Go's
+ * {@code net/http} does the same for idempotent requests). The failed send does not count as
+ * {@link Transport.Call#sent sent}: should the endpoint be gone, the new connection is refused and
+ * the call fails unsent with a {@link java.net.ConnectException}, which the client retries on
+ * another endpoint. The cost is the keep-alive race's own ambiguity: an endpoint that read the
+ * request on a reused connection and then closed it without answering gets it again. A connection
+ * lost on a fresh connection, or after any byte of the answer, is never resent.
+ *
+ * <p>{@link Transport.Call#cancel} does not call the call's listener on the cancelling thread: the
+ * abort runs on the client's executor (inline only should the executor refuse it, as while the
+ * client stops), so a caller may cancel while holding a lock its listener takes, as
+ * {@code RoutingClient} does when a hedge wins.
+ *
  * <pre>{@code
  * try (JettyTransport transport = JettyTransport.create()) {
  *   RoutingClient client = RoutingClient.builder(router).transport(transport).build();
@@ -43,6 +64,9 @@ public final class JettyTransport implements Transport {
 
   /** Default most connections to one endpoint: 1,024. */
   public static final int DEFAULT_MAX_CONNECTIONS_PER_ENDPOINT = 1024;
+
+  /** The most times one call is sent again after a stale pooled connection dropped it. */
+  static final int MAX_STALE_RESENDS = 3;
 
   private final HttpClient http;
   private final boolean owned;
@@ -84,25 +108,32 @@ public final class JettyTransport implements Transport {
 
   @Override
   public Call call(Request request) {
+    long timeoutNanos = request.timeoutNanos();
+    long deadline = timeoutNanos > 0 ? System.nanoTime() + timeoutNanos : 0;
     org.eclipse.jetty.client.Request r;
     try {
-      r = http.newRequest(request.url()).method(request.method()).followRedirects(false);
+      r = newRequest(http, request, timeoutNanos);
     } catch (RuntimeException e) {
       return new Unsendable(new IOException("cannot send " + request + ": " + e.getMessage(), e));
     }
+    return new JettyCall(http, request, deadline, r);
+  }
+
+  /** A Jetty request for {@code request} with {@code timeoutNanos} left, or none for 0. */
+  private static org.eclipse.jetty.client.Request newRequest(HttpClient http, Request request, long timeoutNanos) {
+    org.eclipse.jetty.client.Request r = http.newRequest(request.url()).method(request.method()).followRedirects(false);
     r.headers(h -> request.forEachHeader(h::add));
     byte[] body = request.body();
     if (body != null) {
       r.body(new BytesRequestContent(request.contentType(), body));
     }
-    long timeoutNanos = request.timeoutNanos();
     if (timeoutNanos > 0) {
       // Jetty counts in milliseconds, and 0 would mean no timeout at all. The call's idle timeout
       // gets the same value, so that the deadline alone bounds it however long the endpoint is silent.
       long millis = Math.max(1, TimeUnit.NANOSECONDS.toMillis(timeoutNanos));
       r.timeout(millis, TimeUnit.MILLISECONDS).idleTimeout(millis, TimeUnit.MILLISECONDS);
     }
-    return new JettyCall(r);
+    return r;
   }
 
   /** Stops the client if this transport made it; a client passed to {@link #of} stays running. */
@@ -227,13 +258,33 @@ public final class JettyTransport implements Transport {
       }
     }
 
-    private final org.eclipse.jetty.client.Request request;
+    private final HttpClient http;
+    private final Request spec;
+    /** System.nanoTime() by which the call must end, or 0 for no deadline. */
+    private final long deadline;
+    /** Guards {@link #request} and {@link #generation}; held for no call out. */
+    private final Object lock = new Object();
+    /** The Jetty request now on its way: the first one or, after a stale connection, its resend. */
+    private org.eclipse.jetty.client.Request request;
+    /** Counts resends, so that a resend is not overwritten by the one before it. */
+    private int generation;
+    /** How many times this call was sent again; touched by one resend after another. */
+    private volatile int resends;
+    /** The connection the current request began on, if Jetty's HTTP/1.1 one, and what it had done by then. */
+    private volatile org.eclipse.jetty.io.@Nullable Connection connection;
+    private volatile boolean reusedConnection;
+    private volatile long bytesInAtBegin;
     private @Nullable Listener listener;
     /** Which of the listener's methods ran: PENDING, ANSWERED or FAILED; set once, by CAS. */
     private volatile int state;
     /** Whether {@link #start} has handed the request to Jetty. */
     private volatile boolean started;
     private volatile boolean sent;
+    /**
+     * The thread running the listener's {@code onResponse} or a demand callback, both of which
+     * Jetty calls from inside its parsing of the connection's input; null outside them.
+     */
+    private volatile @Nullable Thread inCallback;
     /** Why reads fail: set by a cancel, a close before the end, or a failed exchange. */
     private volatile @Nullable IOException failure;
     // Set before the listener hears of the answer, so visible to the reader without volatile.
@@ -245,15 +296,30 @@ public final class JettyTransport implements Transport {
     private boolean ended;
     private boolean closed;
 
-    JettyCall(org.eclipse.jetty.client.Request request) {
+    JettyCall(HttpClient http, Request spec, long deadline, org.eclipse.jetty.client.Request request) {
+      this.http = http;
+      this.spec = spec;
+      this.deadline = deadline;
       this.request = request;
+    }
+
+    private org.eclipse.jetty.client.Request request() {
+      synchronized (lock) {
+        return request;
+      }
     }
 
     // Jetty's events.
 
     @Override
     public void onBegin(org.eclipse.jetty.client.Request r) {
-      // The request has a connection and is about to be written on it.
+      // The request has a connection and is about to be written on it. Jetty's HTTP/1.1 connection
+      // counts this request among its messages out already: more than one means it was pooled.
+      if (r.getConnection() instanceof org.eclipse.jetty.io.Connection c) {
+        bytesInAtBegin = c.getBytesIn();
+        reusedConnection = c.getMessagesOut() > 1;
+        connection = c;
+      }
       sent = true;
     }
 
@@ -263,7 +329,13 @@ public final class JettyTransport implements Transport {
       headers = response.getHeaders();
       source = content;
       if (STATE.compareAndSet(this, PENDING, ANSWERED)) {
-        Objects.requireNonNull(listener).onResponse(this);
+        Thread outer = inCallback;
+        inCallback = Thread.currentThread();
+        try {
+          Objects.requireNonNull(listener).onResponse(this);
+        } finally {
+          inCallback = outer;
+        }
       }
     }
 
@@ -273,10 +345,27 @@ public final class JettyTransport implements Transport {
       if (t == null) {
         if (STATE.compareAndSet(this, PENDING, FAILED)) {
           // Not expected: a complete exchange had its headers.
-          Objects.requireNonNull(listener).onFailure(new IOException("no answer from " + request.getURI()));
+          Objects.requireNonNull(listener).onFailure(new IOException("no answer from " + result.getRequest().getURI()));
         }
         return;
       }
+      if (state == PENDING && droppedByStaleConnection(t)) {
+        // Not from inside Jetty's handling of the failed connection: it has yet to finish with it.
+        try {
+          http.getExecutor().execute(() -> {
+            if (!resend()) {
+              fail(t);
+            }
+          });
+          return;
+        } catch (RuntimeException rejected) {
+          // The client is stopping: no resend.
+        }
+      }
+      fail(t);
+    }
+
+    private void fail(Throwable t) {
       IOException e = ioException(t);
       if (failure == null) {
         failure = e;
@@ -284,6 +373,69 @@ public final class JettyTransport implements Transport {
       if (STATE.compareAndSet(this, PENDING, FAILED)) {
         Objects.requireNonNull(listener).onFailure(e);
       }
+    }
+
+    /**
+     * Whether the request failed the way a pooled connection closed by the endpoint fails it: on a
+     * connection that had carried earlier exchanges, before any byte of the answer, with an I/O
+     * error rather than a timeout, and not because this call was cancelled or closed.
+     */
+    private boolean droppedByStaleConnection(Throwable t) {
+      org.eclipse.jetty.io.Connection c = connection;
+      if (failure != null || resends >= MAX_STALE_RESENDS || c == null || !reusedConnection
+          || c.getBytesIn() != bytesInAtBegin || !(t instanceof IOException)) {
+        return false;
+      }
+      for (Throwable x = t; x != null; x = x.getCause() == x ? null : x.getCause()) {
+        if (x instanceof InterruptedIOException || x instanceof TimeoutException) {
+          return false;
+        }
+      }
+      return true;
+    }
+
+    /**
+     * Sends the request again, with the time left, after a stale pooled connection dropped it;
+     * false when there is no time left or the call was cancelled meanwhile.
+     */
+    private boolean resend() {
+      long timeoutNanos = 0;
+      if (deadline != 0) {
+        timeoutNanos = deadline - System.nanoTime();
+        if (timeoutNanos <= 0) {
+          return false;
+        }
+      }
+      org.eclipse.jetty.client.Request next;
+      try {
+        next = newRequest(http, spec, timeoutNanos);
+      } catch (RuntimeException e) {
+        return false;
+      }
+      if (failure != null) {
+        return false;
+      }
+      resends++;
+      // The dropped send never reached a live connection: sent() tells of the new one.
+      connection = null;
+      reusedConnection = false;
+      sent = false;
+      int gen;
+      synchronized (lock) {
+        gen = ++generation;
+      }
+      // Sent before cancel() can see it, as in start(): Jetty drops a request aborted before it is sent.
+      next.onRequestBegin(this).send(this);
+      synchronized (lock) {
+        if (gen == generation) {
+          request = next;
+        }
+      }
+      IOException f = failure;
+      if (f != null) {
+        next.abort(f); // cancelled while being sent, before cancel() could see this request
+      }
+      return true;
     }
 
     // Call.
@@ -303,11 +455,12 @@ public final class JettyTransport implements Transport {
         return;
       }
       // send() registers the call for each response event it listens to, content source included.
-      request.onRequestBegin(this).send(this);
+      org.eclipse.jetty.client.Request r = request();
+      r.onRequestBegin(this).send(this);
       started = true;
       f = failure;
       if (f != null) {
-        request.abort(f); // cancelled while being sent, before abort() could reach Jetty
+        r.abort(f); // cancelled while being sent, before abort() could reach Jetty
       }
     }
 
@@ -316,19 +469,40 @@ public final class JettyTransport implements Transport {
       return sent;
     }
 
+    /**
+     * Fails reads at once; the abort, which may call the listener, runs on the client's executor,
+     * not on the cancelling thread (that may hold a lock the listener takes).
+     */
     @Override
     public void cancel() {
-      abort(new IOException("cancelled"));
-    }
-
-    private void abort(IOException e) {
+      IOException e = new IOException("cancelled");
       if (failure == null) {
         failure = e;
       }
       // Jetty drops a request aborted before it is sent without a word, so a call not yet started
       // only keeps the failure; start() acts on it.
       if (started) {
-        request.abort(e);
+        abortLater(e);
+      }
+    }
+
+    /**
+     * Aborts on the client's executor once no callback of this call runs. Jetty's HTTP/1.1 receiver
+     * is still parsing while it calls back, and an abort it sees before it has returned clears its
+     * network buffer, which a read in the callback may have handed back to the buffer pool and
+     * another connection may have taken: that connection's input would be lost.
+     */
+    private void abortLater(IOException e) {
+      Runnable abort = () -> {
+        for (int i = 0; inCallback != null && i < 10_000; i++) {
+          LockSupport.parkNanos(100_000); // callbacks do not block: this is short
+        }
+        request().abort(e);
+      };
+      try {
+        http.getExecutor().execute(abort);
+      } catch (RuntimeException rejected) {
+        request().abort(e); // the client is stopping
       }
     }
 
@@ -403,7 +577,15 @@ public final class JettyTransport implements Transport {
       if (ended || chunk != null || failure != null) {
         onReadable.run();
       } else {
-        source.demand(onReadable);
+        source.demand(() -> {
+          Thread outer = inCallback;
+          inCallback = Thread.currentThread();
+          try {
+            onReadable.run();
+          } finally {
+            inCallback = outer;
+          }
+        });
       }
     }
 
@@ -413,17 +595,28 @@ public final class JettyTransport implements Transport {
         return;
       }
       closed = true;
+      // Closed from inside a callback (a client dropping an answer it will not use: a 503 it
+      // retries, a hedge that lost) or while one runs: the abort waits for it (see abortLater).
+      boolean calledBack = inCallback != null;
       if (chunk == null && !ended && failure == null) {
         // The end may be there unread (a body read to its last byte): then the connection is kept.
         Content.Chunk c = source.read();
         if (c != null) {
-          ended = c.isLast() && !c.hasRemaining() && c.getFailure() == null;
+          ended = c.isLast() && c.getFailure() == null;
           c.release();
         }
       }
       releaseChunk();
       if (!ended) {
-        abort(new IOException("closed"));
+        IOException e = new IOException("closed");
+        if (failure == null) {
+          failure = e;
+        }
+        if (calledBack) {
+          abortLater(e);
+        } else {
+          request().abort(e);
+        }
       }
     }
 

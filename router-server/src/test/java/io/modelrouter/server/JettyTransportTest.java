@@ -419,4 +419,172 @@ class JettyTransportTest {
       given.stop();
     }
   }
+
+  @Test
+  void reusedConnectionClosedBeforeAnyAnswer_isSentAgainOnAnotherConnection() throws Exception {
+    // The keep-alive race, made certain: the endpoint closes a pooled connection on its second
+    // request. One connection at most, so that the second call gets the pooled one.
+    try (DroppingServer endpoint = new DroppingServer(2);
+        JettyTransport one = JettyTransport.builder().maxConnectionsPerEndpoint(1).build()) {
+      Transport.Response r = start(one.call(endpoint.get())).response();
+      assertThat(readToEnd(r)).isEqualTo("ok");
+      r.close();
+
+      Transport.Call call = one.call(endpoint.get());
+      Outcome outcome = start(call);
+      Transport.Response again = outcome.response();
+      assertThat(again.status()).isEqualTo(200);
+      assertThat(readToEnd(again)).isEqualTo("ok");
+      again.close();
+      assertThat(call.sent()).isTrue();
+      assertThat(outcome.calls).hasValue(1);
+      assertThat(endpoint.requests).as("once on the dropped connection, once more").hasValue(3);
+    }
+  }
+
+  @Test
+  void reusedConnectionOfAnEndpointThatWentDown_failsUnsentWithConnectException() throws Exception {
+    try (DroppingServer endpoint = new DroppingServer(2);
+        JettyTransport one = JettyTransport.builder().maxConnectionsPerEndpoint(1).build()) {
+      Transport.Response r = start(one.call(endpoint.get())).response();
+      assertThat(readToEnd(r)).isEqualTo("ok");
+      r.close();
+      endpoint.stopListening(); // the pooled connection lives on until its next request
+
+      Transport.Call call = one.call(endpoint.get());
+      Outcome outcome = start(call);
+
+      IOException failure = outcome.failure();
+      assertThat(causedBy(failure, ConnectException.class)).as("ConnectException in %s", failure).isTrue();
+      assertThat(call.sent()).as("the dropped send does not count").isFalse();
+      assertThat(outcome.calls).hasValue(1);
+      assertThat(endpoint.requests).hasValue(2);
+    }
+  }
+
+  @Test
+  void freshConnectionClosedBeforeAnyAnswer_failsSentAndIsNotSentAgain() throws Exception {
+    try (DroppingServer endpoint = new DroppingServer(1)) {
+      Transport.Call call = transport.call(endpoint.get());
+      Outcome outcome = start(call);
+
+      IOException failure = outcome.failure();
+      assertThat(failure).isNotInstanceOf(InterruptedIOException.class);
+      assertThat(causedBy(failure, ConnectException.class)).isFalse();
+      assertThat(call.sent()).as("the endpoint may have run it").isTrue();
+      Thread.sleep(100);
+      assertThat(endpoint.requests).hasValue(1);
+    }
+  }
+
+  @Test
+  void cancel_neverCallsTheListenerOnTheCancellingThread() throws Exception {
+    Transport.Call call = transport.call(get("/hang", 5 * SECOND));
+    CompletableFuture<Thread> failedOn = new CompletableFuture<>();
+    call.start(new Transport.Listener() {
+      @Override
+      public void onResponse(Transport.Response response) {
+        response.close();
+        failedOn.completeExceptionally(new AssertionError("answered"));
+      }
+
+      @Override
+      public void onFailure(IOException failure) {
+        failedOn.complete(Thread.currentThread());
+      }
+    });
+    Thread.sleep(100);
+    call.cancel();
+
+    assertThat(failedOn.get(5, TimeUnit.SECONDS)).isNotSameAs(Thread.currentThread());
+  }
+
+  /**
+   * An HTTP/1.1 endpoint on a plain server socket that answers {@code ok} with keep-alive, but
+   * closes a connection without a word once it has read its {@code dropAt}-th request (1-based).
+   */
+  private static final class DroppingServer implements AutoCloseable {
+    final AtomicInteger requests = new AtomicInteger();
+    private final ServerSocket listener = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+    private final List<java.net.Socket> sockets = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final int dropAt;
+    private final Thread acceptor = new Thread(this::accept, "dropping-server");
+
+    DroppingServer(int dropAt) throws IOException {
+      this.dropAt = dropAt;
+      acceptor.setDaemon(true);
+      acceptor.start();
+    }
+
+    Transport.Request get() {
+      return new Transport.Request("http://127.0.0.1:" + listener.getLocalPort() + "/x", "POST", new String[0],
+          "{}".getBytes(StandardCharsets.UTF_8), "application/json", 5 * SECOND);
+    }
+
+    /** Refuses new connections; those open stay. */
+    void stopListening() throws Exception {
+      listener.close();
+      // A socket closed while a thread is blocked in accept() listens until that thread has left it.
+      acceptor.join(5000);
+    }
+
+    private void accept() {
+      try {
+        while (true) {
+          java.net.Socket s = listener.accept();
+          sockets.add(s);
+          Thread t = new Thread(() -> serve(s), "dropping-server-connection");
+          t.setDaemon(true);
+          t.start();
+        }
+      } catch (IOException closed) {
+        // stopped listening
+      }
+    }
+
+    private void serve(java.net.Socket s) {
+      try (s) {
+        java.io.InputStream in = new java.io.BufferedInputStream(s.getInputStream());
+        for (int n = 1; ; n++) {
+          int length = 0;
+          for (String line; !(line = readLine(in)).isEmpty(); ) {
+            if (line.toLowerCase().startsWith("content-length:")) {
+              length = Integer.parseInt(line.substring("content-length:".length()).trim());
+            }
+          }
+          in.readNBytes(length);
+          requests.incrementAndGet();
+          if (n == dropAt) {
+            return; // closed without a byte of answer
+          }
+          s.getOutputStream().write("HTTP/1.1 200 OK\r\ncontent-length: 2\r\n\r\nok".getBytes(StandardCharsets.US_ASCII));
+          s.getOutputStream().flush();
+        }
+      } catch (IOException | RuntimeException e) {
+        // the client went away
+      }
+    }
+
+    /** A header line without its CRLF; throws at the end of the stream. */
+    private static String readLine(java.io.InputStream in) throws IOException {
+      StringBuilder b = new StringBuilder();
+      for (int c; (c = in.read()) != '\n'; ) {
+        if (c < 0) {
+          throw new java.io.EOFException();
+        }
+        if (c != '\r') {
+          b.append((char) c);
+        }
+      }
+      return b.toString();
+    }
+
+    @Override
+    public void close() throws IOException {
+      listener.close();
+      for (java.net.Socket s : sockets) {
+        s.close();
+      }
+    }
+  }
 }
