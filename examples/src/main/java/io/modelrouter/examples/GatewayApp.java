@@ -12,6 +12,7 @@ import io.modelrouter.registry.ModelRegistry;
 import io.modelrouter.schema.SchemaValidator;
 import io.modelrouter.server.GatewayServer;
 import io.modelrouter.server.JettyTransport;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -84,12 +85,19 @@ final class GatewayApp implements AutoCloseable {
         .addOutcomeListener(outliers)
         .addFilter(outliers.halfOpenFilter())
         .build();
-    // Forwarding on Jetty's asynchronous client: no thread waits on an endpoint.
-    JettyTransport transport = JettyTransport.create();
+    // Forwarding on Jetty's asynchronous client, on the server's threads: no thread waits on an
+    // endpoint, and one pool serves both sides.
+    QueuedThreadPool threads = GatewayServer.threadPool(s.maxThreads());
+    try {
+      threads.start();
+    } catch (Exception e) {
+      throw new IOException("cannot start the gateway's threads: " + e.getMessage(), e);
+    }
+    JettyTransport transport = JettyTransport.builder().executor(threads).build();
     RoutingClient client = RoutingClient.builder(router).transport(transport).build();
     HealthChecker health = HealthChecker.builder(registry).interval(s.healthInterval()).build();
     MetricsScraper scraper = MetricsScraper.builder(registry).build();
-    List<AutoCloseable> closeAfter = new ArrayList<>(List.of(transport, health, scraper, outliers));
+    List<AutoCloseable> closeAfter = new ArrayList<>(List.of(transport, threads::stop, health, scraper, outliers));
     if (fleet != null) {
       closeAfter.add(fleet);
     }
@@ -107,7 +115,7 @@ final class GatewayApp implements AutoCloseable {
         .maxConnections(s.maxConnections())
         .idleTimeout(s.idleTimeout())
         .drainTimeout(s.drainTimeout())
-        .maxThreads(s.maxThreads())
+        .threadPool(threads)
         .build();
     try {
       outliers.start();

@@ -34,6 +34,7 @@ import org.eclipse.jetty.server.handler.MinimumDataRateHandler;
 import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.thread.Invocable;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
+import org.eclipse.jetty.util.thread.ThreadPool;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -80,8 +81,7 @@ public final class GatewayServer implements AutoCloseable {
   private GatewayServer(Builder b) {
     this.handler = b.handler;
     this.drainTimeout = b.drainTimeout;
-    QueuedThreadPool threads = new QueuedThreadPool(b.maxThreads, Math.min(8, b.maxThreads));
-    threads.setName("gateway");
+    ThreadPool threads = b.threadPool != null ? b.threadPool : threadPool(b.maxThreads);
     this.server = new Server(threads);
     HttpConfiguration http = new HttpConfiguration();
     http.setRequestHeaderSize(b.maxHeaderBytes);
@@ -103,6 +103,19 @@ public final class GatewayServer implements AutoCloseable {
     // for idle keep-alive connections to go away, so it is off.
     server.setStopTimeout(0);
     server.setErrorHandler(new JsonErrorHandler());
+  }
+
+  /**
+   * A pool of at most {@code maxThreads} threads like the server's own, to share with a {@link
+   * JettyTransport} ({@link JettyTransport.Builder#executor}) through {@link Builder#threadPool}.
+   */
+  public static QueuedThreadPool threadPool(int maxThreads) {
+    if (maxThreads < 8) {
+      throw new IllegalArgumentException("maxThreads: " + maxThreads + " (expected: >= 8)");
+    }
+    QueuedThreadPool threads = new QueuedThreadPool(maxThreads, Math.min(8, maxThreads));
+    threads.setName("gateway");
+    return threads;
   }
 
   /** Starts a server for a handler. */
@@ -179,6 +192,7 @@ public final class GatewayServer implements AutoCloseable {
     private Duration drainTimeout = Duration.ofSeconds(10);
     private long minRequestBytesPerSecond = DEFAULT_MIN_REQUEST_BYTES_PER_SECOND;
     private int maxThreads = DEFAULT_MAX_THREADS;
+    private @Nullable ThreadPool threadPool;
 
     private Builder(GatewayHandler handler) {
       this.handler = Objects.requireNonNull(handler, "handler");
@@ -248,6 +262,16 @@ public final class GatewayServer implements AutoCloseable {
         throw new IllegalArgumentException("maxThreads: " + threads + " (expected: >= 8)");
       }
       this.maxThreads = threads;
+      return this;
+    }
+
+    /**
+     * The server's threads, when they are shared with a {@link JettyTransport} (see {@link
+     * GatewayServer#threadPool(int)}); {@link #maxThreads} then does not apply. The server starts
+     * and stops a pool that is not started yet; one already started is the caller's to stop.
+     */
+    public Builder threadPool(ThreadPool pool) {
+      this.threadPool = Objects.requireNonNull(pool, "pool");
       return this;
     }
 

@@ -9,12 +9,14 @@ import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BiConsumer;
 import org.eclipse.jetty.client.BytesRequestContent;
 import org.eclipse.jetty.client.HttpClient;
+import org.eclipse.jetty.client.transport.HttpClientTransportOverHTTP;
 import org.eclipse.jetty.client.ProxyAuthenticationProtocolHandler;
 import org.eclipse.jetty.client.Result;
 import org.eclipse.jetty.client.WWWAuthenticationProtocolHandler;
@@ -22,6 +24,7 @@ import org.eclipse.jetty.http.HttpCookieStore;
 import org.eclipse.jetty.http.HttpField;
 import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.io.Content;
+import org.eclipse.jetty.util.thread.Invocable;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -52,6 +55,11 @@ import org.jspecify.annotations.Nullable;
  * abort runs on the client's executor (inline only should the executor refuse it, as while the
  * client stops), so a caller may cancel while holding a lock its listener takes, as
  * {@code RoutingClient} does when a hedge wins.
+ *
+ * <p>A transport it builds handles answers on the client's I/O threads, where Jetty reads them:
+ * its listeners, its {@link Transport.Response#demand demand} callbacks, and so the futures of
+ * {@code RoutingClient.executeAsync}, complete there. Code that runs in them must not block; hand
+ * blocking work to an executor.
  *
  * <pre>{@code
  * try (JettyTransport transport = JettyTransport.create()) {
@@ -166,6 +174,7 @@ public final class JettyTransport implements Transport {
     private int maxConnectionsPerEndpoint = DEFAULT_MAX_CONNECTIONS_PER_ENDPOINT;
     private Duration connectTimeout = Duration.ofSeconds(2);
     private Duration idleTimeout = Duration.ofSeconds(60);
+    private @Nullable Executor executor;
 
     private Builder() {
     }
@@ -194,6 +203,17 @@ public final class JettyTransport implements Transport {
       return this;
     }
 
+    /**
+     * The threads that run the client's I/O and callbacks, such as the gateway server's (see
+     * {@link GatewayServer.Builder#threadPool}): one pool for both sides means fewer threads and
+     * fewer hand-offs between them. Started by the caller, who stops it after the transport; by
+     * default the client has its own.
+     */
+    public Builder executor(Executor executor) {
+      this.executor = Objects.requireNonNull(executor, "executor");
+      return this;
+    }
+
     private static Duration positive(Duration d, String what) {
       Objects.requireNonNull(d, what);
       if (d.isNegative() || d.isZero()) {
@@ -209,8 +229,15 @@ public final class JettyTransport implements Transport {
      * @throws IllegalStateException if the client cannot start
      */
     public JettyTransport build() {
-      HttpClient http = new HttpClient();
+      HttpClientTransportOverHTTP wire = new HttpClientTransportOverHTTP();
+      // Answers are handled where Jetty reads them, without a hand-off to another thread: the
+      // client's callbacks (RoutingClient's, a gateway's writes) do not block.
+      wire.setInvocationType(Invocable.InvocationType.NON_BLOCKING);
+      HttpClient http = new HttpClient(wire);
       http.setName("modelrouter-transport");
+      if (executor != null) {
+        http.setExecutor(executor);
+      }
       http.setMaxConnectionsPerDestination(maxConnectionsPerEndpoint);
       http.setConnectTimeout(connectTimeout.toMillis());
       http.setIdleTimeout(idleTimeout.toMillis());
@@ -577,7 +604,9 @@ public final class JettyTransport implements Transport {
       if (ended || chunk != null || failure != null) {
         onReadable.run();
       } else {
-        source.demand(() -> {
+        // Run where Jetty has the bytes, without a hand-off to another thread: Transport's
+        // contract says onReadable does not block.
+        source.demand(Invocable.from(Invocable.InvocationType.NON_BLOCKING, () -> {
           Thread outer = inCallback;
           inCallback = Thread.currentThread();
           try {
@@ -585,7 +614,7 @@ public final class JettyTransport implements Transport {
           } finally {
             inCallback = outer;
           }
-        });
+        }));
       }
     }
 
