@@ -17,12 +17,18 @@ import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -232,5 +238,46 @@ class GatewayServerTest {
       assertThat((System.nanoTime() - start) / 1_000_000).as("close with an idle keep-alive connection open").isLessThan(3000);
     }
     assertThat(sim.successCount()).isEqualTo(1);
+  }
+
+  @Test
+  void withAJettyTransport_holdsFarMoreRequestsInFlightThanItHasThreads() throws Exception {
+    // 8 threads for the server and the transport together; 200 requests each held 3 s by the endpoint.
+    SimServer slow = SimServer.openai("m").baseLatency(Duration.ofSeconds(3)).capacity(1000).start();
+    InMemoryRegistry registry = InMemoryRegistry.create();
+    registry.replace(List.of(ModelSpec.builder("m", "1").build()),
+        List.of(Endpoint.builder("e", slow.baseUrl()).serves("m").build()));
+    QueuedThreadPool threads = GatewayServer.threadPool(8);
+    threads.start();
+    JettyTransport transport = JettyTransport.builder().executor(threads).build();
+    RoutingClient async = RoutingClient.builder(Router.builder(registry).build()).transport(transport).build();
+    GatewayHandler gateway = GatewayHandler.builder(async)
+        .authenticator(ApiKeyAuthenticator.of(Map.of(ApiKeyAuthenticator.hash("k"), Tenant.unlimited("t"))))
+        .build();
+    HttpClient caller = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    try (GatewayServer server = GatewayServer.builder(gateway).port(0).threadPool(threads).build().start()) {
+      HttpRequest chat = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/v1/chat/completions"))
+          .header("authorization", "Bearer k").header("content-type", "application/json")
+          .POST(HttpRequest.BodyPublishers.ofString(CHAT)).build();
+      List<CompletableFuture<HttpResponse<String>>> answers = new ArrayList<>();
+      for (int i = 0; i < 200; i++) {
+        answers.add(caller.sendAsync(chat, HttpResponse.BodyHandlers.ofString()));
+      }
+      long until = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+      int most = 0;
+      while (most < 200 && System.nanoTime() < until) {
+        most = Math.max(most, slow.runningCount());
+        Thread.sleep(20);
+      }
+      assertThat(most).as("requests the endpoint held at once").isEqualTo(200);
+      for (var answer : answers) {
+        assertThat(answer.get(20, TimeUnit.SECONDS).statusCode()).isEqualTo(200);
+      }
+    } finally {
+      async.close();
+      transport.close();
+      threads.stop();
+      slow.close();
+    }
   }
 }
