@@ -4,14 +4,15 @@
 # Starts ENDPOINTS simulated vLLM-like servers (sim-server, no added latency) and a gateway in
 # front of them with a 256 MiB heap, then, in the same run, drives wrk with CONNECTIONS
 # connections straight at one simulated server ("direct") and at the gateway ("gateway").
-# Two peers in front of the same servers are measured in the same run, each forwarding and
+# Three peers in front of the same servers are measured in the same run, each forwarding and
 # nothing else: Jetty 12's own asynchronous reverse proxy (JettyProxyPeer in router-benchmarks,
-# same JVM options and worker count as the gateway) and, when the nginx binary is installed
-# (apt-get install nginx-light), nginx with upstream keep-alive.
+# same JVM options and worker count as the gateway), an Armeria (Netty) reverse proxy
+# (ArmeriaProxyPeer in router-benchmarks, same JVM options, Armeria's default event loops) and,
+# when the nginx binary is installed (apt-get install nginx-light), nginx with upstream keep-alive.
 #
 #   ./mvnw -B -q package -DskipTests && examples/load/gateway-wrk.sh
 #
-# It takes about five minutes on two cores, most of it warming the two JVM proxies up.
+# It takes about six minutes on two cores, most of it warming the three JVM proxies up.
 #
 # A last run sends the gateway a model it does not know: answered (404) before any forwarding,
 # it is the floor of the gateway's own cost. After each run the CPU time every process used per
@@ -89,6 +90,9 @@ echo "simulated endpoints on ports ${ports[*]}, gateway on $gw (pid $GW_PID), $C
 jp=$(start "$WORK/jetty-proxy.log" -Xmx256m "${PROXY_JVM_OPTS[@]}" -Dthreads="${GATEWAY_THREADS:-32}" -cp "$BENCH_JAR" io.modelrouter.benchmarks.http.JettyProxyPeer 0 \
   "$(IFS=,; echo "${ports[*]}")") || { PIDS+=("$(cat "$WORK/jetty-proxy.log.pid")"); exit 1; }
 PIDS+=("$(cat "$WORK/jetty-proxy.log.pid")")
+ap=$(start "$WORK/armeria-proxy.log" -Xmx256m "${PROXY_JVM_OPTS[@]}" -cp "$BENCH_JAR" io.modelrouter.benchmarks.http.ArmeriaProxyPeer 0 \
+  "$(IFS=,; echo "${ports[*]}")") || { PIDS+=("$(cat "$WORK/armeria-proxy.log.pid")"); exit 1; }
+PIDS+=("$(cat "$WORK/armeria-proxy.log.pid")")
 NGINX_PORT=
 if [ -n "$NGINX" ]; then
   NGINX_PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
@@ -106,7 +110,7 @@ if [ -n "$NGINX" ]; then
   PIDS+=("$!")
   sleep 1
 fi
-echo "peers: jetty reverse proxy on $jp${NGINX_PORT:+, nginx on $NGINX_PORT}"
+echo "peers: jetty reverse proxy on $jp, armeria reverse proxy on $ap${NGINX_PORT:+, nginx on $NGINX_PORT}"
 
 UNKNOWN_LUA="$WORK/unknown-model.lua"
 sed 's/bench-chat/no-such-model/' "$LUA" > "$UNKNOWN_LUA"
@@ -156,12 +160,15 @@ for target in "${ports[0]}" $NGINX_PORT; do
 done
 warm_jvm "$GW_PID" "$gw"
 warm_jvm "$(cat "$WORK/jetty-proxy.log.pid")" "$jp"
+warm_jvm "$(cat "$WORK/armeria-proxy.log.pid")" "$ap"
 echo "== direct: one simulated endpoint"
 measure direct "$LUA" "http://127.0.0.1:${ports[0]}/v1/chat/completions"
 echo "== gateway: in front of $ENDPOINTS simulated endpoints"
 measure gateway "$LUA" "http://127.0.0.1:$gw/v1/chat/completions" "$GW_PID"
 echo "== peer: Jetty's reverse proxy in front of $ENDPOINTS simulated endpoints (forwarding only)"
 measure jetty-proxy "$LUA" "http://127.0.0.1:$jp/v1/chat/completions" "$(cat "$WORK/jetty-proxy.log.pid")"
+echo "== peer: Armeria (Netty) reverse proxy in front of $ENDPOINTS simulated endpoints (forwarding only)"
+measure armeria-proxy "$LUA" "http://127.0.0.1:$ap/v1/chat/completions" "$(cat "$WORK/armeria-proxy.log.pid")"
 if [ -n "$NGINX_PORT" ]; then
   echo "== peer: nginx in front of $ENDPOINTS simulated endpoints (forwarding only)"
   NGINX_PIDS=("$(cat "$WORK/nginx.pid")")
@@ -171,7 +178,7 @@ fi
 echo "== gateway, unknown model: answered before forwarding (the gateway's own floor)"
 measure gateway-floor "$UNKNOWN_LUA" "http://127.0.0.1:$gw/v1/chat/completions" "$GW_PID"
 echo "== requests/s against direct"
-for l in direct gateway jetty-proxy nginx gateway-floor; do
+for l in direct gateway jetty-proxy armeria-proxy nginx gateway-floor; do
   if [ -n "${RATE[$l]:-}" ]; then
     awk -v l="$l" -v r="${RATE[$l]}" -v d="${RATE[direct]}" 'BEGIN { printf "%-14s %10.0f  %5.1f%%\n", l, r, 100 * r / d }'
   fi
