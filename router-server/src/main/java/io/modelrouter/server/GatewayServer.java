@@ -1,5 +1,7 @@
 package io.modelrouter.server;
 
+import static io.modelrouter.http.internal.Args.positive;
+
 import io.modelrouter.http.gateway.AsyncGatewayResponse;
 import io.modelrouter.http.gateway.GatewayHandler;
 import io.modelrouter.http.gateway.GatewayRequest;
@@ -110,12 +112,16 @@ public final class GatewayServer implements AutoCloseable {
    * JettyTransport} ({@link JettyTransport.Builder#executor}) through {@link Builder#threadPool}.
    */
   public static QueuedThreadPool threadPool(int maxThreads) {
+    QueuedThreadPool threads = new QueuedThreadPool(requireThreads(maxThreads), Math.min(8, maxThreads));
+    threads.setName("gateway");
+    return threads;
+  }
+
+  private static int requireThreads(int maxThreads) {
     if (maxThreads < 8) {
       throw new IllegalArgumentException("maxThreads: " + maxThreads + " (expected: >= 8)");
     }
-    QueuedThreadPool threads = new QueuedThreadPool(maxThreads, Math.min(8, maxThreads));
-    threads.setName("gateway");
-    return threads;
+    return maxThreads;
   }
 
   /** Starts a server for a handler. */
@@ -258,10 +264,7 @@ public final class GatewayServer implements AutoCloseable {
 
     /** Worker threads; {@value #DEFAULT_MAX_THREADS} by default. */
     public Builder maxThreads(int threads) {
-      if (threads < 8) {
-        throw new IllegalArgumentException("maxThreads: " + threads + " (expected: >= 8)");
-      }
-      this.maxThreads = threads;
+      this.maxThreads = requireThreads(threads);
       return this;
     }
 
@@ -273,14 +276,6 @@ public final class GatewayServer implements AutoCloseable {
     public Builder threadPool(ThreadPool pool) {
       this.threadPool = Objects.requireNonNull(pool, "pool");
       return this;
-    }
-
-    private static Duration positive(Duration d, String what) {
-      Objects.requireNonNull(d, what);
-      if (d.isNegative() || d.isZero()) {
-        throw new IllegalArgumentException(what + ": " + d + " (expected: > 0)");
-      }
-      return d;
     }
 
     public GatewayServer build() {

@@ -1,5 +1,7 @@
 package io.modelrouter.server;
 
+import static io.modelrouter.http.internal.Args.positive;
+
 import io.modelrouter.http.Transport;
 import java.io.IOException;
 import java.io.InterruptedIOException;
@@ -212,14 +214,6 @@ public final class JettyTransport implements Transport {
     public Builder executor(Executor executor) {
       this.executor = Objects.requireNonNull(executor, "executor");
       return this;
-    }
-
-    private static Duration positive(Duration d, String what) {
-      Objects.requireNonNull(d, what);
-      if (d.isNegative() || d.isZero()) {
-        throw new IllegalArgumentException(what + ": " + d + " (expected: > 0)");
-      }
-      return d;
     }
 
     /**
