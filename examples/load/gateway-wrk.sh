@@ -25,7 +25,10 @@
 # GATEWAY_THREADS (32: the gateway's worker threads; wrk's 256 connections wait in Jetty's queue),
 # PROXY_JVM_OPTS (-XX:+UseParallelGC: the JVM options of the gateway and of every JVM peer alike; on
 # two shared cores the throughput collector gave the gateway 3 to 14% more requests/s than G1, see
-# docs/benchmarks.md; set it empty for the JVM's default collector).
+# docs/benchmarks.md; set it empty for the JVM's default collector), PIN (unset: every process
+# shares every core; PIN=1 pins wrk and the simulated servers to CPU 0 and the gateway and the
+# peers to the other CPUs, with taskset, so that the proxy in front does not take its CPU from the
+# load generator and the endpoints; the direct run then has CPU 0 alone).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 JAR=${JAR:-examples/target/modelrouter.jar}
@@ -38,17 +41,24 @@ WARMUP=${WARMUP:-30s}
 THREADS=${THREADS:-2}
 read -r -a PROXY_JVM_OPTS <<< "${PROXY_JVM_OPTS--XX:+UseParallelGC}"
 ENDPOINTS=${ENDPOINTS:-2}
+if [ -n "${PIN:-}" ]; then
+  LOAD_CPUS=(taskset -c 0)
+  PROXY_CPUS=(taskset -c "1-$(( $(nproc) - 1 ))")
+else
+  LOAD_CPUS=()
+  PROXY_CPUS=()
+fi
 WORK=$(mktemp -d)
 PIDS=()
 cleanup() { for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; }
 trap cleanup EXIT
 
-# Starts a java process in the background (its pid goes to LOG.pid), waits for its
+# Starts a java process in the background on the CPUs CPUS names (its pid goes to LOG.pid), waits for its
 # "listening on http://127.0.0.1:PORT" line, prints PORT. Runs in a $(...) subshell, so the
 # caller adds the pid to PIDS.
 start() {
   local log=$1; shift
-  java "$@" > "$log" 2>&1 &
+  "${CPUS[@]}" java "$@" > "$log" 2>&1 &
   echo $! > "$log.pid"
   for _ in $(seq 1 300); do
     if grep -q '^listening on http://127.0.0.1:' "$log"; then
@@ -61,6 +71,7 @@ start() {
 }
 
 ports=()
+CPUS=("${LOAD_CPUS[@]}")
 for i in $(seq 1 "$ENDPOINTS"); do
   # The JDK server behind the simulator closes idle connections above 200 by default; wrk holds 256.
   port=$(start "$WORK/sim$i.log" -Xmx256m -Dsun.net.httpserver.maxIdleConnections=1024 -jar "$JAR" sim-server \
@@ -81,11 +92,12 @@ done
     echo "  - {id: sim-$i, url: \"http://127.0.0.1:${ports[$i]}\", protocol: openai, server: vllm, serves: [bench-chat]}"
   done
 } > "$WORK/gateway.yaml"
+CPUS=("${PROXY_CPUS[@]}")
 gw=$(start "$WORK/gateway.log" -Xmx256m "${PROXY_JVM_OPTS[@]}" -Xlog:gc:file="$WORK/gc.log" -jar "$JAR" gateway --config "$WORK/gateway.yaml" --port 0) \
   || { PIDS+=("$(cat "$WORK/gateway.log.pid")"); exit 1; }
 GW_PID=$(cat "$WORK/gateway.log.pid")
 PIDS+=("$GW_PID")
-echo "simulated endpoints on ports ${ports[*]}, gateway on $gw (pid $GW_PID), $CONNECTIONS connections"
+echo "simulated endpoints on ports ${ports[*]}, gateway on $gw (pid $GW_PID), $CONNECTIONS connections${PIN:+, wrk and the simulated servers on CPU 0, the proxies on the others}"
 
 jp=$(start "$WORK/jetty-proxy.log" -Xmx256m "${PROXY_JVM_OPTS[@]}" -Dthreads="${GATEWAY_THREADS:-32}" -cp "$BENCH_JAR" io.modelrouter.benchmarks.http.JettyProxyPeer 0 \
   "$(IFS=,; echo "${ports[*]}")") || { PIDS+=("$(cat "$WORK/jetty-proxy.log.pid")"); exit 1; }
@@ -106,7 +118,7 @@ if [ -n "$NGINX" ]; then
     echo "  server { listen 127.0.0.1:$NGINX_PORT;"
     echo "    location / { proxy_pass http://sims; proxy_http_version 1.1; proxy_set_header Connection \"\"; } } }"
   } > "$WORK/nginx.conf"
-  "$NGINX" -c "$WORK/nginx.conf" -e "$WORK/nginx-error.log" > "$WORK/nginx.log" 2>&1 &
+  "${PROXY_CPUS[@]}" "$NGINX" -c "$WORK/nginx.conf" -e "$WORK/nginx-error.log" > "$WORK/nginx.log" 2>&1 &
   PIDS+=("$!")
   sleep 1
 fi
@@ -125,7 +137,7 @@ measure() {
   local label=$1 script=$2 url=$3; shift 3
   local out g0 s0 s1 sims=("${PIDS[@]:0:$ENDPOINTS}")
   g0=$(ticks "$@"); s0=$(ticks "${sims[@]}")
-  out=$({ /usr/bin/time -f 'wrk-cpu %U %S' wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency -s "$script" "$url"; } 2>&1)
+  out=$({ /usr/bin/time -f 'wrk-cpu %U %S' "${LOAD_CPUS[@]}" wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency -s "$script" "$url"; } 2>&1)
   s1=$(ticks "${sims[@]}")
   echo "$out" | grep -v '^wrk-cpu'
   RATE[$label]=$(echo "$out" | awk '/^Requests\/sec/ { print $2 }')
@@ -145,7 +157,7 @@ warm_jvm() {
   local pid=$1 port=$2 slice before after
   for slice in $(seq 1 "${MAX_WARMUP_SLICES:-30}"); do
     before=$(jit_ms "$pid")
-    wrk -t"$THREADS" -c"$CONNECTIONS" -d10s -s "$LUA" "http://127.0.0.1:$port/v1/chat/completions" > /dev/null
+    "${LOAD_CPUS[@]}" wrk -t"$THREADS" -c"$CONNECTIONS" -d10s -s "$LUA" "http://127.0.0.1:$port/v1/chat/completions" > /dev/null
     after=$(jit_ms "$pid")
     if [ "$slice" -ge 3 ] && [ $((after - before)) -lt 500 ]; then
       echo "port $port warm after $slice slices of 10 s (JIT: $((after - before)) ms in the last)"
@@ -156,7 +168,7 @@ warm_jvm() {
 }
 echo "== warm-up"
 for target in "${ports[0]}" $NGINX_PORT; do
-  wrk -t"$THREADS" -c"$CONNECTIONS" -d"$WARMUP" -s "$LUA" "http://127.0.0.1:$target/v1/chat/completions" > /dev/null
+  "${LOAD_CPUS[@]}" wrk -t"$THREADS" -c"$CONNECTIONS" -d"$WARMUP" -s "$LUA" "http://127.0.0.1:$target/v1/chat/completions" > /dev/null
 done
 warm_jvm "$GW_PID" "$gw"
 warm_jvm "$(cat "$WORK/jetty-proxy.log.pid")" "$jp"
