@@ -1,10 +1,6 @@
 package io.modelrouter.benchmarks.http;
 
-import org.eclipse.jetty.server.HttpConfiguration;
-import org.eclipse.jetty.server.HttpConnectionFactory;
-import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
-import org.eclipse.jetty.util.thread.QueuedThreadPool;
 
 /** What the JVM peers of the gateway load test share: their command line and their server. */
 final class Peers {
@@ -26,25 +22,6 @@ final class Peers {
       ports[i] = Integer.parseInt(parts[i].trim());
     }
     return new Upstreams(Integer.parseInt(args[0]), ports);
-  }
-
-  /**
-   * An unstarted server on 127.0.0.1:{@code port} with {@code GatewayServer}'s thread pool and HTTP
-   * settings: {@code -Dthreads} workers (32 by default, as the gateway in the load test), no
-   * {@code Date} or {@code Server} header.
-   */
-  static ServerConnector gatewayLikeServer(int port) {
-    int threads = threads();
-    Server server = new Server(new QueuedThreadPool(threads, Math.min(8, threads)));
-    HttpConfiguration http = new HttpConfiguration();
-    http.setSendServerVersion(false);
-    http.setSendDateHeader(false);
-    ServerConnector connector = new ServerConnector(server, new HttpConnectionFactory(http));
-    connector.setHost("127.0.0.1");
-    connector.setPort(port);
-    connector.setAcceptQueueSize(4096);
-    server.addConnector(connector);
-    return connector;
   }
 
   /** The worker count, {@code -Dthreads}: 32 by default, as the gateway in the load test. */
