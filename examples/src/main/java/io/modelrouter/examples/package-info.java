@@ -1,4 +1,4 @@
-/** Runnable programs: the embedding quickstart, the gateway, the simulated fleet and the demo. */
+/** Small programs that show how to embed and extend modelrouter: the quickstart, a custom scorer. */
 @NullMarked
 package io.modelrouter.examples;
 

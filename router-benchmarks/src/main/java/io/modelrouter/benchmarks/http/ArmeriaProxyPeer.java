@@ -16,7 +16,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A peer in the gateway load test ({@code examples/load/gateway-wrk.sh}): a reverse proxy on
+ * A peer in the gateway load test ({@code router-gateway/load/gateway-wrk.sh}): a reverse proxy on
  * Armeria, that is on Netty, in Armeria's own proxy idiom (an {@code HttpService} that hands each
  * request to a {@link WebClient} with {@code execute(req)} and streams its response back), round
  * robin over the given loopback ports, with nothing else to do: no authentication, parsing,

@@ -8,7 +8,7 @@ import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 
 /**
- * A peer in the gateway load test ({@code examples/load/gateway-wrk.sh}): Jetty 12's own
+ * A peer in the gateway load test ({@code router-gateway/load/gateway-wrk.sh}): Jetty 12's own
  * asynchronous reverse proxy ({@link ProxyHandler.Reverse} over Jetty's {@code HttpClient}), round
  * robin over the given loopback ports, with nothing else to do: no authentication, parsing,
  * validation or routing. It shows what forwarding alone costs a JVM proxy on the same machine in

@@ -50,6 +50,16 @@ public final class ApiKeyAuthenticator implements Authenticator {
     return HexFormat.of().formatHex(sha256(apiKey));
   }
 
+  /**
+   * A configured key hash in its canonical form, 64 lower-case hex digits (an optional
+   * {@code sha256:} prefix and upper case are accepted).
+   *
+   * @throws IllegalArgumentException if it is not a SHA-256 hash, with a message saying what is expected
+   */
+  public static String normalizeHash(String hex) {
+    return HexFormat.of().formatHex(parseHash(hex));
+  }
+
   static byte[] parseHash(String hex) {
     Objects.requireNonNull(hex, "hash");
     String h = hex.trim().toLowerCase(Locale.ROOT);

@@ -64,6 +64,10 @@ public final class GatewayHandler {
 
   /** Default in-flight limit for shedding: 512 concurrent requests through the gateway. */
   public static final int DEFAULT_MAX_IN_FLIGHT = 512;
+
+  /** The largest request body accepted by default (4 MiB); larger ones get a 413. */
+  public static final long DEFAULT_MAX_BODY_BYTES = 4L * 1024 * 1024;
+
   /**
    * Default deadline for requests that carry none: 300 s. Long generations stream for minutes; a
    * request that runs longer than this is stuck, and its endpoint slot is worth more to others.
@@ -679,7 +683,7 @@ public final class GatewayHandler {
     private final RoutingClient client;
     private @Nullable PayloadParser parser;
     private Authenticator authenticator = request -> null;
-    private long maxBodyBytes = GatewayConfig.DEFAULT_MAX_BODY_BYTES;
+    private long maxBodyBytes = DEFAULT_MAX_BODY_BYTES;
     private int maxInFlight = DEFAULT_MAX_IN_FLIGHT;
     private Duration requestTimeout = DEFAULT_REQUEST_TIMEOUT;
     private boolean explain = true;
@@ -701,7 +705,7 @@ public final class GatewayHandler {
       return this;
     }
 
-    /** The largest request body; larger ones get a 413. {@link GatewayConfig#DEFAULT_MAX_BODY_BYTES} by default. */
+    /** The largest request body; larger ones get a 413. {@value #DEFAULT_MAX_BODY_BYTES} by default. */
     public Builder maxBodyBytes(long bytes) {
       if (bytes < 1) {
         throw new IllegalArgumentException("maxBodyBytes: " + bytes + " (expected: > 0)");
@@ -739,15 +743,6 @@ public final class GatewayHandler {
     public Builder ticker(Ticker ticker) {
       this.ticker = Objects.requireNonNull(ticker, "ticker");
       return this;
-    }
-
-    /** Applies a configuration file's authenticator and limits. */
-    public Builder config(GatewayConfig config) {
-      return authenticator(config.authenticator())
-          .maxBodyBytes(config.maxBodyBytes())
-          .maxInFlight(config.maxInFlight())
-          .requestTimeout(config.requestTimeout())
-          .explain(config.explain());
     }
 
     public GatewayHandler build() {

@@ -1,9 +1,8 @@
-package io.modelrouter.examples;
+package io.modelrouter.gateway;
 
-import static io.modelrouter.examples.Http.bearer;
+import static io.modelrouter.gateway.Http.bearer;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.modelrouter.http.gateway.GatewayConfig;
 import io.modelrouter.simulator.SimServer;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;

@@ -1,6 +1,5 @@
-package io.modelrouter.examples;
+package io.modelrouter.gateway;
 
-import io.modelrouter.http.gateway.GatewayConfig;
 import io.modelrouter.registry.InMemoryRegistry;
 import io.modelrouter.registry.RegistryException;
 import java.nio.file.Path;

@@ -1,4 +1,4 @@
-package io.modelrouter.examples;
+package io.modelrouter.gateway;
 
 import io.modelrouter.registry.InMemoryRegistry;
 import java.nio.file.Path;

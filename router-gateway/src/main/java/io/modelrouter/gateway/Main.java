@@ -1,4 +1,4 @@
-package io.modelrouter.examples;
+package io.modelrouter.gateway;
 
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -13,7 +13,6 @@ import picocli.CommandLine.Command;
     version = "modelrouter 0.1.0-SNAPSHOT",
     description = "Routes ML inference requests to the best model endpoint.",
     subcommands = {
-      QuickstartCommand.class,
       GatewayCommand.class,
       SimServerCommand.class,
       DemoCommand.class,

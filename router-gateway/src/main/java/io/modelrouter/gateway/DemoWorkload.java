@@ -1,4 +1,4 @@
-package io.modelrouter.examples;
+package io.modelrouter.gateway;
 
 import java.io.IOException;
 import java.io.InputStream;

@@ -1,4 +1,4 @@
-package io.modelrouter.examples;
+package io.modelrouter.gateway;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

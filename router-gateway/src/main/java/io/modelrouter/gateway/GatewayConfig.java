@@ -1,5 +1,9 @@
-package io.modelrouter.http.gateway;
+package io.modelrouter.gateway;
 
+import io.modelrouter.http.gateway.ApiKeyAuthenticator;
+import io.modelrouter.http.gateway.GatewayHandler;
+import io.modelrouter.http.gateway.Tenant;
+import io.modelrouter.http.gateway.TenantQuota;
 import io.modelrouter.registry.FileRegistry;
 import io.modelrouter.registry.InMemoryRegistry;
 import io.modelrouter.registry.ModelRegistry;
@@ -59,7 +63,7 @@ import tools.jackson.dataformat.yaml.YAMLMapper;
 public final class GatewayConfig {
 
   /** Default largest accepted request body: 4 MiB, room for long chat histories and mid-size tensors. */
-  public static final long DEFAULT_MAX_BODY_BYTES = 4L * 1024 * 1024;
+  public static final long DEFAULT_MAX_BODY_BYTES = GatewayHandler.DEFAULT_MAX_BODY_BYTES;
   /** Default largest request header block: 8 KiB, what most proxies allow. */
   public static final int DEFAULT_MAX_HEADER_BYTES = 8 * 1024;
   /** Default connection cap: 1,024, well within a default file-descriptor limit. */
@@ -170,7 +174,7 @@ public final class GatewayConfig {
       for (String key : t.keys() == null ? List.<String>of() : t.keys()) {
         String normalized;
         try {
-          normalized = normalizeHash(key);
+          normalized = ApiKeyAuthenticator.normalizeHash(key);
         } catch (IllegalArgumentException e) {
           throw new RegistryException(source, "tenants: tenant " + tenant.name() + ": " + e.getMessage());
         }
@@ -180,10 +184,6 @@ public final class GatewayConfig {
       }
     }
     return new GatewayConfig(doc, registry, tenants, ApiKeyAuthenticator.of(byHash));
-  }
-
-  private static String normalizeHash(String key) {
-    return java.util.HexFormat.of().formatHex(ApiKeyAuthenticator.parseHash(key));
   }
 
   private static RegistryException located(String source, JacksonException e) {
@@ -344,7 +344,7 @@ public final class GatewayConfig {
       toTenant(name, models, quota);
       if (keys != null) {
         for (String k : keys) {
-          ApiKeyAuthenticator.parseHash(k);
+          ApiKeyAuthenticator.normalizeHash(k);
         }
       }
     }

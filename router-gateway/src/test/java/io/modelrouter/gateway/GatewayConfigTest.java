@@ -1,14 +1,20 @@
-package io.modelrouter.http.gateway;
+package io.modelrouter.gateway;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.modelrouter.http.gateway.ApiKeyAuthenticator;
+import io.modelrouter.http.gateway.GatewayRequest;
+import io.modelrouter.http.gateway.TenantQuota;
 import io.modelrouter.registry.FileRegistry;
 import io.modelrouter.registry.RegistryException;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -61,7 +67,7 @@ class GatewayConfigTest {
       assertThat(t.mayUse("demo-embed")).isFalse();
       assertThat(t.quota()).isEqualTo(new TenantQuota(5, 1000, 2));
     });
-    assertThat(config.authenticator().authenticate(TestExchange.get("/").header("authorization", "Bearer sk-team-a")))
+    assertThat(config.authenticator().authenticate(bearer("sk-team-a")))
         .isEqualTo(config.tenants().get(0));
     assertThat(config.registry().snapshot().model("demo-chat")).isNotNull();
   }
@@ -112,5 +118,19 @@ class GatewayConfigTest {
     assertThatThrownBy(() -> GatewayConfig.read(file))
         .isInstanceOf(RegistryException.class)
         .hasMessageContaining("serves nope");
+  }
+
+  /** A bodiless GET carrying {@code Authorization: Bearer key}, all an authenticator reads. */
+  private static GatewayRequest bearer(String key) {
+    return new GatewayRequest() {
+      @Override public String method() { return "GET"; }
+      @Override public String path() { return "/v1/models"; }
+      @Override public @Nullable String header(String name) {
+        return name.equalsIgnoreCase("authorization") ? "Bearer " + key : null;
+      }
+      @Override public List<String> headerNames() { return List.of("authorization"); }
+      @Override public long contentLength() { return 0; }
+      @Override public InputStream body() { return InputStream.nullInputStream(); }
+    };
   }
 }

@@ -1,7 +1,7 @@
-package io.modelrouter.examples;
+package io.modelrouter.gateway;
 
-import static io.modelrouter.examples.Http.bearer;
-import static io.modelrouter.examples.Http.json;
+import static io.modelrouter.gateway.Http.bearer;
+import static io.modelrouter.gateway.Http.json;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.modelrouter.registry.InMemoryRegistry;

@@ -1,4 +1,4 @@
-package io.modelrouter.examples;
+package io.modelrouter.gateway;
 
 import io.modelrouter.simulator.SimServer;
 import java.time.Duration;

@@ -10,7 +10,7 @@
 # (ArmeriaProxyPeer in router-benchmarks, same JVM options, Armeria's default event loops) and,
 # when the nginx binary is installed (apt-get install nginx-light), nginx with upstream keep-alive.
 #
-#   ./mvnw -B -q package -DskipTests && examples/load/gateway-wrk.sh
+#   ./mvnw -B -q package -DskipTests && router-gateway/load/gateway-wrk.sh
 #
 # It takes about six minutes on two cores, most of it warming the three JVM proxies up.
 #
@@ -20,7 +20,7 @@
 #
 # Environment: CONNECTIONS (256), DURATION (20s), WARMUP (30s, for the simulated server and
 # nginx; the JVM proxies warm up until their JIT settles, see warm_jvm), MAX_WARMUP_SLICES (30),
-# THREADS (2), ENDPOINTS (2), JAR (examples/target/modelrouter.jar),
+# THREADS (2), ENDPOINTS (2), JAR (router-gateway/target/modelrouter.jar),
 # BENCH_JAR (router-benchmarks/target/benchmarks.jar), NGINX (nginx, if on the PATH),
 # GATEWAY_THREADS (32: the gateway's worker threads; wrk's 256 connections wait in Jetty's queue),
 # PROXY_JVM_OPTS (-XX:+UseParallelGC: the JVM options of the gateway and of every JVM peer alike; on
@@ -31,10 +31,10 @@
 # load generator and the endpoints; the direct run then has CPU 0 alone).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-JAR=${JAR:-examples/target/modelrouter.jar}
+JAR=${JAR:-router-gateway/target/modelrouter.jar}
 BENCH_JAR=${BENCH_JAR:-router-benchmarks/target/benchmarks.jar}
 NGINX=${NGINX:-$(command -v nginx || true)}
-LUA=examples/load/chat.lua
+LUA=router-gateway/load/chat.lua
 CONNECTIONS=${CONNECTIONS:-256}
 DURATION=${DURATION:-20s}
 WARMUP=${WARMUP:-30s}

@@ -1,4 +1,4 @@
-package io.modelrouter.examples;
+package io.modelrouter.gateway;
 
 import io.modelrouter.Operation;
 import io.modelrouter.Protocol;

@@ -1,4 +1,4 @@
-package io.modelrouter.examples;
+package io.modelrouter.gateway;
 
 import io.modelrouter.Router;
 import io.modelrouter.http.RoutingClient;
@@ -6,7 +6,6 @@ import io.modelrouter.http.health.HealthChecker;
 import io.modelrouter.http.metrics.MetricsScraper;
 import io.modelrouter.http.outlier.OutlierDetector;
 import io.modelrouter.http.gateway.Authenticator;
-import io.modelrouter.http.gateway.GatewayConfig;
 import io.modelrouter.http.gateway.GatewayHandler;
 import io.modelrouter.registry.ModelRegistry;
 import io.modelrouter.schema.SchemaValidator;
