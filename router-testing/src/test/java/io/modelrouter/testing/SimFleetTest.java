@@ -1,0 +1,116 @@
+package io.modelrouter.testing;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.modelrouter.Decision;
+import io.modelrouter.Operation;
+import io.modelrouter.Outcome;
+import io.modelrouter.Protocol;
+import io.modelrouter.RouteRequest;
+import io.modelrouter.health.EndpointStatus;
+import io.modelrouter.registry.Endpoint;
+import io.modelrouter.registry.ModelSpec;
+import io.modelrouter.registry.TensorSpec;
+import java.io.IOException;
+import java.net.HttpURLConnection;
+import java.net.URI;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class SimFleetTest {
+
+  @Test
+  void start_numbersEndpointsPerModelAndDescribesThemInTheRegistry() throws IOException {
+    try (SimFleet fleet = SimFleet.builder()
+        .openai("chat", 2)
+        .oip("classifier", 1, server -> server.input("input__0", 4))
+        .openai("chat", 1)
+        .model("classifier", spec -> spec.inputs(List.of(TensorSpec.of("input__0", "FP32", -1, 4))))
+        .start()) {
+      assertThat(fleet.endpointIds()).containsExactly("chat-0", "chat-1", "classifier-0", "chat-2");
+      Endpoint clf = fleet.endpoint("classifier-0");
+      assertThat(clf.protocol()).isEqualTo(Protocol.OIP);
+      assertThat(clf.server()).isEqualTo("triton");
+      assertThat(clf.baseUrl().toString()).isEqualTo(fleet.baseUrl("classifier-0")).startsWith("http://127.0.0.1:");
+      assertThat(fleet.endpoint("chat-2").server()).isEqualTo("vllm");
+      ModelSpec chat = fleet.registry().snapshot().model("chat").version("1").spec();
+      assertThat(chat.operations()).contains(Operation.CHAT, Operation.EMBEDDING);
+      ModelSpec classifier = fleet.registry().snapshot().model("classifier").version("1").spec();
+      assertThat(classifier.operations()).containsExactly(Operation.INFER);
+      assertThat(classifier.inputs()).singleElement().satisfies(t -> assertThat(t.name()).isEqualTo("input__0"));
+    }
+  }
+
+  @Test
+  void servers_endpointCustomizerSetsRegistryFields() throws IOException {
+    try (SimFleet fleet = SimFleet.builder()
+        .servers("chat", Protocol.OPENAI, 1, server -> {}, endpoint -> endpoint.weight(7).zone("west"))
+        .start()) {
+      assertThat(fleet.endpoint("chat-0").weight()).isEqualTo(7);
+      assertThat(fleet.endpoint("chat-0").zone()).isEqualTo("west");
+    }
+  }
+
+  @Test
+  void router_recordsOutcomesPerEndpoint() throws IOException {
+    try (SimFleet fleet = SimFleet.builder().openai("chat", 1).start()) {
+      Decision d = (Decision) fleet.router().build().route(RouteRequest.builder("chat").build());
+      assertThat(fleet.state("chat-0").inFlight()).isEqualTo(1);
+      d.lease().complete(Outcome.ofStatus(503));
+      fleet.awaitNoneInFlight("chat-0");
+      assertThat(fleet.outcomes("chat-0")).singleElement().satisfies(o -> assertThat(o.httpStatus()).isEqualTo(503));
+      assertThat(fleet.outcomes()).extracting(SimFleet.RecordedOutcome::endpointId).containsExactly("chat-0");
+    }
+  }
+
+  @Test
+  void awaitStatus_seesAStatusSetLater() throws IOException {
+    try (SimFleet fleet = SimFleet.builder().openai("chat", 1).start()) {
+      Thread setter = new Thread(() -> fleet.state("chat-0").setStatus(EndpointStatus.EJECTED, System.nanoTime()));
+      setter.start();
+      fleet.awaitStatus("chat-0", EndpointStatus.EJECTED);
+      assertThat(fleet.state("chat-0").status()).isEqualTo(EndpointStatus.EJECTED);
+    }
+  }
+
+  @Test
+  void server_faultsToggleAtRunTime() throws IOException {
+    try (SimFleet fleet = SimFleet.builder().openai("chat", 1).start()) {
+      fleet.server("chat-0").kill();
+      assertThat(fleet.server("chat-0").isRunning()).isFalse();
+      fleet.server("chat-0").restart();
+      HttpURLConnection c = (HttpURLConnection) URI.create(fleet.baseUrl("chat-0") + "/health").toURL().openConnection();
+      assertThat(c.getResponseCode()).isEqualTo(200);
+    }
+  }
+
+  @Test
+  void close_stopsEveryServer() throws IOException {
+    SimFleet fleet = SimFleet.builder().openai("chat", 2).start();
+    fleet.close();
+    assertThat(fleet.endpointIds()).allSatisfy(id -> assertThat(fleet.server(id).isRunning()).isFalse());
+  }
+
+  @Test
+  void builder_rejectsBadDeclarationsWithClearMessages() {
+    assertThatThrownBy(() -> SimFleet.builder().openai("chat", 0))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("at least one server");
+    assertThatThrownBy(() -> SimFleet.builder().openai("chat", 1).oip("chat", 1))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("one protocol per model");
+    assertThatThrownBy(() -> SimFleet.builder().start())
+        .isInstanceOf(IllegalStateException.class).hasMessageContaining("a fleet needs servers");
+    assertThatThrownBy(() -> SimFleet.builder().openai("chat", 1).model("other", spec -> {}).start())
+        .isInstanceOf(IllegalStateException.class).hasMessageContaining("other");
+    assertThatThrownBy(() -> SimFleet.builder().openai(" ", 1))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("blank");
+  }
+
+  @Test
+  void server_unknownIdNamesTheFleet() throws IOException {
+    try (SimFleet fleet = SimFleet.builder().openai("chat", 1).start()) {
+      assertThatThrownBy(() -> fleet.server("nope"))
+          .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("chat-0");
+    }
+  }
+}
