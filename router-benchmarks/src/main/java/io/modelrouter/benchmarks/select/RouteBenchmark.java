@@ -24,7 +24,10 @@ import org.openjdk.jmh.annotations.Warmup;
  * previous default, P2C peak EWMA, as the baseline in the same run): registry snapshot
  * lookup, version resolution, built-in checks over the version's endpoints, pick and lease; the
  * lease is closed (cancelled, no feedback) or completed (success, EWMA update) right away so
- * in-flight counts stay put. 1,000 endpoints over 50 models: 20 per model.
+ * in-flight counts stay put. 1,000 endpoints, a random model per call, with {@code candidates}
+ * endpoints per model: 16 reaches the default's full scan (at most {@link
+ * io.modelrouter.select.Strategies#DEFAULT_FULL_SCAN_LIMIT} candidates: 63 models of 15 or 16), 20
+ * its power-of-two-choices branch (50 models of 20).
  *
  * <pre>
  * java -jar router-benchmarks/target/benchmarks.jar 'select.RouteBenchmark' -t 1 -prof gc
@@ -41,8 +44,9 @@ public class RouteBenchmark {
   @Param({"1000"})
   public int endpoints;
 
-  @Param({"50"})
-  public int models;
+  /** Endpoints per model: 16 for the default's full scan, 20 for its two random choices. */
+  @Param({"16", "20"})
+  public int candidates;
 
   /** {@code default} for the router's default strategy, or {@code p2cPeakEwma}. */
   @Param({"default", "p2cPeakEwma"})
@@ -54,6 +58,7 @@ public class RouteBenchmark {
 
   @Setup
   public void setUp() {
+    int models = (endpoints + candidates - 1) / candidates;
     Fleet fleet = new Fleet(endpoints, models);
     Router.Builder builder = Router.builder(fleet.registry);
     if (strategy.equals("p2cPeakEwma")) {
