@@ -115,25 +115,29 @@ final class Scenarios {
         LINKERD_MEDIAN_MS, LINKERD_SIGMA, duration, slow, slowFrom, slowTo, experiment.workload().size());
     String anchor = "Linkerd, \"Beyond Round Robin: Load Balancing for Latency\" (2016), read from its chart:"
         + " p99 1,710 / 205 / 200 ms and p99.9 1,860 / 1,720 / 215 ms for round robin, least loaded and peak EWMA.";
+    RunStats rr = runs.get(0);
+    RunStats leastLoaded = runs.get(2);
+    boolean publishedOrder = rr.latencyMs(99) > leastLoaded.latencyMs(99)
+        && leastLoaded.latencyMs(99.9) > ewma.latencyMs(99.9);
     String explanation = String.format(Locale.ROOT,
-        "The ordering is the published one: round robin sends a full 1/11 of the traffic to the slow backend"
-            + " for half the run, so about 4.5%% of requests take 2 s and p99 lands inside the slow backend's"
-            + " distribution (ours %s ms against their 1,710 ms: in our model every slow answer takes 2 s times"
-            + " the same narrow spread, theirs evidently had a wider one). Least-loaded strategies see the slow"
-            + " backend's requests pile up and avoid it, which fixes p99 but not p99.9 (their 1,720 ms): a"
-            + " backend that must stay about as loaded as the others keeps receiving a few requests per second."
-            + " Peak EWMA prices the backend at its observed 2 s, so it only gets a request when that price"
-            + " has decayed below the others' cost: P2C peak EWMA reaches p99.9 %s ms and our default %s ms"
-            + " against their 215 ms peak EWMA (target: below it, %s). P2C peak EWMA's remaining tail is"
-            + " mostly the few dozen requests the slow backend takes in the ~2 s before its first slow answer"
-            + " comes back; our default prices an endpoint at least at the time it has been busy without"
-            + " answering, so the slow backend loses every comparison a few hundred milliseconds into its"
-            + " stall, and it compares all 11 backends instead of two. What is left (%s of the traffic in the"
-            + " window) is mostly the probe it gets whenever it is idle and its decayed price falls below a busy"
-            + " healthy backend's; that is about a third of the p99.9 rank, so the margin is small and moves"
-            + " with the arrival draw.",
-        Units.formatMillis(runs.get(0).latencyMs(99)), Units.formatMillis(ewma.latencyMs(99.9)),
-        Units.formatMillis(ours.latencyMs(99.9)), ours.latencyMs(99.9) < 215 ? "met" : "missed",
+        "The ordering %s the published one (round robin's p99 above least loaded's, least loaded's p99.9"
+            + " above peak EWMA's). Round robin sends a full 1/11 of the traffic to the slow backend for half"
+            + " the run, so p99 lands inside the slow backend's distribution (ours %s ms against their 1,710 ms:"
+            + " in our model every slow answer takes 2 s times the same narrow spread, theirs evidently had a"
+            + " wider one). Least-loaded strategies see the slow backend's requests pile up and avoid it: P2C"
+            + " least loaded's p99 is %s ms and its p99.9 %s ms (their 205 and 1,720 ms), since a backend that"
+            + " must stay about as loaded as the others keeps receiving a few requests per second. Peak EWMA"
+            + " prices the backend at its observed 2 s, so it only gets a request when that price has decayed"
+            + " below the others' cost: P2C peak EWMA reaches p99.9 %s ms and our default %s ms against their"
+            + " 215 ms peak EWMA (target: below it, %s, by %s ms). Our default prices an endpoint at least at"
+            + " the time it has been busy without answering, so the slow backend loses every comparison a few"
+            + " hundred milliseconds into its stall, and it compares all 11 backends instead of two; the slow"
+            + " backend still took %s of the traffic in the window, the probes it gets whenever it is idle and"
+            + " its decayed price falls below a busy healthy backend's.",
+        publishedOrder ? "is" : "is NOT", Units.formatMillis(rr.latencyMs(99)),
+        Units.formatMillis(leastLoaded.latencyMs(99)), Units.formatMillis(leastLoaded.latencyMs(99.9)),
+        Units.formatMillis(ewma.latencyMs(99.9)), Units.formatMillis(ours.latencyMs(99.9)),
+        ours.latencyMs(99.9) < 215 ? "met" : "missed", Units.formatMillis(Math.abs(215 - ours.latencyMs(99.9))),
         Units.percent(ours.share(slow, Units.seconds(slowFrom), Units.seconds(slowTo))));
     List<ScenarioReport.Chart> charts = List.of(
         new LatencyChart("Latency by percentile", runs, false),
@@ -221,7 +225,7 @@ final class Scenarios {
     String explanation = "The oracle is the issue's: it joins the endpoint where the request would finish"
         + " first, knowing every queued and running request's exact remaining work and each endpoint's speed,"
         + " and counting the request's own service time at the endpoint's mean; it is a reference, not a policy"
-        + " (greedy per request, so not a strict bound on p99: at 85% our default comes level with it)."
+        + " (greedy per request, so not a strict bound on p99: a policy may come level with it)."
         + " The clairvoyant oracle also knows the request's own service time, so it sends long requests to fast"
         + " endpoints and short ones to slow endpoints, which no router can: it is shown for reference, the"
         + " targets are against the oracle. Round robin and P2C least loaded ignore speed, so slow endpoints"
@@ -385,23 +389,24 @@ final class Scenarios {
     String anchor = "No published number; the issue asks for budget attainment and cost per 1,000 requests"
         + " against latency-only and cost-only policies.";
     RunStats latencyOnly = runs.get(0);
+    RunStats costOnly = runs.get(1);
     RunStats withBudgets = runs.get(2);
     RunStats costAware = runs.get(3);
     String explanation = String.format(Locale.ROOT,
         "Latency-only routing meets budgets by sending %s of the traffic to the fast, expensive endpoints,"
             + " yet misses tight budgets whenever P2C happens to pair two cheap endpoints (%s of 250 ms budgets"
-            + " met, $%.3f per 1,000). Cost-only routing piles everything onto the cheap tier, which cannot carry"
-            + " it: requests queue, miss their budgets or are refused. With budgets sent to the router, its budget"
+            + " met, $%.3f per 1,000). Cost-only routing piles everything onto the cheap tier: %s of budgets met,"
+            + " %s unanswered, $%.3f per 1,000. With budgets sent to the router, its budget"
             + " stage keeps each request on endpoints predicted to meet it: behind the default strategy that"
             + " meets %s of budgets but pays $%.3f, because the default, a latency strategy, then prefers the fast tier for"
             + " everything; the cost-aware strategy meets %s at $%.3f by sending requests without a tight budget"
             + " to the cheap tier. Its weak spot is the 1.5 s class (%s met): requests without any budget"
             + " fill the cheap queues and the prediction (peak EWMA times the scraped queue, %d ms old at worst)"
-            + " lags behind. At 150 req/s, where the cheap tier is over its capacity, the same policies ranked"
-            + " the same way on budgets but cost-aware no longer saved money over latency-only; the deadline"
-            + " policy only matters when no endpoint is predicted to fit, which at this load rarely happens.",
+            + " lags behind. The deadline policy only matters when no endpoint is predicted to fit.",
         Units.percent(fastShare(latencyOnly)), Units.percent(latencyOnly.budgetAttainment(tight)),
-        latencyOnly.costPer1000(), Units.percent(withBudgets.budgetAttainment()), withBudgets.costPer1000(),
+        latencyOnly.costPer1000(), Units.percent(costOnly.budgetAttainment()),
+        Units.percent((double) costOnly.unfinished / costOnly.requests), costOnly.costPer1000(),
+        Units.percent(withBudgets.budgetAttainment()), withBudgets.costPer1000(),
         Units.percent(costAware.budgetAttainment()), costAware.costPer1000(),
         Units.percent(costAware.budgetAttainment(loose)), BUDGET_SCRAPE.toMillis());
     List<ScenarioReport.Chart> charts = List.of(
@@ -484,16 +489,22 @@ final class Scenarios {
         duration, from, to, bad);
     String anchor = "No published anchor; this drill goes beyond the issue's four scenarios. A fair share is"
         + " 1/11 = 9.1% of attempts.";
-    String explanation = "Retries hide both faults from the client (nothing unanswered, tails unchanged), but the"
-        + " attempts column shows how a strategy treats an endpoint that fails fast. Least outstanding sees a"
-        + " backend whose requests finish at once and keeps choosing it (a black hole); P2C peak EWMA does too,"
-        + " less: a fast failure does not lower its EWMA (the router ignores lower samples from failures), yet"
-        + " its empty in-flight count still makes it the cheaper of two. Our default multiplies an endpoint's"
-        + " price by one more attempt for each consecutive failure, so a crashed backend loses after a dozen"
-        + " or so refusals and is only probed when its decayed price falls back; a backend failing half its"
-        + " requests keeps getting about what P2C peak EWMA gives it, since each success resets the run."
-        + " Outlier ejection (router-http) is the complete answer; the drill is where to prove it once an"
-        + " ejecting OutcomeListener is available.";
+    String explanation = String.format(Locale.ROOT,
+        "Retries hide both faults from the client when every run's unanswered column is 0%% (%s here), but"
+            + " the attempts column shows how a strategy treats an endpoint that fails fast; a fair share is"
+            + " 9.1%%. While %s fails half its requests, least outstanding gives it %s of the attempts and P2C"
+            + " peak EWMA %s: a backend whose requests finish at once has an empty in-flight count, and a fast"
+            + " failure does not lower its EWMA (the router ignores lower samples from failures). Our default"
+            + " multiplies an endpoint's price by one more attempt for each consecutive failure: it gives the"
+            + " failing backend %s and the crashed one %s (P2C peak EWMA %s), since each success resets the"
+            + " run of failures but a crash never ends it. Outlier ejection (router-http) takes such an"
+            + " endpoint out altogether; this simulation runs the router without it.",
+        all.stream().allMatch(r -> r.errorRate() == 0) ? "so" : "NOT so",
+        bad, Units.percent(all.get(1).share(bad, Units.seconds(from), Units.seconds(to))),
+        Units.percent(all.get(2).share(bad, Units.seconds(from), Units.seconds(to))),
+        Units.percent(all.get(3).share(bad, Units.seconds(from), Units.seconds(to))),
+        Units.percent(all.get(7).share(bad, Units.seconds(from), Units.seconds(to))),
+        Units.percent(all.get(6).share(bad, Units.seconds(from), Units.seconds(to))));
     return new ScenarioReport("drill", name, setup, anchor, table, explanation, charts, all);
   }
 }
