@@ -2,6 +2,8 @@ package io.modelrouter;
 
 import io.modelrouter.registry.Endpoint;
 import io.modelrouter.registry.ModelSpec;
+import io.modelrouter.registry.RouteSpec;
+import io.modelrouter.route.RouteExplanation;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -15,13 +17,18 @@ public final class Decision implements RouteResult {
   private final ModelSpec model;
   private final Lease lease;
   private final @Nullable Explanation explanation;
+  private final @Nullable RouteSpec route;
+  private final @Nullable RouteExplanation routeExplanation;
 
-  Decision(RouteRequest request, Endpoint endpoint, ModelSpec model, Lease lease, @Nullable Explanation explanation) {
+  Decision(RouteRequest request, Endpoint endpoint, ModelSpec model, Lease lease, @Nullable Explanation explanation,
+      @Nullable RouteSpec route, @Nullable RouteExplanation routeExplanation) {
     this.request = request;
     this.endpoint = endpoint;
     this.model = model;
     this.lease = lease;
     this.explanation = explanation;
+    this.route = route;
+    this.routeExplanation = routeExplanation;
   }
 
   /** The request this decision answers. */
@@ -49,6 +56,16 @@ public final class Decision implements RouteResult {
     return explanation;
   }
 
+  /** The model route the request named, whose target {@link #model()} is; null when it named a model. */
+  public @Nullable RouteSpec route() {
+    return route;
+  }
+
+  /** What became of each of the route's targets, when the request asked and named a route; null otherwise. */
+  public @Nullable RouteExplanation routeExplanation() {
+    return routeExplanation;
+  }
+
   @Override
   public boolean isDecision() {
     return true;
@@ -61,6 +78,6 @@ public final class Decision implements RouteResult {
 
   @Override
   public String toString() {
-    return "Decision{" + model.key() + " -> " + endpoint.id() + " " + endpoint.baseUrl() + '}';
+ return "Decision{" + (route == null ? "" : route.name() + " = ") + model.key() + " -> " + endpoint.id() + " " + endpoint.baseUrl() + '}';
   }
 }

@@ -18,6 +18,11 @@ public enum RejectionReason {
   UNSUPPORTED_OPERATION(400),
   /** The model lacks a capability the request needs (such as {@code vision} or {@code tools}). */
   MISSING_CAPABILITY(400),
+  /**
+   * No target of a model route can serve the request for a reason the client must change (its
+   * size, its input, the capabilities or quality it needs); the message says why each was out.
+   */
+  NO_ELIGIBLE_MODEL(400),
   /** The payload is malformed or does not match the model's input schema. */
   INVALID_INPUT(400),
   /** The body is larger than the configured limit. */

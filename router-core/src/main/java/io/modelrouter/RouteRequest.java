@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
+import java.util.function.Predicate;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -17,6 +18,8 @@ import org.jspecify.annotations.Nullable;
  * already failed, for a retry).
  */
 public final class RouteRequest {
+
+  private static final Predicate<String> ANY_MODEL = model -> true;
 
   private final String model;
   private final VersionSelector version;
@@ -37,6 +40,8 @@ public final class RouteRequest {
   private final Set<String> excludedEndpoints;
   private final boolean explain;
   private final @Nullable Object payload;
+  private final double minQuality;
+  private final Predicate<String> modelAccess;
 
   private RouteRequest(Builder b) {
     this.model = b.model;
@@ -58,6 +63,8 @@ public final class RouteRequest {
     this.excludedEndpoints = Set.copyOf(b.excludedEndpoints);
     this.explain = b.explain;
     this.payload = b.payload;
+    this.minQuality = b.minQuality;
+    this.modelAccess = b.modelAccess;
   }
 
   /** Starts a request for the named model. */
@@ -166,6 +173,22 @@ public final class RouteRequest {
     return payload;
   }
 
+  /**
+   * The lowest declared {@linkplain io.modelrouter.registry.ModelSpec#quality() quality} a route
+   * target may have to serve this request; 0 when the request asks for none.
+   */
+  public double minQuality() {
+    return minQuality;
+  }
+
+  /**
+   * Whether the caller may use this model as a route target; a target it may not use is skipped
+   * as if the route did not list it. Every model by default.
+   */
+  public boolean mayUse(String model) {
+    return modelAccess.test(model);
+  }
+
   @Override
   public String toString() {
     return "RouteRequest{model=" + model + ", version=" + version + ", protocol=" + protocol
@@ -196,6 +219,8 @@ public final class RouteRequest {
     private Set<String> excludedEndpoints = Set.of();
     private boolean explain;
     private @Nullable Object payload;
+    private double minQuality;
+    private Predicate<String> modelAccess = ANY_MODEL;
 
     private Builder(String model) {
       this.model = requireModel(model);
@@ -221,6 +246,8 @@ public final class RouteRequest {
       this.excludedEndpoints = r.excludedEndpoints;
       this.explain = r.explain;
       this.payload = r.payload;
+      this.minQuality = r.minQuality;
+      this.modelAccess = r.modelAccess;
     }
 
     private static String requireModel(String model) {
@@ -353,6 +380,21 @@ public final class RouteRequest {
     /** The parsed body for the router's {@link InputValidator}; see {@link RouteRequest#payload()}. */
     public Builder payload(@Nullable Object payload) {
       this.payload = payload;
+      return this;
+    }
+
+    /** The lowest quality a route target may have; 0 (the default) for none. */
+    public Builder minQuality(double minQuality) {
+      if (!(minQuality >= 0) || Double.isInfinite(minQuality)) {
+        throw new IllegalArgumentException("minQuality: " + minQuality + " (expected: a finite number >= 0)");
+      }
+      this.minQuality = minQuality;
+      return this;
+    }
+
+    /** Which models the caller may use as route targets (a tenant's allow list); every model by default. */
+    public Builder modelAccess(Predicate<String> mayUse) {
+      this.modelAccess = Objects.requireNonNull(mayUse, "mayUse");
       return this;
     }
 

@@ -8,6 +8,8 @@ import io.modelrouter.registry.ModelRegistry;
 import io.modelrouter.registry.ModelSpec;
 import io.modelrouter.registry.ModelVersion;
 import io.modelrouter.registry.RegistrySnapshot;
+import io.modelrouter.registry.RouteSpec;
+import io.modelrouter.route.RouteExplanation;
 import io.modelrouter.select.DeadlinePolicy;
 import io.modelrouter.select.EndpointFilter;
 import io.modelrouter.select.Filters;
@@ -73,6 +75,7 @@ public final class Router {
   private final Duration retryAfter;
   private final int quotaBurst;
   private final InputValidator validator;
+  private final TargetSelection targets;
 
   private Router(Builder b) {
     this.registry = b.registry;
@@ -91,6 +94,7 @@ public final class Router {
     this.retryAfter = b.retryAfter;
     this.quotaBurst = b.quotaBurst;
     this.validator = b.validator;
+    this.targets = new TargetSelection(this, b.selectors, b.validator, b.latencyModel, b.random, b.retryAfter);
   }
 
   /** Starts a router over a registry. */
@@ -129,6 +133,10 @@ public final class Router {
     RegistrySnapshot snapshot = registry.snapshot();
     ModelEntry entry = snapshot.model(request.model());
     if (entry == null) {
+      io.modelrouter.registry.RouteEntry route = snapshot.route(request.model());
+      if (route != null) {
+        return targets.route(route, request); // a model route: choose the model too (TargetSelection)
+      }
       return Rejection.of(RejectionReason.UNKNOWN_MODEL, "model '" + request.model() + "' does not exist");
     }
     ModelVersion version = resolveVersion(entry, request);
@@ -166,39 +174,55 @@ public final class Router {
       if (rejected != null) {
         return rejected;
       }
-      int position = strategy.select(set);
-      if (position < 0 || position >= set.size()) {
-        return Rejection.retryAfter(
-            RejectionReason.NO_HEALTHY_ENDPOINT,
-            "strategy " + strategy.name() + " found no acceptable endpoint for model '" + spec.key() + "'",
-            retryAfter);
-      }
-      int index = set.versionIndex(position);
-      Endpoint endpoint = version.endpoint(index);
-      EndpointState state = version.state(index);
-      if (endpoint.maxRequestsPerSecond() > 0
-          && !state.tryAcquireQuota(endpoint.maxRequestsPerSecond(), quotaBurst, now)) {
-        // Another thread took the last slot between the filter and here.
-        return Rejection.retryAfter(
-            RejectionReason.QUOTA_EXCEEDED, "endpoint quota of model '" + spec.key() + "' is used up", retryAfter);
-      }
-      state.acquire(now);
-      Lease lease = new Lease(this, endpoint, state, now);
-      Explanation explanation = request.explain() ? explain(set, version, request, now, index) : null;
-      return new Decision(request, endpoint, spec, lease, explanation);
+      return decide(set, version, request, now, null, null);
     } finally {
       set.clear();
     }
   }
 
+  /**
+   * Lets the strategy pick among the candidates left in {@code set}, takes the quota and the
+   * in-flight slot, and hands out the decision (for a model route, naming it).
+   */
+  RouteResult decide(CandidateSet set, ModelVersion version, RouteRequest request, long now,
+      @org.jspecify.annotations.Nullable RouteSpec route,
+      @org.jspecify.annotations.Nullable RouteExplanation routeExplanation) {
+    ModelSpec spec = version.spec();
+    int position = strategy.select(set);
+    if (position < 0 || position >= set.size()) {
+      return Rejection.retryAfter(
+          RejectionReason.NO_HEALTHY_ENDPOINT,
+          "strategy " + strategy.name() + " found no acceptable endpoint for model '" + spec.key() + "'",
+          retryAfter);
+    }
+    int index = set.versionIndex(position);
+    Endpoint endpoint = version.endpoint(index);
+    EndpointState state = version.state(index);
+    if (endpoint.maxRequestsPerSecond() > 0
+        && !state.tryAcquireQuota(endpoint.maxRequestsPerSecond(), quotaBurst, now)) {
+      // Another thread took the last slot between the filter and here.
+      return Rejection.retryAfter(
+          RejectionReason.QUOTA_EXCEEDED, "endpoint quota of model '" + spec.key() + "' is used up", retryAfter);
+    }
+    state.acquire(now);
+    Lease lease = new Lease(this, endpoint, state, now);
+    Explanation explanation = request.explain() ? explain(set, version, request, now, index) : null;
+    return new Decision(request, endpoint, spec, lease, explanation, route, routeExplanation);
+  }
+
   private ModelVersion resolveVersion(ModelEntry entry, RouteRequest request) {
-    if (request.version().kind() == VersionSelector.Kind.UNSPECIFIED && entry.hasTrafficSplit()) {
+    return resolveVersion(entry, request.version(), request);
+  }
+
+  /** The version a selector names, or for an unspecified one the traffic split (sticky per affinity key). */
+  @org.jspecify.annotations.Nullable ModelVersion resolveVersion(ModelEntry entry, VersionSelector selector, RouteRequest request) {
+    if (selector.kind() == VersionSelector.Kind.UNSPECIFIED && entry.hasTrafficSplit()) {
       int total = entry.trafficWeightTotal();
       String key = request.affinityKey();
       int point = key != null ? Math.floorMod(mix(key.hashCode()), total) : random.nextInt(total);
       return entry.splitAt(point);
     }
-    return entry.resolve(request.version());
+    return entry.resolve(selector);
   }
 
   /** Spreads a 32-bit hash (murmur3 finaliser) so that nearby keys land on distant points. */
@@ -220,7 +244,7 @@ public final class Router {
    *     index the name of the stage that removed it
    * @return the rejection when a stage left nothing, else null
    */
-  private @org.jspecify.annotations.Nullable Rejection applyStages(
+  @org.jspecify.annotations.Nullable Rejection applyStages(
       CandidateSet set, RouteRequest request, ModelSpec spec, String @org.jspecify.annotations.Nullable [] removedBy) {
     if (request.adapter() != null) {
       retain(set, ADAPTER_LOADED, true, removedBy);
@@ -289,7 +313,7 @@ public final class Router {
   }
 
   /** Applies the built-in checks; returns the rejection when nothing is left. */
-  private @org.jspecify.annotations.Nullable Rejection filterBuiltIn(
+  @org.jspecify.annotations.Nullable Rejection filterBuiltIn(
       CandidateSet set, ModelVersion version, RouteRequest request, long now) {
     int n = version.endpointCount();
     int notRoutable = 0;
@@ -493,6 +517,7 @@ public final class Router {
     private Duration retryAfter = DEFAULT_RETRY_AFTER;
     private int quotaBurst = DEFAULT_QUOTA_BURST;
     private InputValidator validator = InputValidator.acceptAll();
+    private final java.util.Map<String, io.modelrouter.route.ModelSelector> selectors = new java.util.HashMap<>();
 
     private Builder(ModelRegistry registry) {
       this.registry = Objects.requireNonNull(registry, "registry");
@@ -599,6 +624,21 @@ public final class Router {
      */
     public Builder inputValidator(InputValidator validator) {
       this.validator = Objects.requireNonNull(validator, "validator");
+      return this;
+    }
+
+    /**
+     * Registers a {@link io.modelrouter.route.ModelSelector} that routes name in their {@code
+     * policy}; it may not take a built-in policy's name. A route whose policy names no selector
+     * rejects its requests, saying so.
+     */
+    public Builder modelSelector(io.modelrouter.route.ModelSelector selector) {
+      Objects.requireNonNull(selector, "selector");
+      String name = Objects.requireNonNull(selector.name(), "selector.name()");
+      if (io.modelrouter.route.ModelSelectors.builtIn(name) != null) {
+        throw new IllegalArgumentException("modelSelector: '" + name + "' (expected: a name other than a built-in policy's)");
+      }
+      selectors.put(name, selector);
       return this;
     }
 

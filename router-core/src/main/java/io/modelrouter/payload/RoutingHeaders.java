@@ -61,6 +61,11 @@ public final class RoutingHeaders {
   public static final String MODEL_VERSION = "x-modelrouter-model-version";
   /** Asks for the decision's explanation. */
   public static final String EXPLAIN = "x-modelrouter-explain";
+  /**
+   * The lowest declared model quality a model route may choose for this request (a number, as the
+   * registry's {@code quality}).
+   */
+  public static final String MIN_QUALITY = "x-modelrouter-min-quality";
 
   /** The largest budget accepted: one hour, longer than any inference call should wait. */
   public static final long MAX_BUDGET_MS = 3_600_000;
@@ -93,6 +98,20 @@ public final class RoutingHeaders {
       long ms = millis(name, value, problems);
       if (ms > 0) {
         builder.ttftBudget(Duration.ofMillis(ms));
+      }
+    }
+    value = headers.get(MIN_QUALITY);
+    if (value != null) {
+      double q = Double.NaN;
+      try {
+        q = Double.parseDouble(value.trim());
+      } catch (NumberFormatException e) {
+        // reported below
+      }
+      if (q >= 0 && !Double.isInfinite(q)) {
+        builder.minQuality(q);
+      } else {
+        problems.add("", "header " + MIN_QUALITY + " is not a quality", "a number >= 0", clip(value));
       }
     }
     value = headers.get(PRIORITY);

@@ -58,7 +58,8 @@ public final class InMemoryRegistry implements ModelRegistry {
    * @throws IllegalArgumentException when the content is inconsistent; the current snapshot stays
    */
   public RegistrySnapshot replace(RegistryContent content) {
-    return replace(content.models(), content.endpoints());
+    Objects.requireNonNull(content, "content");
+    return update(current -> content);
   }
 
   /** Replaces everything with these models and endpoints; see {@link #replace(RegistryContent)}. */
@@ -79,9 +80,9 @@ public final class InMemoryRegistry implements ModelRegistry {
     Objects.requireNonNull(change, "change");
     synchronized (writeLock) {
       RegistrySnapshot previous = snapshot;
-      RegistryContent next = change.apply(new RegistryContent(previous.modelSpecs(), previous.endpoints()));
-      RegistrySnapshot published =
-          RegistrySnapshot.of(next.models(), next.endpoints(), states, previous.generation() + 1);
+      RegistryContent next = change.apply(
+          new RegistryContent(previous.modelSpecs(), previous.endpoints(), previous.routeSpecs()));
+      RegistrySnapshot published = RegistrySnapshot.of(next, states, previous.generation() + 1);
       snapshot = published;
       if (states.size() != published.endpoints().size()) {
         // Every published endpoint has a state, so equal sizes mean nothing to forget.
@@ -99,7 +100,7 @@ public final class InMemoryRegistry implements ModelRegistry {
       List<Endpoint> list = new ArrayList<>(c.endpoints());
       list.removeIf(e -> e.id().equals(endpoint.id()));
       list.add(endpoint);
-      return new RegistryContent(c.models(), list);
+      return new RegistryContent(c.models(), list, c.routes());
     });
   }
 
@@ -108,7 +109,7 @@ public final class InMemoryRegistry implements ModelRegistry {
     return update(c -> {
       List<Endpoint> list = new ArrayList<>(c.endpoints());
       list.removeIf(e -> e.id().equals(endpointId));
-      return new RegistryContent(c.models(), list);
+      return new RegistryContent(c.models(), list, c.routes());
     });
   }
 
@@ -119,7 +120,7 @@ public final class InMemoryRegistry implements ModelRegistry {
       List<ModelSpec> list = new ArrayList<>(c.models());
       list.removeIf(m -> m.key().equals(spec.key()));
       list.add(spec);
-      return new RegistryContent(list, c.endpoints());
+      return new RegistryContent(list, c.endpoints(), c.routes());
     });
   }
 
@@ -128,7 +129,27 @@ public final class InMemoryRegistry implements ModelRegistry {
     return update(c -> {
       List<ModelSpec> list = new ArrayList<>(c.models());
       list.removeIf(m -> m.name().equals(name) && m.version().equals(version));
-      return new RegistryContent(list, c.endpoints());
+      return new RegistryContent(list, c.endpoints(), c.routes());
+    });
+  }
+
+  /** Adds a model route, or replaces the one with the same name. */
+  public RegistrySnapshot putRoute(RouteSpec route) {
+    Objects.requireNonNull(route, "route");
+    return update(c -> {
+      List<RouteSpec> list = new ArrayList<>(c.routes());
+      list.removeIf(r -> r.name().equals(route.name()));
+      list.add(route);
+      return new RegistryContent(c.models(), c.endpoints(), list);
+    });
+  }
+
+  /** Removes the model route with this name, if present. */
+  public RegistrySnapshot removeRoute(String name) {
+    return update(c -> {
+      List<RouteSpec> list = new ArrayList<>(c.routes());
+      list.removeIf(r -> r.name().equals(name));
+      return new RegistryContent(c.models(), c.endpoints(), list);
     });
   }
 

@@ -29,6 +29,8 @@ public final class ModelSpec {
   private final double costPerRequest;
   private final double costPer1kTokens;
   private final int trafficWeight;
+  private final int contextWindow;
+  private final double quality;
 
   private ModelSpec(Builder b) {
     this.name = b.name;
@@ -43,6 +45,8 @@ public final class ModelSpec {
     this.costPerRequest = b.costPerRequest;
     this.costPer1kTokens = b.costPer1kTokens;
     this.trafficWeight = b.trafficWeight;
+    this.contextWindow = b.contextWindow;
+    this.quality = b.quality;
   }
 
   /** Starts a spec for one version of a model. */
@@ -116,6 +120,22 @@ public final class ModelSpec {
     return trafficWeight;
   }
 
+  /**
+   * The most tokens (prompt plus requested output) one request may hold; 0 when unknown, which
+   * limits nothing. A route skips a target whose window the request does not fit.
+   */
+  public int contextWindow() {
+    return contextWindow;
+  }
+
+  /**
+   * The operator's declared quality of this model, a number where higher is better (for example a
+   * benchmark score between 0 and 1); 0 when undeclared. Routes can ask for a minimum.
+   */
+  public double quality() {
+    return quality;
+  }
+
   /** {@code name:version}. */
   public String key() {
     return name + ':' + version;
@@ -141,7 +161,9 @@ public final class ModelSpec {
         && outputs.equals(m.outputs)
         && Double.compare(costPerRequest, m.costPerRequest) == 0
         && Double.compare(costPer1kTokens, m.costPer1kTokens) == 0
-        && trafficWeight == m.trafficWeight;
+        && trafficWeight == m.trafficWeight
+        && contextWindow == m.contextWindow
+        && Double.compare(quality, m.quality) == 0;
   }
 
   @Override
@@ -168,6 +190,8 @@ public final class ModelSpec {
     private double costPerRequest;
     private double costPer1kTokens;
     private int trafficWeight;
+    private int contextWindow;
+    private double quality;
 
     private Builder(String name, String version) {
       this.name = requireText(name, "name", false);
@@ -247,6 +271,21 @@ public final class ModelSpec {
         throw new IllegalArgumentException("trafficWeight: " + weight + " (expected: >= 0)");
       }
       this.trafficWeight = weight;
+      return this;
+    }
+
+    /** The context window in tokens; 0 (the default) for unknown. */
+    public Builder contextWindow(int tokens) {
+      if (tokens < 0) {
+        throw new IllegalArgumentException("contextWindow: " + tokens + " (expected: >= 0)");
+      }
+      this.contextWindow = tokens;
+      return this;
+    }
+
+    /** The declared quality; 0 (the default) for undeclared. */
+    public Builder quality(double quality) {
+      this.quality = requireCost(quality, "quality");
       return this;
     }
 

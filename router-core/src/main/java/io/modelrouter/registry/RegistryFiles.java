@@ -40,6 +40,8 @@ import tools.jackson.dataformat.yaml.YAMLMapper;
  *     cost: {perRequest: 0.0, per1kTokens: 0.002}
  *     trafficWeight: 90                # share of unpinned traffic (canary split)
  *     inputSchema: {type: object, required: [messages]}
+ *     contextWindow: 8192              # prompt + output tokens one request may hold
+ *     quality: 0.7                     # declared quality, higher is better
  *   - name: demo-classifier
  *     version: "1"
  *     operations: [infer]
@@ -59,9 +61,17 @@ import tools.jackson.dataformat.yaml.YAMLMapper;
  *     maxAdapters: 4
  *     labels: {gpu: h100}
  *     cost: {perRequest: 0.001}
+ * routes:                              # names clients use instead of a model's
+ *   - name: chat
+ *     targets:                         # in order; version: "2", "tag:stable" (optional)
+ *       - {model: demo-chat}
+ *       - {model: demo-chat-large, version: "tag:stable", weight: 1}
+ *     policy: cheapest                 # ordered, weighted, fastest, cheapest, or a selector's name
+ *     fallback: true                   # a failed target falls back to the next eligible one
  * }</pre>
  *
- * <p>Unknown keys, duplicate keys, wrong types and invalid values are errors that name the source,
+ * <p>A route may not share its name with a model, and its targets must be listed under models.
+ * Unknown keys, duplicate keys, wrong types and invalid values are errors that name the source,
  * the line and the column, and what was expected.
  */
 public final class RegistryFiles {
@@ -139,14 +149,51 @@ public final class RegistryFiles {
     for (EndpointDoc e : nonNull(doc.endpoints())) {
       endpoints.add(e.toEndpoint());
     }
-    RegistryContent content = new RegistryContent(models, endpoints);
+    List<RouteSpec> routes = new ArrayList<>();
+    for (RouteDoc r : nonNull(doc.routes())) {
+      routes.add(r.toRoute());
+    }
+    RegistryContent content = new RegistryContent(models, endpoints, routes);
     try {
-      RegistrySnapshot.of(content.models(), content.endpoints(), new io.modelrouter.health.EndpointStates(), 0);
+      RegistrySnapshot.of(content, new io.modelrouter.health.EndpointStates(), 0);
       checkReferences(content);
     } catch (IllegalArgumentException e) {
-      throw new RegistryException(source, e.getMessage());
+      int[] at = routeProblemAt(text, content, e.getMessage());
+      throw at == null ? new RegistryException(source, e.getMessage())
+          : new RegistryException(source, at[0], at[1], e.getMessage(), e);
     }
     return content;
+  }
+
+  /**
+   * The line and column of the route a consistency problem names ({@code route NAME ...}): the
+   * first {@code name: NAME} after the {@code routes} key; null when the problem is not a route's.
+   */
+  private static int @Nullable [] routeProblemAt(String text, RegistryContent content, @Nullable String message) {
+    if (message == null) {
+      return null;
+    }
+    for (RouteSpec r : content.routes()) {
+      if (!message.startsWith("route " + r.name() + ' ')) {
+        continue;
+      }
+      String[] lines = text.split("\n", -1);
+      java.util.regex.Pattern routesKey = java.util.regex.Pattern.compile("[\"']?routes[\"']?\\s*:");
+      java.util.regex.Pattern nameKey = java.util.regex.Pattern.compile(
+          "[\"']?name[\"']?\\s*:\\s*[\"']?" + java.util.regex.Pattern.quote(r.name()) + "[\"']?\\s*[,}]?\\s*$|"
+              + "[\"']?name[\"']?\\s*:\\s*[\"']?" + java.util.regex.Pattern.quote(r.name()) + "[\"']?\\s*[,}]");
+      boolean inRoutes = false;
+      for (int i = 0; i < lines.length; i++) {
+        if (!inRoutes && routesKey.matcher(lines[i]).find()) {
+          inRoutes = true;
+        }
+        java.util.regex.Matcher m = nameKey.matcher(lines[i]);
+        if (inRoutes && m.find()) {
+          return new int[] {i + 1, m.start() + 1};
+        }
+      }
+    }
+    return null;
   }
 
   private static void checkReferences(RegistryContent content) {
@@ -164,6 +211,28 @@ public final class RegistryFiles {
         }
       }
     }
+    for (RouteSpec r : content.routes()) {
+      for (RouteTarget t : r.targets()) {
+        if (!names.contains(t.model())) {
+          throw new IllegalArgumentException(
+              "route " + r.name() + " targets " + t.model() + " (expected: a model listed under models)");
+        }
+      }
+    }
+  }
+
+  /** Parses one model route written as a JSON object in the registry file schema. */
+  public static RouteSpec parseRoute(String json, String source) {
+    RouteDoc doc = bind(json, source, Format.JSON, RouteDoc.class);
+    if (doc == null) {
+      throw new RegistryException(source, "empty value (expected: a route object)");
+    }
+    return doc.toRoute();
+  }
+
+  /** Writes one model route as a JSON object in the registry file schema. */
+  public static String toJson(RouteSpec route) {
+    return JSON.writeValueAsString(routeMap(route));
   }
 
   /** Parses one model version written as a JSON object in the registry file schema. */
@@ -207,6 +276,13 @@ public final class RegistryFiles {
     }
     doc.put("models", models);
     doc.put("endpoints", endpoints);
+    if (!content.routes().isEmpty()) {
+      List<Object> routes = new ArrayList<>();
+      for (RouteSpec r : content.routes()) {
+        routes.add(routeMap(r));
+      }
+      doc.put("routes", routes);
+    }
     return (format == Format.JSON ? JSON : YAML).writeValueAsString(doc);
   }
 
@@ -246,6 +322,33 @@ public final class RegistryFiles {
     if (m.trafficWeight() > 0) {
       map.put("trafficWeight", m.trafficWeight());
     }
+    if (m.contextWindow() > 0) {
+      map.put("contextWindow", m.contextWindow());
+    }
+    if (m.quality() > 0) {
+      map.put("quality", m.quality());
+    }
+    return map;
+  }
+
+  private static Map<String, Object> routeMap(RouteSpec r) {
+    Map<String, Object> map = new LinkedHashMap<>();
+    map.put("name", r.name());
+    List<Object> targets = new ArrayList<>();
+    for (RouteTarget t : r.targets()) {
+      Map<String, Object> tm = new LinkedHashMap<>();
+      tm.put("model", t.model());
+      if (t.version().kind() != io.modelrouter.VersionSelector.Kind.UNSPECIFIED) {
+        tm.put("version", t.version().toString());
+      }
+      if (t.weight() != RouteTarget.DEFAULT_WEIGHT) {
+        tm.put("weight", t.weight());
+      }
+      targets.add(tm);
+    }
+    map.put("targets", targets);
+    map.put("policy", r.policy());
+    map.put("fallback", r.fallback());
     return map;
   }
 
@@ -381,7 +484,51 @@ public final class RegistryFiles {
 
   // ------------------------------------------------------------------ document shape
 
-  record Document(@Nullable List<ModelDoc> models, @Nullable List<EndpointDoc> endpoints) {}
+  record Document(
+      @Nullable List<ModelDoc> models, @Nullable List<EndpointDoc> endpoints, @Nullable List<RouteDoc> routes) {}
+
+  record TargetDoc(@Nullable String model, @Nullable String version, @Nullable Integer weight) {
+
+    RouteTarget toTarget() {
+      return new RouteTarget(
+          require(model, "model of a route target", "a registered model's name"),
+          io.modelrouter.VersionSelector.parse(version),
+          weight == null ? RouteTarget.DEFAULT_WEIGHT : weight);
+    }
+  }
+
+  record RouteDoc(
+      @Nullable String name, @Nullable List<TargetDoc> targets, @Nullable String policy, @Nullable Boolean fallback) {
+
+    RouteDoc {
+      // Validate while the parser still knows the line: the exception carries the location.
+      toRoute(name, targets, policy, fallback);
+    }
+
+    RouteSpec toRoute() {
+      return toRoute(name, targets, policy, fallback);
+    }
+
+    private static RouteSpec toRoute(
+        @Nullable String name, @Nullable List<TargetDoc> targets, @Nullable String policy, @Nullable Boolean fallback) {
+      RouteSpec.Builder b = RouteSpec.builder(require(name, "name", "the route's name"));
+      List<RouteTarget> list = new ArrayList<>();
+      for (TargetDoc t : nonNull(targets)) {
+        if (t == null) {
+          throw new IllegalArgumentException("targets of route " + name + " hold an empty entry (expected: {model: NAME})");
+        }
+        list.add(t.toTarget());
+      }
+      b.targets(list);
+      if (policy != null) {
+        b.policy(policy);
+      }
+      if (fallback != null) {
+        b.fallback(fallback);
+      }
+      return b.build();
+    }
+  }
 
   record CostDoc(@Nullable Double perRequest, @Nullable Double per1kTokens) {}
 
@@ -396,15 +543,19 @@ public final class RegistryFiles {
       @Nullable List<TensorSpec> inputs,
       @Nullable List<TensorSpec> outputs,
       @Nullable CostDoc cost,
-      @Nullable Integer trafficWeight) {
+      @Nullable Integer trafficWeight,
+      @Nullable Integer contextWindow,
+      @Nullable Double quality) {
 
     ModelDoc {
       // Validate while the parser still knows the line: the exception carries the location.
-      toSpec(name, version, tags, family, operations, capabilities, inputSchema, inputs, outputs, cost, trafficWeight);
+      toSpec(name, version, tags, family, operations, capabilities, inputSchema, inputs, outputs, cost, trafficWeight,
+          contextWindow, quality);
     }
 
     ModelSpec toSpec() {
-      return toSpec(name, version, tags, family, operations, capabilities, inputSchema, inputs, outputs, cost, trafficWeight);
+      return toSpec(name, version, tags, family, operations, capabilities, inputSchema, inputs, outputs, cost,
+          trafficWeight, contextWindow, quality);
     }
 
     private static ModelSpec toSpec(
@@ -418,7 +569,9 @@ public final class RegistryFiles {
         @Nullable List<TensorSpec> inputs,
         @Nullable List<TensorSpec> outputs,
         @Nullable CostDoc cost,
-        @Nullable Integer trafficWeight) {
+        @Nullable Integer trafficWeight,
+        @Nullable Integer contextWindow,
+        @Nullable Double quality) {
       String n = require(name, "name", "the model's name");
       ModelSpec.Builder b = ModelSpec.builder(n, require(version, "version of model " + n, "a version such as \"1\""));
       b.tags(set(tags)).family(family).capabilities(set(capabilities));
@@ -448,6 +601,12 @@ public final class RegistryFiles {
       }
       if (trafficWeight != null) {
         b.trafficWeight(trafficWeight);
+      }
+      if (contextWindow != null) {
+        b.contextWindow(contextWindow);
+      }
+      if (quality != null) {
+        b.quality(quality);
       }
       return b.build();
     }

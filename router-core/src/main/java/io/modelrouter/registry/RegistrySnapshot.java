@@ -22,7 +22,7 @@ import org.jspecify.annotations.Nullable;
 public final class RegistrySnapshot {
 
   private static final RegistrySnapshot EMPTY =
-      new RegistrySnapshot(0, Map.of(), Map.of(), List.of(), List.of(), List.of());
+      new RegistrySnapshot(0, Map.of(), Map.of(), List.of(), List.of(), List.of(), Map.of(), List.of());
 
   private final long generation;
   private final Map<String, ModelEntry> models;
@@ -30,6 +30,8 @@ public final class RegistrySnapshot {
   private final List<ModelSpec> specs;
   private final List<Endpoint> endpointList;
   private final List<String> warnings;
+  private final Map<String, RouteEntry> routes;
+  private final List<RouteSpec> routeSpecs;
 
   private RegistrySnapshot(
       long generation,
@@ -37,13 +39,17 @@ public final class RegistrySnapshot {
       Map<String, Slot> slots,
       List<ModelSpec> specs,
       List<Endpoint> endpointList,
-      List<String> warnings) {
+      List<String> warnings,
+      Map<String, RouteEntry> routes,
+      List<RouteSpec> routeSpecs) {
     this.generation = generation;
     this.models = models;
     this.slots = slots;
     this.specs = specs;
     this.endpointList = endpointList;
     this.warnings = warnings;
+    this.routes = routes;
+    this.routeSpecs = routeSpecs;
   }
 
   /** The snapshot with nothing in it, generation 0. */
@@ -60,6 +66,26 @@ public final class RegistrySnapshot {
   public static RegistrySnapshot of(
       Collection<ModelSpec> modelSpecs,
       Collection<Endpoint> endpointSpecs,
+      EndpointStates states,
+      long generation) {
+    return of(modelSpecs, endpointSpecs, List.of(), states, generation);
+  }
+
+  /**
+   * Builds and indexes a snapshot of content with model routes; see {@link #of(Collection,
+   * Collection, EndpointStates, long)}. A route target naming a model that is not registered is
+   * kept, resolved to nothing, with a warning.
+   *
+   * @throws IllegalArgumentException also on a route registered twice or named like a model
+   */
+  public static RegistrySnapshot of(RegistryContent content, EndpointStates states, long generation) {
+    return of(content.models(), content.endpoints(), content.routes(), states, generation);
+  }
+
+  private static RegistrySnapshot of(
+      Collection<ModelSpec> modelSpecs,
+      Collection<Endpoint> endpointSpecs,
+      Collection<RouteSpec> routeSpecs,
       EndpointStates states,
       long generation) {
     Objects.requireNonNull(modelSpecs, "modelSpecs");
@@ -168,13 +194,42 @@ public final class RegistrySnapshot {
       }
       entries.put(name, new ModelEntry(name, versions, Map.copyOf(byTag)));
     }
+    Map<String, RouteEntry> routes = routeEntries(routeSpecs, entries, warnings);
     return new RegistrySnapshot(
         generation,
         entries,
         slots,
         Collections.unmodifiableList(specList),
         List.of(endpoints),
-        List.copyOf(warnings));
+        List.copyOf(warnings),
+        routes,
+        List.copyOf(routeSpecs));
+  }
+
+  private static Map<String, RouteEntry> routeEntries(
+      Collection<RouteSpec> routeSpecs, Map<String, ModelEntry> models, List<String> warnings) {
+    if (routeSpecs.isEmpty()) {
+      return Map.of();
+    }
+    Map<String, RouteEntry> routes = new HashMap<>(routeSpecs.size() * 4 / 3 + 1);
+    for (RouteSpec route : routeSpecs) {
+      if (models.containsKey(route.name())) {
+        throw new IllegalArgumentException(
+            "route " + route.name() + " has the name of a model (expected: routes and models named apart)");
+      }
+      ModelEntry[] resolved = new ModelEntry[route.targets().size()];
+      for (int i = 0; i < resolved.length; i++) {
+        RouteTarget t = route.targets().get(i);
+        resolved[i] = models.get(t.model());
+        if (resolved[i] == null) {
+          warnings.add("route " + route.name() + " targets " + t.model() + ", which is not a registered model");
+        }
+      }
+      if (routes.put(route.name(), new RouteEntry(route, resolved)) != null) {
+        throw new IllegalArgumentException("route " + route.name() + " is registered twice (expected: each route once)");
+      }
+    }
+    return routes;
   }
 
   /** Adds version index {@code i} to the endpoint's list once, however often it is referenced. */
@@ -197,6 +252,16 @@ public final class RegistrySnapshot {
   /** The model with this name, or null. One hash lookup. */
   public @Nullable ModelEntry model(String name) {
     return models.get(name);
+  }
+
+  /** The model route with this name, or null. One hash lookup. */
+  public @Nullable RouteEntry route(String name) {
+    return routes.get(name);
+  }
+
+  /** Every model route's spec, in registration order. */
+  public List<RouteSpec> routeSpecs() {
+    return routeSpecs;
   }
 
   /** Every model, in no particular order. */
@@ -250,6 +315,7 @@ public final class RegistrySnapshot {
   @Override
   public String toString() {
     return "RegistrySnapshot{generation=" + generation + ", models=" + models.size()
-        + ", versions=" + specs.size() + ", endpoints=" + endpointList.size() + '}';
+        + ", versions=" + specs.size() + ", endpoints=" + endpointList.size()
+        + (routes.isEmpty() ? "" : ", routes=" + routes.size()) + '}';
   }
 }

@@ -1,0 +1,262 @@
+package io.modelrouter;
+
+import io.modelrouter.registry.Endpoint;
+import io.modelrouter.registry.ModelEntry;
+import io.modelrouter.registry.ModelSpec;
+import io.modelrouter.registry.ModelVersion;
+import io.modelrouter.registry.RouteEntry;
+import io.modelrouter.registry.RouteTarget;
+import io.modelrouter.route.ModelSelector;
+import io.modelrouter.route.ModelSelectors;
+import io.modelrouter.route.RouteExplanation;
+import io.modelrouter.select.LatencyModel;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.random.RandomGenerator;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Routes a request that names a model route: decides per target whether it is eligible, recording
+ * why not (the caller may use it; it serves the operation and has the capabilities; its declared
+ * quality reaches the request's minimum; prompt and output tokens fit its context window; the input
+ * is valid against its own schema or tensor signature; an endpoint passes the router's filters,
+ * the latency budget under the deadline policy included), lets the route's {@link ModelSelector}
+ * choose among the eligible targets from their endpoints' predictions, then lets the router's
+ * endpoint strategy pick within the chosen one.
+ *
+ * <p>Like {@link Router#route}: no lock, and nothing allocated but the decision (and the messages
+ * of targets that are out because a check refused them); the explanation only when asked for.
+ */
+final class TargetSelection {
+
+  private final Router router;
+  private final Map<String, ModelSelector> custom;
+  private final InputValidator validator;
+  private final LatencyModel latencyModel;
+  private final RandomGenerator random;
+  private final Duration retryAfter;
+
+  TargetSelection(Router router, Map<String, ModelSelector> custom, InputValidator validator,
+      LatencyModel latencyModel, RandomGenerator random, Duration retryAfter) {
+    this.router = router;
+    this.custom = Map.copyOf(custom);
+    this.validator = validator;
+    this.latencyModel = latencyModel;
+    this.random = random;
+    this.retryAfter = retryAfter;
+  }
+
+  RouteResult route(RouteEntry route, RouteRequest request) {
+    ModelSelector selector = selector(route.spec().policy());
+    if (selector == null) {
+      return Rejection.of(RejectionReason.NO_ELIGIBLE_MODEL,
+          "route '" + route.name() + "' names policy '" + route.spec().policy() + "', which no selector implements");
+    }
+    long now = router.ticker().nanoTime();
+    TargetScratch s = TargetScratch.forCurrentThread();
+    s.reset(route, request, random);
+    try {
+      for (int t = 0; t < route.targetCount(); t++) {
+        s.fate[t] = evaluate(s, t, route, request, now);
+        if (s.fate[t] == TargetScratch.ELIGIBLE) {
+          predict(s, t, request);
+          s.eligible[s.eligibleCount++] = t;
+        }
+      }
+      if (s.eligibleCount == 0) {
+        return noEligibleTarget(s, route, request);
+      }
+      int position = selector.select(s);
+      if (position < 0 || position >= s.eligibleCount) {
+        return Rejection.retryAfter(RejectionReason.NO_HEALTHY_ENDPOINT,
+            "selector " + selector.name() + " of route '" + route.name() + "' chose no target", retryAfter);
+      }
+      int chosen = s.eligible[position];
+      RouteExplanation why = request.explain() ? explain(s, route, selector, chosen) : null;
+      ModelVersion version = s.versions[chosen];
+      return router.decide(s.sets[chosen], version, request, now, route.spec(), why);
+    } finally {
+      s.clear();
+    }
+  }
+
+  private @Nullable ModelSelector selector(String policy) {
+    ModelSelector builtIn = ModelSelectors.builtIn(policy);
+    return builtIn != null ? builtIn : custom.get(policy);
+  }
+
+  /** Runs every eligibility check on target {@code t}; leaves its candidates in its set when eligible. */
+  private byte evaluate(TargetScratch s, int t, RouteEntry route, RouteRequest request, long now) {
+    RouteTarget target = route.target(t);
+    if (!request.mayUse(target.model())) {
+      return TargetScratch.HIDDEN;
+    }
+    ModelEntry entry = route.model(t);
+    if (entry == null) {
+      return TargetScratch.NOT_REGISTERED;
+    }
+    ModelVersion version = router.resolveVersion(entry, target.version(), request);
+    if (version == null) {
+      return TargetScratch.NO_VERSION;
+    }
+    s.versions[t] = version;
+    ModelSpec spec = version.spec();
+    if (!spec.supports(request.operation())) {
+      return TargetScratch.OPERATION;
+    }
+    if (!request.capabilities().isEmpty() && !spec.capabilities().containsAll(request.capabilities())) {
+      return TargetScratch.CAPABILITY;
+    }
+    if (request.minQuality() > 0 && spec.quality() < request.minQuality()) {
+      return TargetScratch.QUALITY;
+    }
+    if (spec.contextWindow() > 0 && tokens(request) > spec.contextWindow()) {
+      return TargetScratch.CONTEXT;
+    }
+    Rejection invalid = validator.validate(spec, request);
+    if (invalid == null) {
+      CandidateSet set = s.sets[t];
+      set.reset(version, request, now, random);
+      invalid = router.filterBuiltIn(set, version, request, now);
+      if (invalid == null) {
+        invalid = router.applyStages(set, request, spec, null);
+      }
+    }
+    if (invalid != null) {
+      s.rejection[t] = invalid;
+      return TargetScratch.REJECTED;
+    }
+    return TargetScratch.ELIGIBLE;
+  }
+
+  private static long tokens(RouteRequest request) {
+    return (long) request.promptTokens() + request.maxOutputTokens();
+  }
+
+  /** The target's fastest endpoint and its cheapest one predicted to meet the budget. */
+  private void predict(TargetScratch s, int t, RouteRequest request) {
+    CandidateSet set = s.sets[t];
+    ModelSpec spec = set.model();
+    double bestLatency = Double.POSITIVE_INFINITY;
+    double bestTtft = Double.POSITIVE_INFINITY;
+    double cheapestFit = Double.POSITIVE_INFINITY;
+    double cheapest = Double.POSITIVE_INFINITY;
+    Endpoint fastest = null;
+    for (int p = 0; p < set.size(); p++) {
+      Endpoint e = set.endpoint(p);
+      double latency = latencyModel.predictLatencyNanos(e, set.state(p), set.nanoTime());
+      if (latency < bestLatency || fastest == null) {
+        bestLatency = latency;
+        fastest = e;
+      }
+      bestTtft = Math.min(bestTtft, latencyModel.predictTtftNanos(e, set.state(p), set.nanoTime()));
+      double cost = LatencyModel.requestCost(request, spec, e);
+      cheapest = Math.min(cheapest, cost);
+      if (latencyModel.fitsBudget(request, e, set.state(p), set.nanoTime())) {
+        cheapestFit = Math.min(cheapestFit, cost);
+      }
+    }
+    s.latency[t] = bestLatency;
+    s.ttft[t] = bestTtft;
+    s.fits[t] = cheapestFit != Double.POSITIVE_INFINITY;
+    s.cost[t] = s.fits[t] ? cheapestFit : cheapest;
+    s.fastest[t] = fastest;
+  }
+
+  /** Why target {@code t} was out, for the rejection and the explanation. */
+  private static String outBecause(TargetScratch s, int t, RouteEntry route, RouteRequest request) {
+    RouteTarget target = route.target(t);
+    ModelVersion v = s.versions[t];
+    ModelSpec spec = v == null ? null : v.spec();
+    switch (s.fate[t]) {
+      case TargetScratch.NOT_REGISTERED:
+        return "not a registered model";
+      case TargetScratch.NO_VERSION:
+        return "no version matches " + target.version();
+      case TargetScratch.OPERATION:
+        return "does not serve " + request.operation().name().toLowerCase(Locale.ROOT) + " requests";
+      case TargetScratch.CAPABILITY:
+        java.util.TreeSet<String> missing = new java.util.TreeSet<>(request.capabilities());
+        missing.removeAll(spec.capabilities());
+        return "lacks " + String.join(", ", missing);
+      case TargetScratch.QUALITY:
+        return String.format(Locale.ROOT, "quality %s < minimum %s", number(spec.quality()), number(request.minQuality()));
+      case TargetScratch.CONTEXT:
+        return String.format(Locale.ROOT, "%,d tokens > context %,d", tokens(request), spec.contextWindow());
+      case TargetScratch.REJECTED:
+        return s.rejection[t].message();
+      default:
+        return "eligible";
+    }
+  }
+
+  private static String number(double d) {
+    return String.format(Locale.ROOT, "%.3g", d);
+  }
+
+  private static String label(TargetScratch s, int t, RouteEntry route) {
+    ModelVersion v = s.versions[t];
+    return v != null ? v.spec().key() : route.target(t).toString();
+  }
+
+  /**
+   * The rejection when no target is eligible: the route looks unknown when the caller may use none
+   * of its targets; a temporary reason (capacity, health, deadline) makes it temporary, with the
+   * first such reason's status; otherwise {@link RejectionReason#NO_ELIGIBLE_MODEL}, or {@link
+   * RejectionReason#INVALID_INPUT} with the violations when the only target visible refused the
+   * input. The message says why each visible target was out.
+   */
+  private Rejection noEligibleTarget(TargetScratch s, RouteEntry route, RouteRequest request) {
+    StringBuilder why = new StringBuilder();
+    Rejection temporary = null;
+    Rejection onlyInvalid = null;
+    int visible = 0;
+    for (int t = 0; t < route.targetCount(); t++) {
+      if (s.fate[t] == TargetScratch.HIDDEN) {
+        continue;
+      }
+      visible++;
+      why.append(visible == 1 ? "" : "; ").append(label(s, t, route)).append(": ").append(outBecause(s, t, route, request));
+      Rejection r = s.rejection[t];
+      if (r != null && r.reason().retryable() && temporary == null) {
+        temporary = r;
+      }
+      onlyInvalid = r != null && r.reason() == RejectionReason.INVALID_INPUT ? r : null;
+    }
+    if (visible == 0) {
+      return Rejection.of(RejectionReason.UNKNOWN_MODEL, "model '" + route.name() + "' does not exist");
+    }
+    String message = "no target of route '" + route.name() + "' can serve the request (" + why + ')';
+    if (temporary != null) {
+      Duration after = temporary.retryAfter();
+      return Rejection.retryAfter(temporary.reason(), message, after == null ? retryAfter : after);
+    }
+    if (visible == 1 && onlyInvalid != null) {
+      return Rejection.invalidInput(message, onlyInvalid.violations());
+    }
+    return Rejection.of(RejectionReason.NO_ELIGIBLE_MODEL, message);
+  }
+
+  private static RouteExplanation explain(TargetScratch s, RouteEntry route, ModelSelector selector, int chosen) {
+    List<RouteExplanation.Target> list = new ArrayList<>(route.targetCount());
+    RouteRequest request = s.request();
+    for (int t = 0; t < route.targetCount(); t++) {
+      if (s.fate[t] == TargetScratch.HIDDEN) {
+        continue;
+      }
+      ModelVersion v = s.versions[t];
+      double quality = v == null ? 0 : v.spec().quality();
+      if (s.fate[t] != TargetScratch.ELIGIBLE) {
+        list.add(new RouteExplanation.Target(label(s, t, route), outBecause(s, t, route, request),
+            Double.NaN, Double.NaN, Double.NaN, quality, false));
+      } else {
+        list.add(new RouteExplanation.Target(label(s, t, route), null,
+            s.latency[t] / 1e6, s.ttft[t] / 1e6, s.cost[t], quality, t == chosen));
+      }
+    }
+    return new RouteExplanation(route.name(), selector.name(), list);
+  }
+}

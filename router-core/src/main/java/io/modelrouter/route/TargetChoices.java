@@ -1,0 +1,64 @@
+package io.modelrouter.route;
+
+import io.modelrouter.RouteRequest;
+import io.modelrouter.registry.Endpoint;
+import io.modelrouter.registry.ModelSpec;
+import io.modelrouter.registry.RouteSpec;
+import io.modelrouter.registry.RouteTarget;
+import java.util.random.RandomGenerator;
+
+/**
+ * What a {@link ModelSelector} sees: the request (its features: {@linkplain
+ * RouteRequest#promptTokens() tokens}, {@linkplain RouteRequest#capabilities() capabilities},
+ * {@linkplain RouteRequest#latencyBudgetNanos() budget}, {@linkplain RouteRequest#priority()
+ * priority}, {@linkplain RouteRequest#tenant() tenant}, {@linkplain RouteRequest#prefixHash() prompt
+ * prefix hash}) and the eligible targets, positions {@code 0..size()-1} in the route's order, each
+ * with the resolved model version and what its endpoints that passed every filter predict.
+ *
+ * <p>Reused by the routing thread for its next call: read it during {@link ModelSelector#select}
+ * only, never keep it.
+ */
+public interface TargetChoices {
+
+  /** The request being routed. */
+  RouteRequest request();
+
+  /** The route being resolved. */
+  RouteSpec route();
+
+  /** How many targets are eligible; at least 1 when a selector is called. */
+  int size();
+
+  /** The eligible target at {@code position}. */
+  RouteTarget target(int position);
+
+  /** Its position in the route's list of targets (0 for the first listed). */
+  int routeIndex(int position);
+
+  /** The model version it resolved to. */
+  ModelSpec model(int position);
+
+  /** Its declared quality ({@link ModelSpec#quality()}); 0 when undeclared. */
+  double quality(int position);
+
+  /** Its endpoint with the lowest predicted latency. */
+  Endpoint fastestEndpoint(int position);
+
+  /** The lowest predicted end-to-end latency among its endpoints, in nanoseconds. */
+  double predictedLatencyNanos(int position);
+
+  /** The lowest predicted time to first token among its endpoints, in nanoseconds. */
+  double predictedTtftNanos(int position);
+
+  /**
+   * What the request costs on its cheapest endpoint predicted to meet the request's budgets (its
+   * cheapest endpoint when none is), from the model's and endpoint's prices.
+   */
+  double cost(int position);
+
+  /** Whether one of its endpoints is predicted to meet the request's latency and TTFT budgets (true without budgets). */
+  boolean meetsBudget(int position);
+
+  /** The router's random source for this call. */
+  RandomGenerator random();
+}
