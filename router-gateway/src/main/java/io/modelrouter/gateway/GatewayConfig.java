@@ -34,7 +34,7 @@ import tools.jackson.dataformat.yaml.YAMLMapper;
 /**
  * The standalone gateway's configuration file (YAML, or JSON for a {@code .json} name): server
  * limits, tenants with their API-key hashes, allowed models and quotas, and the registry, either
- * inline ({@code models:} and {@code endpoints:} in the {@link RegistryFiles} format) or in a
+ * inline ({@code models:}, {@code endpoints:} and {@code routes:} in the {@link RegistryFiles} format) or in a
  * separate registry file named by {@code registry:} (relative to this file, reloadable).
  *
  * <pre>{@code
@@ -146,7 +146,7 @@ public final class GatewayConfig {
     }
     ModelRegistry registry;
     if (doc.registry() != null) {
-      if (doc.models() != null || doc.endpoints() != null) {
+      if (doc.models() != null || doc.endpoints() != null || doc.routes() != null) {
         throw new RegistryException(source, "registry: set together with models/endpoints (expected: one of the two)");
       }
       Path parent = file.toAbsolutePath().getParent();
@@ -155,8 +155,9 @@ public final class GatewayConfig {
       Map<String, Object> part = new LinkedHashMap<>();
       part.put("models", doc.models() == null ? List.of() : doc.models());
       part.put("endpoints", doc.endpoints() == null ? List.of() : doc.endpoints());
-      RegistryContent content =
-          RegistryFiles.parse(JSON.writeValueAsString(part), source + " (models/endpoints)", RegistryFiles.Format.JSON);
+      part.put("routes", doc.routes() == null ? List.of() : doc.routes());
+      RegistryContent content = RegistryFiles.parse(
+          JSON.writeValueAsString(part), source + " (models/endpoints/routes)", RegistryFiles.Format.JSON);
       InMemoryRegistry memory = InMemoryRegistry.create();
       memory.replace(content);
       registry = memory;
@@ -295,7 +296,8 @@ public final class GatewayConfig {
       @Nullable List<TenantDoc> tenants,
       @Nullable String registry,
       @Nullable List<JsonNode> models,
-      @Nullable List<JsonNode> endpoints) {}
+      @Nullable List<JsonNode> endpoints,
+      @Nullable List<JsonNode> routes) {}
 
   record GatewayDoc(
       @Nullable String host,

@@ -5,6 +5,7 @@ import io.modelrouter.Outcome;
 import io.modelrouter.RejectedException;
 import io.modelrouter.Rejection;
 import io.modelrouter.RouteRequest;
+import io.modelrouter.registry.RouteSpec;
 import io.modelrouter.RouteResult;
 import io.modelrouter.Ticker;
 import io.modelrouter.health.EndpointState;
@@ -64,6 +65,10 @@ final class Exchange {
   private final @Nullable String contentType;
   private RouteRequest route;
   private int attempts;
+  /** Model routes: the route the request named, and the body naming the model last chosen (see ModelRewrite). */
+  private @Nullable String routeName;
+  private @Nullable String splicedFor;
+  private byte @Nullable [] spliced;
 
   // asynchronous form only, guarded by this
   private @Nullable CompletableFuture<ProxyResponse> future;
@@ -178,7 +183,7 @@ final class Exchange {
       return;
     }
     Attempt primary = live.get(0);
-    route = route.toBuilder().exclude(primary.decision.endpoint().id()).build();
+    route = excluding(primary.decision);
     if (!client.retryBudget.tryWithdraw()) {
       return;
     }
@@ -285,6 +290,8 @@ final class Exchange {
   private Decision firstDecision() {
     RouteResult r = client.router.route(route);
     if (r instanceof Decision) {
+      RouteSpec named = ((Decision) r).route();
+      routeName = named == null ? null : named.name();
       return (Decision) r;
     }
     throw new RejectedException((Rejection) r);
@@ -312,8 +319,40 @@ final class Exchange {
       h = HeaderRules.withEndpointHeaders(h, extra);
     }
     long timeout = deadlineNanos == 0 ? 0 : Math.max(remainingNanos(), 1);
-    Transport.Request r = new Transport.Request(target.url(request.path()), request.method(), h, body, contentType, timeout);
+    String path = request.path();
+    byte[] payload = body;
+    if (d.route() != null) {
+      path = ModelRewrite.path(path, d);
+      payload = bodyFor(d);
+    }
+    Transport.Request r = new Transport.Request(target.url(path), request.method(), h, payload, contentType, timeout);
     return new Attempt(d, hedge, target, client.transport.call(r));
+  }
+
+  /** The body naming the model a route chose; spliced once per model the exchange tries. */
+  private byte @Nullable [] bodyFor(Decision d) {
+    if (body == null || request.path().startsWith("/v2/")) {
+      return body;
+    }
+    String name = d.model().name();
+    if (!name.equals(splicedFor)) {
+      spliced = ModelRewrite.spliceModel(body, name);
+      splicedFor = name;
+    }
+    return spliced;
+  }
+
+  /**
+   * The request for a retry or hedge after {@code tried}: without its endpoint; for a route whose
+   * fallback is off, pinned to the model version it chose.
+   */
+  private RouteRequest excluding(Decision tried) {
+    RouteRequest.Builder b = route.toBuilder().exclude(tried.endpoint().id());
+    RouteSpec r = tried.route();
+    if (r != null && !r.fallback()) {
+      b.model(tried.model().name()).version(io.modelrouter.VersionSelector.exact(tried.model().version()));
+    }
+    return b.build();
   }
 
   private long remainingNanos() {
@@ -345,7 +384,7 @@ final class Exchange {
 
   /** The next endpoint for a retry after {@code failed}, if attempts, time and budget allow; null otherwise. */
   private @Nullable Decision retryDecision(Attempt failed) {
-    route = route.toBuilder().exclude(failed.decision.endpoint().id()).build();
+    route = excluding(failed.decision);
     if (attempts >= client.maxAttempts || remainingNanos() <= 0 || !client.retryBudget.tryWithdraw()) {
       return null;
     }
@@ -356,7 +395,7 @@ final class Exchange {
   private ProxyResponse respond(Attempt a, Transport.Response response) {
     long headersNanos = Math.max(ticker.nanoTime() - a.decision.lease().startNanos(), 0);
     return new ProxyResponse(a.decision, a.call, response, ticker, attempts, a.hedge, headersNanos, requestId,
-        a.target.served);
+        a.target.served, routeName);
   }
 
   private static Outcome outcomeOf(Attempt a, IOException e) {

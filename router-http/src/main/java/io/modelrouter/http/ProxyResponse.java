@@ -50,10 +50,15 @@ public final class ProxyResponse implements Closeable {
   private final long headersNanos;
   private final String requestId;
   private final Body body;
+  private final @Nullable String route;
 
-  /** @param served the endpoint's host:port for {@value RoutingClient#ENDPOINT_SERVED_HEADER} */
+  /**
+   * @param served the endpoint's host:port for {@value RoutingClient#ENDPOINT_SERVED_HEADER}
+   * @param route the model route the request named, for {@value RoutingClient#ROUTE_HEADER}; null when none
+   */
   ProxyResponse(Decision decision, Transport.Call call, Transport.Response response, Ticker ticker, int attempts,
-      boolean hedged, long headersNanos, String requestId, String served) {
+      boolean hedged, long headersNanos, String requestId, String served, @Nullable String route) {
+    this.route = route;
     this.decision = decision;
     this.status = response.status();
     this.upstream = response;
@@ -89,8 +94,9 @@ public final class ProxyResponse implements Closeable {
   /**
    * Passes each response header for the client to {@code action}, in order, names in lower case:
    * the endpoint's (hop-by-hop fields dropped), then {@value RoutingClient#REQUEST_ID_HEADER},
-   * {@value RoutingClient#ENDPOINT_SERVED_HEADER} and {@value RoutingClient#ENDPOINT_ID_HEADER}.
-   * The same fields as {@link #headers()}, without building a map.
+   * {@value RoutingClient#ENDPOINT_SERVED_HEADER}, {@value RoutingClient#ENDPOINT_ID_HEADER},
+   * {@value RoutingClient#MODEL_SERVED_HEADER} and, for a model route, {@value
+   * RoutingClient#ROUTE_HEADER}. The same fields as {@link #headers()}, without building a map.
    */
   public void forEachHeader(BiConsumer<String, String> action) {
     HeaderRules.incoming(upstream, (name, value) -> {
@@ -101,11 +107,16 @@ public final class ProxyResponse implements Closeable {
     action.accept(RoutingClient.REQUEST_ID_HEADER, requestId);
     action.accept(RoutingClient.ENDPOINT_SERVED_HEADER, served);
     action.accept(RoutingClient.ENDPOINT_ID_HEADER, decision.endpoint().id());
+    action.accept(RoutingClient.MODEL_SERVED_HEADER, decision.model().key());
+    if (route != null) {
+      action.accept(RoutingClient.ROUTE_HEADER, route);
+    }
   }
 
   private static boolean isOurs(String name) {
     return name.equals(RoutingClient.REQUEST_ID_HEADER) || name.equals(RoutingClient.ENDPOINT_SERVED_HEADER)
-        || name.equals(RoutingClient.ENDPOINT_ID_HEADER);
+        || name.equals(RoutingClient.ENDPOINT_ID_HEADER) || name.equals(RoutingClient.MODEL_SERVED_HEADER)
+        || name.equals(RoutingClient.ROUTE_HEADER);
   }
 
   /** The first value of a header by case-insensitive name, or null. */
@@ -118,6 +129,10 @@ public final class ProxyResponse implements Closeable {
         return served;
       case RoutingClient.ENDPOINT_ID_HEADER:
         return decision.endpoint().id();
+      case RoutingClient.MODEL_SERVED_HEADER:
+        return decision.model().key();
+      case RoutingClient.ROUTE_HEADER:
+        return route;
       default:
         return HeaderRules.incomingValue(upstream, n);
     }

@@ -36,6 +36,10 @@ import org.jspecify.annotations.Nullable;
  *       {@link Builder#maxAttempts(int)} and the {@link RetryBudget};
  *   <li>optional {@linkplain HedgePolicy hedging}: a second copy to the next-best endpoint after a
  *       delay, the first answer wins and the other is cancelled;
+ *   <li>for a request naming a model route, the chosen model named in what is forwarded (the
+ *       OpenAI body's {@code model}, the Open Inference Protocol path) and in {@value
+ *       #MODEL_SERVED_HEADER} and {@value #ROUTE_HEADER}; a retry may go to the route's next
+ *       eligible target when the chosen one cannot answer (unless the route's fallback is off);
  *   <li>every lease completed with status, latency, time to first byte and tokens.
  * </ul>
  *
@@ -66,6 +70,12 @@ public final class RoutingClient implements AutoCloseable {
 
   /** The response header naming the answering endpoint's registry id. */
   public static final String ENDPOINT_ID_HEADER = "x-modelrouter-endpoint";
+
+  /** The response header naming the model version that served the request, {@code name:version}. */
+  public static final String MODEL_SERVED_HEADER = "x-modelrouter-model";
+
+  /** The response header naming the model route the request named, when it named one. */
+  public static final String ROUTE_HEADER = "x-modelrouter-route";
 
   final Router router;
   final Transport transport;

@@ -47,7 +47,7 @@ import tools.jackson.databind.node.ObjectNode;
  *
  * <p>Routes: {@code POST /v1/chat/completions}, {@code /v1/completions}, {@code /v1/embeddings}
  * (SSE streaming passes through chunk by chunk), {@code POST /v2/models/{name}[/versions/{v}]/infer},
- * {@code GET /v1/models} (the models the caller's tenant may use), {@code GET
+ * {@code GET /v1/models} (the models and model routes the caller's tenant may use), {@code GET
  * /v2/models/{name}[/versions/{v}]} (metadata with the input signature), and, without
  * authentication, {@code GET /healthz}, {@code /readyz} and {@code /metrics} (Prometheus text).
  *
@@ -290,6 +290,7 @@ public final class GatewayHandler {
         versions.add(v.spec().version());
       }
     }
+    RouteListing.append(data, router.registry().snapshot(), tenant);
     x.json(200, JSON.writeValueAsString(root));
   }
 
@@ -411,7 +412,7 @@ public final class GatewayHandler {
       x.reject(protocol, unknownModel(route.model()), null);
       return;
     }
-    RouteRequest.Builder rb = route.toBuilder().tenant(tenant.name());
+    RouteRequest.Builder rb = route.toBuilder().tenant(tenant.name()).modelAccess(tenant::mayUse);
     if (!explain && route.explain()) {
       rb.explain(false);
     }
@@ -558,8 +559,9 @@ public final class GatewayHandler {
       }
     });
     io.modelrouter.Explanation why = r.decision().explanation();
+    io.modelrouter.route.RouteExplanation routeWhy = r.decision().routeExplanation();
     if (why != null) {
-      x.setHeader(EXPLAIN_HEADER, why.toHeaderValue());
+      x.setHeader(EXPLAIN_HEADER, (routeWhy == null ? "" : routeWhy.toHeaderValue() + "; ") + why.toHeaderValue());
     }
     x.started = true;
   }

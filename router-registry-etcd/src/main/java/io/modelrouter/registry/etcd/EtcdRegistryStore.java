@@ -4,13 +4,15 @@ import io.modelrouter.registry.Endpoint;
 import io.modelrouter.registry.ModelSpec;
 import io.modelrouter.registry.RegistryContent;
 import io.modelrouter.registry.RegistryFiles;
+import io.modelrouter.registry.RouteSpec;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 
 /**
  * Reads and writes the registry's keys in etcd: one key per model version, {@code
- * <prefix>models/<name>/<version>}, and one per endpoint, {@code <prefix>endpoints/<id>}, each
+ * <prefix>models/<name>/<version>}, one per endpoint, {@code <prefix>endpoints/<id>}, and one per
+ * model route, {@code <prefix>routes/<name>}, each
  * holding a JSON object in the registry file schema ({@link RegistryFiles#toJson(ModelSpec)}).
  * Every {@link EtcdRegistry} watching the same prefix sees each write as one change.
  *
@@ -58,6 +60,21 @@ public final class EtcdRegistryStore {
     return Keyspace.endpointKey(prefix, endpoint.id());
   }
 
+  /** The key of this model route. */
+  public String keyOf(RouteSpec route) {
+    return Keyspace.routeKey(prefix, route.name());
+  }
+
+  /** Adds or replaces a model route; returns the revision of the write. */
+  public long put(RouteSpec route) {
+    return client.put(keyOf(route), RegistryFiles.toJson(route), 0);
+  }
+
+  /** Removes one model route; returns the revision after the call. */
+  public long removeRoute(String name) {
+    return client.delete(Keyspace.routeKey(prefix, name));
+  }
+
   /** Adds or replaces a model version; returns the revision of the write. */
   public long put(ModelSpec spec) {
     return client.put(keyOf(spec), RegistryFiles.toJson(spec), 0);
@@ -82,7 +99,7 @@ public final class EtcdRegistryStore {
   }
 
   /**
-   * Writes every model and endpoint of {@code content}, models first, in transactions of at most
+   * Writes every model, endpoint and route of {@code content}, models first, in transactions of at most
    * {@link #MAX_WRITES_PER_TXN} writes: up to that size, watchers see the import as one change.
    * Keys that are not in the content stay unless {@code prune} is set, in which case they are
    * deleted in the same transactions.
@@ -100,6 +117,10 @@ public final class EtcdRegistryStore {
     for (Endpoint e : content.endpoints()) {
       writes.add(new EtcdClient.Write(keyOf(e), RegistryFiles.toJson(e)));
       keep.add(keyOf(e));
+    }
+    for (RouteSpec r : content.routes()) {
+      writes.add(new EtcdClient.Write(keyOf(r), RegistryFiles.toJson(r)));
+      keep.add(keyOf(r));
     }
     if (prune) {
       // Deletes go last, so that an endpoint's new models exist before old ones disappear.

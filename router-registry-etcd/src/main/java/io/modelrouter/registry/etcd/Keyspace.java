@@ -4,6 +4,7 @@ import io.modelrouter.registry.Endpoint;
 import io.modelrouter.registry.ModelSpec;
 import io.modelrouter.registry.RegistryContent;
 import io.modelrouter.registry.RegistryFiles;
+import io.modelrouter.registry.RouteSpec;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -13,7 +14,8 @@ import java.util.TreeMap;
 
 /**
  * The registry's keys under one prefix, parsed: one key per model version ({@code
- * <prefix>models/<name>/<version>}) and one per endpoint ({@code <prefix>endpoints/<id>}), each
+ * <prefix>models/<name>/<version>}), one per endpoint ({@code <prefix>endpoints/<id>}) and one per
+ * model route ({@code <prefix>routes/<name>}), each
  * holding a JSON value in the registry file schema. Keys that cannot be used become {@link
  * KeyProblem}s and are left out of the content.
  *
@@ -23,6 +25,7 @@ final class Keyspace {
 
   static final String MODELS = "models/";
   static final String ENDPOINTS = "endpoints/";
+  static final String ROUTES = "routes/";
 
   private final String prefix;
   private final TreeMap<String, Entry> entries = new TreeMap<>();
@@ -46,6 +49,10 @@ final class Keyspace {
 
   static String endpointKey(String prefix, String id) {
     return prefix + ENDPOINTS + id;
+  }
+
+  static String routeKey(String prefix, String name) {
+    return prefix + ROUTES + name;
   }
 
   void clear() {
@@ -84,8 +91,18 @@ final class Keyspace {
         }
         return new EndpointValue(endpoint, modRevision);
       }
+      if (key.startsWith(prefix + ROUTES)) {
+        RouteSpec route = RegistryFiles.parseRoute(value, key);
+        String expected = routeKey(prefix, route.name());
+        if (!expected.equals(key)) {
+          return new Bad(new KeyProblem(key, modRevision,
+              "route " + route.name() + " is under the wrong key (expected: " + expected + ")"));
+        }
+        return new RouteValue(route, modRevision);
+      }
       return new Bad(new KeyProblem(key, modRevision,
-          "unexpected key (expected: " + prefix + MODELS + "<name>/<version> or " + prefix + ENDPOINTS + "<id>)"));
+          "unexpected key (expected: " + prefix + MODELS + "<name>/<version>, " + prefix + ENDPOINTS + "<id> or "
+              + prefix + ROUTES + "<name>)"));
     } catch (RuntimeException e) {
       // RegistryException names the key, line and column; anything else is a bug in the parser,
       // and still must not drop the rest of the registry.
@@ -102,19 +119,36 @@ final class Keyspace {
     List<KeyProblem> problems = new ArrayList<>();
     List<Model> models = new ArrayList<>();
     List<Endpoint> endpoints = new ArrayList<>();
+    List<RouteValue> routeValues = new ArrayList<>();
     for (Map.Entry<String, Entry> e : entries.entrySet()) {
       Entry entry = e.getValue();
       if (entry instanceof Model m) {
         models.add(m);
       } else if (entry instanceof EndpointValue ev) {
         endpoints.add(ev.endpoint());
+      } else if (entry instanceof RouteValue rv) {
+        routeValues.add(rv);
       } else {
         problems.add(((Bad) entry).problem());
       }
     }
     List<ModelSpec> specs = withoutTagClashes(models, problems);
+    java.util.Set<String> modelNames = new java.util.HashSet<>();
+    for (ModelSpec m : specs) {
+      modelNames.add(m.name());
+    }
+    List<RouteSpec> routes = new ArrayList<>();
+    for (RouteValue rv : routeValues) {
+      if (modelNames.contains(rv.route().name())) {
+        // A route may not shadow a model: the model keeps the name, on every replica.
+        problems.add(new KeyProblem(routeKey(prefix, rv.route().name()), rv.modRevision(),
+            "route " + rv.route().name() + " has the name of a model (expected: routes and models named apart)"));
+      } else {
+        routes.add(rv.route());
+      }
+    }
     problems.sort(java.util.Comparator.comparing(KeyProblem::key));
-    return new Built(new RegistryContent(specs, endpoints), List.copyOf(problems));
+    return new Built(new RegistryContent(specs, endpoints, routes), List.copyOf(problems));
   }
 
   /**
@@ -159,7 +193,9 @@ final class Keyspace {
 
   record Built(RegistryContent content, List<KeyProblem> problems) {}
 
-  private sealed interface Entry permits Model, EndpointValue, Bad {}
+  private sealed interface Entry permits Model, EndpointValue, RouteValue, Bad {}
+
+  private record RouteValue(RouteSpec route, long modRevision) implements Entry {}
 
   private record Model(ModelSpec spec, long modRevision) implements Entry {}
 

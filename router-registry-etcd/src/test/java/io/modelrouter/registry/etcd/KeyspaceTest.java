@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.modelrouter.registry.Endpoint;
 import io.modelrouter.registry.ModelSpec;
 import io.modelrouter.registry.RegistryFiles;
+import io.modelrouter.registry.RouteSpec;
+import io.modelrouter.registry.RouteTarget;
 import java.nio.charset.StandardCharsets;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
@@ -36,7 +38,25 @@ class KeyspaceTest {
             org.assertj.core.groups.Tuple.tuple("/p/other/x", 6L));
     assertThat(built.problems().get(0).message()).isEqualTo("endpoint a is under the wrong key (expected: /p/endpoints/a)");
     assertThat(built.problems().get(1).message()).isEqualTo("empty value (expected: a JSON object in the registry file schema)");
-    assertThat(built.problems().get(2).message()).contains("expected: /p/models/<name>/<version> or /p/endpoints/<id>");
+    assertThat(built.problems().get(2).message()).contains("expected: /p/models/<name>/<version>, /p/endpoints/<id> or /p/routes/<name>");
+  }
+
+  @Test
+  void build_readsRoutesAndSkipsOneNamedLikeAModel() {
+    ModelSpec chat = ModelSpec.builder("chat", "1").build();
+    RouteSpec route = RouteSpec.builder("assistant").targets(java.util.List.of(RouteTarget.of("chat"))).policy("fastest").build();
+    RouteSpec shadow = RouteSpec.builder("chat").targets(java.util.List.of(RouteTarget.of("chat"))).build();
+    keyspace.put("/p/models/chat/1", RegistryFiles.toJson(chat), 2);
+    keyspace.put("/p/routes/assistant", RegistryFiles.toJson(route), 3);
+    keyspace.put("/p/routes/chat", RegistryFiles.toJson(shadow), 4);
+    keyspace.put("/p/routes/wrong", RegistryFiles.toJson(route), 5);
+
+    Keyspace.Built built = keyspace.build();
+
+    assertThat(built.content().routes()).containsExactly(route);
+    assertThat(built.problems()).extracting(KeyProblem::key).containsExactly("/p/routes/chat", "/p/routes/wrong");
+    assertThat(built.problems().get(0).message()).contains("route chat has the name of a model");
+    assertThat(built.problems().get(1).message()).contains("expected: /p/routes/assistant");
   }
 
   @Test
