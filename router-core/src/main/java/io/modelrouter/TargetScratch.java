@@ -41,6 +41,8 @@ final class TargetScratch implements TargetChoices {
   double[] ttft = new double[4];
   double[] cost = new double[4];
   boolean[] fits = new boolean[4];
+  /** Whether a target's predictions were computed: only when a selector or the explanation asks. */
+  boolean[] predicted = new boolean[4];
   @Nullable Endpoint[] fastest = new Endpoint[4];
   /** Route indices of the eligible targets, in route order. */
   int[] eligible = new int[4];
@@ -48,12 +50,13 @@ final class TargetScratch implements TargetChoices {
   private @Nullable RouteEntry route;
   private @Nullable RouteRequest request;
   private @Nullable RandomGenerator random;
+  private @Nullable TargetSelection selection;
 
   static TargetScratch forCurrentThread() {
     return PER_THREAD.get();
   }
 
-  void reset(RouteEntry route, RouteRequest request, RandomGenerator random) {
+  void reset(TargetSelection selection, RouteEntry route, RouteRequest request, RandomGenerator random) {
     int n = route.targetCount();
     if (sets.length < n) {
       CandidateSet[] s = java.util.Arrays.copyOf(sets, n);
@@ -68,13 +71,30 @@ final class TargetScratch implements TargetChoices {
       ttft = new double[n];
       cost = new double[n];
       fits = new boolean[n];
+      predicted = new boolean[n];
       fastest = new Endpoint[n];
       eligible = new int[n];
     }
+    this.selection = selection;
     this.route = route;
     this.request = request;
     this.random = random;
     eligibleCount = 0;
+    java.util.Arrays.fill(predicted, 0, n, false);
+  }
+
+  /** Target {@code t}'s predictions, computed on first use. */
+  int predictedTarget(int position) {
+    int t = eligible[position];
+    if (!predicted[t]) {
+      TargetSelection s = selection;
+      if (s == null) {
+        throw new IllegalStateException("target choices used outside a routing call");
+      }
+      s.predict(this, t, request());
+      predicted[t] = true;
+    }
+    return t;
   }
 
   /** Drops references so a finished call keeps no snapshot alive. */
@@ -89,6 +109,7 @@ final class TargetScratch implements TargetChoices {
     route = null;
     request = null;
     random = null;
+    selection = null;
   }
 
   RouteEntry entry() {
@@ -144,7 +165,7 @@ final class TargetScratch implements TargetChoices {
 
   @Override
   public Endpoint fastestEndpoint(int position) {
-    Endpoint e = fastest[eligible[position]];
+    Endpoint e = fastest[predictedTarget(position)];
     if (e == null) {
       throw new IllegalStateException("target choices used outside a routing call");
     }
@@ -153,22 +174,22 @@ final class TargetScratch implements TargetChoices {
 
   @Override
   public double predictedLatencyNanos(int position) {
-    return latency[eligible[position]];
+    return latency[predictedTarget(position)];
   }
 
   @Override
   public double predictedTtftNanos(int position) {
-    return ttft[eligible[position]];
+    return ttft[predictedTarget(position)];
   }
 
   @Override
   public double cost(int position) {
-    return cost[eligible[position]];
+    return cost[predictedTarget(position)];
   }
 
   @Override
   public boolean meetsBudget(int position) {
-    return fits[eligible[position]];
+    return fits[predictedTarget(position)];
   }
 
   @Override

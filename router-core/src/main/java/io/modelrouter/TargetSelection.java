@@ -57,12 +57,11 @@ final class TargetSelection {
     }
     long now = router.ticker().nanoTime();
     TargetScratch s = TargetScratch.forCurrentThread();
-    s.reset(route, request, random);
+    s.reset(this, route, request, random);
     try {
       for (int t = 0; t < route.targetCount(); t++) {
         s.fate[t] = evaluate(s, t, route, request, now);
         if (s.fate[t] == TargetScratch.ELIGIBLE) {
-          predict(s, t, request);
           s.eligible[s.eligibleCount++] = t;
         }
       }
@@ -136,8 +135,11 @@ final class TargetSelection {
     return (long) request.promptTokens() + request.maxOutputTokens();
   }
 
-  /** The target's fastest endpoint and its cheapest one predicted to meet the budget. */
-  private void predict(TargetScratch s, int t, RouteRequest request) {
+  /**
+   * The target's fastest endpoint and its cheapest one predicted to meet the budget: computed only
+   * when a selector or the explanation asks ({@code ordered} and {@code weighted} never do).
+   */
+  void predict(TargetScratch s, int t, RouteRequest request) {
     CandidateSet set = s.sets[t];
     ModelSpec spec = set.model();
     double bestLatency = Double.POSITIVE_INFINITY;
@@ -253,6 +255,11 @@ final class TargetSelection {
         list.add(new RouteExplanation.Target(label(s, t, route), outBecause(s, t, route, request),
             Double.NaN, Double.NaN, Double.NaN, quality, false));
       } else {
+        int position = 0;
+        while (s.eligible[position] != t) {
+          position++;
+        }
+        s.predictedTarget(position);
         list.add(new RouteExplanation.Target(label(s, t, route), null,
             s.latency[t] / 1e6, s.ttft[t] / 1e6, s.cost[t], quality, t == chosen));
       }

@@ -5,6 +5,7 @@ import io.modelrouter.Outcome;
 import io.modelrouter.RejectedException;
 import io.modelrouter.Rejection;
 import io.modelrouter.RouteRequest;
+import io.modelrouter.http.internal.ModelRewrite;
 import io.modelrouter.registry.RouteSpec;
 import io.modelrouter.RouteResult;
 import io.modelrouter.Ticker;

@@ -45,15 +45,15 @@ public final class RoutingQuality {
           case "--out" -> out = Path.of(value(args, ++i, "--out"));
           case "--only" -> only = Integer.parseInt(value(args, ++i, "--only"));
           case "-h", "--help" -> {
-            System.out.println("usage: RoutingQuality [--quick] [--seed N] [--out FILE] [--only 1..5]");
+            System.out.println("usage: RoutingQuality [--quick] [--seed N] [--out FILE] [--only 1..6]");
             return;
           }
           default -> throw new IllegalArgumentException("unknown option: " + args[i]
-              + " (expected: --quick, --seed N, --out FILE, --only 1..5)");
+              + " (expected: --quick, --seed N, --out FILE, --only 1..6)");
         }
       }
-      if (only < 0 || only > 5) {
-        throw new IllegalArgumentException("--only: " + only + " (expected: 1..5)");
+      if (only < 0 || only > 6) {
+        throw new IllegalArgumentException("--only: " + only + " (expected: 1..6)");
       }
     } catch (IllegalArgumentException e) {
       System.err.println("routing-quality: " + e.getMessage());
@@ -100,6 +100,9 @@ public final class RoutingQuality {
     }
     if (only == 0 || only == 5) {
       reports.add(Scenarios.failureDrill(seed, quick, progress));
+    }
+    if (only == 0 || only == 6) {
+      reports.add(ModelRouteScenario.report(seed, quick, progress));
     }
     return reports;
   }

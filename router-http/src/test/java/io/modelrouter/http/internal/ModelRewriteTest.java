@@ -1,4 +1,4 @@
-package io.modelrouter.http;
+package io.modelrouter.http.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

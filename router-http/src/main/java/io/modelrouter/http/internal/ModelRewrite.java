@@ -1,4 +1,4 @@
-package io.modelrouter.http;
+package io.modelrouter.http.internal;
 
 import io.modelrouter.Decision;
 import io.modelrouter.VersionSelector;
@@ -14,14 +14,14 @@ import java.nio.charset.StandardCharsets;
  * Protocol path {@code /v2/models/{route}[/versions/{v}]/infer} becomes {@code
  * /v2/models/{model}[/versions/{version}]/infer}, with the version when the route's target pins one.
  */
-final class ModelRewrite {
+public final class ModelRewrite {
 
   private static final String OIP_PREFIX = "/v2/models/";
 
   private ModelRewrite() {}
 
   /** The path to send a decision's request to: an OIP path rewritten for a route's target, else {@code path}. */
-  static String path(String path, Decision d) {
+  public static String path(String path, Decision d) {
     RouteSpec route = d.route();
     if (route == null || !path.startsWith(OIP_PREFIX)) {
       return path;
@@ -50,7 +50,7 @@ final class ModelRewrite {
    * when it has no such member (an OIP body, or one that is not a JSON object). Reads up to the
    * member, then copies: the cost is the bytes before the model's value plus one array copy.
    */
-  static byte[] spliceModel(byte[] body, String model) {
+  public static byte[] spliceModel(byte[] body, String model) {
     int[] at = findModelValue(body);
     if (at == null) {
       return body;

@@ -1,0 +1,41 @@
+package io.modelrouter.benchmarks.sim;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The model-route scenario, short, with a fixed seed: what must hold whatever the tuning. */
+class ModelRouteScenarioTest {
+
+  private static final long SEED = 11;
+
+  @Test
+  void ours_losesNothingToCapabilityOrContext_atLessThanHalfTheCostOfAlwaysLarge() {
+    List<ModelRouteScenario.Request> workload =
+        ModelRouteScenario.workload(0.7 * ModelRouteScenario.capacity(), 20, SEED);
+    long images = workload.stream().filter(ModelRouteScenario.Request::image).count();
+    ModelRouteScenario.Result large = ModelRouteScenario.run(ModelRouteScenario.Way.ALWAYS_LARGE, workload, 20, SEED);
+    ModelRouteScenario.Result ordered = ModelRouteScenario.run(ModelRouteScenario.Way.ORDERED_RANDOM, workload, 20, SEED);
+    ModelRouteScenario.Result ours = ModelRouteScenario.run(ModelRouteScenario.Way.OURS, workload, 20, SEED);
+
+    // Every image sent to the large model is refused: it has no vision.
+    assertThat(large.lostCapability).isEqualTo((int) images);
+    assertThat(large.share(ModelRouteScenario.LARGE)).isEqualTo(1.0);
+    // Eligibility keeps ours off models that would refuse: nothing lost, and no attempt wasted on a 400.
+    assertThat(ours.lostCapability).isZero();
+    assertThat(ours.lostContext).isZero();
+    assertThat(ordered.stats.retries).isGreaterThan(ours.stats.retries);
+    // Most answers come from the small model, at under half the cost of always large.
+    assertThat(ours.share(ModelRouteScenario.SMALL)).isGreaterThan(0.5);
+    assertThat(ours.stats.costPer1000()).isLessThan(large.stats.costPer1000() / 2);
+    assertThat((double) ours.stats.succeeded / ours.stats.requests).isGreaterThan(0.95);
+  }
+
+  @Test
+  void report_hasARowPerLoadAndPolicy() {
+    ScenarioReport report = ModelRouteScenario.report(SEED, true, Scenarios.Progress.NONE);
+    assertThat(report.table().rows()).hasSize(6);
+    assertThat(report.table().rows().get(2).get(1)).startsWith("ours");
+  }
+}
