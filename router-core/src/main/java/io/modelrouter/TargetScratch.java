@@ -41,8 +41,15 @@ final class TargetScratch implements TargetChoices {
   double[] ttft = new double[4];
   double[] cost = new double[4];
   boolean[] fits = new boolean[4];
-  /** Whether a target's predictions were computed: only when a selector or the explanation asks. */
-  boolean[] predicted = new boolean[4];
+  /**
+   * Which of a target's predictions were computed ({@link #LATENCY}, {@link #TTFT}, {@link #COST}
+   * bits): each only when a selector or the explanation first asks for it.
+   */
+  byte[] predicted = new byte[4];
+
+  static final byte LATENCY = 1;
+  static final byte TTFT = 2;
+  static final byte COST = 4;
   @Nullable Endpoint[] fastest = new Endpoint[4];
   /** Route indices of the eligible targets, in route order. */
   int[] eligible = new int[4];
@@ -71,7 +78,7 @@ final class TargetScratch implements TargetChoices {
       ttft = new double[n];
       cost = new double[n];
       fits = new boolean[n];
-      predicted = new boolean[n];
+      predicted = new byte[n];
       fastest = new Endpoint[n];
       eligible = new int[n];
     }
@@ -80,19 +87,19 @@ final class TargetScratch implements TargetChoices {
     this.request = request;
     this.random = random;
     eligibleCount = 0;
-    java.util.Arrays.fill(predicted, 0, n, false);
+    java.util.Arrays.fill(predicted, 0, n, (byte) 0);
   }
 
-  /** Target {@code t}'s predictions, computed on first use. */
-  int predictedTarget(int position) {
+  /** The route index of the eligible target at {@code position}, with its {@code what} predictions computed. */
+  int predictedTarget(int position, byte what) {
     int t = eligible[position];
-    if (!predicted[t]) {
+    if ((predicted[t] & what) != what) {
       TargetSelection s = selection;
       if (s == null) {
         throw new IllegalStateException("target choices used outside a routing call");
       }
-      s.predict(this, t, request());
-      predicted[t] = true;
+      s.predict(this, t, request(), (byte) (what & ~predicted[t]));
+      predicted[t] |= what;
     }
     return t;
   }
@@ -165,7 +172,7 @@ final class TargetScratch implements TargetChoices {
 
   @Override
   public Endpoint fastestEndpoint(int position) {
-    Endpoint e = fastest[predictedTarget(position)];
+    Endpoint e = fastest[predictedTarget(position, LATENCY)];
     if (e == null) {
       throw new IllegalStateException("target choices used outside a routing call");
     }
@@ -174,22 +181,22 @@ final class TargetScratch implements TargetChoices {
 
   @Override
   public double predictedLatencyNanos(int position) {
-    return latency[predictedTarget(position)];
+    return latency[predictedTarget(position, LATENCY)];
   }
 
   @Override
   public double predictedTtftNanos(int position) {
-    return ttft[predictedTarget(position)];
+    return ttft[predictedTarget(position, TTFT)];
   }
 
   @Override
   public double cost(int position) {
-    return cost[predictedTarget(position)];
+    return cost[predictedTarget(position, COST)];
   }
 
   @Override
   public boolean meetsBudget(int position) {
-    return fits[predictedTarget(position)];
+    return fits[predictedTarget(position, COST)];
   }
 
   @Override

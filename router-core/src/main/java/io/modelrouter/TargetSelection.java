@@ -136,36 +136,49 @@ final class TargetSelection {
   }
 
   /**
-   * The target's fastest endpoint and its cheapest one predicted to meet the budget: computed only
-   * when a selector or the explanation asks ({@code ordered} and {@code weighted} never do).
+   * Computes target {@code t}'s predictions, the groups {@code what} asks for: its fastest endpoint
+   * and lowest predicted latency ({@link TargetScratch#LATENCY}), its lowest predicted TTFT
+   * ({@link TargetScratch#TTFT}), the cost on its cheapest endpoint predicted to meet the budget
+   * and whether there is one ({@link TargetScratch#COST}). Only when a selector or the explanation
+   * asks: {@code ordered} and {@code weighted} never do.
    */
-  void predict(TargetScratch s, int t, RouteRequest request) {
+  void predict(TargetScratch s, int t, RouteRequest request, byte what) {
     CandidateSet set = s.sets[t];
-    ModelSpec spec = set.model();
-    double bestLatency = Double.POSITIVE_INFINITY;
-    double bestTtft = Double.POSITIVE_INFINITY;
-    double cheapestFit = Double.POSITIVE_INFINITY;
-    double cheapest = Double.POSITIVE_INFINITY;
-    Endpoint fastest = null;
-    for (int p = 0; p < set.size(); p++) {
-      Endpoint e = set.endpoint(p);
-      double latency = latencyModel.predictLatencyNanos(e, set.state(p), set.nanoTime());
-      if (latency < bestLatency || fastest == null) {
-        bestLatency = latency;
-        fastest = e;
+    long now = set.nanoTime();
+    if ((what & TargetScratch.LATENCY) != 0) {
+      double best = Double.POSITIVE_INFINITY;
+      Endpoint fastest = null;
+      for (int p = 0; p < set.size(); p++) {
+        double latency = latencyModel.predictLatencyNanos(set.endpoint(p), set.state(p), now);
+        if (latency < best || fastest == null) {
+          best = latency;
+          fastest = set.endpoint(p);
+        }
       }
-      bestTtft = Math.min(bestTtft, latencyModel.predictTtftNanos(e, set.state(p), set.nanoTime()));
-      double cost = LatencyModel.requestCost(request, spec, e);
-      cheapest = Math.min(cheapest, cost);
-      if (latencyModel.fitsBudget(request, e, set.state(p), set.nanoTime())) {
-        cheapestFit = Math.min(cheapestFit, cost);
-      }
+      s.latency[t] = best;
+      s.fastest[t] = fastest;
     }
-    s.latency[t] = bestLatency;
-    s.ttft[t] = bestTtft;
-    s.fits[t] = cheapestFit != Double.POSITIVE_INFINITY;
-    s.cost[t] = s.fits[t] ? cheapestFit : cheapest;
-    s.fastest[t] = fastest;
+    if ((what & TargetScratch.TTFT) != 0) {
+      double best = Double.POSITIVE_INFINITY;
+      for (int p = 0; p < set.size(); p++) {
+        best = Math.min(best, latencyModel.predictTtftNanos(set.endpoint(p), set.state(p), now));
+      }
+      s.ttft[t] = best;
+    }
+    if ((what & TargetScratch.COST) != 0) {
+      ModelSpec spec = set.model();
+      double cheapestFit = Double.POSITIVE_INFINITY;
+      double cheapest = Double.POSITIVE_INFINITY;
+      for (int p = 0; p < set.size(); p++) {
+        double cost = LatencyModel.requestCost(request, spec, set.endpoint(p));
+        cheapest = Math.min(cheapest, cost);
+        if (cost < cheapestFit && latencyModel.fitsBudget(request, set.endpoint(p), set.state(p), now)) {
+          cheapestFit = cost;
+        }
+      }
+      s.fits[t] = cheapestFit != Double.POSITIVE_INFINITY;
+      s.cost[t] = s.fits[t] ? cheapestFit : cheapest;
+    }
   }
 
   /** Why target {@code t} was out, for the rejection and the explanation. */
@@ -259,7 +272,7 @@ final class TargetSelection {
         while (s.eligible[position] != t) {
           position++;
         }
-        s.predictedTarget(position);
+        s.predictedTarget(position, (byte) (TargetScratch.LATENCY | TargetScratch.TTFT | TargetScratch.COST));
         list.add(new RouteExplanation.Target(label(s, t, route), null,
             s.latency[t] / 1e6, s.ttft[t] / 1e6, s.cost[t], quality, t == chosen));
       }

@@ -42,7 +42,7 @@ final class DemoCommand implements Callable<Integer> {
       System.err.println("demo: --duration and --concurrency must be >= 1");
       return 2;
     }
-    System.out.println("modelrouter demo: starting 8 simulated model servers and a gateway");
+    System.out.println("modelrouter demo: starting 9 simulated model servers and a gateway");
     DemoFleet fleet = DemoFleet.start(speed);
     InMemoryRegistry registry = InMemoryRegistry.create();
     registry.replace(fleet.registry());

@@ -8,6 +8,8 @@ import io.modelrouter.http.gateway.TenantQuota;
 import io.modelrouter.registry.Endpoint;
 import io.modelrouter.registry.ModelSpec;
 import io.modelrouter.registry.RegistryContent;
+import io.modelrouter.registry.RouteSpec;
+import io.modelrouter.registry.RouteTarget;
 import io.modelrouter.registry.TensorSpec;
 import io.modelrouter.simulator.SimServer;
 import java.io.IOException;
@@ -27,6 +29,11 @@ import java.util.Set;
  *       on {@code chat-fast} (fast, expensive), {@code chat-mid} and {@code chat-slow} (slow,
  *       cheap); version {@code 2} tagged {@code canary} on {@code chat-v2}, taking 10% of the
  *       traffic that pins no version;
+ *   <li>{@code demo-chat-mini} (OpenAI chat: small, fast, cheap, a 256-token context) on {@code
+ *       chat-mini};
+ *   <li>the model route {@code demo-assistant}: {@code demo-chat-mini}, then {@code demo-chat},
+ *       policy {@code cheapest}: short prompts go to the mini model, prompts past its context to
+ *       {@code demo-chat};
  *   <li>{@code demo-embed} (embeddings) on {@code embed-a} and {@code embed-b};
  *   <li>{@code demo-classifier} (OIP, input {@code input__0} FP32 {@code [-1, 4]}, output the sum
  *       of each row) on {@code clf-a} and {@code clf-b}.
@@ -44,6 +51,11 @@ final class DemoFleet implements AutoCloseable {
   static final String EMBED_KEY = "sk-demo-embed";
   /** A key whose tenant has a small quota. */
   static final String LIMITED_KEY = "sk-demo-limited";
+
+  /** The small chat model. */
+  static final String MINI = "demo-chat-mini";
+  /** The model route over the mini and the full chat model. */
+  static final String ROUTE = "demo-assistant";
 
   /** One simulated server and how the registry describes it. */
   record Member(SimServer server, Endpoint endpoint) {}
@@ -66,6 +78,7 @@ final class DemoFleet implements AutoCloseable {
       members.add(chat("chat-mid", "demo-chat:1", 40, 1.0, 32, 0.0020, speed));
       members.add(chat("chat-slow", "demo-chat:1", 90, 2.5, 16, 0.0008, speed));
       members.add(chat("chat-v2", "demo-chat:2", 30, 0.8, 32, 0.0030, speed));
+      members.add(mini("chat-mini", speed));
       members.add(embed("embed-a", 8, speed));
       members.add(embed("embed-b", 20, speed));
       members.add(classifier("clf-a", 5, speed));
@@ -87,6 +100,13 @@ final class DemoFleet implements AutoCloseable {
     Endpoint e = Endpoint.builder(id, sim.baseUrl()).protocol(Protocol.OPENAI).server("vllm")
         .serves(serves).slots(capacity).costPerRequest(cost).build();
     return new Member(sim, e);
+  }
+
+  private static Member mini(String id, double speed) throws IOException {
+    SimServer sim = SimServer.openai(MINI).name(id).capacity(64).outputTokens(24)
+        .baseLatency(scaled(8, speed)).perTokenLatency(scaled(0.2, speed)).start();
+    return new Member(sim, Endpoint.builder(id, sim.baseUrl()).protocol(Protocol.OPENAI).server("vllm")
+        .serves(MINI).slots(64).build());
   }
 
   private static Member embed(String id, long latencyMs, double speed) throws IOException {
@@ -111,10 +131,12 @@ final class DemoFleet implements AutoCloseable {
         ModelSpec.builder("demo-chat", "1").tags(Set.of("stable"))
             .operations(EnumSet.of(Operation.CHAT, Operation.COMPLETION)).trafficWeight(90)
             .inputSchema("{\"type\":\"object\",\"required\":[\"messages\"],\"properties\":{\"messages\":{\"type\":\"array\",\"minItems\":1}}}")
-            .costPer1kTokens(0.002).build(),
+            .costPer1kTokens(0.002).contextWindow(8192).quality(0.8).build(),
         ModelSpec.builder("demo-chat", "2").tags(Set.of("canary"))
             .operations(EnumSet.of(Operation.CHAT, Operation.COMPLETION)).trafficWeight(10)
-            .costPer1kTokens(0.002).build(),
+            .costPer1kTokens(0.002).contextWindow(8192).quality(0.8).build(),
+        ModelSpec.builder(MINI, "1").operations(EnumSet.of(Operation.CHAT))
+            .costPer1kTokens(0.0002).contextWindow(256).quality(0.5).build(),
         ModelSpec.builder("demo-embed", "1").operations(EnumSet.of(Operation.EMBEDDING)).build(),
         ModelSpec.builder("demo-classifier", "1").operations(EnumSet.of(Operation.INFER))
             .inputs(List.of(TensorSpec.of("input__0", "FP32", -1, 4)))
@@ -128,7 +150,8 @@ final class DemoFleet implements AutoCloseable {
     for (Member m : members) {
       endpoints.add(m.endpoint());
     }
-    return new RegistryContent(models(), endpoints);
+    return new RegistryContent(models(), endpoints, List.of(RouteSpec.builder(ROUTE)
+        .targets(List.of(RouteTarget.of(MINI), RouteTarget.of("demo-chat"))).policy("cheapest").build()));
   }
 
   /** The demo tenants and their keys. */

@@ -30,6 +30,9 @@ final class DemoReport {
   private final List<Row> rows = new ArrayList<>();
   private final Map<String, Integer> rejections = new TreeMap<>();
   private final Map<String, Integer> kinds = new TreeMap<>();
+  /** Answers per served model ({@code x-modelrouter-model}), and those of them to the demo route. */
+  private final Map<String, Integer> byModel = new TreeMap<>();
+  private final Map<String, Integer> byRouteModel = new TreeMap<>();
   private int total;
   private int ok;
   private int errors;
@@ -50,6 +53,12 @@ final class DemoReport {
       }
       if (!s.endpoint().equals("-")) {
         byEndpoint.computeIfAbsent(s.endpoint(), k -> new ArrayList<>()).add(s);
+      }
+      if (s.ok() && !s.model().equals("-")) {
+        byModel.merge(s.model(), 1, Integer::sum);
+        if (s.kind().equals("route")) {
+          byRouteModel.merge(s.model(), 1, Integer::sum);
+        }
       }
     }
     int routed = 0;
@@ -97,6 +106,20 @@ final class DemoReport {
     return rejections;
   }
 
+  /** The table of answers per served model ({@code x-modelrouter-model}), and of the route's answers. */
+  private String modelTable() {
+    int answered = byModel.values().stream().mapToInt(Integer::intValue).sum();
+    int routed = byRouteModel.values().stream().mapToInt(Integer::intValue).sum();
+    StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "%-22s %9s %7s %15s%n",
+        "served model", "answers", "share", "share of route"));
+    for (Map.Entry<String, Integer> e : byModel.entrySet()) {
+      int viaRoute = byRouteModel.getOrDefault(e.getKey(), 0);
+      sb.append(String.format(Locale.ROOT, "%-22s %9d %6.1f%% %14.1f%%%n", e.getKey(), e.getValue(),
+          100.0 * e.getValue() / Math.max(1, answered), 100.0 * viaRoute / Math.max(1, routed)));
+    }
+    return sb.toString();
+  }
+
   /** The console summary. */
   String table() {
     StringBuilder sb = new StringBuilder();
@@ -109,6 +132,7 @@ final class DemoReport {
       sb.append(String.format(Locale.ROOT, "%-12s %9d %6.1f%% %9.1f %9.1f %9.1f %7d%n",
           r.endpoint(), r.requests(), r.share(), r.p50(), r.p95(), r.p99(), r.errors()));
     }
+    sb.append('\n').append(modelTable());
     sb.append('\n');
     sb.append(String.format(Locale.ROOT, "%-24s %9s%n", "rejections by reason", "count"));
     if (rejections.isEmpty()) {
@@ -160,6 +184,7 @@ final class DemoReport {
           esc(r.endpoint()), r.requests(), r.share(), r.p50(), r.p95(), r.p99(), r.errors()));
     }
     h.append("</table>\n").append(percentileChart());
+    h.append("<h2>Answers per served model</h2>\n<pre>").append(esc(modelTable())).append("</pre>\n");
     h.append("<h2>Rejections by reason</h2>\n");
     Map<String, Double> rej = new TreeMap<>();
     rejections.forEach((k, v) -> rej.put(k, (double) v));

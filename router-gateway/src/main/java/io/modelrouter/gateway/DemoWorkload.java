@@ -29,7 +29,8 @@ import org.jspecify.annotations.Nullable;
 final class DemoWorkload {
 
   /** What one request was and how it ended. */
-  record Sample(long offsetNanos, String kind, int status, long latencyNanos, String endpoint, @Nullable String reason) {
+  record Sample(long offsetNanos, String kind, int status, long latencyNanos, String endpoint, @Nullable String reason,
+      String model) {
 
     boolean ok() {
       return status >= 200 && status < 300;
@@ -179,8 +180,11 @@ final class DemoWorkload {
     while (System.nanoTime() < end) {
       int roll = random.nextInt(100);
       long id = seq.incrementAndGet();
-      if (roll < 40) {
+      if (roll < 28) {
         call("chat", DemoFleet.DEMO_KEY, "/v1/chat/completions", chatBody(id, false), null);
+      } else if (roll < 40) {
+        // The model route: one prompt in four is past the mini model's context.
+        call("route", DemoFleet.DEMO_KEY, "/v1/chat/completions", routeBody(id, id % 4 == 0), null);
       } else if (roll < 52) {
         call("chat-stream", DemoFleet.DEMO_KEY, "/v1/chat/completions", chatBody(id, true), null);
       } else if (roll < 56) {
@@ -221,6 +225,13 @@ final class DemoWorkload {
         + "{\"role\":\"user\",\"content\":\"Say something about request " + id + ".\"}]}";
   }
 
+  private static String routeBody(long id, boolean longPrompt) {
+    String question = longPrompt ? "Summarise this request log: " + "request accepted, routed, answered; ".repeat(60)
+        : "Say something short about request " + id + ".";
+    return "{\"model\":\"" + DemoFleet.ROUTE + "\",\"max_tokens\":24,\"messages\":[{\"role\":\"user\",\"content\":\""
+        + question + "\"}]}";
+  }
+
   private static String classifyBody(Random random, int rows) {
     StringBuilder data = new StringBuilder();
     for (int i = 0; i < rows * 4; i++) {
@@ -241,10 +252,13 @@ final class DemoWorkload {
     int status = 0;
     String endpoint = "-";
     String reason = null;
+    String model = "-";
     try (Response r = http.newCall(rb.build()).execute()) {
       status = r.code();
       String ep = r.header("x-modelrouter-endpoint");
       endpoint = ep == null ? "-" : ep;
+      String served = r.header("x-modelrouter-model");
+      model = served == null ? "-" : served;
       reason = r.header("x-modelrouter-reason");
       try (InputStream in = r.body().byteStream()) {
         in.transferTo(java.io.OutputStream.nullOutputStream());
@@ -253,6 +267,6 @@ final class DemoWorkload {
       status = 0;
     }
     long latency = System.nanoTime() - start;
-    samples.add(new Sample(start - t0, kind, status, latency, endpoint, reason));
+    samples.add(new Sample(start - t0, kind, status, latency, endpoint, reason, model));
   }
 }

@@ -32,6 +32,8 @@ class DemoCommandTest {
         .containsPattern("requests +\\d+ +ok +\\d+")
         .contains("endpoint      requests   share    p50 ms    p95 ms    p99 ms  errors")
         .containsPattern("(?m)^chat-(fast|mid|slow) +\\d+")
+        .contains("served model             answers   share  share of route")
+        .containsPattern("(?m)^demo-chat-mini:1 +\\d+ +[\\d.]+% +[1-9][\\d.]*%$")
         .contains("rejections by reason")
         .contains("unknown_model")
         .contains("invalid_input")
@@ -39,6 +41,7 @@ class DemoCommandTest {
         .contains("report: ");
     String html = Files.readString(dir.resolve("index.html"));
     assertThat(html).startsWith("<!DOCTYPE html>").contains("<svg").contains("polyline").contains("chat-mid")
+        .contains("Answers per served model")
         .doesNotContain("<script").doesNotContain("http://").doesNotContain("https://");
   }
 }

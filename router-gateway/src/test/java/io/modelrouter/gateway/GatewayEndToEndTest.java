@@ -112,7 +112,8 @@ class GatewayEndToEndTest {
     HttpResponse<String> all = http.get("/v1/models", bearer("sk-demo"));
     assertThat(all.statusCode()).isEqualTo(200);
     assertThat(json(all).get("object").asString()).isEqualTo("list");
-    assertThat(json(all).get("data").findValuesAsString("id")).containsExactly("demo-chat", "demo-classifier", "demo-embed");
+    assertThat(json(all).get("data").findValuesAsString("id")).containsExactly(
+        "demo-chat", "demo-chat-mini", "demo-classifier", "demo-embed", "demo-assistant");
     HttpResponse<String> embedOnly = http.get("/v1/models", bearer("sk-demo-embed"));
     assertThat(json(embedOnly).get("data").findValuesAsString("id")).containsExactly("demo-embed");
   }
