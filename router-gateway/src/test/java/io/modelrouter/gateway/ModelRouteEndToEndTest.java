@@ -211,6 +211,21 @@ class ModelRouteEndToEndTest {
   }
 
   @Test
+  void noFallback_retriesStayOnTheChosenModelAndStillNameIt() throws Exception {
+    SimServer smallB = sim(SimServer.openai("small"));
+    registry.putEndpoint(Endpoint.builder("small-b", smallB.baseUrl()).serves("small").build());
+    small.kill();
+    for (int i = 0; i < 5; i++) {
+      HttpResponse<String> r = post("/v1/chat/completions", chat("strict", "hello"), bearer("sk-all"));
+      assertThat(r.statusCode()).isEqualTo(200);
+      assertThat(header(r, "x-modelrouter-model")).isEqualTo("small:1");
+      assertThat(header(r, "x-modelrouter-endpoint")).isEqualTo("small-b");
+      assertThat(header(r, "x-modelrouter-route")).isEqualTo("strict");
+    }
+    assertThat(large.requestCount()).isZero();
+  }
+
+  @Test
   void noFallback_routeStaysOnItsChoice() throws Exception {
     small.kill();
     HttpResponse<String> r = post("/v1/chat/completions", chat("strict", "hello"), bearer("sk-all"));

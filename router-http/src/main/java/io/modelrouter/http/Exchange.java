@@ -322,7 +322,7 @@ final class Exchange {
     long timeout = deadlineNanos == 0 ? 0 : Math.max(remainingNanos(), 1);
     String path = request.path();
     byte[] payload = body;
-    if (d.route() != null) {
+    if (routeName != null) {
       path = ModelRewrite.path(path, d);
       payload = bodyFor(d);
     }

@@ -20,17 +20,21 @@ public final class ModelRewrite {
 
   private ModelRewrite() {}
 
-  /** The path to send a decision's request to: an OIP path rewritten for a route's target, else {@code path}. */
+  /**
+   * The path to send a request that named a model route to, once {@code d} chose its model: an OIP
+   * path rewritten for the chosen model (with its version when the route's target pins one, or
+   * when the decision no longer names the route: a retry pinned to the model), else {@code path}.
+   */
   public static String path(String path, Decision d) {
-    RouteSpec route = d.route();
-    if (route == null || !path.startsWith(OIP_PREFIX)) {
+    if (!path.startsWith(OIP_PREFIX)) {
       return path;
     }
+    RouteSpec route = d.route();
     ModelSpec model = d.model();
     int end = path.indexOf('/', OIP_PREFIX.length());
     String action = path.substring(path.lastIndexOf('/'));
     StringBuilder sb = new StringBuilder(path.length() + model.name().length()).append(OIP_PREFIX).append(model.name());
-    if (pinsVersion(route, model)) {
+    if (route == null || pinsVersion(route, model)) {
       sb.append("/versions/").append(model.version());
     }
     return end < 0 ? sb.toString() : sb.append(action).toString();

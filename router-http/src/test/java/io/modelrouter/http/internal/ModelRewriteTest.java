@@ -56,10 +56,12 @@ class ModelRewriteTest {
     assertThat(ModelRewrite.path("/v1/chat/completions", r)).isEqualTo("/v1/chat/completions");
     Decision p = router.route(RouteRequest.of("p")).decisionOrThrow();
     assertThat(ModelRewrite.path("/v2/models/p/infer", p)).isEqualTo("/v2/models/pinned/versions/2/infer");
-    Decision concrete = router.route(RouteRequest.of("clf")).decisionOrThrow();
-    assertThat(ModelRewrite.path("/v2/models/clf/versions/3/infer", concrete)).isEqualTo("/v2/models/clf/versions/3/infer");
+    // A retry pinned to the model the route chose no longer names the route: the path pins its version.
+    Decision pinned = router.route(RouteRequest.builder("clf").version(io.modelrouter.VersionSelector.exact("3")).build())
+        .decisionOrThrow();
+    assertThat(ModelRewrite.path("/v2/models/r/infer", pinned)).isEqualTo("/v2/models/clf/versions/3/infer");
     r.lease().close();
     p.lease().close();
-    concrete.lease().close();
+    pinned.lease().close();
   }
 }
