@@ -78,6 +78,7 @@ public final class Decision implements RouteResult {
 
   @Override
   public String toString() {
- return "Decision{" + (route == null ? "" : route.name() + " = ") + model.key() + " -> " + endpoint.id() + " " + endpoint.baseUrl() + '}';
+    return "Decision{" + (route == null ? "" : route.name() + " = ") + model.key() + " -> " + endpoint.id() + " "
+        + endpoint.baseUrl() + '}';
   }
 }
