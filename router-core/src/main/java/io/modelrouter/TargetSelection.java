@@ -32,6 +32,8 @@ import org.jspecify.annotations.Nullable;
  */
 final class TargetSelection {
 
+  private static final ModelSelector ORDERED = ModelSelectors.ordered();
+
   private final Router router;
   private final Map<String, ModelSelector> custom;
   private final InputValidator validator;
@@ -58,11 +60,16 @@ final class TargetSelection {
     long now = router.ticker().nanoTime();
     TargetScratch s = TargetScratch.forCurrentThread();
     s.reset(this, route, request, random);
+    // The ordered policy needs only the first eligible target; the explanation needs them all.
+    boolean firstWins = selector == ORDERED && !request.explain();
     try {
       for (int t = 0; t < route.targetCount(); t++) {
         s.fate[t] = evaluate(s, t, route, request, now);
         if (s.fate[t] == TargetScratch.ELIGIBLE) {
           s.eligible[s.eligibleCount++] = t;
+          if (firstWins) {
+            break;
+          }
         }
       }
       if (s.eligibleCount == 0) {
