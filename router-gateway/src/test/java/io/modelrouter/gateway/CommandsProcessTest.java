@@ -83,7 +83,8 @@ class CommandsProcessTest {
   void gatewayDemo_servesTheDemoFleetWithTheDemoKey() throws Exception {
     Process gateway = launch("gateway", "--demo", "--port", "0");
     Http http = new Http("http://127.0.0.1:" + awaitListening(gateway));
-    assertThat(Http.json(http.get("/v1/models", bearer("sk-demo"))).get("data").size()).isEqualTo(3);
+    // demo-chat, demo-chat-mini, demo-classifier, demo-embed and the route demo-assistant
+    assertThat(Http.json(http.get("/v1/models", bearer("sk-demo"))).get("data").size()).isEqualTo(5);
     assertThat(http.get("/v1/models").statusCode()).isEqualTo(401);
   }
 
