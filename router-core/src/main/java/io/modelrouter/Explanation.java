@@ -20,6 +20,9 @@ public record Explanation(String model, String version, String strategy, List<Ca
    *
    * @param removedBy the filter that removed it, or null when it stayed in the running
    * @param score the strategy's score (lower is better), NaN when the strategy does not score
+   * @param scoreTerms the terms of the score as the strategy shows them ({@link
+   *     io.modelrouter.select.SelectionStrategy#explain}), such as the matched prefix blocks; null
+   *     when it shows none
    */
   public record Candidate(
       String endpointId,
@@ -30,7 +33,23 @@ public record Explanation(String model, String version, String strategy, List<Ca
       double kvCacheUsage,
       @Nullable String removedBy,
       double score,
-      boolean chosen) {}
+      boolean chosen,
+      @Nullable String scoreTerms) {
+
+    /** A candidate whose score has no terms to show. */
+    public Candidate(
+        String endpointId,
+        EndpointStatus status,
+        int inFlight,
+        double latencyEwmaMillis,
+        int queueDepth,
+        double kvCacheUsage,
+        @Nullable String removedBy,
+        double score,
+        boolean chosen) {
+      this(endpointId, status, inFlight, latencyEwmaMillis, queueDepth, kvCacheUsage, removedBy, score, chosen, null);
+    }
+  }
 
   /** The chosen candidate's id, or null when none was chosen. */
   public @Nullable String chosen() {
@@ -62,6 +81,9 @@ public record Explanation(String model, String version, String strategy, List<Ca
         sb.append(",removed=").append(c.removedBy());
       } else if (!Double.isNaN(c.score())) {
         sb.append(",score=").append(String.format(java.util.Locale.ROOT, "%.4g", c.score()));
+        if (c.scoreTerms() != null) {
+          sb.append(",terms=").append(c.scoreTerms().replace(' ', '/'));
+        }
       }
     }
     return sb.toString();

@@ -35,6 +35,7 @@ public final class RouteRequest {
   private final @Nullable String tenant;
   private final @Nullable String affinityKey;
   private final long prefixHash;
+  private final long[] prefixBlocks;
   private final Set<String> capabilities;
   private final @Nullable String adapter;
   private final Set<String> excludedEndpoints;
@@ -42,6 +43,8 @@ public final class RouteRequest {
   private final @Nullable Object payload;
   private final double minQuality;
   private final Predicate<String> modelAccess;
+
+  private static final long[] NO_BLOCKS = new long[0];
 
   private RouteRequest(Builder b) {
     this.model = b.model;
@@ -58,6 +61,7 @@ public final class RouteRequest {
     this.tenant = b.tenant;
     this.affinityKey = b.affinityKey;
     this.prefixHash = b.prefixHash;
+    this.prefixBlocks = b.prefixBlocks;
     this.capabilities = Set.copyOf(b.capabilities);
     this.adapter = b.adapter;
     this.excludedEndpoints = Set.copyOf(b.excludedEndpoints);
@@ -145,6 +149,21 @@ public final class RouteRequest {
     return prefixHash;
   }
 
+  /**
+   * How many blocks of the prompt's block-hash chain the request carries (0 when none): the prompt
+   * cut into fixed-size blocks, each hashed together with every block before it, as vLLM's prefix
+   * cache does, so that two prompts share their first {@code k} block hashes exactly when they
+   * share their first {@code k} blocks.
+   */
+  public int prefixBlockCount() {
+    return prefixBlocks.length;
+  }
+
+  /** The hash of the prompt's blocks {@code 0..index}; never 0. See {@link #prefixBlockCount()}. */
+  public long prefixBlock(int index) {
+    return prefixBlocks[index];
+  }
+
   /** Capabilities the model must have, such as {@code vision} or {@code tools}. */
   public Set<String> capabilities() {
     return capabilities;
@@ -214,6 +233,7 @@ public final class RouteRequest {
     private @Nullable String tenant;
     private @Nullable String affinityKey;
     private long prefixHash;
+    private long[] prefixBlocks = NO_BLOCKS;
     private Set<String> capabilities = Set.of();
     private @Nullable String adapter;
     private Set<String> excludedEndpoints = Set.of();
@@ -241,6 +261,7 @@ public final class RouteRequest {
       this.tenant = r.tenant;
       this.affinityKey = r.affinityKey;
       this.prefixHash = r.prefixHash;
+      this.prefixBlocks = r.prefixBlocks;
       this.capabilities = r.capabilities;
       this.adapter = r.adapter;
       this.excludedEndpoints = r.excludedEndpoints;
@@ -342,6 +363,21 @@ public final class RouteRequest {
 
     public Builder prefixHash(long prefixHash) {
       this.prefixHash = prefixHash;
+      return this;
+    }
+
+    /**
+     * The prompt's block-hash chain (see {@link RouteRequest#prefixBlockCount()}), copied; every
+     * hash must be non-zero.
+     */
+    public Builder prefixBlocks(long... chain) {
+      Objects.requireNonNull(chain, "chain");
+      for (int i = 0; i < chain.length; i++) {
+        if (chain[i] == 0) {
+          throw new IllegalArgumentException("prefixBlocks[" + i + "]: 0 (expected: a non-zero block hash)");
+        }
+      }
+      this.prefixBlocks = chain.length == 0 ? NO_BLOCKS : chain.clone();
       return this;
     }
 

@@ -432,10 +432,12 @@ public final class Router {
       if (i == chosenIndex) {
         removedBy[i] = null;
       }
-      double score = removedBy[i] == null && p >= 0 ? strategy.score(set, p) : Double.NaN;
+      boolean scored = removedBy[i] == null && p >= 0;
+      double score = scored ? strategy.score(set, p) : Double.NaN;
       list.add(new Explanation.Candidate(
           version.endpoint(i).id(), s.status(), s.inFlight(), s.latencyEwmaNanos() / 1e6,
-          s.queueDepth(), s.kvCacheUsage(), removedBy[i], score, i == chosenIndex));
+          s.queueDepth(), s.kvCacheUsage(), removedBy[i], score, i == chosenIndex,
+          scored ? strategy.explain(set, p) : null));
     }
     return new Explanation(version.spec().name(), version.spec().version(), strategy.name(), list);
   }
@@ -506,7 +508,7 @@ public final class Router {
   /** Builds a {@link Router}; every setter checks its argument. */
   public static final class Builder {
     private final ModelRegistry registry;
-    private SelectionStrategy strategy = Strategies.leastLatency();
+    private SelectionStrategy strategy = Strategies.defaultStrategy();
     private final List<EndpointFilter> filters = new ArrayList<>();
     private Ticker ticker = Ticker.system();
     private RandomGenerator random = ThreadLocalRandomSource.INSTANCE;
@@ -523,7 +525,7 @@ public final class Router {
       this.registry = Objects.requireNonNull(registry, "registry");
     }
 
-    /** The strategy that picks among the candidates; {@link Strategies#leastLatency()} by default. */
+    /** The strategy that picks among the candidates; {@link Strategies#defaultStrategy()} by default. */
     public Builder strategy(SelectionStrategy strategy) {
       this.strategy = Objects.requireNonNull(strategy, "strategy");
       return this;

@@ -4,6 +4,7 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.Objects;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The live signals of one endpoint, updated concurrently by leases, health checks and metric
@@ -69,6 +70,7 @@ public final class EndpointState {
   private volatile long metricsStampNanos;
   private volatile boolean hasMetrics;
   private volatile Set<String> loadedAdapters = Set.of();
+  private volatile @Nullable PrefixBlockCache prefixBlocks;
 
   /** Theoretical arrival time of the generic cell rate algorithm behind the per-endpoint quota. */
   private volatile long quotaTat = Long.MIN_VALUE;
@@ -338,6 +340,32 @@ public final class EndpointState {
 
   public void updateLoadedAdapters(Set<String> adapters) {
     this.loadedAdapters = Set.copyOf(adapters);
+  }
+
+  // ---------------------------------------------------------------- prefix cache estimate
+
+  /** The prompt blocks this router sent to the endpoint recently, or null before the first. */
+  public @Nullable PrefixBlockCache prefixBlocks() {
+    return prefixBlocks;
+  }
+
+  /**
+   * The prompt blocks this router sent to the endpoint recently, created with room for {@code
+   * capacityBlocks} on first use (once per endpoint: a later call with another capacity gets the
+   * existing table).
+   */
+  public PrefixBlockCache prefixBlocks(int capacityBlocks) {
+    PrefixBlockCache t = prefixBlocks;
+    if (t == null) {
+      synchronized (this) {
+        t = prefixBlocks;
+        if (t == null) {
+          t = new PrefixBlockCache(capacityBlocks);
+          prefixBlocks = t;
+        }
+      }
+    }
+    return t;
   }
 
   // ---------------------------------------------------------------- quota

@@ -39,16 +39,11 @@ final class LlmAwareStrategy implements SelectionStrategy {
   @Override
   public double score(Candidates c, int index) {
     EndpointState s = c.state(index);
-    int k = s.inFlight();
-    double score = k / (k + (double) Scorers.DEFAULT_IN_FLIGHT_SCALE);
+    double score = Scorers.inFlightTerm(s.inFlight());
     if (!model.metricsFresh(s, c.nanoTime())) {
       return score + 2; // queue and KV cache unknown: each scores 1
     }
-    int q = s.queueDepth();
-    double kv = s.kvCacheUsage();
-    score += q < 0 ? 1 : q / (q + (double) Scorers.DEFAULT_QUEUE_SCALE);
-    score += kv >= 0 ? Math.min(kv, 1) : 1;
-    return score;
+    return score + Scorers.queueTerm(s.queueDepth()) + Scorers.kvCacheTerm(s.kvCacheUsage());
   }
 
   @Override

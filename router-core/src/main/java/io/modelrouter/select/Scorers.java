@@ -23,14 +23,27 @@ public final class Scorers {
   /** Predicted latency at which {@link #latency()} scores one half: 100 ms. */
   public static final long DEFAULT_LATENCY_SCALE_NANOS = 100_000_000L;
 
+  /**
+   * Uncached prompt blocks at which {@link #prefixCache} scores one half: 16, about 1,000 tokens,
+   * whose prefill takes about 40 ms on an H100 serving an 8B model: a few short queued requests'
+   * worth, so a long cached prefix outweighs a short queue and a short one does not.
+   */
+  public static final int DEFAULT_PREFIX_SCALE_BLOCKS = 16;
+
+  /**
+   * Running sequences at which {@link #runningSequences()} scores one half: 32, half of vLLM's
+   * default batch on most GPUs ({@code max_num_seqs} 64 to 256).
+   */
+  public static final int DEFAULT_RUNNING_SCALE = 32;
+
+  /** Time-to-first-token EWMA at which {@link #ttft()} scores one half: 100 ms. */
+  public static final long DEFAULT_TTFT_SCALE_NANOS = 100_000_000L;
+
   private Scorers() {}
 
   /** Requests this router has in flight to the candidate: {@code k / (k + 4)}. */
   public static EndpointScorer inFlight() {
-    return named("in-flight", (c, i) -> {
-      int k = c.state(i).inFlight();
-      return k / (k + (double) DEFAULT_IN_FLIGHT_SCALE);
-    });
+    return named("in-flight", (c, i) -> inFlightTerm(c.state(i).inFlight()));
   }
 
   /**
@@ -46,11 +59,7 @@ public final class Scorers {
     Objects.requireNonNull(model, "model");
     return named("queue", (c, i) -> {
       EndpointState s = c.state(i);
-      int q = s.queueDepth();
-      if (q < 0 || !model.metricsFresh(s, c.nanoTime())) {
-        return 1;
-      }
-      return q / (q + (double) DEFAULT_QUEUE_SCALE);
+      return model.metricsFresh(s, c.nanoTime()) ? queueTerm(s.queueDepth()) : 1;
     });
   }
 
@@ -67,11 +76,7 @@ public final class Scorers {
     Objects.requireNonNull(model, "model");
     return named("kv-cache", (c, i) -> {
       EndpointState s = c.state(i);
-      double kv = s.kvCacheUsage();
-      if (!(kv >= 0) || !model.metricsFresh(s, c.nanoTime())) {
-        return 1;
-      }
-      return Math.min(kv, 1);
+      return model.metricsFresh(s, c.nanoTime()) ? kvCacheTerm(s.kvCacheUsage()) : 1;
     });
   }
 
@@ -116,6 +121,82 @@ public final class Scorers {
       }
       return adapterTier(c.endpoint(i), c.state(i), adapter) * 0.5;
     });
+  }
+
+  /**
+   * The part of the prompt the candidate would have to prefill, by its prefix cache ({@code index}):
+   * with {@code m} of the request's {@code n} blocks not held there, {@code m / (m + 16)}
+   * ({@link #DEFAULT_PREFIX_SCALE_BLOCKS}), so the longer the uncached part the worse, and a
+   * request without a block chain scores {@code 0} everywhere. Partial matches count: a multi-turn
+   * conversation scores best where its previous turn went.
+   */
+  public static EndpointScorer prefixCache(PrefixCacheIndex index) {
+    Objects.requireNonNull(index, "index");
+    return named("prefix", (c, i) -> prefixTerm(c.request(), index.matchedBlocks(c, i)));
+  }
+
+  /**
+   * Sequences running on the model server (scraped {@code vllm:num_requests_running} and its kin):
+   * {@code r / (r + 32)} ({@link #DEFAULT_RUNNING_SCALE}); stale or missing metrics score {@code 1}.
+   */
+  public static EndpointScorer runningSequences() {
+    return runningSequences(LatencyModel.ofDefaults());
+  }
+
+  /** {@link #runningSequences()} with the metrics freshness of {@code model}. */
+  public static EndpointScorer runningSequences(LatencyModel model) {
+    Objects.requireNonNull(model, "model");
+    return named("running", (c, i) -> {
+      EndpointState s = c.state(i);
+      return model.metricsFresh(s, c.nanoTime()) ? runningTerm(s.running()) : 1;
+    });
+  }
+
+  /**
+   * The endpoint's time-to-first-token EWMA ({@link LatencyModel#initialRttNanos()} before any
+   * sample) over 100 ms ({@link #DEFAULT_TTFT_SCALE_NANOS}): {@code t / (t + 100 ms)}. It is how fast
+   * the endpoint has been, which tells a slow GPU from a fast one.
+   */
+  public static EndpointScorer ttft() {
+    return ttft(LatencyModel.ofDefaults());
+  }
+
+  /** {@link #ttft()} with the initial RTT of {@code model}. */
+  public static EndpointScorer ttft(LatencyModel model) {
+    Objects.requireNonNull(model, "model");
+    return named("ttft", (c, i) -> ttftTerm(c.state(i), model));
+  }
+
+  static double inFlightTerm(int inFlight) {
+    return inFlight / (inFlight + (double) DEFAULT_IN_FLIGHT_SCALE);
+  }
+
+  /** {@code q / (q + 4)}, 1 when unknown (negative). */
+  static double queueTerm(int queueDepth) {
+    return queueDepth < 0 ? 1 : queueDepth / (queueDepth + (double) DEFAULT_QUEUE_SCALE);
+  }
+
+  /** {@code r / (r + 32)}, 1 when unknown (negative). */
+  static double runningTerm(int running) {
+    return running < 0 ? 1 : running / (running + (double) DEFAULT_RUNNING_SCALE);
+  }
+
+  /** The KV-cache use capped at 1, 1 when unknown (NaN). */
+  static double kvCacheTerm(double kv) {
+    return kv >= 0 ? Math.min(kv, 1) : 1;
+  }
+
+  static double prefixTerm(io.modelrouter.RouteRequest request, int matchedBlocks) {
+    int missing = request.prefixBlockCount() - matchedBlocks;
+    return missing / (missing + (double) DEFAULT_PREFIX_SCALE_BLOCKS);
+  }
+
+  static double ttftTerm(EndpointState s, LatencyModel model) {
+    double t = s.ttftEwmaNanos();
+    if (!(t > 0)) {
+      t = model.initialRttNanos();
+    }
+    return t / (t + DEFAULT_TTFT_SCALE_NANOS);
   }
 
   /** 0 when the endpoint holds the adapter, 1 when it has a free slot, 2 otherwise. */

@@ -39,6 +39,15 @@ public interface SelectionStrategy {
   }
 
   /**
+   * The terms of the {@linkplain #score score} of the candidate at {@code index}, such as {@code
+   * prefix_blocks=12/32 prefix=0.333*2 queue=0.200*1}, for the decision's explanation; null when
+   * the score has no parts worth showing. Never called on the hot path.
+   */
+  default @org.jspecify.annotations.Nullable String explain(Candidates candidates, int index) {
+    return null;
+  }
+
+  /**
    * Filters this strategy needs run before it picks; the router runs them after its built-in
    * checks and its own filters, with the same typed rejection when one removes every candidate.
    * None by default.

@@ -54,7 +54,100 @@ public final class Strategies {
   /** The latency/cost trade-off of {@link #costAware()}: 0.5, both count the same within their ranges. */
   public static final double DEFAULT_COST_TRADE_OFF = 0.5;
 
+  /** Weight of the prefix term of {@link #llmCombined()} (uncached prompt blocks). See there. */
+  public static final double DEFAULT_LLM_PREFIX_WEIGHT = 2;
+
+  /** Weight of the queue term of {@link #llmCombined()} (the server's waiting requests). */
+  public static final double DEFAULT_LLM_QUEUE_WEIGHT = 1;
+
+  /** Weight of the running term of {@link #llmCombined()} (the server's running sequences). */
+  public static final double DEFAULT_LLM_RUNNING_WEIGHT = 0.25;
+
+  /** Weight of the KV-cache term of {@link #llmCombined()} (the server's KV-cache use). */
+  public static final double DEFAULT_LLM_KV_CACHE_WEIGHT = 0.5;
+
+  /** Weight of the in-flight term of {@link #llmCombined()} (this router's requests in flight). */
+  public static final double DEFAULT_LLM_IN_FLIGHT_WEIGHT = 1;
+
+  /** Weight of the TTFT term of {@link #llmCombined()} (the endpoint's time-to-first-token EWMA). */
+  public static final double DEFAULT_LLM_TTFT_WEIGHT = 1;
+
+  /**
+   * The load bound of {@link #llmCombined()}: an endpoint with at least {@code ceil(1.25 * (total
+   * in flight + 1) * weight / total weight)} requests in flight is passed over, the balance factor
+   * of {@link #DEFAULT_HASH_LOAD_FACTOR}, so a hot prefix spills to other servers instead of
+   * piling onto the one that holds it.
+   */
+  public static final double DEFAULT_LLM_LOAD_FACTOR = 1.25;
+
   private Strategies() {}
+
+  /**
+   * The router's default: {@link #llmCombined()} for model versions served by LLM servers (endpoints
+   * declared with {@code server} {@code vllm}, {@code sglang} or {@code tgi}), {@link
+   * #leastLatency()} for the rest. The protocol alone does not make an LLM server: the OpenAI
+   * protocol also carries embeddings and is spoken by generic proxies. To choose per model, wrap it:
+   * {@code perModel(Map.of("bert", leastLatency()), defaultStrategy())}.
+   */
+  public static SelectionStrategy defaultStrategy() {
+    return ServerKindStrategy.DEFAULT;
+  }
+
+  /**
+   * {@code llm} for model versions whose endpoints are declared as LLM servers ({@code vllm},
+   * {@code sglang}, {@code tgi}), {@code other} for the rest; decided by the version's first
+   * endpoint. The filters of both apply.
+   */
+  public static SelectionStrategy byServerKind(SelectionStrategy llm, SelectionStrategy other) {
+    Objects.requireNonNull(llm, "llm");
+    Objects.requireNonNull(other, "other");
+    return new ServerKindStrategy(llm, other);
+  }
+
+  /**
+   * A strategy per model name ({@link io.modelrouter.registry.ModelSpec#name()}), {@code otherwise}
+   * for models not in the map: how one model overrides the default. One map lookup per pick; the
+   * filters of every strategy apply to every model.
+   */
+  public static SelectionStrategy perModel(java.util.Map<String, SelectionStrategy> byModel, SelectionStrategy otherwise) {
+    Objects.requireNonNull(byModel, "byModel");
+    Objects.requireNonNull(otherwise, "otherwise");
+    return new PerModelStrategy(byModel, otherwise);
+  }
+
+  /**
+   * For LLM servers (vLLM, SGLang, TGI): the lowest weighted sum of six terms, each {@code 0}
+   * (ideal) to {@code 1} ({@link Scorers}), over a full scan of the candidates under a load bound:
+   *
+   * <ul>
+   *   <li>prefix, weight {@value #DEFAULT_LLM_PREFIX_WEIGHT}: the prompt blocks the endpoint would
+   *       have to prefill, {@code m / (m + 16)} for {@code m} blocks of the request's block-hash
+   *       chain not in its prefix cache as the {@link PrefixCacheIndex} sees it (by default {@link
+   *       PrefixCacheIndex#estimated()}: the blocks this router sent there, partial matches
+   *       included, so each turn of a conversation finds the previous one's cache);
+   *   <li>queue, {@value #DEFAULT_LLM_QUEUE_WEIGHT}: requests waiting on the server, {@code q / (q +
+   *       4)};
+   *   <li>running, {@value #DEFAULT_LLM_RUNNING_WEIGHT}: sequences running on the server, {@code r
+   *       / (r + 32)};
+   *   <li>KV cache, {@value #DEFAULT_LLM_KV_CACHE_WEIGHT}: the server's KV-cache use;
+   *   <li>in flight, {@value #DEFAULT_LLM_IN_FLIGHT_WEIGHT}: this router's requests in flight there,
+   *       {@code k / (k + 4)}, which moves at once while scraped metrics lag;
+   *   <li>TTFT, {@value #DEFAULT_LLM_TTFT_WEIGHT}: the endpoint's time-to-first-token EWMA, {@code t
+   *       / (t + 100 ms)}, which tells a slow GPU from a fast one.
+   * </ul>
+   *
+   * <p>Stale or missing server metrics score the queue, running and KV-cache terms {@code 1}:
+   * unknown is not idle. The load bound ({@link #DEFAULT_LLM_LOAD_FACTOR}) passes over an endpoint
+   * with more than 1.25 times its {@linkplain io.modelrouter.registry.Endpoint#weight() weight}'s
+   * share of the requests in flight, so a hot prefix cannot overload the server that holds it.
+   * After the pick the index learns where the request went. The weights were tuned in the
+   * simulator ({@code docs/routing-quality.md}); {@link LlmCombinedStrategy#builder()} changes
+   * them. O(n) per pick plus {@code O(log blocks)} prefix lookups per candidate that holds the
+   * first block; allocation-free and lock-free.
+   */
+  public static SelectionStrategy llmCombined() {
+    return LlmCombinedStrategy.DEFAULT;
+  }
 
   /** Each candidate in turn, ignoring load and weight. O(1), lock-free. */
   public static SelectionStrategy roundRobin() {

@@ -1,0 +1,234 @@
+package io.modelrouter.select;
+
+import io.modelrouter.RouteRequest;
+import io.modelrouter.health.EndpointState;
+import java.util.Locale;
+import java.util.Objects;
+
+/**
+ * The default for LLM servers: prefix-cache reuse, the server's queue, running sequences and
+ * KV-cache use, this router's requests in flight and the time-to-first-token EWMA scored together,
+ * under a load bound. See {@link Strategies#llmCombined()} for the score and its weights.
+ *
+ * <p>It is the {@link CompositeStrategy} of {@link Scorers#prefixCache}, {@link Scorers#queueDepth},
+ * {@link Scorers#runningSequences}, {@link Scorers#kvCacheUsage}, {@link Scorers#inFlight} and
+ * {@link Scorers#ttft} with these weights and a lowest-score picker limited to candidates under the
+ * load bound, fused into one pass that reads each candidate's state once; after the pick it tells
+ * the {@link PrefixCacheIndex} where the request went. Immutable and thread-safe; a pick allocates
+ * nothing and takes no lock.
+ */
+public final class LlmCombinedStrategy implements SelectionStrategy {
+
+  static final LlmCombinedStrategy DEFAULT = builder().build();
+
+  private final PrefixCacheIndex prefixIndex;
+  private final LatencyModel model;
+  private final double prefixWeight;
+  private final double queueWeight;
+  private final double runningWeight;
+  private final double kvCacheWeight;
+  private final double inFlightWeight;
+  private final double ttftWeight;
+  private final double loadFactor;
+
+  private LlmCombinedStrategy(Builder b) {
+    this.prefixIndex = b.prefixIndex;
+    this.model = b.model;
+    this.prefixWeight = b.prefixWeight;
+    this.queueWeight = b.queueWeight;
+    this.runningWeight = b.runningWeight;
+    this.kvCacheWeight = b.kvCacheWeight;
+    this.inFlightWeight = b.inFlightWeight;
+    this.ttftWeight = b.ttftWeight;
+    this.loadFactor = b.loadFactor;
+  }
+
+  /** Starts a combined strategy with the documented defaults of {@link Strategies#llmCombined()}. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  @Override
+  public int select(Candidates c) {
+    int n = c.size();
+    if (n <= 1) {
+      if (n == 1) {
+        prefixIndex.chosen(c, 0);
+        return 0;
+      }
+      return NONE;
+    }
+    long totalInFlight = 0;
+    long totalWeight = 0;
+    for (int i = 0; i < n; i++) {
+      totalInFlight += Math.max(c.state(i).inFlight(), 0);
+      totalWeight += c.endpoint(i).weight();
+    }
+    // Weighted bounded load: an endpoint may carry up to loadFactor times its weight's share.
+    double perWeight = loadFactor * (totalInFlight + 1) / Math.max(totalWeight, 1);
+    int start = c.random().nextInt(n);
+    int best = NONE;
+    double bestScore = Double.POSITIVE_INFINITY;
+    int fallback = NONE;
+    double fallbackScore = Double.POSITIVE_INFINITY;
+    for (int k = 0; k < n; k++) {
+      int i = start + k < n ? start + k : start + k - n;
+      double s = score(c, i);
+      if (c.state(i).inFlight() < Math.ceil(perWeight * c.endpoint(i).weight())) {
+        if (s < bestScore) {
+          best = i;
+          bestScore = s;
+        }
+      } else if (s < fallbackScore) {
+        fallback = i;
+        fallbackScore = s;
+      }
+    }
+    if (best == NONE) {
+      best = fallback; // unreachable with loadFactor >= 1, but never fail a request
+    }
+    if (best != NONE) {
+      prefixIndex.chosen(c, best);
+    }
+    return best;
+  }
+
+  @Override
+  public double score(Candidates c, int index) {
+    EndpointState s = c.state(index);
+    long now = c.nanoTime();
+    double score = inFlightWeight * Scorers.inFlightTerm(s.inFlight())
+        + ttftWeight * Scorers.ttftTerm(s, model);
+    if (prefixWeight > 0) {
+      score += prefixWeight * Scorers.prefixTerm(c.request(), prefixIndex.matchedBlocks(c, index));
+    }
+    if (!model.metricsFresh(s, now)) {
+      return score + queueWeight + runningWeight + kvCacheWeight; // unknown scores as bad, not idle
+    }
+    return score
+        + queueWeight * Scorers.queueTerm(s.queueDepth())
+        + runningWeight * Scorers.runningTerm(s.running())
+        + kvCacheWeight * Scorers.kvCacheTerm(s.kvCacheUsage());
+  }
+
+  /** Every term of the score, unweighted, and the matched prefix blocks; off the hot path. */
+  @Override
+  public String explain(Candidates c, int index) {
+    EndpointState s = c.state(index);
+    RouteRequest r = c.request();
+    int matched = prefixIndex.matchedBlocks(c, index);
+    boolean fresh = model.metricsFresh(s, c.nanoTime());
+    return String.format(Locale.ROOT,
+        "prefix_blocks=%d/%d prefix=%.3f*%s queue=%.3f*%s running=%.3f*%s kv=%.3f*%s inflight=%.3f*%s ttft=%.3f*%s%s",
+        matched, r.prefixBlockCount(), Scorers.prefixTerm(r, matched), w(prefixWeight),
+        fresh ? Scorers.queueTerm(s.queueDepth()) : 1, w(queueWeight),
+        fresh ? Scorers.runningTerm(s.running()) : 1, w(runningWeight),
+        fresh ? Scorers.kvCacheTerm(s.kvCacheUsage()) : 1, w(kvCacheWeight),
+        Scorers.inFlightTerm(s.inFlight()), w(inFlightWeight),
+        Scorers.ttftTerm(s, model), w(ttftWeight),
+        fresh ? "" : " metrics=stale");
+  }
+
+  private static String w(double weight) {
+    return String.format(Locale.ROOT, "%.3g", weight);
+  }
+
+  @Override
+  public String name() {
+    return "llm-combined";
+  }
+
+  @Override
+  public String toString() {
+    return String.format(Locale.ROOT,
+        "LlmCombinedStrategy{prefix=%s, queue=%s, running=%s, kv=%s, inFlight=%s, ttft=%s, loadFactor=%s, index=%s}",
+        prefixWeight, queueWeight, runningWeight, kvCacheWeight, inFlightWeight, ttftWeight, loadFactor,
+        prefixIndex.name());
+  }
+
+  /** Builds an {@link LlmCombinedStrategy}; every setter checks its argument. */
+  public static final class Builder {
+    private PrefixCacheIndex prefixIndex = PrefixCacheIndex.estimated();
+    private LatencyModel model = LatencyModel.ofDefaults();
+    private double prefixWeight = Strategies.DEFAULT_LLM_PREFIX_WEIGHT;
+    private double queueWeight = Strategies.DEFAULT_LLM_QUEUE_WEIGHT;
+    private double runningWeight = Strategies.DEFAULT_LLM_RUNNING_WEIGHT;
+    private double kvCacheWeight = Strategies.DEFAULT_LLM_KV_CACHE_WEIGHT;
+    private double inFlightWeight = Strategies.DEFAULT_LLM_IN_FLIGHT_WEIGHT;
+    private double ttftWeight = Strategies.DEFAULT_LLM_TTFT_WEIGHT;
+    private double loadFactor = Strategies.DEFAULT_LLM_LOAD_FACTOR;
+
+    private Builder() {}
+
+    /** Where prefixes are cached; {@link PrefixCacheIndex#estimated()} by default. */
+    public Builder prefixIndex(PrefixCacheIndex index) {
+      this.prefixIndex = Objects.requireNonNull(index, "index");
+      return this;
+    }
+
+    /** Metrics freshness and the TTFT assumed before any sample; {@link LatencyModel#ofDefaults()} by default. */
+    public Builder latencyModel(LatencyModel model) {
+      this.model = Objects.requireNonNull(model, "model");
+      return this;
+    }
+
+    /** Weight of the uncached part of the prompt; {@value Strategies#DEFAULT_LLM_PREFIX_WEIGHT} by default. */
+    public Builder prefixWeight(double weight) {
+      this.prefixWeight = check("prefixWeight", weight);
+      return this;
+    }
+
+    /** Weight of the server's queue; {@value Strategies#DEFAULT_LLM_QUEUE_WEIGHT} by default. */
+    public Builder queueWeight(double weight) {
+      this.queueWeight = check("queueWeight", weight);
+      return this;
+    }
+
+    /** Weight of the server's running sequences; {@value Strategies#DEFAULT_LLM_RUNNING_WEIGHT} by default. */
+    public Builder runningWeight(double weight) {
+      this.runningWeight = check("runningWeight", weight);
+      return this;
+    }
+
+    /** Weight of the server's KV-cache use; {@value Strategies#DEFAULT_LLM_KV_CACHE_WEIGHT} by default. */
+    public Builder kvCacheWeight(double weight) {
+      this.kvCacheWeight = check("kvCacheWeight", weight);
+      return this;
+    }
+
+    /** Weight of this router's requests in flight; {@value Strategies#DEFAULT_LLM_IN_FLIGHT_WEIGHT} by default. */
+    public Builder inFlightWeight(double weight) {
+      this.inFlightWeight = check("inFlightWeight", weight);
+      return this;
+    }
+
+    /** Weight of the time-to-first-token EWMA; {@value Strategies#DEFAULT_LLM_TTFT_WEIGHT} by default. */
+    public Builder ttftWeight(double weight) {
+      this.ttftWeight = check("ttftWeight", weight);
+      return this;
+    }
+
+    /**
+     * How far over its weight's share of the in-flight requests an endpoint may go before it is
+     * passed over, at least 1; {@value Strategies#DEFAULT_LLM_LOAD_FACTOR} by default.
+     */
+    public Builder loadFactor(double loadFactor) {
+      if (!(loadFactor >= 1) || Double.isInfinite(loadFactor)) {
+        throw new IllegalArgumentException("loadFactor: " + loadFactor + " (expected: a finite number >= 1)");
+      }
+      this.loadFactor = loadFactor;
+      return this;
+    }
+
+    private static double check(String what, double weight) {
+      if (!(weight >= 0) || Double.isInfinite(weight)) {
+        throw new IllegalArgumentException(what + ": " + weight + " (expected: a finite number >= 0)");
+      }
+      return weight;
+    }
+
+    public LlmCombinedStrategy build() {
+      return new LlmCombinedStrategy(this);
+    }
+  }
+}
