@@ -167,7 +167,7 @@ final class Experiment {
         b.promptTokens(r.promptTokens()).maxOutputTokens(r.outputTokens()).stream(true);
       }
       if (r.hasPrefix()) {
-        b.prefixHash(prefixHash(r.prefixGroup()));
+        b.prefixHash(prefixHash(r.prefixGroup())).prefixBlocks(prefixBlocks(r));
       }
       if (r.budgetNanos() > 0 && sendsBudgets) {
         b.latencyBudget(Duration.ofNanos(Math.max(1, r.budgetNanos() - (sim.now() - r.arrivalNanos()))));
@@ -213,6 +213,8 @@ final class Experiment {
           stats.prefixRequests++;
           stats.prefixHits += job.prefixHit ? 1 : 0;
         }
+        stats.promptTokens += r.promptTokens();
+        stats.cachedPromptTokens += job.cachedTokens;
         if (r.budgetNanos() > 0 && latency <= r.budgetNanos()) {
           stats.budgetMet(r.budgetNanos());
         }
@@ -234,6 +236,43 @@ final class Experiment {
     h ^= h >>> 33;
     h *= 0xff51afd7ed558ccdL;
     return h ^ (h >>> 33);
+  }
+
+  /** Tokens per block of the block-hash chain a gateway computes: 64, about 256 characters. */
+  static final int BLOCK_TOKENS = 64;
+
+  /** The most blocks a chain has: 128, the first 8,192 tokens of a prompt. */
+  static final int MAX_BLOCKS = 128;
+
+  /**
+   * The block-hash chain a gateway would compute from the request's prompt: one hash per full
+   * block of {@link #BLOCK_TOKENS}, each over the block's content and the hash before it. A block
+   * of the shared prefix has the same content for every request of its group, a block after it the
+   * same for every turn of a conversation (each turn repeats the earlier ones), else its own.
+   */
+  static long[] prefixBlocks(SimRequest r) {
+    int n = Math.min(r.promptTokens() / BLOCK_TOKENS, MAX_BLOCKS);
+    long[] chain = new long[n];
+    long h = prefixHash(r.prefixGroup());
+    for (int b = 0; b < n; b++) {
+      long content;
+      if ((b + 1) * BLOCK_TOKENS <= r.prefixTokens()) {
+        content = prefixHash(r.prefixGroup()) + b;
+      } else if (r.inSession()) {
+        content = prefixHash(~r.session()) + b;
+      } else {
+        content = prefixHash(Integer.MIN_VALUE + r.id()) + b;
+      }
+      h = mix64(h * 31 + content);
+      chain[b] = h == 0 ? 1 : h;
+    }
+    return chain;
+  }
+
+  private static long mix64(long z) {
+    z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+    z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+    return z ^ (z >>> 31);
   }
 
   /** Builds an {@link Experiment}. */

@@ -21,6 +21,8 @@ final class Job {
   long finishAtNanos = -1;
   int tokensDone;
   boolean prefixHit;
+  /** Prompt tokens the server found in its prefix cache. */
+  int cachedTokens;
   private int status = -1;
   private long doneNanos = -1;
 

@@ -25,6 +25,12 @@ import java.util.Map;
  * share it, and is pinned while any running sequence uses it. Unpinned prefixes stay cached in
  * otherwise free memory and are evicted least recently used first when room is needed. The KV
  * use the server reports counts private tokens and pinned prefixes, as vLLM counts blocks in use.
+ *
+ * <p>Multi-turn conversations: a finished turn leaves its conversation (everything after the shared
+ * prefix, its answer included) in the cache, unpinned, as vLLM keeps a finished sequence's blocks.
+ * The next turn, which repeats it, then prefills only its new tokens if both its shared prefix and
+ * the conversation are still cached (a partial match when only an older turn is); while it runs,
+ * the conversation's tokens are its own.
  */
 final class LlmServer extends SimServer {
 
@@ -32,8 +38,13 @@ final class LlmServer extends SimServer {
   private final ArrayDeque<Job> queue = new ArrayDeque<>();
   private final List<Job> running = new ArrayList<>();
   private List<Job> admitting = List.of();
-  /** Cached prefixes by group, in least-recently-used order, with their size in tokens. */
-  private final LinkedHashMap<Integer, Integer> prefixCache = new LinkedHashMap<>(64, 0.75f, true);
+  /**
+   * Cached prefixes by group and conversations by {@link #sessionKey}, in least-recently-used
+   * order, with their size in tokens.
+   */
+  private final LinkedHashMap<Long, Integer> prefixCache = new LinkedHashMap<>(64, 0.75f, true);
+  /** The conversations of {@link #prefixCache} by session, to look them up without touching the LRU order. */
+  private final Map<Integer, Integer> sessions = new HashMap<>();
   /** Running sequences per cached prefix group. */
   private final Map<Integer, Integer> pins = new HashMap<>();
   private long privateTokens;
@@ -49,7 +60,24 @@ final class LlmServer extends SimServer {
 
   /** Whether the prefix of this group is in the cache now. */
   boolean holdsPrefix(int group) {
-    return prefixCache.containsKey(group);
+    return prefixCache.containsKey((long) group);
+  }
+
+  /** How many tokens of the conversation after its shared prefix are in the cache now. */
+  int heldSessionTokens(int session) {
+    return sessions.getOrDefault(session, 0);
+  }
+
+  private static long sessionKey(int session) {
+    return 1L << 32 | session;
+  }
+
+  /** Tokens of the request's conversation history found in the cache (its shared prefix must be too). */
+  private int sessionHit(SimRequest r) {
+    if (!r.inSession() || r.historyTokens() == 0 || !prefixCache.containsKey((long) r.prefixGroup())) {
+      return 0;
+    }
+    return Math.min(sessions.getOrDefault(r.session(), 0), r.historyTokens());
   }
 
   @Override
@@ -75,24 +103,37 @@ final class LlmServer extends SimServer {
     while (!queue.isEmpty() && running.size() + admitted.size() < profile.maxBatch()) {
       Job j = queue.peek();
       SimRequest r = j.request;
-      boolean hit = r.hasPrefix() && prefixCache.containsKey(r.prefixGroup());
+      long group = r.prefixGroup();
+      boolean hit = r.hasPrefix() && prefixCache.containsKey(group);
+      int history = sessionHit(r);
+      if (hit) {
+        prefixCache.get(group); // most recently used, so that making room does not evict it
+      }
+      // The conversation's cached tokens become this sequence's own while it runs.
+      Integer held = r.inSession() ? sessions.remove(r.session()) : null;
+      if (held != null) {
+        prefixCache.remove(sessionKey(r.session()));
+        cachedTokens -= held;
+      }
       long need = privatePart(r) + (r.hasPrefix() && !hit ? r.prefixTokens() : 0);
       if (!makeRoom(need)) {
+        if (held != null) {
+          cacheSession(r.session(), held);
+        }
         break;
       }
       queue.poll();
       privateTokens += privatePart(r);
       if (r.hasPrefix()) {
-        if (hit) {
-          prefixCache.get(r.prefixGroup()); // marks it recently used
-        } else {
-          prefixCache.put(r.prefixGroup(), r.prefixTokens());
+        if (!hit) {
+          prefixCache.put(group, r.prefixTokens());
           cachedTokens += r.prefixTokens();
         }
         pin(r);
       }
       j.prefixHit = hit;
-      prefill += r.promptTokens() - (hit ? r.prefixTokens() : 0);
+      j.cachedTokens = (hit ? r.prefixTokens() : 0) + history;
+      prefill += r.promptTokens() - j.cachedTokens;
       admitted.add(j);
     }
     if (admitted.isEmpty() && running.isEmpty()) {
@@ -114,15 +155,25 @@ final class LlmServer extends SimServer {
     if (privateTokens + pinnedTokens + need > capacity) {
       return false;
     }
-    Iterator<Map.Entry<Integer, Integer>> it = prefixCache.entrySet().iterator();
+    Iterator<Map.Entry<Long, Integer>> it = prefixCache.entrySet().iterator();
     while (privateTokens + cachedTokens + need > capacity && it.hasNext()) {
-      Map.Entry<Integer, Integer> e = it.next();
-      if (!pins.containsKey(e.getKey())) {
+      Map.Entry<Long, Integer> e = it.next();
+      long key = e.getKey();
+      if (key > Integer.MAX_VALUE) {
+        sessions.remove((int) key);
+      }
+      if (key > Integer.MAX_VALUE || !pins.containsKey((int) key)) {
         cachedTokens -= e.getValue();
         it.remove();
       }
     }
     return true;
+  }
+
+  private void cacheSession(int session, int tokens) {
+    prefixCache.put(sessionKey(session), tokens);
+    sessions.put(session, tokens);
+    cachedTokens += tokens;
   }
 
   private void pin(SimRequest r) {
@@ -134,6 +185,10 @@ final class LlmServer extends SimServer {
   private void release(Job j) {
     SimRequest r = j.request;
     privateTokens -= privatePart(r);
+    if (r.inSession() && makeRoom(r.sessionTokensAfter())) {
+      // vLLM keeps a finished sequence's blocks cached: the next turn starts with them.
+      cacheSession(r.session(), r.sessionTokensAfter());
+    }
     if (r.hasPrefix() && pins.merge(r.prefixGroup(), -1, Integer::sum) == 0) {
       pins.remove(r.prefixGroup());
       pinnedTokens -= r.prefixTokens();
@@ -176,6 +231,7 @@ final class LlmServer extends SimServer {
     admitting = List.of();
     queue.clear();
     prefixCache.clear();
+    sessions.clear();
     pins.clear();
     privateTokens = 0;
     cachedTokens = 0;
@@ -239,6 +295,7 @@ final class LlmServer extends SimServer {
   }
 
   private long uncached(SimRequest r) {
-    return r.promptTokens() - (r.hasPrefix() && prefixCache.containsKey(r.prefixGroup()) ? r.prefixTokens() : 0);
+    boolean hit = r.hasPrefix() && prefixCache.containsKey((long) r.prefixGroup());
+    return r.promptTokens() - (hit ? r.prefixTokens() : 0) - sessionHit(r);
   }
 }

@@ -19,7 +19,7 @@ import java.util.Locale;
  *
  * <p>Options: {@code --quick} (the short versions the tests run), {@code --seed N} (default
  * {@value #DEFAULT_SEED}), {@code --out FILE} (default {@value #DEFAULT_OUT}), {@code --only N}
- * (one scenario, 1 to 5).
+ * (one scenario, 1 to 7).
  */
 public final class RoutingQuality {
 
@@ -45,15 +45,15 @@ public final class RoutingQuality {
           case "--out" -> out = Path.of(value(args, ++i, "--out"));
           case "--only" -> only = Integer.parseInt(value(args, ++i, "--only"));
           case "-h", "--help" -> {
-            System.out.println("usage: RoutingQuality [--quick] [--seed N] [--out FILE] [--only 1..6]");
+            System.out.println("usage: RoutingQuality [--quick] [--seed N] [--out FILE] [--only 1..7]");
             return;
           }
           default -> throw new IllegalArgumentException("unknown option: " + args[i]
-              + " (expected: --quick, --seed N, --out FILE, --only 1..6)");
+              + " (expected: --quick, --seed N, --out FILE, --only 1..7)");
         }
       }
-      if (only < 0 || only > 6) {
-        throw new IllegalArgumentException("--only: " + only + " (expected: 1..6)");
+      if (only < 0 || only > 7) {
+        throw new IllegalArgumentException("--only: " + only + " (expected: 1..7)");
       }
     } catch (IllegalArgumentException e) {
       System.err.println("routing-quality: " + e.getMessage());
@@ -103,6 +103,9 @@ public final class RoutingQuality {
     }
     if (only == 0 || only == 6) {
       reports.add(ModelRouteScenario.report(seed, quick, progress));
+    }
+    if (only == 0 || only == 7) {
+      reports.add(Scenarios.multiTurn(seed, quick, progress));
     }
     return reports;
   }

@@ -34,6 +34,8 @@ final class RunStats {
   /** Per budget (nanoseconds): {requests with it, requests that met it}. */
   final TreeMap<Long, int[]> budgets = new TreeMap<>();
   long outputTokens;
+  long promptTokens;
+  long cachedPromptTokens;
   double cost;
 
   RunStats(String policy, List<String> endpointIds, long durationNanos, long bucketNanos) {
@@ -69,6 +71,11 @@ final class RunStats {
   /** Share of requests that ended without an answer (failed after retries, rejected, or unfinished). */
   double errorRate() {
     return requests == 0 ? 0 : (double) (failed + rejected + unfinished) / requests;
+  }
+
+  /** The share of answered requests' prompt tokens the servers found in their prefix caches. */
+  double cachedPromptShare() {
+    return promptTokens == 0 ? Double.NaN : (double) cachedPromptTokens / promptTokens;
   }
 
   double prefixHitRate() {

@@ -15,6 +15,9 @@ package io.modelrouter.benchmarks.sim;
  * @param prefixGroup the shared system prompt it starts with, or -1
  * @param prefixTokens the length of that shared prefix
  * @param budgetNanos end-to-end latency budget, 0 for none
+ * @param session the multi-turn conversation it is a turn of, or -1
+ * @param historyTokens the earlier turns' prompt and answer tokens it repeats after the shared
+ *     prefix (0 for a first turn or outside a conversation)
  */
 record SimRequest(
     int id,
@@ -25,7 +28,15 @@ record SimRequest(
     int outputTokens,
     int prefixGroup,
     int prefixTokens,
-    long budgetNanos) {
+    long budgetNanos,
+    int session,
+    int historyTokens) {
+
+  /** A request outside any conversation. */
+  SimRequest(int id, long arrivalNanos, double z, double u, int promptTokens, int outputTokens, int prefixGroup,
+      int prefixTokens, long budgetNanos) {
+    this(id, arrivalNanos, z, u, promptTokens, outputTokens, prefixGroup, prefixTokens, budgetNanos, -1, 0);
+  }
 
   /** A request of a plain (non-LLM) workload. */
   static SimRequest plain(int id, long arrivalNanos, double z, double u, long budgetNanos) {
@@ -34,5 +45,18 @@ record SimRequest(
 
   boolean hasPrefix() {
     return prefixGroup >= 0;
+  }
+
+  /** Whether it is a turn of a conversation (always after a shared prefix). */
+  boolean inSession() {
+    return session >= 0 && prefixGroup >= 0;
+  }
+
+  /**
+   * The conversation as the next turn will repeat it: everything after the shared prefix, this
+   * turn's answer included.
+   */
+  int sessionTokensAfter() {
+    return promptTokens - prefixTokens + outputTokens;
   }
 }

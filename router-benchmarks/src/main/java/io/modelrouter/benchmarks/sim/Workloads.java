@@ -44,6 +44,52 @@ final class Workloads {
     });
   }
 
+  /**
+   * Multi-turn chat sessions: sessions start as Poisson arrivals at {@code sessionsPerSecond} for
+   * {@code seconds}; each uses one of {@code groups} system prompts of {@code prefixTokens} tokens
+   * (group 0, the hot prefix, for a share {@code hotShare} of the sessions, the others uniformly),
+   * and has 1 to {@code maxTurns} turns (uniformly). Each turn repeats the whole conversation so
+   * far after the system prompt, adds an exponentially distributed number of new tokens (mean
+   * {@code meanUserTokens}, at least 16) and answers with an exponential number of tokens (mean
+   * {@code meanOutputTokens}, 16 to 4x the mean); the next turn comes an exponential think time of
+   * mean {@code meanThinkSeconds} later. Turns arriving after {@code seconds} are dropped. Ids are
+   * the arrival order.
+   */
+  static List<SimRequest> sessions(
+      double sessionsPerSecond, double seconds, long seed, int groups, double hotShare, int prefixTokens,
+      int maxTurns, int meanUserTokens, int meanOutputTokens, double meanThinkSeconds) {
+    SplittableRandom random = new SplittableRandom(seed);
+    List<SimRequest> turns = new ArrayList<>();
+    long end = Units.seconds(seconds);
+    double meanGapNanos = 1e9 / sessionsPerSecond;
+    long start = 0;
+    for (int session = 0; ; session++) {
+      start += Math.max(1, Math.round(exponential(random, meanGapNanos)));
+      if (start >= end) {
+        break;
+      }
+      int group = random.nextDouble() < hotShare ? 0 : 1 + random.nextInt(groups - 1);
+      int count = 1 + random.nextInt(maxTurns);
+      long t = start;
+      int history = 0;
+      for (int turn = 0; turn < count && t < end; turn++) {
+        int user = (int) Math.max(16, Math.round(exponential(random, meanUserTokens)));
+        int output = (int) Math.min(4L * meanOutputTokens, Math.max(16, Math.round(exponential(random, meanOutputTokens))));
+        turns.add(new SimRequest(0, t, gaussian(random), random.nextDouble(), prefixTokens + history + user, output,
+            group, prefixTokens, 0, session, history));
+        history += user + output;
+        t += Math.max(1, Math.round(exponential(random, meanThinkSeconds * 1e9)));
+      }
+    }
+    turns.sort(java.util.Comparator.comparingLong(SimRequest::arrivalNanos));
+    List<SimRequest> list = new ArrayList<>(turns.size());
+    for (SimRequest r : turns) {
+      list.add(new SimRequest(list.size(), r.arrivalNanos(), r.z(), r.u(), r.promptTokens(), r.outputTokens(),
+          r.prefixGroup(), r.prefixTokens(), 0, r.session(), r.historyTokens()));
+    }
+    return list;
+  }
+
   /** Draws one request of the stream: its id, its arrival time, and the stream's random source for the rest. */
   private interface Draw {
     SimRequest next(int id, long arrivalNanos, SplittableRandom random);
