@@ -59,6 +59,8 @@ public final class EndpointState {
   private volatile boolean hasLatency;
   private volatile double ttftEwmaNanos;
   private volatile long ttftStampNanos;
+  private volatile double tpotEwmaNanos;
+  private volatile long tpotStampNanos;
 
   private volatile long requests;
   private volatile long failures;
@@ -249,6 +251,32 @@ public final class EndpointState {
         ttftEwmaNanos = ttftEwmaNanos * w + ttftNanos * (1 - w);
       }
       ttftStampNanos = nowNanos == 0 ? 1 : nowNanos;
+    }
+  }
+
+  /**
+   * The EWMA of the time per output token after the first (decode speed: the engine step time at
+   * the endpoint's batch size), in nanoseconds; 0 before any sample. It tells a slow GPU from a fast
+   * one whatever the answers' lengths and the prefix-cache hits.
+   */
+  public double tpotEwmaNanos() {
+    return tpotEwmaNanos;
+  }
+
+  /** Records a time-per-output-token sample (plain EWMA with time constant {@code tauNanos}). */
+  public void recordTpot(double tpotNanos, long nowNanos, long tauNanos) {
+    if (!(tpotNanos > 0)) {
+      return;
+    }
+    synchronized (this) {
+      if (tpotEwmaNanos == 0) {
+        tpotEwmaNanos = tpotNanos;
+      } else {
+        long gap = Math.max(nowNanos - tpotStampNanos, 0);
+        double w = Math.exp(-(double) gap / tauNanos);
+        tpotEwmaNanos = tpotEwmaNanos * w + tpotNanos * (1 - w);
+      }
+      tpotStampNanos = nowNanos;
     }
   }
 

@@ -8,8 +8,8 @@ import java.lang.invoke.VarHandle;
  * hashes (see {@link io.modelrouter.RouteRequest#prefixBlockCount()}) with, for each, when it was
  * last sent there, evicting the least recently used first.
  *
- * <p>Four-way set-associative: a block hash picks a set of four slots by its upper bits and is
- * stored there as a 32-bit fingerprint of its lower bits with a 32-bit stamp (the clock in units of
+ * <p>Four-way set-associative: a block hash picks a set of four slots (Fibonacci hashing) and is
+ * stored there as a 32-bit fingerprint (its lower bits) with a 32-bit stamp (the clock in units of
  * about a millisecond); a new block replaces the oldest of its set. That is LRU within each set,
  * which approximates LRU over the whole table as hardware caches do, in {@code 8 * capacity} bytes
  * and without a lock or an allocation per operation. Two different blocks share a fingerprint in a
@@ -98,8 +98,9 @@ public final class PrefixBlockCache {
     }
   }
 
+  /** The first slot of the block's set: Fibonacci hashing, so that even poorly mixed hashes spread. */
   private int setBase(long blockHash) {
-    return ((int) (blockHash >>> 32) & setMask) * (2 * WAYS);
+    return ((int) ((blockHash * 0x9E3779B97F4A7C15L) >>> 40) & setMask) * (2 * WAYS);
   }
 
   private static int fingerprint(long blockHash) {

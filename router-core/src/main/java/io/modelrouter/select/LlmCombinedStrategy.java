@@ -11,10 +11,11 @@ import java.util.Objects;
  * under a load bound. See {@link Strategies#llmCombined()} for the score and its weights.
  *
  * <p>It is the {@link CompositeStrategy} of {@link Scorers#prefixCache}, {@link Scorers#queueDepth},
- * {@link Scorers#runningSequences}, {@link Scorers#kvCacheUsage}, {@link Scorers#inFlight} and
- * {@link Scorers#ttft} with these weights and a lowest-score picker limited to candidates under the
- * load bound, fused into one pass that reads each candidate's state once; after the pick it tells
- * the {@link PrefixCacheIndex} where the request went. Immutable and thread-safe; a pick allocates
+ * {@link Scorers#runningSequences}, {@link Scorers#kvCacheUsage} and {@link Scorers#inFlight} with
+ * these weights, plus a latency term relative to the candidates' mean, and a lowest-score picker
+ * limited to candidates under the load bound, fused into one pass that reads each candidate's state
+ * once (the mean latency and the load bound come from a first pass over the in-flight counts);
+ * after the pick it tells the {@link PrefixCacheIndex} where the request went. Immutable and thread-safe; a pick allocates
  * nothing and takes no lock.
  */
 public final class LlmCombinedStrategy implements SelectionStrategy {
@@ -28,7 +29,7 @@ public final class LlmCombinedStrategy implements SelectionStrategy {
   private final double runningWeight;
   private final double kvCacheWeight;
   private final double inFlightWeight;
-  private final double ttftWeight;
+  private final double latencyWeight;
   private final double loadFactor;
 
   private LlmCombinedStrategy(Builder b) {
@@ -39,7 +40,7 @@ public final class LlmCombinedStrategy implements SelectionStrategy {
     this.runningWeight = b.runningWeight;
     this.kvCacheWeight = b.kvCacheWeight;
     this.inFlightWeight = b.inFlightWeight;
-    this.ttftWeight = b.ttftWeight;
+    this.latencyWeight = b.latencyWeight;
     this.loadFactor = b.loadFactor;
   }
 
@@ -60,10 +61,19 @@ public final class LlmCombinedStrategy implements SelectionStrategy {
     }
     long totalInFlight = 0;
     long totalWeight = 0;
+    double tpotSum = 0;
+    int sampled = 0;
     for (int i = 0; i < n; i++) {
-      totalInFlight += Math.max(c.state(i).inFlight(), 0);
+      EndpointState s = c.state(i);
+      totalInFlight += Math.max(s.inFlight(), 0);
       totalWeight += c.endpoint(i).weight();
+      double tpot = s.tpotEwmaNanos();
+      if (tpot > 0) {
+        tpotSum += tpot;
+        sampled++;
+      }
     }
+    double meanTpot = sampled == 0 ? 0 : tpotSum / sampled;
     // Weighted bounded load: an endpoint may carry up to loadFactor times its weight's share.
     double perWeight = loadFactor * (totalInFlight + 1) / Math.max(totalWeight, 1);
     int start = c.random().nextInt(n);
@@ -73,7 +83,7 @@ public final class LlmCombinedStrategy implements SelectionStrategy {
     double fallbackScore = Double.POSITIVE_INFINITY;
     for (int k = 0; k < n; k++) {
       int i = start + k < n ? start + k : start + k - n;
-      double s = score(c, i);
+      double s = score(c, i, meanTpot);
       if (c.state(i).inFlight() < Math.ceil(perWeight * c.endpoint(i).weight())) {
         if (s < bestScore) {
           best = i;
@@ -95,37 +105,75 @@ public final class LlmCombinedStrategy implements SelectionStrategy {
 
   @Override
   public double score(Candidates c, int index) {
+    return score(c, index, meanTpot(c));
+  }
+
+  private double score(Candidates c, int index, double meanTpot) {
     EndpointState s = c.state(index);
-    long now = c.nanoTime();
-    double score = inFlightWeight * Scorers.inFlightTerm(s.inFlight())
-        + ttftWeight * Scorers.ttftTerm(s, model);
+    double slowness = slowness(s, meanTpot);
+    double score = inFlightWeight * Scorers.inFlightTerm(s.inFlight() * slowness)
+        + latencyWeight * slowness / (1 + slowness);
     if (prefixWeight > 0) {
-      score += prefixWeight * Scorers.prefixTerm(c.request(), prefixIndex.matchedBlocks(c, index));
+      int missing = c.request().prefixBlockCount() - prefixIndex.matchedBlocks(c, index);
+      score += prefixWeight * Scorers.prefixTerm(missing);
     }
-    if (!model.metricsFresh(s, now)) {
+    if (!model.metricsFresh(s, c.nanoTime())) {
       return score + queueWeight + runningWeight + kvCacheWeight; // unknown scores as bad, not idle
     }
+    int q = s.queueDepth();
     return score
-        + queueWeight * Scorers.queueTerm(s.queueDepth())
+        + queueWeight * (q < 0 ? 1 : Scorers.queueTerm(q * slowness))
         + runningWeight * Scorers.runningTerm(s.running())
         + kvCacheWeight * Scorers.kvCacheTerm(s.kvCacheUsage());
   }
 
-  /** Every term of the score, unweighted, and the matched prefix blocks; off the hot path. */
+  /**
+   * How much slower than the candidates' mean the endpoint decodes, {@code tpot / mean tpot} from
+   * the time-per-output-token EWMAs ({@link EndpointState#tpotEwmaNanos()}); 1 without a sample.
+   * Requests queued or in flight on an endpoint twice as slow as the mean count twice. (The prefill
+   * of the blocks it lacks is not scaled: decode time grows with the batch, so a busy server holding
+   * a prefix would look slow and lose its own prefix's requests.)
+   */
+  static double slowness(EndpointState s, double meanTpot) {
+    double tpot = s.tpotEwmaNanos();
+    return tpot > 0 && meanTpot > 0 ? tpot / meanTpot : 1;
+  }
+
+  private static double meanTpot(Candidates c) {
+    double sum = 0;
+    int sampled = 0;
+    for (int i = 0; i < c.size(); i++) {
+      double tpot = c.state(i).tpotEwmaNanos();
+      if (tpot > 0) {
+        sum += tpot;
+        sampled++;
+      }
+    }
+    return sampled == 0 ? 0 : sum / sampled;
+  }
+
+  /**
+   * Every term of the score, unweighted, with its weight, the matched prefix blocks and the
+   * slowness the queue and in-flight counts are multiplied by; off the hot path.
+   */
   @Override
   public String explain(Candidates c, int index) {
     EndpointState s = c.state(index);
     RouteRequest r = c.request();
     int matched = prefixIndex.matchedBlocks(c, index);
     boolean fresh = model.metricsFresh(s, c.nanoTime());
+    double slowness = slowness(s, meanTpot(c));
+    int q = s.queueDepth();
     return String.format(Locale.ROOT,
-        "prefix_blocks=%d/%d prefix=%.3f*%s queue=%.3f*%s running=%.3f*%s kv=%.3f*%s inflight=%.3f*%s ttft=%.3f*%s%s",
-        matched, r.prefixBlockCount(), Scorers.prefixTerm(r, matched), w(prefixWeight),
-        fresh ? Scorers.queueTerm(s.queueDepth()) : 1, w(queueWeight),
+        "prefix_blocks=%d/%d slowness=%.2f prefix=%.3f*%s queue=%.3f*%s running=%.3f*%s kv=%.3f*%s"
+            + " inflight=%.3f*%s latency=%.3f*%s%s",
+        matched, r.prefixBlockCount(), slowness,
+        Scorers.prefixTerm(r.prefixBlockCount() - matched), w(prefixWeight),
+        fresh && q >= 0 ? Scorers.queueTerm(q * slowness) : 1, w(queueWeight),
         fresh ? Scorers.runningTerm(s.running()) : 1, w(runningWeight),
         fresh ? Scorers.kvCacheTerm(s.kvCacheUsage()) : 1, w(kvCacheWeight),
-        Scorers.inFlightTerm(s.inFlight()), w(inFlightWeight),
-        Scorers.ttftTerm(s, model), w(ttftWeight),
+        Scorers.inFlightTerm(s.inFlight() * slowness), w(inFlightWeight),
+        slowness / (1 + slowness), w(latencyWeight),
         fresh ? "" : " metrics=stale");
   }
 
@@ -141,8 +189,8 @@ public final class LlmCombinedStrategy implements SelectionStrategy {
   @Override
   public String toString() {
     return String.format(Locale.ROOT,
-        "LlmCombinedStrategy{prefix=%s, queue=%s, running=%s, kv=%s, inFlight=%s, ttft=%s, loadFactor=%s, index=%s}",
-        prefixWeight, queueWeight, runningWeight, kvCacheWeight, inFlightWeight, ttftWeight, loadFactor,
+        "LlmCombinedStrategy{prefix=%s, queue=%s, running=%s, kv=%s, inFlight=%s, latency=%s, loadFactor=%s, index=%s}",
+        prefixWeight, queueWeight, runningWeight, kvCacheWeight, inFlightWeight, latencyWeight, loadFactor,
         prefixIndex.name());
   }
 
@@ -155,7 +203,7 @@ public final class LlmCombinedStrategy implements SelectionStrategy {
     private double runningWeight = Strategies.DEFAULT_LLM_RUNNING_WEIGHT;
     private double kvCacheWeight = Strategies.DEFAULT_LLM_KV_CACHE_WEIGHT;
     private double inFlightWeight = Strategies.DEFAULT_LLM_IN_FLIGHT_WEIGHT;
-    private double ttftWeight = Strategies.DEFAULT_LLM_TTFT_WEIGHT;
+    private double latencyWeight = Strategies.DEFAULT_LLM_LATENCY_WEIGHT;
     private double loadFactor = Strategies.DEFAULT_LLM_LOAD_FACTOR;
 
     private Builder() {}
@@ -166,7 +214,7 @@ public final class LlmCombinedStrategy implements SelectionStrategy {
       return this;
     }
 
-    /** Metrics freshness and the TTFT assumed before any sample; {@link LatencyModel#ofDefaults()} by default. */
+    /** How old server metrics may be; {@link LatencyModel#ofDefaults()} by default. */
     public Builder latencyModel(LatencyModel model) {
       this.model = Objects.requireNonNull(model, "model");
       return this;
@@ -202,9 +250,9 @@ public final class LlmCombinedStrategy implements SelectionStrategy {
       return this;
     }
 
-    /** Weight of the time-to-first-token EWMA; {@value Strategies#DEFAULT_LLM_TTFT_WEIGHT} by default. */
-    public Builder ttftWeight(double weight) {
-      this.ttftWeight = check("ttftWeight", weight);
+    /** Weight of the time-to-first-token EWMA; {@value Strategies#DEFAULT_LLM_LATENCY_WEIGHT} by default. */
+    public Builder latencyWeight(double weight) {
+      this.latencyWeight = check("latencyWeight", weight);
       return this;
     }
 

@@ -36,9 +36,6 @@ public final class Scorers {
    */
   public static final int DEFAULT_RUNNING_SCALE = 32;
 
-  /** Time-to-first-token EWMA at which {@link #ttft()} scores one half: 100 ms. */
-  public static final long DEFAULT_TTFT_SCALE_NANOS = 100_000_000L;
-
   private Scorers() {}
 
   /** Requests this router has in flight to the candidate: {@code k / (k + 4)}. */
@@ -132,7 +129,7 @@ public final class Scorers {
    */
   public static EndpointScorer prefixCache(PrefixCacheIndex index) {
     Objects.requireNonNull(index, "index");
-    return named("prefix", (c, i) -> prefixTerm(c.request(), index.matchedBlocks(c, i)));
+    return named("prefix", (c, i) -> prefixTerm(c.request().prefixBlockCount() - index.matchedBlocks(c, i)));
   }
 
   /**
@@ -152,28 +149,13 @@ public final class Scorers {
     });
   }
 
-  /**
-   * The endpoint's time-to-first-token EWMA ({@link LatencyModel#initialRttNanos()} before any
-   * sample) over 100 ms ({@link #DEFAULT_TTFT_SCALE_NANOS}): {@code t / (t + 100 ms)}. It is how fast
-   * the endpoint has been, which tells a slow GPU from a fast one.
-   */
-  public static EndpointScorer ttft() {
-    return ttft(LatencyModel.ofDefaults());
-  }
-
-  /** {@link #ttft()} with the initial RTT of {@code model}. */
-  public static EndpointScorer ttft(LatencyModel model) {
-    Objects.requireNonNull(model, "model");
-    return named("ttft", (c, i) -> ttftTerm(c.state(i), model));
-  }
-
-  static double inFlightTerm(int inFlight) {
-    return inFlight / (inFlight + (double) DEFAULT_IN_FLIGHT_SCALE);
+  static double inFlightTerm(double inFlight) {
+    return inFlight / (inFlight + DEFAULT_IN_FLIGHT_SCALE);
   }
 
   /** {@code q / (q + 4)}, 1 when unknown (negative). */
-  static double queueTerm(int queueDepth) {
-    return queueDepth < 0 ? 1 : queueDepth / (queueDepth + (double) DEFAULT_QUEUE_SCALE);
+  static double queueTerm(double queueDepth) {
+    return queueDepth < 0 ? 1 : queueDepth / (queueDepth + DEFAULT_QUEUE_SCALE);
   }
 
   /** {@code r / (r + 32)}, 1 when unknown (negative). */
@@ -186,17 +168,9 @@ public final class Scorers {
     return kv >= 0 ? Math.min(kv, 1) : 1;
   }
 
-  static double prefixTerm(io.modelrouter.RouteRequest request, int matchedBlocks) {
-    int missing = request.prefixBlockCount() - matchedBlocks;
-    return missing / (missing + (double) DEFAULT_PREFIX_SCALE_BLOCKS);
-  }
-
-  static double ttftTerm(EndpointState s, LatencyModel model) {
-    double t = s.ttftEwmaNanos();
-    if (!(t > 0)) {
-      t = model.initialRttNanos();
-    }
-    return t / (t + DEFAULT_TTFT_SCALE_NANOS);
+  /** {@code m / (m + 16)} for {@code m} blocks to prefill. */
+  static double prefixTerm(double missingBlocks) {
+    return missingBlocks / (missingBlocks + DEFAULT_PREFIX_SCALE_BLOCKS);
   }
 
   /** 0 when the endpoint holds the adapter, 1 when it has a free slot, 2 otherwise. */

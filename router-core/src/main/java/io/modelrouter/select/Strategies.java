@@ -54,31 +54,40 @@ public final class Strategies {
   /** The latency/cost trade-off of {@link #costAware()}: 0.5, both count the same within their ranges. */
   public static final double DEFAULT_COST_TRADE_OFF = 0.5;
 
-  /** Weight of the prefix term of {@link #llmCombined()} (uncached prompt blocks). See there. */
-  public static final double DEFAULT_LLM_PREFIX_WEIGHT = 2;
+  /**
+   * Weight of the prefix term of {@link #llmCombined()} (uncached prompt blocks): 3, the largest, so
+   * that a long cached prefix outweighs a short queue. Tuned with the others in the simulator's
+   * scenario 6 ({@code docs/routing-quality.md}).
+   */
+  public static final double DEFAULT_LLM_PREFIX_WEIGHT = 3;
 
-  /** Weight of the queue term of {@link #llmCombined()} (the server's waiting requests). */
-  public static final double DEFAULT_LLM_QUEUE_WEIGHT = 1;
-
-  /** Weight of the running term of {@link #llmCombined()} (the server's running sequences). */
-  public static final double DEFAULT_LLM_RUNNING_WEIGHT = 0.25;
-
-  /** Weight of the KV-cache term of {@link #llmCombined()} (the server's KV-cache use). */
-  public static final double DEFAULT_LLM_KV_CACHE_WEIGHT = 0.5;
-
-  /** Weight of the in-flight term of {@link #llmCombined()} (this router's requests in flight). */
-  public static final double DEFAULT_LLM_IN_FLIGHT_WEIGHT = 1;
-
-  /** Weight of the TTFT term of {@link #llmCombined()} (the endpoint's time-to-first-token EWMA). */
-  public static final double DEFAULT_LLM_TTFT_WEIGHT = 1;
+  /** Weight of the queue term of {@link #llmCombined()} (the server's waiting requests): 2. */
+  public static final double DEFAULT_LLM_QUEUE_WEIGHT = 2;
 
   /**
-   * The load bound of {@link #llmCombined()}: an endpoint with at least {@code ceil(1.25 * (total
-   * in flight + 1) * weight / total weight)} requests in flight is passed over, the balance factor
-   * of {@link #DEFAULT_HASH_LOAD_FACTOR}, so a hot prefix spills to other servers instead of
-   * piling onto the one that holds it.
+   * Weight of the running term of {@link #llmCombined()} (the server's running sequences): 0. Tuned
+   * out: in the simulator any weight made TTFT worse, as the queue, KV-cache and in-flight terms
+   * already say what a full batch means; set it for servers whose batch slowdown matters more.
    */
-  public static final double DEFAULT_LLM_LOAD_FACTOR = 1.25;
+  public static final double DEFAULT_LLM_RUNNING_WEIGHT = 0;
+
+  /** Weight of the KV-cache term of {@link #llmCombined()} (the server's KV-cache use): 0.5. */
+  public static final double DEFAULT_LLM_KV_CACHE_WEIGHT = 0.5;
+
+  /** Weight of the in-flight term of {@link #llmCombined()} (this router's requests in flight): 1. */
+  public static final double DEFAULT_LLM_IN_FLIGHT_WEIGHT = 1;
+
+  /** Weight of the latency term of {@link #llmCombined()} (decode speed against the candidates' mean): 1. */
+  public static final double DEFAULT_LLM_LATENCY_WEIGHT = 1;
+
+  /**
+   * The load bound of {@link #llmCombined()}: an endpoint with at least {@code ceil(3 * (total in
+   * flight + 1) * weight / total weight)} requests in flight is passed over, so a hot prefix spills
+   * to other servers instead of piling onto the one that holds it. Looser than {@link
+   * #DEFAULT_HASH_LOAD_FACTOR} because the load terms already spread load: in the simulator a bound of
+   * 1.25 moved conversations away from their cache and cost more prefill than it saved in queueing.
+   */
+  public static final double DEFAULT_LLM_LOAD_FACTOR = 3;
 
   private Strategies() {}
 
@@ -126,20 +135,25 @@ public final class Strategies {
    *       PrefixCacheIndex#estimated()}: the blocks this router sent there, partial matches
    *       included, so each turn of a conversation finds the previous one's cache);
    *   <li>queue, {@value #DEFAULT_LLM_QUEUE_WEIGHT}: requests waiting on the server, {@code q / (q +
-   *       4)};
-   *   <li>running, {@value #DEFAULT_LLM_RUNNING_WEIGHT}: sequences running on the server, {@code r
-   *       / (r + 32)};
+   *       4)}, with {@code q} times the endpoint's slowness (below);
+   *   <li>running, {@value #DEFAULT_LLM_RUNNING_WEIGHT} (tuned out, see there): sequences running
+   *       on the server, {@code r / (r + 32)};
    *   <li>KV cache, {@value #DEFAULT_LLM_KV_CACHE_WEIGHT}: the server's KV-cache use;
    *   <li>in flight, {@value #DEFAULT_LLM_IN_FLIGHT_WEIGHT}: this router's requests in flight there,
-   *       {@code k / (k + 4)}, which moves at once while scraped metrics lag;
-   *   <li>TTFT, {@value #DEFAULT_LLM_TTFT_WEIGHT}: the endpoint's time-to-first-token EWMA, {@code t
-   *       / (t + 100 ms)}, which tells a slow GPU from a fast one.
+   *       {@code k / (k + 4)}, with {@code k} times the slowness, which moves at once while scraped
+   *       metrics lag;
+   *   <li>latency, {@value #DEFAULT_LLM_LATENCY_WEIGHT}: the endpoint's slowness {@code s / (1 +
+   *       s)}, where {@code s} is its time-per-output-token EWMA over the candidates' mean ({@link
+   *       io.modelrouter.health.EndpointState#tpotEwmaNanos()}, learnt from answers that report
+   *       their tokens): it tells a slow GPU from a fast one, and a request queued on a GPU twice as
+   *       slow counts twice. Decode time per token, not the time to first token, which a cache miss
+   *       inflates and would send a prefix's requests away from the server that holds it.
    * </ul>
    *
    * <p>Stale or missing server metrics score the queue, running and KV-cache terms {@code 1}:
    * unknown is not idle. The load bound ({@link #DEFAULT_LLM_LOAD_FACTOR}) passes over an endpoint
-   * with more than 1.25 times its {@linkplain io.modelrouter.registry.Endpoint#weight() weight}'s
-   * share of the requests in flight, so a hot prefix cannot overload the server that holds it.
+   * with more than 3 times its {@linkplain io.modelrouter.registry.Endpoint#weight() weight}'s share
+   * of the requests in flight, so a hot prefix cannot overload the server that holds it.
    * After the pick the index learns where the request went. The weights were tuned in the
    * simulator ({@code docs/routing-quality.md}); {@link LlmCombinedStrategy#builder()} changes
    * them. O(n) per pick plus {@code O(log blocks)} prefix lookups per candidate that holds the

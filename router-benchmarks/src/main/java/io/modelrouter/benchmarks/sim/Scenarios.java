@@ -409,7 +409,7 @@ final class Scenarios {
   static final int SESSION_OUTPUT_TOKENS = 200;
   static final double SESSION_THINK_SECONDS = 8;
   /** Sessions started per second at the two loads. */
-  static final double[] SESSION_RATES = {4, 6};
+  static final double[] SESSION_RATES = {8, 12};
 
   static ScenarioReport multiTurn(long seed, boolean quick, Progress progress) {
     String name = "7. Multi-turn sessions on mixed GPUs";
