@@ -39,6 +39,7 @@ final class OpenAiReader {
   /** Null for the built-in estimate, which the parser computes from {@link #promptChars}. */
   private final @Nullable TokenCounter counter;
   private final PrefixHash prefix;
+  private final PrefixBlocks blocks;
 
   @Nullable String model;
   boolean stream;
@@ -52,17 +53,25 @@ final class OpenAiReader {
   boolean audio;
   private boolean prefixClosed;
 
-  OpenAiReader(JsonParser p, Operation operation, Problems problems, @Nullable TokenCounter counter, int prefixChars) {
+  OpenAiReader(
+      JsonParser p, Operation operation, Problems problems, @Nullable TokenCounter counter, int prefixChars,
+      int maxPrefixBlocks) {
     this.p = p;
     this.operation = operation;
     this.problems = problems;
     this.counter = counter;
     this.prefix = new PrefixHash(prefixChars);
+    this.blocks = new PrefixBlocks(operation == Operation.EMBEDDING ? 0 : maxPrefixBlocks);
     this.prefixClosed = operation == Operation.EMBEDDING;
   }
 
   long prefixHash() {
     return prefix.value();
+  }
+
+  /** The prompt's block-hash chain: every message's text (or the first prompt), in order. */
+  long[] prefixBlocks() {
+    return blocks.chain();
   }
 
   void read() {
@@ -240,6 +249,7 @@ final class OpenAiReader {
     if (role == ROLE_NONE) {
       problems.add("/messages/" + index + "/role", "is required", ROLE_LIST, "nothing");
     }
+    blocks.add(Math.max(role, 0) + 0x10000, 1);
     if (hashing) {
       prefix.add(Math.max(role, 0) + 0x10000);
       if (role == ROLE_USER) {
@@ -267,7 +277,7 @@ final class OpenAiReader {
   private void readContent(int index, JsonToken t, boolean hashing) {
     switch (t) {
       case VALUE_STRING:
-        text(hashing);
+        text(hashing, true);
         break;
       case VALUE_NULL:
         break;
@@ -310,7 +320,7 @@ final class OpenAiReader {
           audio = true;
         }
       } else if (name.equals("text") && t == JsonToken.VALUE_STRING) {
-        text(hashing);
+        text(hashing, true);
       } else {
         p.skipChildren();
       }
@@ -320,8 +330,11 @@ final class OpenAiReader {
     }
   }
 
-  /** Counts the current string's tokens and, while the prefix is open, hashes it. */
-  private void text(boolean hashing) {
+  /**
+   * Counts the current string's tokens and, while the prefix is open, hashes it; adds it to the
+   * block chain when it is part of the prompt ({@code inChain}).
+   */
+  private void text(boolean hashing, boolean inChain) {
     char[] buf = p.getStringCharacters();
     int off = p.getStringOffset();
     int len = p.getStringLength();
@@ -333,6 +346,9 @@ final class OpenAiReader {
     if (hashing) {
       prefix.add(buf, off, len);
     }
+    if (inChain) {
+      blocks.add(buf, off, len);
+    }
   }
 
   /**
@@ -342,7 +358,7 @@ final class OpenAiReader {
   private void readPrompts(String pointer, JsonToken t) {
     boolean hashing = !prefixClosed;
     if (t == JsonToken.VALUE_STRING) {
-      text(hashing);
+      text(hashing, true);
       messageCount = 1;
       return;
     }
@@ -364,9 +380,9 @@ final class OpenAiReader {
       } else {
         kind = k;
         if (k == 1) {
-          text(hashing && i == 0);
+          text(hashing && i == 0, i == 0);
         } else if (k == 2) {
-          tokenId(pointer + '/' + i, hashing);
+          tokenId(pointer + '/' + i, hashing, true);
         } else {
           int j = 0;
           while ((t = p.nextToken()) != JsonToken.END_ARRAY) {
@@ -374,7 +390,7 @@ final class OpenAiReader {
               problems.wrongType(pointer + '/' + i + '/' + j, "token id", t);
               p.skipChildren();
             } else {
-              tokenId(pointer + '/' + i + '/' + j, hashing && i == 0);
+              tokenId(pointer + '/' + i + '/' + j, hashing && i == 0, i == 0);
             }
             j++;
           }
@@ -391,7 +407,7 @@ final class OpenAiReader {
     messageCount = kind == 2 ? 1 : i;
   }
 
-  private void tokenId(String pointer, boolean hashing) {
+  private void tokenId(String pointer, boolean hashing, boolean inChain) {
     if (p.getNumberType() != JsonParser.NumberType.INT || p.getIntValue() < 0) {
       problems.add(pointer, "is not a token id", "an integer 0.." + Integer.MAX_VALUE, p.getString());
       return;
@@ -399,6 +415,9 @@ final class OpenAiReader {
     promptTokens++;
     if (hashing) {
       prefix.add(p.getIntValue());
+    }
+    if (inChain) {
+      blocks.add(p.getIntValue(), PrefixBlocks.CHARS_PER_TOKEN);
     }
   }
 
@@ -411,7 +430,7 @@ final class OpenAiReader {
   private boolean countStrings(JsonToken first) {
     if (first != JsonToken.START_ARRAY && first != JsonToken.START_OBJECT) {
       if (first == JsonToken.VALUE_STRING) {
-        text(false);
+        text(false, false);
       }
       return false;
     }
@@ -438,7 +457,7 @@ final class OpenAiReader {
           }
           break;
         case VALUE_STRING:
-          text(false);
+          text(false, false);
           nonEmpty = true;
           break;
         default:

@@ -38,7 +38,9 @@ import tools.jackson.databind.json.JsonMapper;
  *       ({@link TokenCounter}), tool, vision and audio use (as the capabilities {@code tools},
  *       {@code vision}, {@code audio}), and the prefix hash for cache affinity: a hash of the
  *       messages up to and including the first user turn (of a completion's first prompt), cut at
- *       {@link Builder#prefixChars(int) prefixChars} characters;
+ *       {@link Builder#prefixChars(int) prefixChars} characters; and the prompt's block-hash chain
+ *       for prefix-cache-aware routing (every message, in 256-character blocks, up to {@link
+ *       Builder#maxPrefixBlocks(int) maxPrefixBlocks});
  *   <li>the Open Inference Protocol v2: {@code POST /v2/models/{name}[/versions/{version}]/infer}:
  *       model and version from the path, the input tensors' names, datatypes and shapes from the
  *       body, each tensor's data checked against its shape and datatype;
@@ -85,6 +87,13 @@ public final class PayloadParser {
    */
   public static final int DEFAULT_PREFIX_CHARS = 2048;
 
+  /**
+   * How many blocks of a prompt's block-hash chain the parser computes: 128 blocks of 256
+   * characters, the first 32,768 characters (about 8,000 tokens), enough for a long system prompt
+   * and several turns of a conversation; beyond it prompts that share that much are routed alike.
+   */
+  public static final int DEFAULT_MAX_PREFIX_BLOCKS = 128;
+
   /** The longest number accepted, in characters: 100; even a float64 written in full needs fewer. */
   static final int MAX_NUMBER_LENGTH = 100;
   /** The longest property name accepted: 1,024 characters. */
@@ -94,6 +103,7 @@ public final class PayloadParser {
 
   private final int maxBodyBytes;
   private final int prefixChars;
+  private final int maxPrefixBlocks;
   /** Null for {@link TokenCounter#approximate()}, computed from character counts in one pass. */
   private final @Nullable TokenCounter tokenCounter;
   /**
@@ -110,6 +120,7 @@ public final class PayloadParser {
   private PayloadParser(Builder b) {
     this.maxBodyBytes = b.maxBodyBytes;
     this.prefixChars = b.prefixChars;
+    this.maxPrefixBlocks = b.maxPrefixBlocks;
     this.tokenCounter = b.tokenCounter == TokenCounter.approximate() ? null : b.tokenCounter;
     StreamReadConstraints constraints = StreamReadConstraints.builder()
         .maxNestingDepth(b.maxNestingDepth)
@@ -217,7 +228,7 @@ public final class PayloadParser {
             builder.version(VersionSelector.exact(oipVersion));
           }
         } else {
-          openAi = new OpenAiReader(parser, operation, problems, tokenCounter, prefixChars);
+          openAi = new OpenAiReader(parser, operation, problems, tokenCounter, prefixChars, maxPrefixBlocks);
           openAi.read();
           if (!problems.isEmpty()) {
             return ParseResult.rejected(protocol, problems.toRejection());
@@ -228,6 +239,7 @@ public final class PayloadParser {
               .stream(openAi.stream)
               .maxOutputTokens(openAi.maxOutputTokens)
               .prefixHash(openAi.prefixHash())
+              .prefixBlocks(openAi.prefixBlocks())
               .payload(new Payload(Protocol.OPENAI, operation, body, openAi.messageCount, treeMapper));
           if (openAi.tools || openAi.vision || openAi.audio) {
             builder.capabilities(capabilities(openAi));
@@ -512,6 +524,7 @@ public final class PayloadParser {
     private int maxBodyBytes = DEFAULT_MAX_BODY_BYTES;
     private int maxNestingDepth = DEFAULT_MAX_NESTING_DEPTH;
     private int prefixChars = DEFAULT_PREFIX_CHARS;
+    private int maxPrefixBlocks = DEFAULT_MAX_PREFIX_BLOCKS;
     private TokenCounter tokenCounter = TokenCounter.approximate();
 
     private Builder() {}
@@ -531,6 +544,18 @@ public final class PayloadParser {
         throw new IllegalArgumentException("maxNestingDepth: " + maxNestingDepth + " (expected: 4..1000)");
       }
       this.maxNestingDepth = maxNestingDepth;
+      return this;
+    }
+
+    /**
+     * How many 256-character blocks of a prompt's block-hash chain to compute; {@value
+     * #DEFAULT_MAX_PREFIX_BLOCKS} by default, 0 for none.
+     */
+    public Builder maxPrefixBlocks(int maxPrefixBlocks) {
+      if (maxPrefixBlocks < 0 || maxPrefixBlocks > 4096) {
+        throw new IllegalArgumentException("maxPrefixBlocks: " + maxPrefixBlocks + " (expected: 0 to 4096)");
+      }
+      this.maxPrefixBlocks = maxPrefixBlocks;
       return this;
     }
 

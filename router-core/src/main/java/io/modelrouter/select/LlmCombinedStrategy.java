@@ -79,23 +79,27 @@ public final class LlmCombinedStrategy implements SelectionStrategy {
     int start = c.random().nextInt(n);
     int best = NONE;
     double bestScore = Double.POSITIVE_INFINITY;
-    int fallback = NONE;
-    double fallbackScore = Double.POSITIVE_INFINITY;
     for (int k = 0; k < n; k++) {
       int i = start + k < n ? start + k : start + k - n;
-      double s = score(c, i, meanTpot);
-      if (c.state(i).inFlight() < Math.ceil(perWeight * c.endpoint(i).weight())) {
+      // inFlight < ceil(x) is inFlight < x for an integer inFlight
+      if (c.state(i).inFlight() < perWeight * c.endpoint(i).weight()) {
+        double s = score(c, i, meanTpot);
         if (s < bestScore) {
           best = i;
           bestScore = s;
         }
-      } else if (s < fallbackScore) {
-        fallback = i;
-        fallbackScore = s;
       }
     }
     if (best == NONE) {
-      best = fallback; // unreachable with loadFactor >= 1, but never fail a request
+      // Only when in-flight counts moved during the scan (loadFactor >= 1 leaves one under the
+      // bound): never fail a request, take the best score.
+      for (int i = 0; i < n; i++) {
+        double s = score(c, i, meanTpot);
+        if (s < bestScore) {
+          best = i;
+          bestScore = s;
+        }
+      }
     }
     if (best != NONE) {
       prefixIndex.chosen(c, best);

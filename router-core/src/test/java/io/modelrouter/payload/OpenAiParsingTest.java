@@ -121,6 +121,41 @@ class OpenAiParsingTest {
     assertThat(request("/v1/chat/completions", c).prefixHash()).isNotEqualTo(ha);
   }
 
+  private static String chat(String... turns) {
+    StringBuilder sb = new StringBuilder("{\"model\":\"m\",\"messages\":[");
+    for (int i = 0; i < turns.length; i++) {
+      String role = i == 0 ? "system" : i % 2 == 1 ? "user" : "assistant";
+      sb.append(i == 0 ? "" : ",").append("{\"role\":\"").append(role).append("\",\"content\":\"").append(turns[i]).append("\"}");
+    }
+    return sb.append("]}").toString();
+  }
+
+  @Test
+  void chat_blockChainOfTheNextTurnExtendsThePreviousTurnsChain() {
+    String system = "You answer questions about the ship's manifest. ".repeat(20); // 980 characters
+    String question = "Which crates hold the rum, and who signed for them? ".repeat(6); // 312
+    String answer = "Crates 4 to 9, signed by the quartermaster on the second day. ".repeat(5); // 310
+    RouteRequest first = request("/v1/chat/completions", chat(system, question));
+    RouteRequest next = request("/v1/chat/completions", chat(system, question, answer, "And the powder?"));
+    RouteRequest other = request("/v1/chat/completions", chat("You are a parrot. ".repeat(60), question));
+
+    assertThat(first.prefixBlockCount()).isEqualTo((system.length() + question.length() + 2) / PrefixBlocks.BLOCK_CHARS);
+    assertThat(next.prefixBlockCount()).isGreaterThan(first.prefixBlockCount());
+    for (int i = 0; i < first.prefixBlockCount(); i++) {
+      assertThat(next.prefixBlock(i)).isEqualTo(first.prefixBlock(i));
+    }
+    assertThat(other.prefixBlock(0)).isNotEqualTo(first.prefixBlock(0));
+  }
+
+  @Test
+  void chat_blockChainIsCappedAndEmbeddingsHaveNone() {
+    String longPrompt = "x".repeat(PrefixBlocks.BLOCK_CHARS * (PayloadParser.DEFAULT_MAX_PREFIX_BLOCKS + 10));
+    assertThat(request("/v1/chat/completions", chat(longPrompt, "y")).prefixBlockCount())
+        .isEqualTo(PayloadParser.DEFAULT_MAX_PREFIX_BLOCKS);
+    assertThat(request("/v1/chat/completions", chat("short", "y")).prefixBlockCount()).isZero();
+    assertThat(request("/v1/embeddings", "{\"model\":\"m\",\"input\":\"" + longPrompt + "\"}").prefixBlockCount()).isZero();
+  }
+
   @Test
   void chat_prefixHashDistinguishesRoles() {
     long asSystem = request("/v1/chat/completions",
