@@ -40,6 +40,41 @@ class LlmServerTest {
     assertThat(server.holdsPrefix(7)).isTrue();
   }
 
+  private static SimRequest turn(int id, int session, int prompt, int history, int output) {
+    return new SimRequest(id, 0, 0, 0.5, prompt, output, 1, 2000, 0, session, history);
+  }
+
+  @Test
+  void nextTurn_findsThePreviousTurnsConversationInTheCache_aPartialMatchOfItsGrowingPrompt() {
+    LlmServer server = new LlmServer("h", sim, SMALL);
+    Job first = submit(server, turn(0, 5, 2500, 0, 100)); // 2000 shared + 500 new, answers 100
+    sim.runUntil(5_000 * MS);
+    assertThat(first.cachedTokens).isZero();
+    assertThat(server.heldSessionTokens(5)).isEqualTo(600); // the turn's 500 new tokens and its answer
+
+    Job second = submit(server, turn(1, 5, 2900, 600, 2)); // repeats 2000 + 600, adds 300
+    sim.runUntil(10_000 * MS);
+    assertThat(second.prefixHit).isTrue();
+    assertThat(second.cachedTokens).isEqualTo(2600);
+    assertThat(second.firstTokenNanos - 5_000 * MS).isEqualTo(13 * MS); // 10 ms + 300 tokens
+    assertThat(server.heldSessionTokens(5)).isEqualTo(902);
+  }
+
+  @Test
+  void conversation_isEvictedLeastRecentlyUsedFirst_andThenPrefilledAgain() {
+    LlmServer server = new LlmServer("h", sim, SMALL);
+    submit(server, turn(0, 1, 4000, 0, 10));
+    sim.runUntil(5_000 * MS);
+    for (int s = 2; s < 12; s++) { // ten more conversations, 2,010 tokens each: more than the 20k cache
+      submit(server, turn(s, s, 4000, 0, 10));
+      sim.runUntil((5 + s) * 1_000 * MS);
+    }
+    assertThat(server.heldSessionTokens(1)).isZero();
+    Job back = submit(server, turn(20, 1, 4500, 2010, 2));
+    sim.runUntil(30_000 * MS);
+    assertThat(back.cachedTokens).isEqualTo(2000); // the shared prefix only
+  }
+
   @Test
   void sharedPrefix_isCheaperOnTheServerThatHoldsIt() {
     LlmServer warm = new LlmServer("warm", sim, SMALL);

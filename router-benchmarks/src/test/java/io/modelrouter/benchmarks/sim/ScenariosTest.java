@@ -54,14 +54,30 @@ class ScenariosTest {
     assertThat(ours.unfinished).isZero();
   }
 
+  /** The run of {@code policy} at the scenario's last (highest) load. */
+  private static RunStats atHighLoad(ScenarioReport report, String policy) {
+    RunStats last = null;
+    for (RunStats r : report.runs()) {
+      if (r.policy.equals(policy)) {
+        last = r;
+      }
+    }
+    assertThat(last).as(policy).isNotNull();
+    return last;
+  }
+
   @Test
   void prefixSharing_cacheAwareRoutingRaisesHitsAndCutsTimeToFirstToken() {
     ScenarioReport report = Scenarios.prefixSharing(SEED, true, Scenarios.Progress.NONE);
-    RunStats random = report.run("random");
-    RunStats loadOnly = report.run("least outstanding");
-    RunStats kvAware = report.run("queue/KV aware");
-    RunStats affinity = report.run("prefix affinity (bounded load)");
-    RunStats oracle = report.run("oracle");
+    RunStats random = atHighLoad(report, "random");
+    RunStats loadOnly = atHighLoad(report, "least outstanding");
+    RunStats kvAware = atHighLoad(report, "queue/KV aware");
+    RunStats affinity = atHighLoad(report, "prefix affinity (bounded load)");
+    RunStats ours = atHighLoad(report, "ours (default: llm-combined)");
+    RunStats oracle = atHighLoad(report, "oracle");
+
+    assertThat(ours.prefixHitRate()).isGreaterThan(kvAware.prefixHitRate() + 0.3);
+    assertThat(ours.ttftMs(90)).isLessThan(kvAware.ttftMs(90) / 10);
 
     assertThat(affinity.prefixHitRate()).isGreaterThan(random.prefixHitRate() + 0.3);
     assertThat(affinity.prefixHitRate()).isGreaterThan(loadOnly.prefixHitRate() + 0.3);
@@ -69,6 +85,19 @@ class ScenariosTest {
     assertThat(affinity.ttftMs(90)).isLessThan(random.ttftMs(90) / 10);
     assertThat(affinity.ttftMs(90)).isLessThan(kvAware.ttftMs(90) / 10);
     assertThat(oracle.prefixHitRate()).isGreaterThan(random.prefixHitRate() + 0.3);
+  }
+
+  @Test
+  void multiTurn_theDefaultFindsConversationsCachesOnMixedGpus() {
+    ScenarioReport report = Scenarios.multiTurn(SEED, true, Scenarios.Progress.NONE);
+    RunStats random = atHighLoad(report, "random");
+    RunStats kvAware = atHighLoad(report, "queue/KV aware");
+    RunStats affinity = atHighLoad(report, "prefix affinity (bounded load)");
+    RunStats ours = atHighLoad(report, "ours (default: llm-combined)");
+
+    assertThat(ours.cachedPromptShare()).isGreaterThan(kvAware.cachedPromptShare() + 0.05);
+    assertThat(ours.ttftMs(90)).isLessThan(random.ttftMs(90)).isLessThan(kvAware.ttftMs(90));
+    assertThat(ours.ttftMs(50)).isLessThan(affinity.ttftMs(50));
   }
 
   @Test
