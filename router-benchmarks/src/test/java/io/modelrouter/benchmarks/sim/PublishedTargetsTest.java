@@ -8,7 +8,8 @@ import org.junit.jupiter.api.Test;
  * The targets docs/routing-quality.md reports as met, checked on the full-length scenarios with
  * the report's own seed ({@link RoutingQuality#DEFAULT_SEED}): a change that loses one fails
  * here, not silently in the next report. The simulation runs in simulated time, so these are
- * deterministic, not timing assertions; scenario 1 takes about a second, scenario 2 a few.
+ * deterministic, not timing assertions; scenario 1 takes about a second, scenarios 2, 3 and 6 a
+ * few each.
  */
 class PublishedTargetsTest {
 
@@ -33,5 +34,35 @@ class PublishedTargetsTest {
       // The table keeps the clairvoyant oracle beside the oracle: it knows each request's own work.
       assertThat(clairvoyant.latencyMs(99)).as("clairvoyant p99 at %s", load).isLessThan(oracle.latencyMs(99));
     }
+  }
+
+  /**
+   * Issue 20's targets on an LLM scenario: at every load, the default's TTFT p90 and p99 are the
+   * best of the real policies (every one but the oracle) and within 2x of the oracle's.
+   */
+  private static void llmTargets(ScenarioReport report) {
+    int perLoad = Scenarios.prefixPolicies().size();
+    for (int from = 0; from < report.runs().size(); from += perLoad) {
+      java.util.List<RunStats> runs = report.runs().subList(from, from + perLoad);
+      RunStats ours = runs.get(perLoad - 2);
+      RunStats oracle = runs.get(perLoad - 1);
+      assertThat(ours.policy).isEqualTo("ours (default: llm-combined)");
+      for (RunStats other : runs.subList(0, perLoad - 2)) {
+        assertThat(ours.ttftMs(90)).as("p90 against %s, load %d", other.policy, from / perLoad).isLessThanOrEqualTo(other.ttftMs(90));
+        assertThat(ours.ttftMs(99)).as("p99 against %s, load %d", other.policy, from / perLoad).isLessThanOrEqualTo(other.ttftMs(99));
+      }
+      assertThat(ours.ttftMs(90)).as("p90 against the oracle, load %d", from / perLoad).isLessThanOrEqualTo(2 * oracle.ttftMs(90));
+      assertThat(ours.ttftMs(99)).as("p99 against the oracle, load %d", from / perLoad).isLessThanOrEqualTo(2 * oracle.ttftMs(99));
+    }
+  }
+
+  @Test
+  void scenario3_llmDefaultBestOfTheRealPoliciesAndWithin2xOfTheOracleAtBothLoads() {
+    llmTargets(Scenarios.prefixSharing(SEED, false, Scenarios.Progress.NONE));
+  }
+
+  @Test
+  void scenario6_llmDefaultBestOfTheRealPoliciesAndWithin2xOfTheOracleAtBothLoads() {
+    llmTargets(Scenarios.multiTurn(SEED, false, Scenarios.Progress.NONE));
   }
 }
