@@ -20,6 +20,7 @@ import org.jspecify.annotations.Nullable;
 public final class RouteRequest {
 
   private static final Predicate<String> ANY_MODEL = model -> true;
+  private static final long[] NO_BLOCKS = new long[0];
 
   private final String model;
   private final VersionSelector version;
@@ -35,6 +36,7 @@ public final class RouteRequest {
   private final @Nullable String tenant;
   private final @Nullable String affinityKey;
   private final long prefixHash;
+  /** Never modified after construction; {@link #NO_BLOCKS} when empty. */
   private final long[] prefixBlocks;
   private final Set<String> capabilities;
   private final @Nullable String adapter;
@@ -43,8 +45,6 @@ public final class RouteRequest {
   private final @Nullable Object payload;
   private final double minQuality;
   private final Predicate<String> modelAccess;
-
-  private static final long[] NO_BLOCKS = new long[0];
 
   private RouteRequest(Builder b) {
     this.model = b.model;

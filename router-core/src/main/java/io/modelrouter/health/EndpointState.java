@@ -29,6 +29,7 @@ public final class EndpointState {
   private static final VarHandle REQUESTS;
   private static final VarHandle FAILURES;
   private static final VarHandle CONSECUTIVE_FAILURES;
+  private static final VarHandle PREFIX_BLOCKS;
 
   static {
     try {
@@ -38,6 +39,7 @@ public final class EndpointState {
       REQUESTS = l.findVarHandle(EndpointState.class, "requests", long.class);
       FAILURES = l.findVarHandle(EndpointState.class, "failures", long.class);
       CONSECUTIVE_FAILURES = l.findVarHandle(EndpointState.class, "consecutiveFailures", int.class);
+      PREFIX_BLOCKS = l.findVarHandle(EndpointState.class, "prefixBlocks", PrefixBlockCache.class);
     } catch (ReflectiveOperationException e) {
       throw new ExceptionInInitializerError(e);
     }
@@ -380,20 +382,16 @@ public final class EndpointState {
   /**
    * The prompt blocks this router sent to the endpoint recently, created with room for {@code
    * capacityBlocks} on first use (once per endpoint: a later call with another capacity gets the
-   * existing table).
+   * existing table). Lock-free: two first uses at once may both build a table; one is kept.
    */
   public PrefixBlockCache prefixBlocks(int capacityBlocks) {
     PrefixBlockCache t = prefixBlocks;
-    if (t == null) {
-      synchronized (this) {
-        t = prefixBlocks;
-        if (t == null) {
-          t = new PrefixBlockCache(capacityBlocks);
-          prefixBlocks = t;
-        }
-      }
+    if (t != null) {
+      return t;
     }
-    return t;
+    PrefixBlockCache created = new PrefixBlockCache(capacityBlocks);
+    PrefixBlockCache witness = (PrefixBlockCache) PREFIX_BLOCKS.compareAndExchange(this, (PrefixBlockCache) null, created);
+    return witness != null ? witness : created;
   }
 
   // ---------------------------------------------------------------- quota

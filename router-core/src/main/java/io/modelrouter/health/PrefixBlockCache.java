@@ -91,16 +91,9 @@ public final class PrefixBlockCache {
     SLOTS.setOpaque(slots, victim + 1, stamp);
   }
 
-  /** Forgets every block, as when the server restarted and lost its cache. */
-  public void clear() {
-    for (int i = 0; i < slots.length; i++) {
-      SLOTS.setOpaque(slots, i, 0);
-    }
-  }
-
   /** The first slot of the block's set: Fibonacci hashing, so that even poorly mixed hashes spread. */
   private int setBase(long blockHash) {
-    return ((int) ((blockHash * 0x9E3779B97F4A7C15L) >>> 40) & setMask) * (2 * WAYS);
+    return ((int) ((blockHash * 0x9E3779B97F4A7C15L) >>> 32) & setMask) * (2 * WAYS);
   }
 
   private static int fingerprint(long blockHash) {

@@ -54,14 +54,6 @@ class PrefixBlockCacheTest {
   }
 
   @Test
-  void clear_forgetsEverything() {
-    PrefixBlockCache t = new PrefixBlockCache(16);
-    t.add(7, MS);
-    t.clear();
-    assertThat(t.contains(7)).isFalse();
-  }
-
-  @Test
   void rejectsAnUnusableCapacity() {
     assertThatThrownBy(() -> new PrefixBlockCache(0))
         .isInstanceOf(IllegalArgumentException.class)
