@@ -23,7 +23,7 @@ public final class Quickstart {
             Endpoint.builder("chat-a", "http://127.0.0.1:8001").serves("demo-chat:1").build(),
             Endpoint.builder("chat-b", "http://127.0.0.1:8002").serves("demo-chat:1").build()));
 
-    Router router = Router.builder(registry).build(); // Strategies.leastLatency() by default
+    Router router = Router.builder(registry).build(); // Strategies.defaultStrategy(): leastLatency() here
 
     RouteResult result = router.route(RouteRequest.builder("demo-chat").explain(true).build());
     if (result instanceof Decision decision) {

@@ -7,16 +7,17 @@ import java.util.Objects;
 
 /**
  * The default for LLM servers: prefix-cache reuse, the server's queue, running sequences and
- * KV-cache use, this router's requests in flight and the time-to-first-token EWMA scored together,
- * under a load bound. See {@link Strategies#llmCombined()} for the score and its weights.
+ * KV-cache use, this router's requests in flight and the endpoint's speed scored together, under a
+ * load bound. See {@link Strategies#llmCombined()} for the score and its weights.
  *
- * <p>It is the {@link CompositeStrategy} of {@link Scorers#prefixCache}, {@link Scorers#queueDepth},
- * {@link Scorers#runningSequences}, {@link Scorers#kvCacheUsage} and {@link Scorers#inFlight} with
- * these weights, plus a latency term relative to the candidates' mean, and a lowest-score picker
- * limited to candidates under the load bound, fused into one pass that reads each candidate's state
- * once (the mean latency and the load bound come from a first pass over the in-flight counts);
- * after the pick it tells the {@link PrefixCacheIndex} where the request went. Immutable and thread-safe; a pick allocates
- * nothing and takes no lock.
+ * <p>Built from the parts of a {@link CompositeStrategy}, fused into one pass: the terms are those
+ * of {@link Scorers#prefixCache}, {@link Scorers#queueDepth}, {@link Scorers#runningSequences},
+ * {@link Scorers#kvCacheUsage} and {@link Scorers#inFlight}, with the queue and in-flight counts
+ * multiplied by the endpoint's slowness against the candidates' mean, plus a slowness term; the
+ * picker takes the lowest score among the candidates under the load bound. A first pass over the
+ * candidates reads the in-flight counts, weights and speeds for the bound and the means; after the
+ * pick the {@link PrefixCacheIndex} learns where the request went. Immutable and thread-safe; a
+ * pick allocates nothing and takes no lock.
  */
 public final class LlmCombinedStrategy implements SelectionStrategy {
 
@@ -62,7 +63,7 @@ public final class LlmCombinedStrategy implements SelectionStrategy {
     long totalInFlight = 0;
     long totalWeight = 0;
     double tpotSum = 0;
-    int sampled = 0;
+    int tpots = 0;
     for (int i = 0; i < n; i++) {
       EndpointState s = c.state(i);
       totalInFlight += Math.max(s.inFlight(), 0);
@@ -70,10 +71,11 @@ public final class LlmCombinedStrategy implements SelectionStrategy {
       double tpot = s.tpotEwmaNanos();
       if (tpot > 0) {
         tpotSum += tpot;
-        sampled++;
+        tpots++;
       }
     }
-    double meanTpot = sampled == 0 ? 0 : tpotSum / sampled;
+    double meanTpot = tpots == 0 ? 0 : tpotSum / tpots;
+    double meanRtt = tpots == 0 ? meanRtt(c) : 0; // only used when no candidate reports tokens
     // Weighted bounded load: an endpoint may carry up to loadFactor times its weight's share.
     double perWeight = loadFactor * (totalInFlight + 1) / Math.max(totalWeight, 1);
     int start = c.random().nextInt(n);
@@ -83,7 +85,7 @@ public final class LlmCombinedStrategy implements SelectionStrategy {
       int i = start + k < n ? start + k : start + k - n;
       // inFlight < ceil(x) is inFlight < x for an integer inFlight
       if (c.state(i).inFlight() < perWeight * c.endpoint(i).weight()) {
-        double s = score(c, i, meanTpot);
+        double s = score(c, i, meanTpot, meanRtt);
         if (s < bestScore) {
           best = i;
           bestScore = s;
@@ -94,7 +96,7 @@ public final class LlmCombinedStrategy implements SelectionStrategy {
       // Only when in-flight counts moved during the scan (loadFactor >= 1 leaves one under the
       // bound): never fail a request, take the best score.
       for (int i = 0; i < n; i++) {
-        double s = score(c, i, meanTpot);
+        double s = score(c, i, meanTpot, meanRtt);
         if (s < bestScore) {
           best = i;
           bestScore = s;
@@ -109,12 +111,13 @@ public final class LlmCombinedStrategy implements SelectionStrategy {
 
   @Override
   public double score(Candidates c, int index) {
-    return score(c, index, meanTpot(c));
+    double meanTpot = meanTpot(c);
+    return score(c, index, meanTpot, meanTpot > 0 ? 0 : meanRtt(c));
   }
 
-  private double score(Candidates c, int index, double meanTpot) {
+  private double score(Candidates c, int index, double meanTpot, double meanRtt) {
     EndpointState s = c.state(index);
-    double slowness = slowness(s, meanTpot);
+    double slowness = slowness(c, index, meanTpot, meanRtt);
     double score = inFlightWeight * Scorers.inFlightTerm(s.inFlight() * slowness)
         + latencyWeight * slowness / (1 + slowness);
     if (prefixWeight > 0) {
@@ -132,17 +135,26 @@ public final class LlmCombinedStrategy implements SelectionStrategy {
   }
 
   /**
-   * How much slower than the candidates' mean the endpoint decodes, {@code tpot / mean tpot} from
-   * the time-per-output-token EWMAs ({@link EndpointState#tpotEwmaNanos()}); 1 without a sample.
-   * Requests queued or in flight on an endpoint twice as slow as the mean count twice. (The prefill
-   * of the blocks it lacks is not scaled: decode time grows with the batch, so a busy server holding
-   * a prefix would look slow and lose its own prefix's requests.)
+   * How much slower than the candidates' mean the endpoint is: {@code tpot / mean tpot} from the
+   * time-per-output-token EWMAs ({@link EndpointState#tpotEwmaNanos()}: decode speed, which a
+   * cache miss does not touch); when no candidate has a TPOT sample (answers that report no
+   * tokens), {@code rtt / mean rtt} over the candidates with a latency sample, from {@link
+   * LatencyModel#rttNanos}, which decays while the endpoint is idle so that a slow one is probed
+   * again; 1 (average) without a sample. Requests queued or in flight on an endpoint twice as slow
+   * as the mean count twice. (The prefill of the blocks it lacks is not scaled: decode time grows
+   * with the batch, so a busy server holding a prefix would look slow and lose its own prefix's
+   * requests.)
    */
-  static double slowness(EndpointState s, double meanTpot) {
+  private double slowness(Candidates c, int index, double meanTpot, double meanRtt) {
+    EndpointState s = c.state(index);
     double tpot = s.tpotEwmaNanos();
-    return tpot > 0 && meanTpot > 0 ? tpot / meanTpot : 1;
+    if (meanTpot > 0) {
+      return tpot > 0 ? tpot / meanTpot : 1;
+    }
+    return meanRtt > 0 && s.hasLatencySample() ? model.rttNanos(s, c.nanoTime()) / meanRtt : 1;
   }
 
+  /** The candidates' mean TPOT EWMA, 0 when none has a sample. */
   private static double meanTpot(Candidates c) {
     double sum = 0;
     int sampled = 0;
@@ -150,6 +162,20 @@ public final class LlmCombinedStrategy implements SelectionStrategy {
       double tpot = c.state(i).tpotEwmaNanos();
       if (tpot > 0) {
         sum += tpot;
+        sampled++;
+      }
+    }
+    return sampled == 0 ? 0 : sum / sampled;
+  }
+
+  /** The mean {@link LatencyModel#rttNanos} of the candidates with a latency sample, 0 when none has. */
+  private double meanRtt(Candidates c) {
+    double sum = 0;
+    int sampled = 0;
+    for (int i = 0; i < c.size(); i++) {
+      EndpointState s = c.state(i);
+      if (s.hasLatencySample()) {
+        sum += model.rttNanos(s, c.nanoTime());
         sampled++;
       }
     }
@@ -166,7 +192,8 @@ public final class LlmCombinedStrategy implements SelectionStrategy {
     RouteRequest r = c.request();
     int matched = prefixIndex.matchedBlocks(c, index);
     boolean fresh = model.metricsFresh(s, c.nanoTime());
-    double slowness = slowness(s, meanTpot(c));
+    double meanTpot = meanTpot(c);
+    double slowness = slowness(c, index, meanTpot, meanTpot > 0 ? 0 : meanRtt(c));
     int q = s.queueDepth();
     return String.format(Locale.ROOT,
         "prefix_blocks=%d/%d slowness=%.2f prefix=%.3f*%s queue=%.3f*%s running=%.3f*%s kv=%.3f*%s"

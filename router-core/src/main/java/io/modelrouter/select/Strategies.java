@@ -147,7 +147,9 @@ public final class Strategies {
    *       io.modelrouter.health.EndpointState#tpotEwmaNanos()}, learnt from answers that report
    *       their tokens): it tells a slow GPU from a fast one, and a request queued on a GPU twice as
    *       slow counts twice. Decode time per token, not the time to first token, which a cache miss
-   *       inflates and would send a prefix's requests away from the server that holds it.
+   *       inflates and would send a prefix's requests away from the server that holds it. When no
+   *       candidate's answers report tokens, the latency EWMA ({@link LatencyModel#rttNanos},
+   *       decaying while idle so a slow endpoint is probed again) takes its place.
    * </ul>
    *
    * <p>Stale or missing server metrics score the queue, running and KV-cache terms {@code 1}:

@@ -148,6 +148,20 @@ class LlmCombinedStrategyTest {
   }
 
   @Test
+  void withoutTokenCounts_theLatencyEwmaTellsTheSlowEndpoint_andAnIdleOneIsProbedAgain() {
+    Pool pool = Pool.of(3, (i, b) -> b.server("vllm"));
+    fresh(pool);
+    pool.latency(0, 300);
+    pool.latency(1, 20);
+    pool.latency(2, 60);
+    assertThat(pool.counts(Strategies.llmCombined(), 20)).containsExactly(0, 20, 0);
+    pool.advanceMillis(30_000); // the slow one idle for three time constants, the others answering
+    pool.latency(1, 20);
+    pool.latency(2, 60);
+    assertThat(Strategies.llmCombined().select(pool)).as("probed again").isZero();
+  }
+
+  @Test
   void explain_showsTheMatchedBlocksAndEveryTerm_whoseWeightedSumIsTheScore() {
     Pool pool = Pool.of(3, (i, b) -> b.server("vllm"));
     pool.state(0).updateServerMetrics(3, 10, 0.4, pool.now);

@@ -24,7 +24,7 @@ class ReadmeExampleTest {
 
   @Test
   void route_sendsLittleToTheSlowServer(SimFleet fleet) throws Exception {
-    Router router = fleet.router().build(); // leastLatency() by default
+    Router router = fleet.router().build(); // the default: llmCombined() for vLLM-like servers
     HttpClient http = HttpClient.newHttpClient();
     for (int i = 0; i < 30; i++) {
       Decision decision = (Decision) router.route(RouteRequest.builder("chat").build());
