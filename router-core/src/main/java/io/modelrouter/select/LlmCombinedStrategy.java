@@ -137,10 +137,12 @@ public final class LlmCombinedStrategy implements SelectionStrategy {
   /**
    * How much slower than the candidates' mean the endpoint is: {@code tpot / mean tpot} from the
    * time-per-output-token EWMAs ({@link EndpointState#tpotEwmaNanos()}: decode speed, which a
-   * cache miss does not touch); when no candidate has a TPOT sample (answers that report no
-   * tokens), {@code rtt / mean rtt} over the candidates with a latency sample, from {@link
-   * LatencyModel#rttNanos}, which decays while the endpoint is idle so that a slow one is probed
-   * again; 1 (average) without a sample. Requests queued or in flight on an endpoint twice as slow
+   * cache miss does not touch), 1 (average) for an endpoint without one yet; when no candidate has
+   * a TPOT sample (answers that report no tokens), {@code rtt / mean rtt} from {@link
+   * LatencyModel#rttNanos} as {@link Strategies#leastLatency()} sees it: the initial RTT before
+   * any answer, so that a new endpoint is tried, and decaying while idle, so that a slow one is
+   * probed again (the load bound limits how many requests a new endpoint takes before its first
+   * answer). Requests queued or in flight on an endpoint twice as slow
    * as the mean count twice. (The prefill of the blocks it lacks is not scaled: decode time grows
    * with the batch, so a busy server holding a prefix would look slow and lose its own prefix's
    * requests.)
@@ -151,7 +153,7 @@ public final class LlmCombinedStrategy implements SelectionStrategy {
     if (meanTpot > 0) {
       return tpot > 0 ? tpot / meanTpot : 1;
     }
-    return meanRtt > 0 && s.hasLatencySample() ? model.rttNanos(s, c.nanoTime()) / meanRtt : 1;
+    return meanRtt > 0 ? model.rttNanos(s, c.nanoTime()) / meanRtt : 1;
   }
 
   /** The candidates' mean TPOT EWMA, 0 when none has a sample. */
@@ -168,18 +170,13 @@ public final class LlmCombinedStrategy implements SelectionStrategy {
     return sampled == 0 ? 0 : sum / sampled;
   }
 
-  /** The mean {@link LatencyModel#rttNanos} of the candidates with a latency sample, 0 when none has. */
+  /** The candidates' mean {@link LatencyModel#rttNanos}. */
   private double meanRtt(Candidates c) {
     double sum = 0;
-    int sampled = 0;
     for (int i = 0; i < c.size(); i++) {
-      EndpointState s = c.state(i);
-      if (s.hasLatencySample()) {
-        sum += model.rttNanos(s, c.nanoTime());
-        sampled++;
-      }
+      sum += model.rttNanos(c.state(i), c.nanoTime());
     }
-    return sampled == 0 ? 0 : sum / sampled;
+    return c.size() == 0 ? 0 : sum / c.size();
   }
 
   /**

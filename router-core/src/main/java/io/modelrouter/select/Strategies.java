@@ -148,8 +148,9 @@ public final class Strategies {
    *       their tokens): it tells a slow GPU from a fast one, and a request queued on a GPU twice as
    *       slow counts twice. Decode time per token, not the time to first token, which a cache miss
    *       inflates and would send a prefix's requests away from the server that holds it. When no
-   *       candidate's answers report tokens, the latency EWMA ({@link LatencyModel#rttNanos},
-   *       decaying while idle so a slow endpoint is probed again) takes its place.
+   *       candidate's answers report tokens, the latency estimate of {@link #leastLatency()}
+   *       ({@link LatencyModel#rttNanos}: the initial RTT for a new endpoint, so it is tried;
+   *       decaying while idle, so a slow one is probed again) takes its place.
    * </ul>
    *
    * <p>Stale or missing server metrics score the queue, running and KV-cache terms {@code 1}:

@@ -162,6 +162,15 @@ class LlmCombinedStrategyTest {
   }
 
   @Test
+  void withoutTokenCounts_anUntriedEndpointIsTried() {
+    Pool pool = Pool.of(3, (i, b) -> b.server("vllm"));
+    fresh(pool);
+    pool.latency(0, 300);
+    pool.latency(1, 200);
+    assertThat(Strategies.llmCombined().select(pool)).as("e002 at the initial 30 ms").isEqualTo(2);
+  }
+
+  @Test
   void explain_showsTheMatchedBlocksAndEveryTerm_whoseWeightedSumIsTheScore() {
     Pool pool = Pool.of(3, (i, b) -> b.server("vllm"));
     pool.state(0).updateServerMetrics(3, 10, 0.4, pool.now);
