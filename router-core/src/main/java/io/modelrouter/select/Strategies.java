@@ -57,7 +57,7 @@ public final class Strategies {
   /**
    * Weight of the prefix term of {@link #llmCombined()} (uncached prompt blocks): 3, the largest, so
    * that a long cached prefix outweighs a short queue. Tuned with the others in the simulator's
-   * scenario 6 ({@code docs/routing-quality.md}).
+   * scenario 7 ({@code docs/routing-quality.md}).
    */
   public static final double DEFAULT_LLM_PREFIX_WEIGHT = 3;
 
