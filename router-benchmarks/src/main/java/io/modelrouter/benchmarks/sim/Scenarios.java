@@ -389,7 +389,7 @@ final class Scenarios {
             + " than it has, so queues grow for the whole run and TTFT with them (load-aware policies only spread"
             + " the overload evenly: they cannot create cache hits). Affinity keeps each prefix on the few servers"
             + " that hold it. Ours scores the prefix match with the load: the estimated prefix index sends a"
-            + " group's requests where its blocks went before, and the queue, in-flight and TTFT terms and the"
+            + " group's requests where its blocks went before, and the queue, in-flight and speed terms and the"
             + " load bound move them when that server is busier than a miss elsewhere would cost.",
         LLM_RATE, Units.formatMillis(affinity.ttftMs(90)), Units.percent(affinity.prefixHitRate()),
         Units.formatMillis(random.ttftMs(90)), Units.percent(random.prefixHitRate()),
@@ -457,8 +457,9 @@ final class Scenarios {
         + " lands on the same few servers until the load bound spills it, and it cannot see the conversation"
         + " behind it; load-only policies find a conversation's cache only by chance. Ours matches the longest"
         + " run of blocks each server was sent, so a turn goes back to the server that ran the previous one"
-        + " (a partial match of a growing prompt) unless that server's queue, in-flight requests or TTFT say a"
-        + " fresh prefill elsewhere is faster; its TTFT term learns that the A100s are slower." + result.verdicts();
+        + " (a partial match of a growing prompt) unless that server's queue and in-flight requests, counted at"
+        + " its decode speed (time per output token, which tells the A100s from the H100s), say a fresh prefill"
+        + " elsewhere is faster." + result.verdicts();
     return new ScenarioReport("sessions", name, setup, anchor, result.table(), explanation, result.charts(), result.runs());
   }
 
