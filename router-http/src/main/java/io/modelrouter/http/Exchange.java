@@ -10,6 +10,7 @@ import io.modelrouter.registry.RouteSpec;
 import io.modelrouter.RouteResult;
 import io.modelrouter.Ticker;
 import io.modelrouter.health.EndpointState;
+import io.modelrouter.http.internal.Redelivery;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.util.ArrayList;
@@ -36,6 +37,8 @@ final class Exchange {
     final boolean hedge;
     final Transport.Call call;
     volatile boolean cancelledByUs;
+    /** The per-attempt timeout (issue 16). */
+    final AttemptTimer timer = new AttemptTimer();
 
     Attempt(Decision decision, boolean hedge, RoutingClient.Target target, Transport.Call call) {
       this.decision = decision;
@@ -70,6 +73,9 @@ final class Exchange {
   private @Nullable String routeName;
   private @Nullable String splicedFor;
   private byte @Nullable [] spliced;
+  /** Which failures are sent again; endpoints that failed the request after receiving it (issue 16). */
+  private final RetryPolicy policy;
+  private int receivedFailures;
 
   // asynchronous form only, guarded by this
   private @Nullable CompletableFuture<ProxyResponse> future;
@@ -90,6 +96,7 @@ final class Exchange {
     boolean bodiless = method.equals("GET") || method.equals("HEAD");
     this.body = bodiless ? null : request.body();
     this.contentType = bodiless ? null : request.contentType();
+    this.policy = client.retryPolicy(route.model());
   }
 
   // ------------------------------------------------------------------ blocking
@@ -101,8 +108,14 @@ final class Exchange {
       Attempt a = newAttempt(d, false);
       Transport.Response response;
       try {
+        armAttemptTimeout(a);
         response = a.call.execute();
+        if (!a.timer.answered()) {
+          response.close();
+          throw abandonedFailure();
+        }
       } catch (IOException e) {
+        a.timer.disarm();
         a.decision.lease().complete(outcomeOf(a, e));
         Decision next = retryable(a, e) ? retryDecision(a) : null;
         if (next == null) {
@@ -111,7 +124,7 @@ final class Exchange {
         d = next;
         continue;
       }
-      if (isRetryableStatus(response.status())) {
+      if (Redelivery.refusedByStatus(response.status())) {
         Decision next = retryDecision(a);
         if (next != null) {
           a.decision.lease().complete(Outcome.ofStatus(response.status()));
@@ -164,6 +177,7 @@ final class Exchange {
     }
     live.add(a);
     a.call.start(a);
+    armAttemptTimeout(a);
     if (!hedge && client.hedgePolicy.enabled() && attempts < client.maxAttempts && hedgeTimer == null) {
       EndpointState state = client.router.registry().snapshot().state(d.endpoint().id());
       if (state != null) {
@@ -209,6 +223,11 @@ final class Exchange {
   }
 
   private void onAttemptResponse(Attempt a, Transport.Response response) {
+    if (!a.timer.answered()) {
+      response.close(); // came just as the attempt was abandoned: the next one is on its way
+      onAttemptFailure(a, abandonedFailure());
+      return;
+    }
     ProxyResponse winner;
     synchronized (this) {
       live.remove(a);
@@ -217,7 +236,7 @@ final class Exchange {
         response.close();
         return;
       }
-      if (isRetryableStatus(response.status())) {
+      if (Redelivery.refusedByStatus(response.status())) {
         Decision next = retryDecision(a);
         if (next != null || !live.isEmpty()) {
           a.decision.lease().complete(Outcome.ofStatus(response.status()));
@@ -245,6 +264,7 @@ final class Exchange {
 
   private void onAttemptFailure(Attempt a, IOException e) {
     ForwardingException failure;
+    a.timer.disarm();
     synchronized (this) {
       live.remove(a);
       a.decision.lease().complete(outcomeOf(a, e));
@@ -360,27 +380,47 @@ final class Exchange {
     return deadlineNanos == 0 ? Long.MAX_VALUE : deadlineNanos - ticker.nanoTime();
   }
 
-  private static boolean isRetryableStatus(int code) {
-    return code == 429 || code == 503;
+  // ---- issue 16: what is sent again (Redelivery), per-attempt timeout (AttemptTimer, AttemptLatencies)
+
+  /**
+   * Whether a failed attempt may go to another endpoint, by {@link Redelivery}'s rule: freely if
+   * the endpoint provably did not receive the request (the transport says it was never sent), once
+   * more if it did (written whole, or abandoned at its per-attempt timeout) and the policy allows.
+   */
+  private boolean retryable(Attempt a, IOException e) {
+    boolean abandoned = a.timer.abandoned();
+    if (a.cancelledByUs && !abandoned) {
+      return false;
+    }
+    boolean received = abandoned || (a.call.sent() && !Redelivery.neverConnected(e));
+    if (received) {
+      receivedFailures++;
+    }
+    return Redelivery.mayRetryElsewhere(received, receivedFailures, policy.retryAfterReceived());
   }
 
   /**
-   * Safe to send elsewhere: nothing was sent, or the transport's own recovery (a stale pooled
-   * connection dropped before answering) ended on a connection that could not even be opened, so no
-   * endpoint got the request on a live connection. A connection lost after sending on a live
-   * connection is not retried: the endpoint may have run the request.
+   * Arms the attempt's timeout, from what its endpoint usually takes, when abandoning it would
+   * lead somewhere: no hedging, a retry after receipt allowed, attempts and time left.
    */
-  private static boolean retryable(Attempt a, IOException e) {
-    return !a.cancelledByUs && (!a.call.sent() || neverConnected(e));
+  private void armAttemptTimeout(Attempt a) {
+    if (!policy.attemptTimeoutEnabled() || a.hedge || client.hedgePolicy.enabled() || attempts >= client.maxAttempts
+        || !Redelivery.mayRetryElsewhere(true, receivedFailures + 1, policy.retryAfterReceived())) {
+      return;
+    }
+    long usual = client.attemptLatencies.quantileNanos(a.decision.endpoint().id(), a.decision.model().name(),
+        route.stream(), policy.timeoutPercentile());
+    if (usual < 0) {
+      return;
+    }
+    long timeout = policy.attemptTimeoutNanos(usual);
+    if (timeout < remainingNanos()) {
+      a.timer.arm(client.scheduler(), timeout, a.call);
+    }
   }
 
-  private static boolean neverConnected(Throwable e) {
-    for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
-      if (t instanceof java.net.ConnectException || t instanceof java.net.NoRouteToHostException) {
-        return true;
-      }
-    }
-    return false;
+  private static IOException abandonedFailure() {
+    return new java.io.InterruptedIOException("no answer within the per-attempt timeout");
   }
 
   /** The next endpoint for a retry after {@code failed}, if attempts, time and budget allow; null otherwise. */
@@ -395,11 +435,17 @@ final class Exchange {
 
   private ProxyResponse respond(Attempt a, Transport.Response response) {
     long headersNanos = Math.max(ticker.nanoTime() - a.decision.lease().startNanos(), 0);
+    if (response.status() < 300) {
+      client.attemptLatencies.record(a.decision.endpoint().id(), a.decision.model().name(), route.stream(), headersNanos);
+    }
     return new ProxyResponse(a.decision, a.call, response, ticker, attempts, a.hedge, headersNanos, requestId,
         a.target.served, routeName);
   }
 
   private static Outcome outcomeOf(Attempt a, IOException e) {
+    if (a.timer.abandoned()) {
+      return Outcome.timeout();
+    }
     if (a.cancelledByUs) {
       return Outcome.cancelled();
     }
@@ -408,9 +454,9 @@ final class Exchange {
 
   private ForwardingException failure(Attempt a, IOException e) {
     ForwardingException.Kind kind;
-    if (a.cancelledByUs) {
+    if (a.cancelledByUs && !a.timer.abandoned()) {
       kind = ForwardingException.Kind.CANCELLED;
-    } else if (e instanceof InterruptedIOException) {
+    } else if (e instanceof InterruptedIOException || a.timer.abandoned()) {
       kind = ForwardingException.Kind.TIMEOUT;
     } else if (!a.call.sent()) {
       kind = ForwardingException.Kind.CONNECT_FAILED;

@@ -1,11 +1,15 @@
 package io.modelrouter.http;
 
 import io.modelrouter.http.internal.Clients;
+import io.modelrouter.http.internal.Redelivery;
 import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Proxy;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiConsumer;
+import okhttp3.EventListener;
 import okhttp3.Headers;
 import okhttp3.HttpUrl;
 import okhttp3.Interceptor;
@@ -17,19 +21,43 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * The default {@link Transport}: OkHttp, one blocking call per attempt (on the caller's thread, or
- * on OkHttp's dispatcher threads for {@link #send}).
+ * on OkHttp's dispatcher threads for {@link Transport.Call#start}).
+ *
+ * <p>OkHttp's own recovery ({@code retryOnConnectionFailure}) is off: it sends a request again on
+ * a new connection after a pooled one failed even when the request had been written whole, so an
+ * endpoint that died of a request got it again. Instead, a call is written again, on another
+ * connection to the same endpoint, only when {@link Redelivery#notReceived} says the endpoint
+ * provably did not get it: a pooled connection that failed while the request was being written,
+ * before any answer. Such a call that still fails does not count as {@link Transport.Call#sent sent}.
  */
 final class OkHttpTransport implements Transport {
 
   private static final int MAX_CACHED = 4096;
 
-  /** Marks a call as sent once OkHttp starts writing it on a connection. */
-  private static final Interceptor MARK_SENT = chain -> {
+  /** Writes a call again after a stale pooled connection dropped it unreceived (see {@link Redelivery}). */
+  private static final Interceptor RESEND_UNRECEIVED = chain -> {
     OkCall c = chain.request().tag(OkCall.class);
-    if (c != null) {
-      c.sent = true;
+    if (c == null) {
+      return chain.proceed(chain.request());
     }
-    return chain.proceed(chain.request());
+    for (int resends = 0; ; resends++) {
+      c.freshConnection = false;
+      c.failedWhileWriting = false;
+      c.answerStarted = false;
+      try {
+        return chain.proceed(chain.request());
+      } catch (IOException e) {
+        boolean notReceived = c.sent && Redelivery.notReceived(!c.freshConnection, c.failedWhileWriting,
+            c.answerStarted, e);
+        if (!notReceived) {
+          throw e;
+        }
+        c.sent = false;
+        if (chain.call().isCanceled() || !Redelivery.resendOnSameEndpoint(resends)) {
+          throw e;
+        }
+      }
+    }
   };
 
   /**
@@ -53,7 +81,17 @@ final class OkHttpTransport implements Transport {
   private volatile @Nullable MediaType lastMediaType;
 
   OkHttpTransport(OkHttpClient base, boolean owned) {
-    this.http = base.newBuilder().addInterceptor(DEADLINE_ONLY).addNetworkInterceptor(MARK_SENT).build();
+    EventListener.Factory theirs = base.eventListenerFactory();
+    this.http = base.newBuilder()
+        .retryOnConnectionFailure(false)
+        .eventListenerFactory(call -> {
+          EventListener listener = theirs.create(call);
+          OkCall c = call.request().tag(OkCall.class);
+          return c == null ? listener : listener == EventListener.NONE ? c : listener.plus(c);
+        })
+        .addInterceptor(DEADLINE_ONLY)
+        .addInterceptor(RESEND_UNRECEIVED)
+        .build();
     this.owned = owned;
   }
 
@@ -98,10 +136,13 @@ final class OkHttpTransport implements Transport {
     return m;
   }
 
-  /** One OkHttp call, with the flag its network interceptor sets. */
-  private final class OkCall implements Transport.Call {
+  /** One OkHttp call; also its event listener, which tells what reached the connection. */
+  private final class OkCall extends EventListener implements Transport.Call {
     final okhttp3.Call call;
     volatile boolean sent;
+    volatile boolean freshConnection;
+    volatile boolean failedWhileWriting;
+    volatile boolean answerStarted;
 
     OkCall(Request r) {
       Headers.Builder headers = new Headers.Builder();
@@ -144,6 +185,26 @@ final class OkHttpTransport implements Transport {
     @Override
     public boolean sent() {
       return sent;
+    }
+
+    @Override
+    public void connectStart(okhttp3.Call c, InetSocketAddress address, Proxy proxy) {
+      freshConnection = true;
+    }
+
+    @Override
+    public void requestHeadersStart(okhttp3.Call c) {
+      sent = true;
+    }
+
+    @Override
+    public void requestFailed(okhttp3.Call c, IOException e) {
+      failedWhileWriting = true;
+    }
+
+    @Override
+    public void responseHeadersStart(okhttp3.Call c) {
+      answerStarted = true;
     }
 
     @Override

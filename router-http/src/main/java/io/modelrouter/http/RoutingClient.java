@@ -31,9 +31,13 @@ import org.jspecify.annotations.Nullable;
  *       {@code x-request-id} kept or generated, the endpoint named in
  *       {@value #ENDPOINT_SERVED_HEADER} (host:port) and {@value #ENDPOINT_ID_HEADER} (id);
  *   <li>the request's latency budget as the call's timeout, across retries;
- *   <li>retries only when safe (nothing sent yet: connection failures; or a 429/503 answer, before
- *       any byte reached the client), each to another endpoint in the router's order, within
- *       {@link Builder#maxAttempts(int)} and the {@link RetryBudget};
+ *   <li>retries, each to another endpoint in the router's order, within
+ *       {@link Builder#maxAttempts(int)}, the {@link RetryBudget} and the deadline, before any byte
+ *       reached the client: freely when the endpoint provably did not get the request (no
+ *       connection, a stale pooled connection that dropped it while it was written, a 429/503
+ *       answer), at most once more when it may have run it (see {@link RetryPolicy}, per model);
+ *   <li>a per-attempt timeout learned from what each endpoint usually takes, after which a silent
+ *       attempt is abandoned for another endpoint ({@link RetryPolicy});
  *   <li>optional {@linkplain HedgePolicy hedging}: a second copy to the next-best endpoint after a
  *       delay, the first answer wins and the other is cancelled;
  *   <li>for a request naming a model route, the chosen model named in what is forwarded (the
@@ -84,6 +88,9 @@ public final class RoutingClient implements AutoCloseable {
   final HedgePolicy hedgePolicy;
   final boolean forwardCredentials;
   final UpstreamHeaders upstreamHeaders;
+  private final RetryPolicy retryPolicy;
+  private final Map<String, RetryPolicy> modelRetryPolicies;
+  final AttemptLatencies attemptLatencies = new AttemptLatencies();
   private final boolean ownsTransport;
   private final Object schedulerLock = new Object();
   private @Nullable ScheduledExecutorService scheduler;
@@ -108,6 +115,13 @@ public final class RoutingClient implements AutoCloseable {
     this.hedgePolicy = b.hedgePolicy;
     this.forwardCredentials = b.forwardCredentials;
     this.upstreamHeaders = b.upstreamHeaders;
+    this.retryPolicy = b.retryPolicy;
+    this.modelRetryPolicies = Map.copyOf(b.modelRetryPolicies);
+  }
+
+  /** The retry policy of a model (by the name the request asks for), or the client's default. */
+  RetryPolicy retryPolicy(String model) {
+    return modelRetryPolicies.isEmpty() ? retryPolicy : modelRetryPolicies.getOrDefault(model, retryPolicy);
   }
 
   /** Starts a client for a router. */
@@ -235,7 +249,8 @@ public final class RoutingClient implements AutoCloseable {
 
   @Override
   public String toString() {
-    return "RoutingClient{maxAttempts=" + maxAttempts + ", " + retryBudget + ", " + hedgePolicy + '}';
+    return "RoutingClient{maxAttempts=" + maxAttempts + ", " + retryBudget + ", " + hedgePolicy + ", " + retryPolicy
+        + (modelRetryPolicies.isEmpty() ? "" : ", per model " + modelRetryPolicies) + '}';
   }
 
   /** Builds a {@link RoutingClient}; every setter checks its argument. */
@@ -250,6 +265,8 @@ public final class RoutingClient implements AutoCloseable {
     private UpstreamHeaders upstreamHeaders = UpstreamHeaders.none();
     private Duration connectTimeout = DEFAULT_CONNECT_TIMEOUT;
     private Duration readTimeout = DEFAULT_READ_TIMEOUT;
+    private RetryPolicy retryPolicy = RetryPolicy.ofDefaults();
+    private final Map<String, RetryPolicy> modelRetryPolicies = new java.util.HashMap<>();
 
     private Builder(Router router) {
       this.router = Objects.requireNonNull(router, "router");
@@ -289,6 +306,25 @@ public final class RoutingClient implements AutoCloseable {
         throw new IllegalArgumentException("maxAttempts: " + maxAttempts + " (expected: 1..10)");
       }
       this.maxAttempts = maxAttempts;
+      return this;
+    }
+
+    /**
+     * Which failed requests are sent again and when a silent attempt is abandoned, for models
+     * without a policy of their own; {@link RetryPolicy#ofDefaults()} by default.
+     */
+    public Builder retryPolicy(RetryPolicy policy) {
+      this.retryPolicy = Objects.requireNonNull(policy, "policy");
+      return this;
+    }
+
+    /** The retry policy of one model, by the name requests ask for; replaces the model's earlier one. */
+    public Builder retryPolicy(String model, RetryPolicy policy) {
+      Objects.requireNonNull(model, "model");
+      if (model.isBlank()) {
+        throw new IllegalArgumentException("model: blank (expected: a model name)");
+      }
+      modelRetryPolicies.put(model, Objects.requireNonNull(policy, "policy"));
       return this;
     }
 

@@ -30,15 +30,28 @@ final class Fleet implements AutoCloseable {
   final List<String> outcomeEndpoints = new CopyOnWriteArrayList<>();
 
   Fleet(String model, Protocol protocol, String server, SimServer... sims) {
+    this(model, protocol, server, urls(sims), sims);
+  }
+
+  /** Endpoint {@code e<i>} at {@code urls[i]} (a proxy in front of a simulator, say); closes {@code sims}. */
+  Fleet(String model, Protocol protocol, String server, List<String> urls, SimServer... sims) {
     this.sims = List.of(sims);
     List<Endpoint> endpoints = new ArrayList<>();
-    for (int i = 0; i < sims.length; i++) {
-      endpoints.add(Endpoint.builder("e" + i, sims[i].baseUrl()).protocol(protocol).server(server)
+    for (int i = 0; i < urls.size(); i++) {
+      endpoints.add(Endpoint.builder("e" + i, urls.get(i)).protocol(protocol).server(server)
           .serves(model + ":1").build());
     }
     Set<Operation> ops = protocol == Protocol.OIP ? Set.of(Operation.INFER)
         : Set.of(Operation.CHAT, Operation.COMPLETION, Operation.EMBEDDING);
     registry.replace(List.of(ModelSpec.builder(model, "1").operations(ops).build()), endpoints);
+  }
+
+  private static List<String> urls(SimServer... sims) {
+    List<String> urls = new ArrayList<>();
+    for (SimServer sim : sims) {
+      urls.add(sim.baseUrl());
+    }
+    return urls;
   }
 
   /** A vLLM-like fleet serving {@code model}. */

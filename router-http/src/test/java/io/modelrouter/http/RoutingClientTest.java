@@ -411,12 +411,13 @@ class RoutingClientTest {
   }
 
   @Test
-  void execute_doesNotRetryAConnectionLostAfterTheRequestWasSent() throws Exception {
+  void execute_withRetryAfterReceivedOff_doesNotRetryAConnectionLostAfterTheRequestWasSent() throws Exception {
     SimServer dropping = SimServer.openai("chat").start().resetConnections(true);
     SimServer alive = SimServer.openai("chat").start();
     try (Fleet fleet = Fleet.openai("chat", dropping, alive);
         RoutingClient client = RoutingClient.builder(fleet.router().strategy(Fleet.IN_ORDER).build())
             .retryBudget(RetryBudget.unlimited())
+            .retryPolicy(RetryPolicy.builder().retryAfterReceived(false).build())
             .build()) {
       assertThatThrownBy(() -> client.execute(Fleet.chat("chat", false, 1)))
           .isInstanceOfSatisfying(ForwardingException.class, e -> {

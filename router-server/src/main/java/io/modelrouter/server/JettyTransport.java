@@ -3,8 +3,8 @@ package io.modelrouter.server;
 import static io.modelrouter.http.internal.Args.positive;
 
 import io.modelrouter.http.Transport;
+import io.modelrouter.http.internal.Redelivery;
 import java.io.IOException;
-import java.io.InterruptedIOException;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.net.SocketTimeoutException;
@@ -42,16 +42,15 @@ import org.jspecify.annotations.Nullable;
  * <p>A pooled keep-alive connection can be closed by its endpoint just as a call is written on it:
  * the endpoint's keep-alive timeout ran out (uvicorn closes idle connections after 5 s), or the
  * endpoint went down, and the pool had not yet seen the close. Jetty removes a connection from the
- * pool once it sees it closed, but a call that raced the close fails. So a call whose connection
- * had carried earlier exchanges and failed before a single byte of the answer came (not by its
- * deadline, nor by {@link Transport.Call#cancel}) is sent again, on another pooled or a new
- * connection to the same endpoint, up to {@value #MAX_STALE_RESENDS} times, as OkHttp does (Go's
- * {@code net/http} does the same for idempotent requests). The failed send does not count as
- * {@link Transport.Call#sent sent}: should the endpoint be gone, the new connection is refused and
- * the call fails unsent with a {@link java.net.ConnectException}, which the client retries on
- * another endpoint. The cost is the keep-alive race's own ambiguity: an endpoint that read the
- * request on a reused connection and then closed it without answering gets it again. A connection
- * lost on a fresh connection, or after any byte of the answer, is never resent.
+ * pool once it sees it closed, but a call that raced the close fails. A call whose connection had
+ * carried earlier exchanges and failed while the request was still being written, before a single
+ * byte of the answer (not by its deadline, nor by {@link Transport.Call#cancel}), provably did not
+ * reach the endpoint ({@link Redelivery#notReceived}): it is sent again, on another pooled or a
+ * new connection to the same endpoint, up to {@value Redelivery#MAX_STALE_RESENDS} times, and does
+ * not count as {@link Transport.Call#sent sent}, so that the client may send it elsewhere should it
+ * still fail. A request written whole is never sent again by the transport, whatever happens next:
+ * the endpoint may have read it and died of it, and only the client decides, by its
+ * {@code RetryPolicy}, whether another endpoint gets it.
  *
  * <p>{@link Transport.Call#cancel} does not call the call's listener on the cancelling thread: the
  * abort runs on the client's executor (inline only should the executor refuse it, as while the
@@ -74,9 +73,6 @@ public final class JettyTransport implements Transport {
 
   /** Default most connections to one endpoint: 1,024. */
   public static final int DEFAULT_MAX_CONNECTIONS_PER_ENDPOINT = 1024;
-
-  /** The most times one call is sent again after a stale pooled connection dropped it. */
-  static final int MAX_STALE_RESENDS = 3;
 
   private final HttpClient http;
   private final boolean owned;
@@ -370,17 +366,20 @@ public final class JettyTransport implements Transport {
         }
         return;
       }
-      if (state == PENDING && droppedByStaleConnection(t)) {
-        // Not from inside Jetty's handling of the failed connection: it has yet to finish with it.
-        try {
-          http.getExecutor().execute(() -> {
-            if (!resend()) {
-              fail(t);
-            }
-          });
-          return;
-        } catch (RuntimeException rejected) {
-          // The client is stopping: no resend.
+      if (state == PENDING && notReceived(result)) {
+        sent = false;
+        if (Redelivery.resendOnSameEndpoint(resends)) {
+          // Not from inside Jetty's handling of the failed connection: it has yet to finish with it.
+          try {
+            http.getExecutor().execute(() -> {
+              if (!resend()) {
+                fail(t);
+              }
+            });
+            return;
+          } catch (RuntimeException rejected) {
+            // The client is stopping: no resend.
+          }
         }
       }
       fail(t);
@@ -397,22 +396,16 @@ public final class JettyTransport implements Transport {
     }
 
     /**
-     * Whether the request failed the way a pooled connection closed by the endpoint fails it: on a
-     * connection that had carried earlier exchanges, before any byte of the answer, with an I/O
-     * error rather than a timeout, and not because this call was cancelled or closed.
+     * Whether the request failed the way a pooled connection closed by the endpoint fails it before
+     * the endpoint could read it: on a connection that had carried earlier exchanges, while the
+     * request was being written (Jetty reports a request failure), before any byte of the answer,
+     * with an I/O error rather than a timeout, and not because this call was cancelled or closed.
      */
-    private boolean droppedByStaleConnection(Throwable t) {
+    private boolean notReceived(Result result) {
       org.eclipse.jetty.io.Connection c = connection;
-      if (failure != null || resends >= MAX_STALE_RESENDS || c == null || !reusedConnection
-          || c.getBytesIn() != bytesInAtBegin || !(t instanceof IOException)) {
-        return false;
-      }
-      for (Throwable x = t; x != null; x = x.getCause() == x ? null : x.getCause()) {
-        if (x instanceof InterruptedIOException || x instanceof TimeoutException) {
-          return false;
-        }
-      }
-      return true;
+      Throwable writing = result.getRequestFailure();
+      return failure == null && c != null && writing instanceof IOException
+          && Redelivery.notReceived(reusedConnection, true, c.getBytesIn() != bytesInAtBegin, writing);
     }
 
     /**
