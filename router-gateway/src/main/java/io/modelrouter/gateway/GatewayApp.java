@@ -94,7 +94,7 @@ final class GatewayApp implements AutoCloseable {
     }
     JettyTransport transport = JettyTransport.builder().executor(threads).build();
     RoutingClient client = RoutingClient.builder(router).transport(transport).build();
-    HealthChecker health = HealthChecker.builder(registry).interval(s.healthInterval()).build();
+    HealthChecker health = HealthChecker.builder(registry).interval(s.healthInterval()).addListener(outliers).build();
     MetricsScraper scraper = MetricsScraper.builder(registry).build();
     List<AutoCloseable> closeAfter = new ArrayList<>(List.of(transport, threads::stop, health, scraper, outliers));
     if (fleet != null) {

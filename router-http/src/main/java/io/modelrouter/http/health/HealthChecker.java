@@ -66,6 +66,7 @@ public final class HealthChecker implements AutoCloseable {
   private final int healthyThreshold;
   private final Ticker ticker;
   private final Map<String, int[]> runs = new ConcurrentHashMap<>();
+  private final ProbeListener[] listeners;
 
   private HealthChecker(Builder b) {
     this.rounds = new EndpointRounds("modelrouter-health", b.registry, b.http, b.timeout, b.interval, b.jitter,
@@ -76,6 +77,7 @@ public final class HealthChecker implements AutoCloseable {
     this.unhealthyThreshold = b.unhealthyThreshold;
     this.healthyThreshold = b.healthyThreshold;
     this.ticker = b.ticker;
+    this.listeners = b.listeners.toArray(new ProbeListener[0]);
   }
 
   /** Starts a checker of the endpoints in {@code registry}'s current snapshot. */
@@ -147,6 +149,9 @@ public final class HealthChecker implements AutoCloseable {
         }
       }
     }
+    for (ProbeListener l : listeners) {
+      l.onProbe(e, state, ok);
+    }
   }
 
   private static Set<String> idsOf(List<Endpoint> endpoints) {
@@ -178,6 +183,7 @@ public final class HealthChecker implements AutoCloseable {
     private int healthyThreshold = DEFAULT_HEALTHY_THRESHOLD;
     private double jitter = DEFAULT_JITTER;
     private Ticker ticker = Ticker.system();
+    private final List<ProbeListener> listeners = new ArrayList<>();
 
     private Builder(ModelRegistry registry) {
       this.registry = Objects.requireNonNull(registry, "registry");
@@ -222,6 +228,15 @@ public final class HealthChecker implements AutoCloseable {
     /** The clock for status changes; use the router's. The system ticker by default. */
     public Builder ticker(Ticker ticker) {
       this.ticker = Objects.requireNonNull(ticker, "ticker");
+      return this;
+    }
+
+    /**
+     * Adds a listener for every probe's result, such as an {@code OutlierDetector}, which then
+     * returns an ejected endpoint half-open as soon as it passes a probe.
+     */
+    public Builder addListener(ProbeListener listener) {
+      listeners.add(Objects.requireNonNull(listener, "listener"));
       return this;
     }
 

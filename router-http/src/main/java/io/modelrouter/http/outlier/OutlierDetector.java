@@ -9,6 +9,7 @@ import io.modelrouter.RejectionReason;
 import io.modelrouter.Ticker;
 import io.modelrouter.health.EndpointState;
 import io.modelrouter.health.EndpointStatus;
+import io.modelrouter.http.health.ProbeListener;
 import io.modelrouter.http.internal.Periodic;
 import io.modelrouter.registry.Endpoint;
 import io.modelrouter.registry.ModelEntry;
@@ -39,12 +40,16 @@ import org.jspecify.annotations.Nullable;
  * </ul>
  *
  * <p>The n-th ejection lasts {@code n * baseEjectionTime}, at most {@code maxEjectionTime}; the
- * count is forgotten once the endpoint stayed healthy for {@code maxEjectionTime}. At most
- * {@code maxEjectedShare} of a model version's endpoints are ejected at once (always at least one
- * may be). When its time is up, an endpoint comes back half-open ({@link EndpointStatus#DEGRADED}):
- * the {@link #halfOpenFilter()} lets only {@code halfOpenConcurrency} requests at a time reach it;
- * {@code halfOpenSuccesses} successes make it {@link EndpointStatus#HEALTHY}, one failure ejects
- * it again for longer.
+ * count (the ejection multiplier) decays by one for every {@code baseEjectionTime} the endpoint
+ * stays healthy, as Envoy's does. At most {@code maxEjectedShare} of a model version's endpoints
+ * are ejected at once (always at least one may be). When its time is up, or as soon as an active
+ * health check passes (wire it to the {@code HealthChecker} as a {@link ProbeListener}: a
+ * restarted server is back at its first passed probe, as with Envoy's
+ * {@code successful_active_health_check_uneject_host}), an endpoint comes back half-open
+ * ({@link EndpointStatus#DEGRADED}): the {@link #halfOpenFilter()} lets only
+ * {@code halfOpenConcurrency} requests at a time reach it; {@code halfOpenSuccesses} successes
+ * make it {@link EndpointStatus#HEALTHY}, from when a slow-start strategy
+ * ({@code Strategies.slowStart}) ramps its share up, and one failure ejects it again for longer.
  *
  * <p>Wire it into the router as a listener and a filter, and start its sweep:
  *
@@ -54,13 +59,14 @@ import org.jspecify.annotations.Nullable;
  *     .addOutcomeListener(outliers)
  *     .addFilter(outliers.halfOpenFilter())
  *     .build();
+ * HealthChecker health = HealthChecker.builder(registry).addListener(outliers).build();
  * outliers.start();
  * }</pre>
  *
  * <p>Thread-safe. {@link #onOutcome} runs on the completing thread and locks only the endpoint's
  * own record; the filter takes no lock and allocates nothing.
  */
-public final class OutlierDetector implements OutcomeListener, AutoCloseable {
+public final class OutlierDetector implements OutcomeListener, ProbeListener, AutoCloseable {
 
   /** Failures in a row that eject: 5, as in Envoy. */
   public static final int DEFAULT_CONSECUTIVE_FAILURES = 5;
@@ -94,7 +100,8 @@ public final class OutlierDetector implements OutcomeListener, AutoCloseable {
     int windowFailures;
     int ejections;
     long ejectedUntil;
-    long lastEjectedAt;
+    /** Since when healthy time counts toward the decay of {@link #ejections}. */
+    long decayFrom;
     volatile boolean halfOpen;
     int trialSuccesses;
   }
@@ -206,6 +213,7 @@ public final class OutlierDetector implements OutcomeListener, AutoCloseable {
         r.consecutive = 0;
         if (r.halfOpen && ++r.trialSuccesses >= halfOpenSuccesses) {
           r.halfOpen = false;
+          r.decayFrom = now;
           if (state.status() == EndpointStatus.DEGRADED) {
             state.setStatus(EndpointStatus.HEALTHY, now);
           }
@@ -227,7 +235,7 @@ public final class OutlierDetector implements OutcomeListener, AutoCloseable {
         r.ejections++;
         long duration = Math.min(baseEjectionNanos * r.ejections, maxEjectionNanos);
         r.ejectedUntil = now + duration;
-        r.lastEjectedAt = now;
+        r.decayFrom = now;
         r.halfOpen = false;
         r.trialSuccesses = 0;
         r.consecutive = 0;
@@ -279,19 +287,47 @@ public final class OutlierDetector implements OutcomeListener, AutoCloseable {
       Record r = e.getValue();
       synchronized (r) {
         if (state.status() == EndpointStatus.EJECTED && now - r.ejectedUntil >= 0) {
-          r.halfOpen = true;
-          r.trialSuccesses = 0;
-          r.consecutive = 0;
-          state.setStatus(EndpointStatus.DEGRADED, now);
-        } else if (r.ejections > 0 && state.status() == EndpointStatus.HEALTHY
-            && now - r.lastEjectedAt > maxEjectionNanos + r.ejections * baseEjectionNanos) {
-          r.ejections = 0;
+          returnHalfOpen(r, state, now);
+        } else if (r.ejections > 0) {
+          if (state.status() != EndpointStatus.HEALTHY) {
+            r.decayFrom = now; // only healthy time counts
+          } else if (now - r.decayFrom >= baseEjectionNanos) {
+            r.ejections--;
+            r.decayFrom = now;
+          }
         }
       }
     }
   }
 
-  /** How many times the endpoint was ejected since its count was last forgotten. */
+  /**
+   * Hears the health checker: an endpoint ejected (or, once ejected, found unhealthy) whose active
+   * health check passes comes back half-open at once, without waiting for its ejection time.
+   */
+  @Override
+  public void onProbe(Endpoint endpoint, EndpointState state, boolean passed) {
+    Record r = records.get(endpoint.id());
+    if (!passed || r == null) {
+      return;
+    }
+    synchronized (r) {
+      EndpointStatus status = state.status();
+      if (r.ejections > 0 && (status == EndpointStatus.EJECTED || status == EndpointStatus.UNHEALTHY)) {
+        returnHalfOpen(r, state, ticker.nanoTime());
+      }
+    }
+  }
+
+  /** Puts an endpoint on trial: a few requests at a time until enough succeed. Holds r's lock. */
+  private static void returnHalfOpen(Record r, EndpointState state, long now) {
+    r.halfOpen = true;
+    r.trialSuccesses = 0;
+    r.consecutive = 0;
+    r.decayFrom = now;
+    state.setStatus(EndpointStatus.DEGRADED, now);
+  }
+
+  /** The endpoint's ejection multiplier: its ejections, less one per healthy {@code baseEjectionTime}. */
   public int ejections(String endpointId) {
     Record r = records.get(endpointId);
     if (r == null) {

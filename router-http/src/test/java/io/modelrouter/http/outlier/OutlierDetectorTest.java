@@ -150,18 +150,74 @@ class OutlierDetectorTest {
   }
 
   @Test
-  void sweep_forgetsTheEjectionCountAfterALongHealthyStretch() {
-    OutlierDetector d = detector().halfOpenSuccesses(1).build();
+  void sweep_decaysTheEjectionMultiplierByOnePerHealthyBaseEjectionTime() {
+    OutlierDetector d = detector().halfOpenSuccesses(1).maxEjectionTime(Duration.ofSeconds(100)).build();
     eject(d, 0);
     advance(10);
     d.sweep();
+    report(d, 0, Outcome.failure()); // failed its trial: second ejection, 20 s
+    advance(20);
+    d.sweep();
     report(d, 0, Outcome.success());
     assertThat(state(0).status()).isEqualTo(EndpointStatus.HEALTHY);
+    assertThat(d.ejections("e0")).isEqualTo(2);
 
-    advance(40);
+    advance(9);
     d.sweep();
-
+    assertThat(d.ejections("e0")).isEqualTo(2);
+    advance(1);
+    d.sweep();
+    assertThat(d.ejections("e0")).isEqualTo(1);
+    eject(d, 0);
+    assertThat(d.ejections("e0")).isEqualTo(2);
+    advance(19);
+    d.sweep();
+    assertThat(state(0).status()).as("the decayed multiplier: 2 x 10 s, not 3 x").isEqualTo(EndpointStatus.EJECTED);
+    advance(1);
+    d.sweep();
+    assertThat(state(0).status()).isEqualTo(EndpointStatus.DEGRADED);
+    report(d, 0, Outcome.success());
+    for (int i = 0; i < 2; i++) {
+      advance(10);
+      d.sweep();
+    }
     assertThat(d.ejections("e0")).isZero();
+  }
+
+  @Test
+  void onProbe_passedByAnEjectedEndpoint_returnsItHalfOpenAtOnce() {
+    OutlierDetector d = detector().build();
+    eject(d, 0);
+    d.onProbe(registry.snapshot().endpoint("e0"), state(0), false);
+    assertThat(state(0).status()).isEqualTo(EndpointStatus.EJECTED);
+
+    d.onProbe(registry.snapshot().endpoint("e0"), state(0), true);
+
+    assertThat(state(0).status()).isEqualTo(EndpointStatus.DEGRADED);
+    assertThat(d.isHalfOpen("e0")).isTrue();
+  }
+
+  @Test
+  void onProbe_passedByAnEjectedEndpointTheCheckerFoundUnhealthy_returnsItHalfOpen() {
+    OutlierDetector d = detector().build();
+    eject(d, 0);
+    state(0).setStatus(EndpointStatus.UNHEALTHY, now[0]); // its probes failed while it was down
+
+    d.onProbe(registry.snapshot().endpoint("e0"), state(0), true);
+
+    assertThat(state(0).status()).isEqualTo(EndpointStatus.DEGRADED);
+    assertThat(d.isHalfOpen("e0")).isTrue();
+  }
+
+  @Test
+  void onProbe_leavesEndpointsNeverEjectedToTheChecker() {
+    OutlierDetector d = detector().build();
+    report(d, 1, Outcome.success());
+    state(1).setStatus(EndpointStatus.UNHEALTHY, now[0]);
+
+    d.onProbe(registry.snapshot().endpoint("e1"), state(1), true);
+
+    assertThat(state(1).status()).isEqualTo(EndpointStatus.UNHEALTHY);
   }
 
   private void eject(OutlierDetector d, int i) {
