@@ -49,6 +49,9 @@ import org.jspecify.annotations.Nullable;
  * <ul>
  *   <li>request headers above {@link Builder#maxHeaderBytes} get a 431 before the handler runs;
  *       bodies above the handler's limit get a protocol-shaped 413 from the handler;
+ *   <li>a body left unread by the answer (a 413, a 401 sent before the body) is read and dropped
+ *       for up to {@link Builder#lingeringClose} bytes and time, so that a client sending its
+ *       whole body before reading sees the status rather than a broken pipe;
  *   <li>a connection idle for {@link Builder#idleTimeout} is closed, and a request body arriving
  *       slower than {@link Builder#minRequestBytesPerSecond} is failed (slow-loris clients);
  *   <li>at most {@link Builder#maxConnections} connections are open; further ones wait in the
@@ -73,6 +76,10 @@ public final class GatewayServer implements AutoCloseable {
   public static final int DEFAULT_MAX_THREADS = 512;
   /** Default slowest accepted request body: 1 KiB/s; a client uploading slower is cut off. */
   public static final long DEFAULT_MIN_REQUEST_BYTES_PER_SECOND = 1024;
+  /** Default most body bytes read and dropped after an answer that did not need them: 64 MiB. */
+  public static final long DEFAULT_LINGER_BYTES = 64L << 20;
+  /** Default longest time spent reading and dropping them: 5 s, as nginx's {@code lingering_timeout}. */
+  public static final Duration DEFAULT_LINGER_TIME = Duration.ofSeconds(5);
 
   private final GatewayHandler handler;
   private final Server server;
@@ -97,7 +104,7 @@ public final class GatewayServer implements AutoCloseable {
     connector.setAcceptQueueSize(b.maxConnections);
     server.addConnector(connector);
     server.addBean(new NetworkConnectionLimit(b.maxConnections, server));
-    Handler bridge = new Bridge(handler);
+    Handler bridge = new Bridge(handler, b.lingerBytes, b.lingerTime.toNanos());
     Handler rated = b.minRequestBytesPerSecond > 0 ? new MinimumDataRateHandler(bridge, b.minRequestBytesPerSecond, 0) : bridge;
     this.graceful = new GracefulHandler(rated);
     server.setHandler(graceful);
@@ -199,6 +206,8 @@ public final class GatewayServer implements AutoCloseable {
     private long minRequestBytesPerSecond = DEFAULT_MIN_REQUEST_BYTES_PER_SECOND;
     private int maxThreads = DEFAULT_MAX_THREADS;
     private @Nullable ThreadPool threadPool;
+    private long lingerBytes = DEFAULT_LINGER_BYTES;
+    private Duration lingerTime = DEFAULT_LINGER_TIME;
 
     private Builder(GatewayHandler handler) {
       this.handler = Objects.requireNonNull(handler, "handler");
@@ -262,6 +271,20 @@ public final class GatewayServer implements AutoCloseable {
       return this;
     }
 
+    /**
+     * How much of a body the answer did not need (a 413, a 401) is read and dropped before the
+     * connection closes: at most {@code maxBytes} and {@code maxTime}; 0 bytes turns it off.
+     * {@link #DEFAULT_LINGER_BYTES} and {@link #DEFAULT_LINGER_TIME} by default.
+     */
+    public Builder lingeringClose(long maxBytes, Duration maxTime) {
+      if (maxBytes < 0) {
+        throw new IllegalArgumentException("lingeringClose maxBytes: " + maxBytes + " (expected: >= 0)");
+      }
+      this.lingerTime = positive(maxTime, "lingeringClose maxTime");
+      this.lingerBytes = maxBytes;
+      return this;
+    }
+
     /** Worker threads; {@value #DEFAULT_MAX_THREADS} by default. */
     public Builder maxThreads(int threads) {
       this.maxThreads = requireThreads(threads);
@@ -290,14 +313,18 @@ public final class GatewayServer implements AutoCloseable {
    */
   private static final class Bridge extends Handler.Abstract.NonBlocking {
     private final GatewayHandler handler;
+    private final long lingerBytes;
+    private final long lingerNanos;
 
-    Bridge(GatewayHandler handler) {
+    Bridge(GatewayHandler handler, long lingerBytes, long lingerNanos) {
       this.handler = handler;
+      this.lingerBytes = lingerBytes;
+      this.lingerNanos = lingerNanos;
     }
 
     @Override
     public boolean handle(Request request, Response response, Callback callback) {
-      JettyExchange exchange = new JettyExchange(request, response, callback);
+      JettyExchange exchange = new JettyExchange(request, response, callback, lingerBytes, lingerNanos);
       handler.handleAsync(exchange, exchange);
       return true;
     }
@@ -309,11 +336,17 @@ public final class GatewayServer implements AutoCloseable {
     private final Response response;
     private final Callback callback;
     private final AtomicBoolean ended = new AtomicBoolean();
+    private final long lingerBytes;
+    private final long lingerNanos;
+    /** Whether the body was read to its end (see {@link LingeringClose}). */
+    volatile boolean bodyRead;
 
-    JettyExchange(Request request, Response response, Callback callback) {
+    JettyExchange(Request request, Response response, Callback callback, long lingerBytes, long lingerNanos) {
       this.request = request;
       this.response = response;
       this.callback = callback;
+      this.lingerBytes = lingerBytes;
+      this.lingerNanos = lingerNanos;
     }
 
     @Override
@@ -425,7 +458,10 @@ public final class GatewayServer implements AutoCloseable {
 
     private void end(@Nullable Throwable failure) {
       if (ended.compareAndSet(false, true)) {
-        if (failure == null) {
+        if (failure == null && !bodyRead && lingerBytes > 0
+            && (request.getLength() > 0 || request.getHeaders().contains(HttpHeader.TRANSFER_ENCODING))) {
+          LingeringClose.start(request, lingerBytes, lingerNanos, callback::succeeded);
+        } else if (failure == null) {
           callback.succeeded();
         } else {
           callback.failed(failure);
@@ -490,6 +526,9 @@ public final class GatewayServer implements AutoCloseable {
         }
         boolean last = chunk.isLast();
         chunk.release();
+        if (last) {
+          exchange.bodyRead = true;
+        }
         if (buf == null && (last || total >= maxDiscardBytes)) {
           exchange.deliver(then, null);
           return;

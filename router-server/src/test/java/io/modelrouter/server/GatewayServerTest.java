@@ -220,6 +220,61 @@ class GatewayServerTest {
   }
 
   @Test
+  void bodyOverTheLimit_isReadAndDroppedSoThatTheClientReadsThe413() throws Exception {
+    try (GatewayServer server = GatewayServer.builder(handler).port(0).build().start(); Socket s = connect(server.port())) {
+      String head = sendWholeBodyThenReadHead(s, "Authorization: Bearer k\r\n", 30_000_000);
+      assertThat(head).startsWith("HTTP/1.1 413");
+    }
+  }
+
+  @Test
+  void unauthorizedRequestWithABigBody_isReadAndDroppedSoThatTheClientReadsThe401() throws Exception {
+    try (GatewayServer server = GatewayServer.builder(handler).port(0).build().start(); Socket s = connect(server.port())) {
+      String head = sendWholeBodyThenReadHead(s, "", 30_000_000);
+      assertThat(head).startsWith("HTTP/1.1 401");
+    }
+  }
+
+  @Test
+  void lingeringClose_stopsAtItsByteBound() throws Exception {
+    try (GatewayServer server = GatewayServer.builder(handler).port(0).lingeringClose(1 << 20, Duration.ofSeconds(5))
+        .build().start(); Socket s = connect(server.port())) {
+      send(s, "POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+          + "Content-Length: 30000000\r\n\r\n");
+      OutputStream out = s.getOutputStream();
+      byte[] chunk = new byte[64 * 1024];
+      java.util.Arrays.fill(chunk, (byte) 'x');
+      long sent = 0;
+      try {
+        while (sent < 30_000_000) {
+          out.write(chunk);
+          sent += chunk.length;
+        }
+      } catch (IOException closed) {
+        // the gateway stopped reading past the bound and closed the connection
+      }
+      assertThat(sent).as("cut off well before the end").isLessThan(30_000_000);
+    }
+  }
+
+  /**
+   * Sends a chat request with a body of {@code bytes} the way Python's http.client does (the whole
+   * body, then read the answer) and returns the answer's head.
+   */
+  private static String sendWholeBodyThenReadHead(Socket s, String extraHeaders, int bytes) throws IOException {
+    send(s, "POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\n" + extraHeaders + "Content-Type: application/json\r\n"
+        + "Content-Length: " + bytes + "\r\n\r\n");
+    OutputStream out = s.getOutputStream();
+    byte[] chunk = new byte[64 * 1024];
+    java.util.Arrays.fill(chunk, (byte) 'x');
+    for (int sent = 0; sent < bytes; sent += chunk.length) {
+      out.write(chunk, 0, Math.min(chunk.length, bytes - sent));
+    }
+    out.flush();
+    return readHead(s);
+  }
+
+  @Test
   void close_drainsInFlightRequestsAndTurnsReadinessOff() throws Exception {
     GatewayServer server = GatewayServer.builder(handler).port(0).drainTimeout(Duration.ofSeconds(5)).build().start();
     int port = server.port();
