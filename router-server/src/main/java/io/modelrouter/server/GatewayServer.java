@@ -56,8 +56,9 @@ import org.jspecify.annotations.Nullable;
  *       slower than {@link Builder#minRequestBytesPerSecond} is failed (slow-loris clients);
  *   <li>at most {@link Builder#maxConnections} connections are open; further ones wait in the
  *       accept queue;
- *   <li>{@link #close()} stops accepting, marks the gateway not ready, and lets in-flight requests
- *       finish for up to {@link Builder#drainTimeout} before closing what is left.
+ *   <li>{@link #close()} marks the gateway not ready, closes the listening socket (new connections
+ *       are refused), and lets in-flight requests, streams included, finish for up to
+ *       {@link Builder#drainTimeout} before closing what is left.
  * </ul>
  *
  * <pre>{@code
@@ -173,12 +174,16 @@ public final class GatewayServer implements AutoCloseable {
   }
 
   /**
-   * Drains and stops: readiness turns false, new requests get 503, in-flight ones finish for up to
-   * the drain timeout, then what is left is closed.
+   * Drains and stops (what a SIGTERM does to the standalone gateway): readiness turns false, the
+   * listening socket closes at once (new connections are refused, so a load balancer or a
+   * client's retry moves to another replica), a new request on an open keep-alive connection gets
+   * 503 with {@code Retry-After}, in-flight requests, streams included, finish for up to the drain
+   * timeout, then what is left is closed.
    */
   @Override
   public void close() {
     handler.drain();
+    connector.shutdown(); // closes the listening socket; open connections stay
     try {
       graceful.shutdown().get(drainTimeout.toMillis(), TimeUnit.MILLISECONDS);
     } catch (Exception e) {

@@ -296,6 +296,55 @@ class GatewayServerTest {
   }
 
   @Test
+  void close_underLoad_finishesEveryRequestAndStreamInFlightAndRefusesNewConnections() throws Exception {
+    sim.perTokenLatency(Duration.ofMillis(40)); // a 20-token stream takes about a second
+    GatewayServer server = GatewayServer.builder(handler).port(0).drainTimeout(Duration.ofSeconds(20)).build().start();
+    int port = server.port();
+    HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    List<CompletableFuture<HttpResponse<String>>> answers = new ArrayList<>();
+    for (int i = 0; i < 12; i++) {
+      boolean stream = i % 2 == 0;
+      String body = "{\"model\":\"m\",\"max_tokens\":20,\"stream\":" + stream
+          + ",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
+      answers.add(http.sendAsync(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/v1/chat/completions"))
+          .header("authorization", "Bearer k").header("content-type", "application/json")
+          .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString()));
+    }
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (sim.runningCount() + sim.waitingCount() < 12 && System.nanoTime() < deadline) {
+      Thread.sleep(5);
+    }
+    assertThat(sim.runningCount() + sim.waitingCount()).as("all in flight").isEqualTo(12);
+
+    CompletableFuture<Void> closing = CompletableFuture.runAsync(server::close);
+    while (handler.ready() && System.nanoTime() < deadline) {
+      Thread.sleep(5);
+    }
+    boolean refused = false;
+    while (!refused && System.nanoTime() < deadline) {
+      try (Socket s = new Socket(InetAddress.getLoopbackAddress(), port)) {
+        Thread.sleep(5); // the listening socket closes just after readiness turns false
+      } catch (java.net.ConnectException e) {
+        refused = true;
+      }
+    }
+    assertThat(refused).as("new connections refused while draining").isTrue();
+
+    for (int i = 0; i < answers.size(); i++) {
+      HttpResponse<String> r = answers.get(i).get(20, TimeUnit.SECONDS);
+      assertThat(r.statusCode()).isEqualTo(200);
+      if (i % 2 == 0) {
+        assertThat(r.body()).endsWith("data: [DONE]\n\n");
+      } else {
+        assertThat(r.body()).contains("\"completion_tokens\":20");
+      }
+    }
+    closing.get(20, TimeUnit.SECONDS);
+    assertThat(server.inFlight()).isZero();
+    assertThat(sim.successCount()).isEqualTo(12);
+  }
+
+  @Test
   void withAJettyTransport_holdsFarMoreRequestsInFlightThanItHasThreads() throws Exception {
     // 8 threads for the server and the transport together; 200 requests each held 3 s by the endpoint.
     SimServer slow = SimServer.openai("m").baseLatency(Duration.ofSeconds(3)).capacity(1000).start();
