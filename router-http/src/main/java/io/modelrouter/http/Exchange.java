@@ -413,8 +413,8 @@ final class Exchange {
     if (usual < 0) {
       return;
     }
-    long timeout = policy.attemptTimeoutNanos(usual);
-    if (timeout < remainingNanos()) {
+    long timeout = policy.attemptTimeoutNanos(usual, remainingNanos());
+    if (timeout > 0) {
       a.timer.arm(client.scheduler(), timeout, a.call);
     }
   }

@@ -25,9 +25,10 @@ import java.util.Objects;
  * <p><b>Per-attempt timeout.</b> An attempt that has sent nothing to the client yet is abandoned
  * when its endpoint takes {@link #DEFAULT_TIMEOUT_MULTIPLE} times its own
  * {@link #DEFAULT_TIMEOUT_PERCENTILE 99th percentile} time to the answer's headers (never less than
- * {@link #DEFAULT_TIMEOUT_FLOOR}), and the request moves on to another endpoint, provided a retry
- * after receipt is allowed and attempts, budget and deadline are left; otherwise the attempt keeps
- * waiting until the deadline. The time to the headers is the whole answer for a model server's
+ * {@link #DEFAULT_TIMEOUT_FLOOR}; when that would leave no time before the request's deadline, at
+ * half the time left, if that is past the percentile), and the request moves on to another
+ * endpoint, provided a retry after receipt is allowed and attempts and budget are left; otherwise
+ * the attempt keeps waiting until the deadline. The time to the headers is the whole answer for a model server's
  * non-streamed answer and the time to the first byte for a stream; it is learned per endpoint
  * (after {@value #MIN_SAMPLES} answers; the model's other endpoints stand in until then). A
  * frozen endpoint (a GPU hang, a stuck process) so costs a request one per-attempt timeout instead
@@ -99,10 +100,19 @@ public final class RetryPolicy {
 
   /**
    * The per-attempt timeout for an endpoint whose {@link #timeoutPercentile()} time to the
-   * answer's headers is {@code percentileNanos}: the multiple of it, at least the floor.
+   * answer's headers is {@code percentileNanos}, with {@code remainingNanos} left before the
+   * request's deadline ({@link Long#MAX_VALUE} for none): the multiple of the percentile, at least
+   * the floor. Should that leave no time for another endpoint, half the time left, so that the
+   * next attempt gets the other half, if the attempt has by then taken longer than the percentile;
+   * otherwise -1, no per-attempt timeout: the attempt may still answer in time.
    */
-  public long attemptTimeoutNanos(long percentileNanos) {
-    return Math.max(timeoutFloorNanos, (long) (percentileNanos * timeoutMultiple));
+  public long attemptTimeoutNanos(long percentileNanos, long remainingNanos) {
+    long timeout = Math.max(timeoutFloorNanos, (long) (percentileNanos * timeoutMultiple));
+    if (timeout < remainingNanos) {
+      return timeout;
+    }
+    long half = remainingNanos / 2;
+    return half > percentileNanos ? half : -1;
   }
 
   @Override

@@ -18,8 +18,15 @@ class RetryPolicyTest {
     assertThat(p.retryAfterReceived()).isTrue();
     assertThat(p.attemptTimeoutEnabled()).isTrue();
     assertThat(p.timeoutPercentile()).isEqualTo(0.99);
-    assertThat(p.attemptTimeoutNanos(100 * MS)).as("the floor").isEqualTo(1000 * MS);
-    assertThat(p.attemptTimeoutNanos(2000 * MS)).isEqualTo(6000 * MS);
+    assertThat(p.attemptTimeoutNanos(100 * MS, Long.MAX_VALUE)).as("the floor").isEqualTo(1000 * MS);
+    assertThat(p.attemptTimeoutNanos(2000 * MS, Long.MAX_VALUE)).isEqualTo(6000 * MS);
+  }
+
+  @Test
+  void attemptTimeout_pastTheDeadline_isHalfTheTimeLeftIfThatIsPastThePercentile() {
+    RetryPolicy p = RetryPolicy.ofDefaults();
+    assertThat(p.attemptTimeoutNanos(1200 * MS, 3000 * MS)).as("3.6 s > 3 s left").isEqualTo(1500 * MS);
+    assertThat(p.attemptTimeoutNanos(1600 * MS, 3000 * MS)).as("it may still answer in time").isEqualTo(-1);
     assertThat(p).isEqualTo(RetryPolicy.builder().build()).hasSameHashCodeAs(RetryPolicy.builder().build());
   }
 
