@@ -100,8 +100,10 @@ class FaultProxyTest {
   void stopMidStream_passesTheFirstBytesThenNothing() throws IOException {
     proxy.fault(Fault.stopMidStream(20));
     try (Socket s = connect()) {
+      s.setSoTimeout(5000);
       sendChat(s);
       byte[] head = s.getInputStream().readNBytes(20);
+      s.setSoTimeout(500);
       assertThat(new String(head, StandardCharsets.ISO_8859_1)).startsWith("HTTP/1.1 200");
       assertThatThrownBy(() -> s.getInputStream().read()).isInstanceOf(SocketTimeoutException.class);
     }
