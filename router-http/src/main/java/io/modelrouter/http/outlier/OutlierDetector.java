@@ -45,11 +45,13 @@ import org.jspecify.annotations.Nullable;
  * are ejected at once (always at least one may be). When its time is up, or as soon as an active
  * health check passes (wire it to the {@code HealthChecker} as a {@link ProbeListener}: a
  * restarted server is back at its first passed probe, as with Envoy's
- * {@code successful_active_health_check_uneject_host}), an endpoint comes back half-open
- * ({@link EndpointStatus#DEGRADED}): the {@link #halfOpenFilter()} lets only
- * {@code halfOpenConcurrency} requests at a time reach it; {@code halfOpenSuccesses} successes
- * make it {@link EndpointStatus#HEALTHY}, from when a slow-start strategy
- * ({@code Strategies.slowStart}) ramps its share up, and one failure ejects it again for longer.
+ * {@code successful_active_health_check_uneject_host}), an endpoint comes back half-open: routable
+ * ({@link EndpointStatus#HEALTHY}, from when a slow-start strategy, {@code Strategies.slowStart},
+ * ramps its share up; not {@link EndpointStatus#DEGRADED}, which the default strategy passes over
+ * while any healthy endpoint is left, so that a returning endpoint would never get its trial), with
+ * the {@link #halfOpenFilter()} letting only {@code halfOpenConcurrency} requests at a time reach
+ * it until {@code halfOpenSuccesses} successes end the trial; one failure ejects it again for
+ * longer.
  *
  * <p>Wire it into the router as a listener and a filter, and start its sweep:
  *
@@ -122,6 +124,8 @@ public final class OutlierDetector implements OutcomeListener, ProbeListener, Au
   private final Object ejectLock = new Object();
   private final EndpointFilter filter = new HalfOpenFilter();
   private final java.util.concurrent.atomic.AtomicLong ejectionsTotal = new java.util.concurrent.atomic.AtomicLong();
+  /** Endpoints on trial now: while none is, the filter looks nothing up. */
+  private final java.util.concurrent.atomic.AtomicInteger halfOpenCount = new java.util.concurrent.atomic.AtomicInteger();
   private @Nullable ScheduledExecutorService sweeper;
 
   private OutlierDetector(Builder b) {
@@ -155,10 +159,10 @@ public final class OutlierDetector implements OutcomeListener, ProbeListener, Au
   private final class HalfOpenFilter implements EndpointFilter {
     @Override
     public boolean accept(Candidates candidates, int index) {
-      EndpointState state = candidates.state(index);
-      if (state.status() != EndpointStatus.DEGRADED) {
+      if (halfOpenCount.get() == 0) {
         return true;
       }
+      EndpointState state = candidates.state(index);
       Record r = records.get(state.id());
       return r == null || !r.halfOpen || state.inFlight() < halfOpenConcurrency;
     }
@@ -212,11 +216,8 @@ public final class OutlierDetector implements OutcomeListener, ProbeListener, Au
       } else {
         r.consecutive = 0;
         if (r.halfOpen && ++r.trialSuccesses >= halfOpenSuccesses) {
-          r.halfOpen = false;
+          setHalfOpen(r, false);
           r.decayFrom = now;
-          if (state.status() == EndpointStatus.DEGRADED) {
-            state.setStatus(EndpointStatus.HEALTHY, now);
-          }
         }
       }
     }
@@ -236,7 +237,7 @@ public final class OutlierDetector implements OutcomeListener, ProbeListener, Au
         long duration = Math.min(baseEjectionNanos * r.ejections, maxEjectionNanos);
         r.ejectedUntil = now + duration;
         r.decayFrom = now;
-        r.halfOpen = false;
+        setHalfOpen(r, false);
         r.trialSuccesses = 0;
         r.consecutive = 0;
         r.windowStart = now;
@@ -281,7 +282,12 @@ public final class OutlierDetector implements OutcomeListener, ProbeListener, Au
     for (Map.Entry<String, Record> e : records.entrySet()) {
       EndpointState state = snapshot.state(e.getKey());
       if (state == null) {
-        records.remove(e.getKey());
+        Record gone = records.remove(e.getKey());
+        if (gone != null) {
+          synchronized (gone) {
+            setHalfOpen(gone, false);
+          }
+        }
         continue;
       }
       Record r = e.getValue();
@@ -289,8 +295,8 @@ public final class OutlierDetector implements OutcomeListener, ProbeListener, Au
         if (state.status() == EndpointStatus.EJECTED && now - r.ejectedUntil >= 0) {
           returnHalfOpen(r, state, now);
         } else if (r.ejections > 0) {
-          if (state.status() != EndpointStatus.HEALTHY) {
-            r.decayFrom = now; // only healthy time counts
+          if (state.status() != EndpointStatus.HEALTHY || r.halfOpen) {
+            r.decayFrom = now; // only healthy time off trial counts
           } else if (now - r.decayFrom >= baseEjectionNanos) {
             r.ejections--;
             r.decayFrom = now;
@@ -318,13 +324,25 @@ public final class OutlierDetector implements OutcomeListener, ProbeListener, Au
     }
   }
 
-  /** Puts an endpoint on trial: a few requests at a time until enough succeed. Holds r's lock. */
-  private static void returnHalfOpen(Record r, EndpointState state, long now) {
-    r.halfOpen = true;
+  /**
+   * Puts an endpoint on trial: routable again ({@link EndpointStatus#HEALTHY}, so that a strategy
+   * that passes over degraded endpoints still sends it its trial requests), a few requests at a
+   * time until enough succeed. Holds r's lock.
+   */
+  private void returnHalfOpen(Record r, EndpointState state, long now) {
+    setHalfOpen(r, true);
     r.trialSuccesses = 0;
     r.consecutive = 0;
     r.decayFrom = now;
-    state.setStatus(EndpointStatus.DEGRADED, now);
+    state.setStatus(EndpointStatus.HEALTHY, now);
+  }
+
+  /** Holds r's lock. */
+  private void setHalfOpen(Record r, boolean halfOpen) {
+    if (r.halfOpen != halfOpen) {
+      r.halfOpen = halfOpen;
+      halfOpenCount.addAndGet(halfOpen ? 1 : -1);
+    }
   }
 
   /** The endpoint's ejection multiplier: its ejections, less one per healthy {@code baseEjectionTime}. */

@@ -100,11 +100,11 @@ class OutlierDetectorTest {
 
     advance(1);
     d.sweep();
-    assertThat(state(0).status()).isEqualTo(EndpointStatus.DEGRADED);
+    assertThat(state(0).status()).isEqualTo(EndpointStatus.HEALTHY);
     assertThat(d.isHalfOpen("e0")).isTrue();
 
     report(d, 0, Outcome.success());
-    assertThat(state(0).status()).isEqualTo(EndpointStatus.DEGRADED);
+    assertThat(d.isHalfOpen("e0")).as("still on trial").isTrue();
     report(d, 0, Outcome.success());
     assertThat(state(0).status()).isEqualTo(EndpointStatus.HEALTHY);
     assertThat(d.isHalfOpen("e0")).isFalse();
@@ -126,7 +126,7 @@ class OutlierDetectorTest {
     assertThat(state(0).status()).as("second ejection lasts 2 x 10 s").isEqualTo(EndpointStatus.EJECTED);
     advance(1);
     d.sweep();
-    assertThat(state(0).status()).isEqualTo(EndpointStatus.DEGRADED);
+    assertThat(state(0).status()).isEqualTo(EndpointStatus.HEALTHY);
 
     report(d, 0, Outcome.failure());
     advance(24);
@@ -134,7 +134,7 @@ class OutlierDetectorTest {
     assertThat(state(0).status()).as("third ejection capped at 25 s").isEqualTo(EndpointStatus.EJECTED);
     advance(1);
     d.sweep();
-    assertThat(state(0).status()).isEqualTo(EndpointStatus.DEGRADED);
+    assertThat(state(0).status()).isEqualTo(EndpointStatus.HEALTHY);
   }
 
   @Test
@@ -175,7 +175,7 @@ class OutlierDetectorTest {
     assertThat(state(0).status()).as("the decayed multiplier: 2 x 10 s, not 3 x").isEqualTo(EndpointStatus.EJECTED);
     advance(1);
     d.sweep();
-    assertThat(state(0).status()).isEqualTo(EndpointStatus.DEGRADED);
+    assertThat(state(0).status()).isEqualTo(EndpointStatus.HEALTHY);
     report(d, 0, Outcome.success());
     for (int i = 0; i < 2; i++) {
       advance(10);
@@ -193,7 +193,7 @@ class OutlierDetectorTest {
 
     d.onProbe(registry.snapshot().endpoint("e0"), state(0), true);
 
-    assertThat(state(0).status()).isEqualTo(EndpointStatus.DEGRADED);
+    assertThat(state(0).status()).isEqualTo(EndpointStatus.HEALTHY);
     assertThat(d.isHalfOpen("e0")).isTrue();
   }
 
@@ -205,8 +205,27 @@ class OutlierDetectorTest {
 
     d.onProbe(registry.snapshot().endpoint("e0"), state(0), true);
 
-    assertThat(state(0).status()).isEqualTo(EndpointStatus.DEGRADED);
+    assertThat(state(0).status()).isEqualTo(EndpointStatus.HEALTHY);
     assertThat(d.isHalfOpen("e0")).isTrue();
+  }
+
+  @Test
+  void halfOpenFilter_letsOneTrialRequestAtATimeReachAReturningEndpoint() {
+    OutlierDetector d = detector().build();
+    io.modelrouter.Router router = io.modelrouter.Router.builder(registry).ticker(() -> now[0])
+        .addOutcomeListener(d).addFilter(d.halfOpenFilter()).build();
+    eject(d, 0);
+    d.onProbe(registry.snapshot().endpoint("e0"), state(0), true);
+    state(0).acquire(now[0]); // its one trial request, in flight
+
+    for (int i = 0; i < 50; i++) {
+      io.modelrouter.Decision decision = router.route(io.modelrouter.RouteRequest.builder("m").build()).decisionOrThrow();
+      assertThat(decision.endpoint().id()).isNotEqualTo("e0");
+      decision.lease().close();
+    }
+    state(0).release();
+    assertThat(router.route(io.modelrouter.RouteRequest.builder("m")
+        .exclude("e1").exclude("e2").exclude("e3").build()).decisionOrThrow().endpoint().id()).isEqualTo("e0");
   }
 
   @Test
