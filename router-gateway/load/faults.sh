@@ -4,9 +4,10 @@
 # Three simulated vLLM-like servers (sim-1..sim-3) behind `gateway --config`, and CONCURRENCY
 # clients (faults_load.py) sending chat requests, every other one streamed, each with a 3 s
 # latency budget, while the script:
-#   at 15 s  freezes sim-2 (SIGSTOP) for FREEZE seconds, then resumes it (SIGCONT);
-#   at 35 s  kills sim-1 (kill -9) and restarts it on the same port 3 s later;
-#   at 60 s  stops the gateway with SIGTERM (its drain) while the clients go on.
+#   at 30 s  freezes sim-2 (SIGSTOP) for FREEZE seconds, then resumes it (SIGCONT) (the first
+#            30 s are the healthy baseline, measured from 10 s on);
+#   at 50 s  kills sim-1 (kill -9) and restarts it on the same port 3 s later;
+#   at 75 s  stops the gateway with SIGTERM (its drain) while the clients go on.
 # Then it prints the four targets of issue 16: no request lost to the frozen endpoint, the slowest
 # answer under twice the healthy p99 plus the per-attempt timeout, the restarted endpoint serving
 # within two health intervals, no error through the SIGTERM drain.
@@ -14,7 +15,7 @@
 #   ./mvnw -B -q package -DskipTests && router-gateway/load/faults.sh
 #
 # Environment: JAR (router-gateway/target/modelrouter.jar), CONCURRENCY (12), FREEZE (10),
-# LATENCY_MS (50: the servers' time to first token), PER_TOKEN_MS (5). Takes about 70 s.
+# LATENCY_MS (50: the servers' time to first token), PER_TOKEN_MS (5). Takes about 100 s.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 JAR=${JAR:-router-gateway/target/modelrouter.jar}
@@ -72,9 +73,9 @@ PIDS+=("$GW_PID")
 echo "simulated servers sim-1..3 on ${SIM_PORT[1]} ${SIM_PORT[2]} ${SIM_PORT[3]}, gateway on $GW_PORT (pid $GW_PID), $CONCURRENCY clients, work in $WORK"
 
 event load
-python3 "$LOAD" run "http://127.0.0.1:$GW_PORT" sk-load $((66 + FREEZE)) "$CONCURRENCY" 3000 "$WORK/requests.csv" &
+python3 "$LOAD" run "http://127.0.0.1:$GW_PORT" sk-load $((81 + FREEZE)) "$CONCURRENCY" 3000 "$WORK/requests.csv" &
 LOAD_PID=$!
-sleep 15
+sleep 30
 event freeze; kill -STOP "${SIM_PID[2]}"
 sleep "$FREEZE"
 event thaw; kill -CONT "${SIM_PID[2]}"

@@ -102,7 +102,7 @@ def report(out, events_file, health_interval_s, attempt_timeout_s):
     ok = lambda r: r["status"] == "200" and r["whole"] == "1"
     print("requests: %d, answered whole: %d" % (len(rows), sum(1 for r in rows if ok(r))))
 
-    healthy = [r for r in rows if ev["load"] + 5000 <= r["start"] < ev["freeze"]]
+    healthy = [r for r in rows if ev["load"] + 10000 <= r["start"] and r["end"] < ev["freeze"]]
     p99 = pct([r["ms"] for r in healthy if ok(r)], 0.99)
     print("healthy (%d requests, 3 endpoints): p50 %.0f ms, p99 %.0f ms, errors %d"
           % (len(healthy), pct([r["ms"] for r in healthy], 0.5), p99, sum(1 for r in healthy if not ok(r))))
@@ -135,11 +135,12 @@ def report(out, events_file, health_interval_s, attempt_timeout_s):
     after = [r for r in rows if r["start"] >= ev["sigterm"]]
     drain_errors = [r for r in in_flight if not ok(r)]
     late = [r for r in after if r["status"] != "refused"]
-    print("SIGTERM drain: %d requests in flight at SIGTERM, errors %d %s; %d sent after it: refused %d, "
-          "answered whole %d, other %d %s"
+    print("SIGTERM drain: %d requests in flight at SIGTERM, errors %d %s; %d sent after it: new connections "
+          "refused %d, on open keep-alive connections answered whole %d, 503 with Retry-After %d, other %d %s"
           % (len(in_flight), len(drain_errors), sorted(set(r["status"] for r in drain_errors)), len(after),
-             len(after) - len(late), sum(1 for r in late if ok(r)), sum(1 for r in late if not ok(r)),
-             sorted(set(r["status"] for r in late if not ok(r)))))
+             len(after) - len(late), sum(1 for r in late if ok(r)), sum(1 for r in late if r["status"] == "503"),
+             sum(1 for r in late if not ok(r) and r["status"] != "503"),
+             sorted(set(r["status"] for r in late if not ok(r) and r["status"] != "503"))))
     if "stopped" in ev:
         print("gateway exited %.1f s after SIGTERM" % ((ev["stopped"] - ev["sigterm"]) / 1000))
 

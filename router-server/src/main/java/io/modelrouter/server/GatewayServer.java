@@ -177,13 +177,17 @@ public final class GatewayServer implements AutoCloseable {
    * Drains and stops (what a SIGTERM does to the standalone gateway): readiness turns false, the
    * listening socket closes at once (new connections are refused, so a load balancer or a
    * client's retry moves to another replica), a new request on an open keep-alive connection gets
-   * 503 with {@code Retry-After}, in-flight requests, streams included, finish for up to the drain
-   * timeout, then what is left is closed.
+   * 503 with {@code Retry-After} and {@code Connection: close}, in-flight requests, streams
+   * included, finish for up to the drain timeout, then what is left is closed.
    */
   @Override
   public void close() {
     handler.drain();
-    connector.shutdown(); // closes the listening socket; open connections stay
+    try {
+      connector.close(); // the listening socket only: shutdown() would also drop idle keep-alive connections
+    } catch (RuntimeException e) {
+      // already closed
+    }
     try {
       graceful.shutdown().get(drainTimeout.toMillis(), TimeUnit.MILLISECONDS);
     } catch (Exception e) {
@@ -558,6 +562,7 @@ public final class GatewayServer implements AutoCloseable {
       response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
       if (code == 503) {
         response.getHeaders().put(HttpHeader.RETRY_AFTER, "1");
+        response.getHeaders().put(HttpHeader.CONNECTION, "close"); // draining: the next request goes to a new connection
       }
       response.write(true, ByteBuffer.wrap(body(code, message).getBytes(StandardCharsets.UTF_8)), callback);
     }
