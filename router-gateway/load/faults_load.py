@@ -108,9 +108,11 @@ def report(out, events_file, health_interval_s, attempt_timeout_s):
           % (len(healthy), pct([r["ms"] for r in healthy], 0.5), p99, sum(1 for r in healthy if not ok(r))))
 
     at_stop = [r for r in rows if r["start"] < ev["freeze"] < r["end"]]
-    print("in flight at SIGSTOP: %d, errors %d %s (a stream already under way on the frozen endpoint cannot move)"
-          % (len(at_stop), sum(1 for r in at_stop if not ok(r)),
-             sorted(set((r["status"], r["endpoint"], r["stream"]) for r in at_stop if not ok(r)))))
+    saved = [r["ms"] for r in at_stop if ok(r)]
+    print("in flight at SIGSTOP: %d, answered whole %d (slowest %.0f ms), errors %d %s (status, stream: a stream "
+          "whose answer had begun on the frozen endpoint cannot move)"
+          % (len(at_stop), len(saved), max(saved) if saved else 0, len(at_stop) - len(saved),
+             sorted(set((r["status"], r["stream"]) for r in at_stop if not ok(r)))))
     frozen = [r for r in rows if ev["freeze"] <= r["start"] < ev["thaw"]]
     lost = [r for r in frozen if not ok(r)]
     slowest = max(r["ms"] for r in frozen)
