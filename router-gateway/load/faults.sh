@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
 # Faults under load, with real processes on loopback, recorded in docs/benchmarks.md.
 #
-# Three simulated vLLM-like servers (sim-1..sim-3) behind `gateway --config`, and CONCURRENCY
+# Two simulated vLLM-like servers (sim-1, sim-2) behind `gateway --config`, and CONCURRENCY
 # clients (faults_load.py) sending chat requests, every other one streamed, each with a 3 s
 # latency budget, while the script:
-#   at 30 s  freezes sim-2 (SIGSTOP) for FREEZE seconds, then resumes it (SIGCONT) (the first
-#            30 s are the healthy baseline, measured from 10 s on);
+#   at 30 s  freezes sim-2 (SIGSTOP) for FREEZE seconds, one healthy endpoint left, then resumes
+#            it (SIGCONT) (the first 30 s are the healthy baseline, measured from 10 s on);
 #   at 50 s  kills sim-1 (kill -9) and restarts it on the same port 3 s later;
 #   at 75 s  stops the gateway with SIGTERM (its drain) while the clients go on.
 # Then it prints the four targets of issue 16: no request lost to the frozen endpoint, the slowest
@@ -51,7 +51,7 @@ sim() { # sim N PORT
 }
 
 declare -A SIM_PID SIM_PORT
-for i in 1 2 3; do
+for i in 1 2; do
   SIM_PORT[$i]=$(sim "$i" 0)
   SIM_PID[$i]=$(cat "$WORK/sim$i.log.pid")
   PIDS+=("${SIM_PID[$i]}")
@@ -63,14 +63,14 @@ done
   echo "models:"
   echo "  - {name: chat, version: \"1\", operations: [chat]}"
   echo "endpoints:"
-  for i in 1 2 3; do
+  for i in 1 2; do
     echo "  - {id: sim-$i, url: \"http://127.0.0.1:${SIM_PORT[$i]}\", protocol: openai, server: vllm, serves: [chat]}"
   done
 } > "$WORK/gateway.yaml"
 GW_PORT=$(start "$WORK/gateway.log" -Xmx256m -jar "$JAR" gateway --config "$WORK/gateway.yaml" --port 0)
 GW_PID=$(cat "$WORK/gateway.log.pid")
 PIDS+=("$GW_PID")
-echo "simulated servers sim-1..3 on ${SIM_PORT[1]} ${SIM_PORT[2]} ${SIM_PORT[3]}, gateway on $GW_PORT (pid $GW_PID), $CONCURRENCY clients, work in $WORK"
+echo "simulated servers sim-1, sim-2 on ${SIM_PORT[1]} ${SIM_PORT[2]}, gateway on $GW_PORT (pid $GW_PID), $CONCURRENCY clients, work in $WORK"
 
 event load
 python3 "$LOAD" run "http://127.0.0.1:$GW_PORT" sk-load $((81 + FREEZE)) "$CONCURRENCY" 3000 "$WORK/requests.csv" &

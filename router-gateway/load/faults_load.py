@@ -104,7 +104,7 @@ def report(out, events_file, health_interval_s, attempt_timeout_s):
 
     healthy = [r for r in rows if ev["load"] + 10000 <= r["start"] and r["end"] < ev["freeze"]]
     p99 = pct([r["ms"] for r in healthy if ok(r)], 0.99)
-    print("healthy (%d requests, 3 endpoints): p50 %.0f ms, p99 %.0f ms, errors %d"
+    print("healthy (%d requests, both endpoints): p50 %.0f ms, p99 %.0f ms, errors %d"
           % (len(healthy), pct([r["ms"] for r in healthy], 0.5), p99, sum(1 for r in healthy if not ok(r))))
 
     at_stop = [r for r in rows if r["start"] < ev["freeze"] < r["end"]]
@@ -117,7 +117,7 @@ def report(out, events_file, health_interval_s, attempt_timeout_s):
     lost = [r for r in frozen if not ok(r)]
     slowest = max(r["ms"] for r in frozen)
     bound = 2 * p99 + attempt_timeout_s * 1000
-    print("frozen endpoint (SIGSTOP, %d requests in %.0f s, 3 s budget): lost %d %s; slowest %.0f ms "
+    print("frozen endpoint (SIGSTOP, one healthy endpoint left; %d requests sent in %.0f s, 3 s budget): lost %d %s; slowest %.0f ms "
           "(target < 2 x healthy p99 + per-attempt timeout = %.0f ms: %s)"
           % (len(frozen), (ev["thaw"] - ev["freeze"]) / 1000, len(lost),
              sorted(set(r["status"] for r in lost)), slowest, bound, "met" if slowest < bound else "MISSED"))
