@@ -305,6 +305,15 @@ public final class EndpointState {
     consecutiveFailures = 0;
   }
 
+  /**
+   * Forgets the run of consecutive failures without counting a request: an endpoint back from an
+   * outage (a passed health check after its ejection) is judged on what it does next, not on the
+   * failures of the outage, which strategies multiply its cost by.
+   */
+  public void clearConsecutiveFailures() {
+    consecutiveFailures = 0;
+  }
+
   /** Counts a failed request and returns the run of consecutive failures it extends. */
   public int recordFailure() {
     REQUESTS.getAndAdd(this, 1L);

@@ -50,8 +50,9 @@ import org.jspecify.annotations.Nullable;
  * ramps its share up; not {@link EndpointStatus#DEGRADED}, which the default strategy passes over
  * while any healthy endpoint is left, so that a returning endpoint would never get its trial), with
  * the {@link #halfOpenFilter()} letting only {@code halfOpenConcurrency} requests at a time reach
- * it until {@code halfOpenSuccesses} successes end the trial; one failure ejects it again for
- * longer.
+ * it (unless no other endpoint is left) until {@code halfOpenSuccesses} successes end the trial;
+ * one failure ejects it again for longer. Its run of consecutive failures is forgotten when it
+ * returns, so that a strategy weighing them (least latency does) tries it.
  *
  * <p>Wire it into the router as a listener and a filter, and start its sweep:
  *
@@ -164,7 +165,24 @@ public final class OutlierDetector implements OutcomeListener, ProbeListener, Au
       }
       EndpointState state = candidates.state(index);
       Record r = records.get(state.id());
-      return r == null || !r.halfOpen || state.inFlight() < halfOpenConcurrency;
+      return r == null || !r.halfOpen || state.inFlight() < halfOpenConcurrency || onlyOneLeft(candidates, index);
+    }
+
+    /**
+     * Whether no other candidate could take the request: a trial cap that would turn requests
+     * away while a half-open endpoint is all there is would make an outage of a recovery (the
+     * other endpoints down meanwhile). A scan, only for a half-open endpoint at its cap.
+     */
+    private boolean onlyOneLeft(Candidates candidates, int index) {
+      for (int i = 0, n = candidates.size(); i < n; i++) {
+        if (i != index && candidates.state(i).status().routable()) {
+          Record other = records.get(candidates.state(i).id());
+          if (other == null || !other.halfOpen) {
+            return false;
+          }
+        }
+      }
+      return true;
     }
 
     @Override
@@ -334,6 +352,7 @@ public final class OutlierDetector implements OutcomeListener, ProbeListener, Au
     r.trialSuccesses = 0;
     r.consecutive = 0;
     r.decayFrom = now;
+    state.clearConsecutiveFailures(); // the outage's failures would keep a cost-based strategy from trying it
     state.setStatus(EndpointStatus.HEALTHY, now);
   }
 

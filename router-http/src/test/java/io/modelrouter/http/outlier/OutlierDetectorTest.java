@@ -229,6 +229,26 @@ class OutlierDetectorTest {
   }
 
   @Test
+  void halfOpenFilter_letsEverythingThroughWhenTheReturningEndpointIsAllThereIs() {
+    OutlierDetector d = detector().build();
+    io.modelrouter.Router router = io.modelrouter.Router.builder(registry).ticker(() -> now[0])
+        .addOutcomeListener(d).addFilter(d.halfOpenFilter()).build();
+    eject(d, 0);
+    d.onProbe(registry.snapshot().endpoint("e0"), state(0), true);
+    assertThat(state(0).consecutiveFailures()).as("the outage forgotten").isZero();
+    state(0).acquire(now[0]);
+    for (int i = 1; i < 4; i++) {
+      state(i).setStatus(EndpointStatus.UNHEALTHY, now[0]); // the others went down meanwhile
+    }
+
+    io.modelrouter.Decision decision = router.route(io.modelrouter.RouteRequest.builder("m").build()).decisionOrThrow();
+
+    assertThat(decision.endpoint().id()).isEqualTo("e0");
+    decision.lease().close();
+    state(0).release();
+  }
+
+  @Test
   void onProbe_leavesEndpointsNeverEjectedToTheChecker() {
     OutlierDetector d = detector().build();
     report(d, 1, Outcome.success());
