@@ -420,7 +420,7 @@ final class Exchange {
   }
 
   private static IOException abandonedFailure() {
-    return new java.io.InterruptedIOException("no answer within the per-attempt timeout");
+    return new InterruptedIOException("no answer within the per-attempt timeout");
   }
 
   /** The next endpoint for a retry after {@code failed}, if attempts, time and budget allow; null otherwise. */

@@ -48,8 +48,11 @@ public interface Transport extends AutoCloseable {
     }
 
     /**
-     * Whether the request has started going out on a connection. Once it has, the endpoint may
-     * run it, so it is retried elsewhere only if that connection turns out never to have opened.
+     * Whether the endpoint may have received the request: true once it started going out on a
+     * connection, and false again when the transport proves it did not (a pooled connection that
+     * failed while the request was still being written, before any answer; see
+     * {@code internal.Redelivery}). An unsent request goes to another endpoint freely; a sent one,
+     * which the endpoint may have run, at most once more, by the model's {@link RetryPolicy}.
      */
     boolean sent();
 
