@@ -48,6 +48,7 @@ public final class FaultProxy implements AutoCloseable {
   private final AtomicInteger threads = new AtomicInteger();
   private final Object lifecycle = new Object();
   private @Nullable ServerSocket listener;
+  private @Nullable Thread acceptor;
   private int port;
   private boolean closed;
 
@@ -86,7 +87,7 @@ public final class FaultProxy implements AutoCloseable {
       s.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), bindPort), 1024);
       listener = s;
       port = s.getLocalPort();
-      daemon("accept", () -> accept(s));
+      acceptor = daemon("accept", () -> accept(s));
       return this;
     }
   }
@@ -130,11 +131,21 @@ public final class FaultProxy implements AutoCloseable {
   /** Stops listening and resets every connection, as a crashed process; {@link #restart()} brings it back. */
   public void kill() {
     ServerSocket s;
+    Thread a;
     synchronized (lifecycle) {
       s = listener;
+      a = acceptor;
       listener = null;
+      acceptor = null;
     }
     closeQuietly(s);
+    if (a != null && a != Thread.currentThread()) {
+      try {
+        a.join(5000); // a socket closed under a thread blocked in accept() listens until it has left
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
     for (Socket socket : sockets) {
       reset(socket);
     }
@@ -319,10 +330,11 @@ public final class FaultProxy implements AutoCloseable {
     return 0;
   }
 
-  private void daemon(String role, Runnable r) {
+  private Thread daemon(String role, Runnable r) {
     Thread t = new Thread(r, "fault-proxy-" + port + "-" + role + "-" + threads.incrementAndGet());
     t.setDaemon(true);
     t.start();
+    return t;
   }
 
   /** Closes with a TCP reset rather than a clean close. */
