@@ -16,7 +16,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BiConsumer;
-import org.eclipse.jetty.client.BytesRequestContent;
+import org.eclipse.jetty.client.ByteBufferRequestContent;
 import org.eclipse.jetty.client.HttpClient;
 import org.eclipse.jetty.client.transport.HttpClientTransportOverHTTP;
 import org.eclipse.jetty.client.ProxyAuthenticationProtocolHandler;
@@ -131,7 +131,7 @@ public final class JettyTransport implements Transport {
     r.headers(h -> request.forEachHeader(h::add));
     byte[] body = request.body();
     if (body != null) {
-      r.body(new BytesRequestContent(request.contentType(), body));
+      r.body(new ByteBufferRequestContent(request.contentType(), slices(body)));
     }
     if (timeoutNanos > 0) {
       // Jetty counts in milliseconds, and 0 would mean no timeout at all. The call's idle timeout
@@ -140,6 +140,23 @@ public final class JettyTransport implements Transport {
       r.timeout(millis, TimeUnit.MILLISECONDS).idleTimeout(millis, TimeUnit.MILLISECONDS);
     }
     return r;
+  }
+
+  /** Bytes of a body Jetty hands to the connection at once, then the next after the write succeeded. */
+  private static final int BODY_SLICE = 64 * 1024;
+
+  /**
+   * A body in slices, not copied: Jetty counts each slice out as it writes it, so that a call
+   * that failed before its last slice went out provably did not reach the endpoint whole.
+   */
+  private static ByteBuffer[] slices(byte[] body) {
+    int n = Math.max(1, (body.length + BODY_SLICE - 1) / BODY_SLICE);
+    ByteBuffer[] slices = new ByteBuffer[n];
+    for (int i = 0; i < n; i++) {
+      int off = i * BODY_SLICE;
+      slices[i] = ByteBuffer.wrap(body, off, Math.min(BODY_SLICE, body.length - off)).slice();
+    }
+    return slices;
   }
 
   /** Stops the client if this transport made it; a client passed to {@link #of} stays running. */
@@ -291,6 +308,7 @@ public final class JettyTransport implements Transport {
     private volatile org.eclipse.jetty.io.@Nullable Connection connection;
     private volatile boolean reusedConnection;
     private volatile long bytesInAtBegin;
+    private volatile long bytesOutAtBegin;
     private @Nullable Listener listener;
     /** Which of the listener's methods ran: PENDING, ANSWERED or FAILED; set once, by CAS. */
     private volatile int state;
@@ -334,6 +352,7 @@ public final class JettyTransport implements Transport {
       // counts this request among its messages out already: more than one means it was pooled.
       if (r.getConnection() instanceof org.eclipse.jetty.io.Connection c) {
         bytesInAtBegin = c.getBytesIn();
+        bytesOutAtBegin = c.getBytesOut();
         reusedConnection = c.getMessagesOut() > 1;
         connection = c;
       }
@@ -397,15 +416,22 @@ public final class JettyTransport implements Transport {
 
     /**
      * Whether the request failed the way a pooled connection closed by the endpoint fails it before
-     * the endpoint could read it: on a connection that had carried earlier exchanges, while the
-     * request was being written (Jetty reports a request failure), before any byte of the answer,
-     * with an I/O error rather than a timeout, and not because this call was cancelled or closed.
+     * the endpoint could read it: on a connection that had carried earlier exchanges, before its
+     * body was all handed to the connection (Jetty counts the bytes out of each write as it starts
+     * it, so fewer than the body's length means part of it never went out), before any byte of the
+     * answer, with an I/O error rather than a timeout, and not because this call was cancelled or
+     * closed. Jetty's own request failure will not do: it also fails a request written whole whose
+     * connection closed before Jetty had noted the write's success.
      */
     private boolean notReceived(Result result) {
       org.eclipse.jetty.io.Connection c = connection;
-      Throwable writing = result.getRequestFailure();
-      return failure == null && c != null && writing instanceof IOException
-          && Redelivery.notReceived(reusedConnection, true, c.getBytesIn() != bytesInAtBegin, writing);
+      byte[] body = spec.body();
+      Throwable t = result.getFailure();
+      if (failure != null || c == null || body == null || !(t instanceof IOException)) {
+        return false;
+      }
+      boolean bodyNotOut = c.getBytesOut() - bytesOutAtBegin < body.length;
+      return Redelivery.notReceived(reusedConnection, bodyNotOut, c.getBytesIn() != bytesInAtBegin, t);
     }
 
     /**
