@@ -23,7 +23,8 @@ CONCURRENCY=${CONCURRENCY:-12}
 FREEZE=${FREEZE:-10}
 LOAD=router-gateway/load/faults_load.py
 HEALTH_INTERVAL_S=5      # HealthChecker.DEFAULT_INTERVAL, what `gateway --config` uses
-ATTEMPT_TIMEOUT_S=1      # RetryPolicy.DEFAULT_TIMEOUT_FLOOR: 3 x p99 of a 130 ms answer is below it
+TIMEOUT_FLOOR_S=1        # RetryPolicy.DEFAULT_TIMEOUT_FLOOR
+TIMEOUT_MULTIPLE=3       # RetryPolicy.DEFAULT_TIMEOUT_MULTIPLE (of the endpoint's p99)
 WORK=$(mktemp -d)
 PIDS=()
 cleanup() { for p in "${PIDS[@]}"; do kill -CONT "$p" 2>/dev/null || true; kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; }
@@ -90,4 +91,4 @@ while kill -0 "$GW_PID" 2>/dev/null; do sleep 0.05; done
 event stopped
 wait "$LOAD_PID"
 echo "== results ($(nproc) cores, shared with other work)"
-python3 "$LOAD" report "$WORK/requests.csv" "$WORK/events" "$HEALTH_INTERVAL_S" "$ATTEMPT_TIMEOUT_S"
+python3 "$LOAD" report "$WORK/requests.csv" "$WORK/events" "$HEALTH_INTERVAL_S" "$TIMEOUT_FLOOR_S" "$TIMEOUT_MULTIPLE"

@@ -7,8 +7,9 @@
       line per request: start and end (epoch ms), status (an HTTP status, or refused / reset /
       error), whether the answer was whole (a stream ending in [DONE], a body with its usage),
       the endpoint that answered, and whether it was streamed.
-  faults_load.py report OUT.csv EVENTS HEALTH_INTERVAL_S PER_ATTEMPT_TIMEOUT_S
-      Reads the CSV and the events file (lines "NAME EPOCH_MS") and prints the four targets.
+  faults_load.py report OUT.csv EVENTS HEALTH_INTERVAL_S TIMEOUT_FLOOR_S TIMEOUT_MULTIPLE
+      Reads the CSV and the events file (lines "NAME EPOCH_MS") and prints the four targets; the
+      per-attempt timeout is taken as max(floor, multiple x the healthy p99), RetryPolicy's rule.
 """
 import csv
 import http.client
@@ -89,7 +90,7 @@ def pct(values, q):
     return s[min(len(s) - 1, int(q * len(s)))]
 
 
-def report(out, events_file, health_interval_s, attempt_timeout_s):
+def report(out, events_file, health_interval_s, floor_s, multiple):
     rows = list(csv.DictReader(open(out)))
     for r in rows:
         r["start"] = float(r["start_ms"])
@@ -113,10 +114,13 @@ def report(out, events_file, health_interval_s, attempt_timeout_s):
           "whose answer had begun on the frozen endpoint cannot move)"
           % (len(at_stop), len(saved), max(saved) if saved else 0, len(at_stop) - len(saved),
              sorted(set((r["status"], r["stream"]) for r in at_stop if not ok(r)))))
+    attempt_timeout_s = max(floor_s, multiple * p99 / 1000)
+    bound = 2 * p99 + attempt_timeout_s * 1000
+    print("per-attempt timeout max(%.1f s, %g x p99) = %.0f ms; bound on the slowest answer 2 x p99 + that = %.0f ms"
+          % (floor_s, multiple, attempt_timeout_s * 1000, bound))
     frozen = [r for r in rows if ev["freeze"] <= r["start"] < ev["thaw"]]
     lost = [r for r in frozen if not ok(r)]
     slowest = max(r["ms"] for r in frozen)
-    bound = 2 * p99 + attempt_timeout_s * 1000
     print("frozen endpoint (SIGSTOP, one healthy endpoint left; %d requests sent in %.0f s, 3 s budget): lost %d %s; slowest %.0f ms "
           "(target < 2 x healthy p99 + per-attempt timeout = %.0f ms: %s)"
           % (len(frozen), (ev["thaw"] - ev["freeze"]) / 1000, len(lost),
@@ -151,4 +155,4 @@ if __name__ == "__main__":
     if sys.argv[1] == "run":
         run(sys.argv[2], sys.argv[3], float(sys.argv[4]), int(sys.argv[5]), int(sys.argv[6]), sys.argv[7])
     else:
-        report(sys.argv[2], sys.argv[3], float(sys.argv[4]), float(sys.argv[5]))
+        report(sys.argv[2], sys.argv[3], float(sys.argv[4]), float(sys.argv[5]), float(sys.argv[6]))
