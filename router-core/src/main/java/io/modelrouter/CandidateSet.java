@@ -19,6 +19,8 @@ final class CandidateSet implements Candidates {
 
   private int[] indices = new int[16];
   private int[] saved = new int[16];
+  /** For each version index, its candidate position when it is one (checked against indices). */
+  private int[] positions = new int[16];
   private int size;
   private @org.jspecify.annotations.Nullable ModelVersion version;
   private @org.jspecify.annotations.Nullable RouteRequest request;
@@ -38,6 +40,7 @@ final class CandidateSet implements Candidates {
     if (indices.length < n) {
       indices = new int[n];
       saved = new int[n];
+      positions = new int[n];
     }
     size = 0;
   }
@@ -51,6 +54,7 @@ final class CandidateSet implements Candidates {
   }
 
   void add(int versionIndex) {
+    positions[versionIndex] = size;
     indices[size++] = versionIndex;
   }
 
@@ -80,6 +84,7 @@ final class CandidateSet implements Candidates {
     for (int i = 0; i < n; i++) {
       // Compacting in place is safe: kept <= i, so positions after i are still unread originals.
       if (filter.accept(this, i)) {
+        positions[indices[i]] = kept;
         indices[kept++] = indices[i];
       }
     }
@@ -92,18 +97,19 @@ final class CandidateSet implements Candidates {
   }
 
   /** The version index of the candidate at {@code position}. */
-  int versionIndex(int position) {
+  @Override
+  public int versionIndex(int position) {
     return indices[position];
   }
 
-  /** The position of the endpoint with this version index, or -1. */
-  int positionOf(int versionIndex) {
-    for (int i = 0; i < size; i++) {
-      if (indices[i] == versionIndex) {
-        return i;
-      }
+  /** The position of the endpoint with this version index, or -1: O(1). */
+  @Override
+  public int indexOfVersionIndex(int versionIndex) {
+    if (versionIndex < 0 || versionIndex >= positions.length) {
+      return -1;
     }
-    return -1;
+    int p = positions[versionIndex];
+    return p < size && indices[p] == versionIndex ? p : -1;
   }
 
   @Override

@@ -428,7 +428,7 @@ public final class Router {
     List<Explanation.Candidate> list = new ArrayList<>(n);
     for (int i = 0; i < n; i++) {
       EndpointState s = version.state(i);
-      int p = set.positionOf(i);
+      int p = set.indexOfVersionIndex(i);
       if (i == chosenIndex) {
         removedBy[i] = null;
       }

@@ -154,11 +154,18 @@ public final class EndpointState {
     return statusSinceNanos;
   }
 
-  /** Moves to a status; the time it began changes only when the status does. */
+  /**
+   * Moves to a status; the time it began changes only when the status does. Going into or out of
+   * {@link EndpointStatus#UNHEALTHY} forgets the {@linkplain #prefixBlocks() prefix estimate}: a
+   * server that fails its health checks has often restarted, with an empty prefix cache.
+   */
   public void setStatus(EndpointStatus newStatus, long nowNanos) {
     Objects.requireNonNull(newStatus, "newStatus");
     synchronized (this) {
       if (status != newStatus) {
+        if (status == EndpointStatus.UNHEALTHY || newStatus == EndpointStatus.UNHEALTHY) {
+          forgetPrefixBlocks();
+        }
         statusSinceNanos = nowNanos;
         status = newStatus;
       }
@@ -401,6 +408,14 @@ public final class EndpointState {
     PrefixBlockCache created = new PrefixBlockCache(capacityBlocks);
     PrefixBlockCache witness = (PrefixBlockCache) PREFIX_BLOCKS.compareAndExchange(this, (PrefixBlockCache) null, created);
     return witness != null ? witness : created;
+  }
+
+  /**
+   * Forgets the prompt blocks sent to the endpoint, for when its server restarted (its prefix cache
+   * is empty): {@link #prefixBlocks()} is null until the next request records a new table.
+   */
+  public void forgetPrefixBlocks() {
+    prefixBlocks = null;
   }
 
   // ---------------------------------------------------------------- quota

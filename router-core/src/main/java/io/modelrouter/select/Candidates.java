@@ -39,4 +39,34 @@ public interface Candidates {
 
   /** The router's random source. */
   RandomGenerator random();
+
+  /**
+   * The candidate's position among {@code version().endpoints()}. This default searches the
+   * version; the router's own candidates answer in O(1).
+   */
+  default int versionIndex(int index) {
+    Endpoint e = endpoint(index);
+    ModelVersion v = version();
+    for (int i = 0; i < v.endpointCount(); i++) {
+      if (v.endpoint(i) == e) {
+        return i;
+      }
+    }
+    return -1;
+  }
+
+  /**
+   * The index of the candidate that is endpoint {@code versionIndex} of {@code version()}, or
+   * {@link SelectionStrategy#NONE} when that endpoint is not in the running. This default searches
+   * the candidates; the router's own candidates answer in O(1).
+   */
+  default int indexOfVersionIndex(int versionIndex) {
+    Endpoint e = version().endpoint(versionIndex);
+    for (int i = 0; i < size(); i++) {
+      if (endpoint(i) == e) {
+        return i;
+      }
+    }
+    return SelectionStrategy.NONE;
+  }
 }

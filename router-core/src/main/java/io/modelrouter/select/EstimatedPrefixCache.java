@@ -10,12 +10,19 @@ import io.modelrouter.health.PrefixBlockCache;
  * recently used first, drops the later ones of a chain no sooner than the earlier ones, so the
  * blocks it holds are a leading run of the chain. A candidate that lacks the first block costs one
  * lookup.
+ *
+ * <p>Alongside, one {@link PrefixOwners} table for all endpoints remembers which endpoint last
+ * received each block, so that {@link #longestHolder} finds the likely holder of the longest
+ * prefix by binary search over the chain without touching the candidates' tables.
  */
 final class EstimatedPrefixCache implements PrefixCacheIndex {
+
+  private static final int NONE = SelectionStrategy.NONE;
 
   static final EstimatedPrefixCache DEFAULT = new EstimatedPrefixCache(DEFAULT_CAPACITY_BLOCKS);
 
   private final int capacityBlocks;
+  private final PrefixOwners owners = new PrefixOwners(PrefixOwners.DEFAULT_SLOTS);
 
   EstimatedPrefixCache(int capacityBlocks) {
     this.capacityBlocks = capacityBlocks;
@@ -46,7 +53,46 @@ final class EstimatedPrefixCache implements PrefixCacheIndex {
     return lo;
   }
 
-  /** Records the request's whole chain as just sent to the chosen endpoint. */
+  /**
+   * The owner of the deepest block of the chain the global table has an owner among the candidates
+   * for: the endpoint that last received the longest prefix (a binary search, as in {@link
+   * #matchedBlocks}).
+   */
+  @Override
+  public int longestHolder(Candidates c) {
+    RouteRequest r = c.request();
+    int n = r.prefixBlockCount();
+    int owner = n == 0 ? NONE : owners.owner(r.prefixBlock(0), c);
+    if (owner == NONE) {
+      return NONE;
+    }
+    int last = owners.owner(r.prefixBlock(n - 1), c);
+    if (last != NONE) {
+      return last;
+    }
+    // Block lo-1 has an owner (owner), block hi does not.
+    int lo = 1;
+    int hi = n - 1;
+    while (lo < hi) {
+      int mid = (lo + hi + 1) >>> 1;
+      int o = owners.owner(r.prefixBlock(mid - 1), c);
+      if (o != NONE) {
+        lo = mid;
+        owner = o;
+      } else {
+        hi = mid - 1;
+      }
+    }
+    return owner;
+  }
+
+  @Override
+  public int firstBlockHolder(Candidates c) {
+    RouteRequest r = c.request();
+    return r.prefixBlockCount() == 0 ? NONE : owners.owner(r.prefixBlock(0), c);
+  }
+
+  /** Records the request's whole chain as just sent to the chosen endpoint, in its table and the global one. */
   @Override
   public void chosen(Candidates c, int index) {
     RouteRequest r = c.request();
@@ -56,8 +102,11 @@ final class EstimatedPrefixCache implements PrefixCacheIndex {
     }
     PrefixBlockCache t = c.state(index).prefixBlocks(capacityBlocks);
     long now = c.nanoTime();
+    int versionIndex = c.versionIndex(index);
     for (int k = 0; k < n; k++) {
-      t.add(r.prefixBlock(k), now);
+      long block = r.prefixBlock(k);
+      t.add(block, now);
+      owners.record(block, c.version(), versionIndex);
     }
   }
 

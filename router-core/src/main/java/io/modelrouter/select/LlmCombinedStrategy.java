@@ -23,6 +23,9 @@ public final class LlmCombinedStrategy implements SelectionStrategy {
 
   static final LlmCombinedStrategy DEFAULT = builder().build();
 
+  /** Candidates a pick over a large pool scores: two random ones and two prefix holders. */
+  private static final int SAMPLED = 4;
+
   private final PrefixCacheIndex prefixIndex;
   private final LatencyModel model;
   private final double prefixWeight;
@@ -32,6 +35,7 @@ public final class LlmCombinedStrategy implements SelectionStrategy {
   private final double inFlightWeight;
   private final double latencyWeight;
   private final double loadFactor;
+  private final int fullScanLimit;
 
   private LlmCombinedStrategy(Builder b) {
     this.prefixIndex = b.prefixIndex;
@@ -43,6 +47,7 @@ public final class LlmCombinedStrategy implements SelectionStrategy {
     this.inFlightWeight = b.inFlightWeight;
     this.latencyWeight = b.latencyWeight;
     this.loadFactor = b.loadFactor;
+    this.fullScanLimit = b.fullScanLimit;
   }
 
   /** Starts a combined strategy with the documented defaults of {@link Strategies#llmCombined()}. */
@@ -59,6 +64,9 @@ public final class LlmCombinedStrategy implements SelectionStrategy {
         return 0;
       }
       return NONE;
+    }
+    if (n > fullScanLimit) {
+      return selectSampled(c, n);
     }
     long totalInFlight = 0;
     long totalWeight = 0;
@@ -107,6 +115,89 @@ public final class LlmCombinedStrategy implements SelectionStrategy {
       prefixIndex.chosen(c, best);
     }
     return best;
+  }
+
+  /**
+   * The pick over a pool above the full-scan limit, O(1) in the pool's size: the same score and
+   * load bound as the full scan, over two random candidates (power of two choices) and the index's
+   * {@linkplain PrefixCacheIndex#longestHolder longest} and {@linkplain
+   * PrefixCacheIndex#firstBlockHolder first-block} prefix holders. The means are taken over
+   * these at most four; the bound's share of the pool's in-flight requests from the two random
+   * ones alone (the holders are not a fair sample of the load): {@code loadFactor * (inFlight(a) +
+   * inFlight(b) + 2 / n) / (weight(a) + weight(b))} per unit of weight estimates the full scan's
+   * {@code loadFactor * (total in flight + 1) / total weight}.
+   */
+  private int selectSampled(Candidates c, int n) {
+    int a = c.random().nextInt(n);
+    int b = c.random().nextInt(n - 1);
+    if (b >= a) {
+      b++;
+    }
+    int h = NONE;
+    int f = NONE;
+    if (prefixWeight > 0) {
+      h = prefixIndex.longestHolder(c);
+      f = prefixIndex.firstBlockHolder(c);
+      if (h == a || h == b) {
+        h = NONE;
+      }
+      if (f == a || f == b || f == h) {
+        f = NONE;
+      }
+    }
+    double tpotSum = 0;
+    int tpots = 0;
+    double rttSum = 0;
+    int sampled = 0;
+    for (int k = 0; k < SAMPLED; k++) {
+      int i = sampled(k, a, b, h, f);
+      if (i == NONE) {
+        continue;
+      }
+      EndpointState s = c.state(i);
+      double tpot = s.tpotEwmaNanos();
+      if (tpot > 0) {
+        tpotSum += tpot;
+        tpots++;
+      }
+      rttSum += tpots == 0 ? model.rttNanos(s, c.nanoTime()) : 0; // only used when none reports tokens
+      sampled++;
+    }
+    double meanTpot = tpots == 0 ? 0 : tpotSum / tpots;
+    double meanRtt = tpots == 0 ? rttSum / sampled : 0;
+    double sampleInFlight = Math.max(c.state(a).inFlight(), 0) + Math.max(c.state(b).inFlight(), 0);
+    long sampleWeight = c.endpoint(a).weight() + (long) c.endpoint(b).weight();
+    double perWeight = loadFactor * (sampleInFlight + 2.0 / n) / Math.max(sampleWeight, 1);
+    int best = NONE;
+    double bestScore = Double.POSITIVE_INFINITY;
+    int fallback = NONE;
+    double fallbackScore = Double.POSITIVE_INFINITY;
+    for (int k = 0; k < SAMPLED; k++) {
+      int i = sampled(k, a, b, h, f);
+      if (i == NONE) {
+        continue;
+      }
+      double s = score(c, i, meanTpot, meanRtt);
+      if (c.state(i).inFlight() < perWeight * c.endpoint(i).weight()) {
+        if (s < bestScore) {
+          best = i;
+          bestScore = s;
+        }
+      } else if (s < fallbackScore) {
+        fallback = i;
+        fallbackScore = s;
+      }
+    }
+    if (best == NONE) {
+      best = fallback;
+    }
+    prefixIndex.chosen(c, best);
+    return best;
+  }
+
+  /** The {@code k}-th candidate of a sampled pick. */
+  private static int sampled(int k, int a, int b, int h, int f) {
+    return k == 0 ? a : k == 1 ? b : k == 2 ? h : f;
   }
 
   @Override
@@ -217,9 +308,10 @@ public final class LlmCombinedStrategy implements SelectionStrategy {
   @Override
   public String toString() {
     return String.format(Locale.ROOT,
-        "LlmCombinedStrategy{prefix=%s, queue=%s, running=%s, kv=%s, inFlight=%s, latency=%s, loadFactor=%s, index=%s}",
+        "LlmCombinedStrategy{prefix=%s, queue=%s, running=%s, kv=%s, inFlight=%s, latency=%s, loadFactor=%s,"
+            + " fullScanLimit=%d, index=%s}",
         prefixWeight, queueWeight, runningWeight, kvCacheWeight, inFlightWeight, latencyWeight, loadFactor,
-        prefixIndex.name());
+        fullScanLimit, prefixIndex.name());
   }
 
   /** Builds an {@link LlmCombinedStrategy}; every setter checks its argument. */
@@ -233,6 +325,7 @@ public final class LlmCombinedStrategy implements SelectionStrategy {
     private double inFlightWeight = Strategies.DEFAULT_LLM_IN_FLIGHT_WEIGHT;
     private double latencyWeight = Strategies.DEFAULT_LLM_LATENCY_WEIGHT;
     private double loadFactor = Strategies.DEFAULT_LLM_LOAD_FACTOR;
+    private int fullScanLimit = Strategies.DEFAULT_FULL_SCAN_LIMIT;
 
     private Builder() {}
 
@@ -293,6 +386,19 @@ public final class LlmCombinedStrategy implements SelectionStrategy {
         throw new IllegalArgumentException("loadFactor: " + loadFactor + " (expected: a finite number >= 1)");
       }
       this.loadFactor = loadFactor;
+      return this;
+    }
+
+    /**
+     * Up to how many candidates every one is scored, at least 2; above it a pick scores two random
+     * candidates and the prefix index's two likely holders, O(1) in the pool's size. {@value
+     * Strategies#DEFAULT_FULL_SCAN_LIMIT} by default.
+     */
+    public Builder fullScanLimit(int limit) {
+      if (limit < 2) {
+        throw new IllegalArgumentException("fullScanLimit: " + limit + " (expected: at least 2)");
+      }
+      this.fullScanLimit = limit;
       return this;
     }
 

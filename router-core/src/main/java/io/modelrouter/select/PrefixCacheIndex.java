@@ -9,7 +9,8 @@ package io.modelrouter.select;
  * <p>The built-in {@link #estimated()} index does not ask the servers: it remembers which blocks
  * this router sent where. A precise source, such as a consumer of vLLM's KV-cache events that keeps
  * each server's stored blocks under the router's block hashes, implements {@link #matchedBlocks}
- * from what the servers report and ignores {@link #chosen}; nothing else changes.
+ * from what the servers report and ignores {@link #chosen}, and answers {@link #longestHolder} and
+ * {@link #firstBlockHolder} from a block-to-server map; nothing else changes.
  *
  * <p>Called on the selection path: thread-safe, no allocation, no lock.
  */
@@ -33,6 +34,26 @@ public interface PrefixCacheIndex {
    */
   default void chosen(Candidates candidates, int index) {}
 
+  /**
+   * The candidate most likely to hold the longest leading run of the request's chain, or {@link
+   * SelectionStrategy#NONE} when none is known; asked instead of every candidate's {@link
+   * #matchedBlocks} when the pool is too large to score in full, so it must not scan the
+   * candidates. {@code NONE} by default, which leaves a large pool's pick to its random sample.
+   */
+  default int longestHolder(Candidates candidates) {
+    return SelectionStrategy.NONE;
+  }
+
+  /**
+   * The candidate that most recently received the request's first block (its shared system prompt,
+   * say), or {@link SelectionStrategy#NONE} when none is known; a second prefix holder for large
+   * pools, which spreads a hot prefix once its longest holder is over the load bound. Must not
+   * scan the candidates; {@code NONE} by default.
+   */
+  default int firstBlockHolder(Candidates candidates) {
+    return SelectionStrategy.NONE;
+  }
+
   /** A short name for explanations. */
   default String name() {
     return getClass().getSimpleName();
@@ -51,6 +72,10 @@ public interface PrefixCacheIndex {
    * larger table believes in blocks the server has already evicted. The tables live in the
    * endpoints' {@link io.modelrouter.health.EndpointState}, so every strategy of a router shares
    * them and they survive registry updates; the first index to touch an endpoint sets its size.
+   * An endpoint's table is emptied when it fails its health checks (a restarted server has an
+   * empty cache). For large pools the index also keeps one global table of which endpoint last
+   * received each block (131,072 blocks, 1 MiB per index), which answers {@link #longestHolder}
+   * and {@link #firstBlockHolder} in {@code O(log blocks)}.
    */
   static PrefixCacheIndex estimated(int capacityBlocks) {
     if (capacityBlocks < 1 || capacityBlocks > 1 << 28) {

@@ -12,6 +12,21 @@ class EndpointStateTest {
   private static final long TAU = 10_000 * MS;
 
   @Test
+  void healthCheckFailure_forgetsThePrefixEstimate_aRestartedServerHoldsNoPrefix() {
+    EndpointState s = new EndpointState("x", 0);
+    s.prefixBlocks(64).add(42, 1_000 * MS);
+    s.setStatus(EndpointStatus.DEGRADED, 1_001 * MS);
+    assertThat(s.prefixBlocks()).as("degraded is no restart").isNotNull();
+    assertThat(s.prefixBlocks().contains(42)).isTrue();
+    s.setStatus(EndpointStatus.UNHEALTHY, 1_002 * MS);
+    assertThat(s.prefixBlocks()).isNull();
+    s.prefixBlocks(64).add(43, 1_003 * MS); // a pick racing with the failure
+    s.setStatus(EndpointStatus.HEALTHY, 1_004 * MS);
+    assertThat(s.prefixBlocks()).as("recovery starts from an empty cache").isNull();
+    assertThat(s.prefixBlocks(64).contains(42)).isFalse();
+  }
+
+  @Test
   void peakEwma_firstSampleIsTakenAsIs() {
     EndpointState s = new EndpointState("x", 0);
     assertThat(s.hasLatencySample()).isFalse();

@@ -67,6 +67,19 @@ class LlmCombinedStrategyTest {
   }
 
   @Test
+  void estimatedIndex_creditsNoPrefixToAServerThatFailedItsHealthChecks() {
+    Pool pool = Pool.of(3, (i, b) -> b.server("vllm"));
+    PrefixCacheIndex index = PrefixCacheIndex.estimated();
+    long[] doc = chain(21, 10);
+    pool.request(b -> b.prefixBlocks(doc));
+    index.chosen(pool, 2);
+    assertThat(index.matchedBlocks(pool, 2)).isEqualTo(10);
+    pool.state(2).setStatus(io.modelrouter.health.EndpointStatus.UNHEALTHY, pool.now);
+    pool.state(2).setStatus(io.modelrouter.health.EndpointStatus.HEALTHY, pool.now + 1);
+    assertThat(index.matchedBlocks(pool, 2)).isZero();
+  }
+
+  @Test
   void estimatedIndex_forgetsBlocksEvictedFromABoundedTable() {
     Pool pool = Pool.of(2);
     PrefixCacheIndex index = PrefixCacheIndex.estimated(64);

@@ -132,4 +132,15 @@ final class Pool implements Candidates {
   public RandomGenerator random() {
     return random;
   }
+
+  /** Every endpoint is a candidate, at its own position. */
+  @Override
+  public int versionIndex(int index) {
+    return index;
+  }
+
+  @Override
+  public int indexOfVersionIndex(int versionIndex) {
+    return versionIndex;
+  }
 }
