@@ -111,6 +111,17 @@ final class Fleet {
     public RandomGenerator random() {
       return ThreadLocalRandomSource.INSTANCE;
     }
+
+    /** Every endpoint is a candidate at its own position, answered in O(1) as the router's set does. */
+    @Override
+    public int versionIndex(int index) {
+      return index;
+    }
+
+    @Override
+    public int indexOfVersionIndex(int versionIndex) {
+      return versionIndex;
+    }
   }
 
   /** Each thread's {@link ThreadLocalRandom}, as the router's default random source. */

@@ -29,7 +29,10 @@ import org.openjdk.jmh.annotations.Warmup;
  * strategy takes its stale-metrics shortcut. The request carries a 32-block prompt chain (2,048
  * tokens at 64 a block); a quarter of the endpoints hold a leading part of it (partial matches of
  * 8 to 32 blocks), the rest hold other prompts, and every endpoint has a decode-speed sample, so
- * every term is computed. The combined pick includes recording the chain on the chosen endpoint.
+ * every term is computed. The combined pick includes recording the chain on the chosen endpoint
+ * (and in the global block-owner table, which is why, from the second pick on, a pool above the
+ * full-scan limit finds the last chosen endpoint as its prefix holder). {@link
+ * Strategies#leastLatency()}, the default for other servers, is the third peer.
  *
  * <pre>
  * java -jar router-benchmarks/target/benchmarks.jar 'select.LlmSelectBenchmark' -t 1 -prof gc
@@ -53,6 +56,7 @@ public class LlmSelectBenchmark {
   private Fleet.AllCandidates candidates;
   private SelectionStrategy llmCombined;
   private SelectionStrategy llmAware;
+  private SelectionStrategy leastLatency;
   private final SplittableRandom random = new SplittableRandom(20);
 
   @Setup
@@ -64,6 +68,7 @@ public class LlmSelectBenchmark {
     candidates = new Fleet.AllCandidates(version, request);
     llmCombined = Strategies.llmCombined();
     llmAware = Strategies.llmAware();
+    leastLatency = Strategies.leastLatency();
     long now = candidates.now;
     long tau = Strategies.DEFAULT_EWMA_DECAY.toNanos();
     for (int i = 0; i < version.endpointCount(); i++) {
@@ -110,5 +115,10 @@ public class LlmSelectBenchmark {
   @Benchmark
   public int llmAware() {
     return llmAware.select(candidates);
+  }
+
+  @Benchmark
+  public int leastLatency() {
+    return leastLatency.select(candidates);
   }
 }
