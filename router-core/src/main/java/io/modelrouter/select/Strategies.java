@@ -126,7 +126,8 @@ public final class Strategies {
 
   /**
    * For LLM servers (vLLM, SGLang, TGI): the lowest weighted sum of six terms, each {@code 0}
-   * (ideal) to {@code 1} ({@link Scorers}), over a full scan of the candidates under a load bound:
+   * (ideal) to {@code 1} ({@link Scorers}), over the candidates under a load bound (all of them up
+   * to {@link #DEFAULT_FULL_SCAN_LIMIT}, a bounded sample above):
    *
    * <ul>
    *   <li>prefix, weight {@value #DEFAULT_LLM_PREFIX_WEIGHT}: the prompt blocks the endpoint would
@@ -159,8 +160,12 @@ public final class Strategies {
    * of the requests in flight, so a hot prefix cannot overload the server that holds it.
    * After the pick the index learns where the request went. The weights were tuned in the
    * simulator ({@code docs/routing-quality.md}); {@link LlmCombinedStrategy#builder()} changes
-   * them. O(n) per pick plus {@code O(log blocks)} prefix lookups per candidate that holds the
-   * first block; allocation-free and lock-free.
+   * them. Up to {@link #DEFAULT_FULL_SCAN_LIMIT} candidates, O(n) per pick plus {@code O(log
+   * blocks)} prefix lookups per candidate that holds the first block; above it, O(1) in the pool's
+   * size: two random candidates (power of two choices) and the index's likely holders of the
+   * longest prefix and of the first block ({@link PrefixCacheIndex#longestHolder}, {@link
+   * PrefixCacheIndex#firstBlockHolder}: a global block-to-endpoint table in the estimate), with
+   * the load bound's share estimated from the two random ones. Allocation-free and lock-free.
    */
   public static SelectionStrategy llmCombined() {
     return LlmCombinedStrategy.DEFAULT;
