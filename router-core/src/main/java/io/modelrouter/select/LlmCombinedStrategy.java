@@ -16,8 +16,11 @@ import java.util.Objects;
  * multiplied by the endpoint's slowness against the candidates' mean, plus a slowness term; the
  * picker takes the lowest score among the candidates under the load bound. A first pass over the
  * candidates reads the in-flight counts, weights and speeds for the bound and the means; after the
- * pick the {@link PrefixCacheIndex} learns where the request went. Immutable and thread-safe; a
- * pick allocates nothing and takes no lock.
+ * pick the {@link PrefixCacheIndex} learns where the request went. Above {@link
+ * Builder#fullScanLimit} candidates a pick scores only two random ones and the index's likely
+ * prefix holders, so its cost does not grow with the pool. (An explanation's {@link #score} takes
+ * its means over all candidates, so above the limit it may differ a little from the pick's.)
+ * Immutable and thread-safe; a pick allocates nothing and takes no lock.
  */
 public final class LlmCombinedStrategy implements SelectionStrategy {
 

@@ -1,6 +1,7 @@
 package io.modelrouter.select;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.modelrouter.RouteRequest;
 import io.modelrouter.health.EndpointState;
@@ -125,6 +126,13 @@ class LlmCombinedLargePoolTest {
     assertThat(s.select(pool)).isEqualTo(holder);
     pool.inFlight(holder, 50);
     assertThat(s.select(pool)).isNotEqualTo(holder);
+  }
+
+  @Test
+  void builder_rejectsAFullScanLimitBelowTwo() {
+    assertThatThrownBy(() -> LlmCombinedStrategy.builder().fullScanLimit(1))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("fullScanLimit: 1");
   }
 
   /** The pool, noting which candidates' states a pick reads. */
