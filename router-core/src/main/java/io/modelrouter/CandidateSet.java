@@ -96,6 +96,18 @@ final class CandidateSet implements Candidates {
     return kept > 0;
   }
 
+  /**
+   * Keeps only the candidates at {@code count} distinct positions {@code positions[from ..]}, in
+   * that order.
+   */
+  void keepPositions(int[] positions, int from, int count) {
+    for (int k = 0; k < count; k++) {
+      saved[k] = indices[positions[from + k]];
+    }
+    System.arraycopy(saved, 0, indices, 0, count);
+    size = count;
+  }
+
   /** The version index of the candidate at {@code position}. */
   @Override
   public int versionIndex(int position) {

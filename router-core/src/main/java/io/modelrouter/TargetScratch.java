@@ -51,6 +51,13 @@ final class TargetScratch implements TargetChoices {
   static final byte TTFT = 2;
   static final byte COST = 4;
   @Nullable Endpoint[] fastest = new Endpoint[4];
+  /**
+   * Per target: how many of its candidates the predictions compared (0 until its first
+   * prediction): all of them, or {@link TargetSelection#SAMPLE} drawn at random, whose positions
+   * are {@code sample[t * SAMPLE ..]}.
+   */
+  int[] compared = new int[4];
+  int[] sample = new int[4 * TargetSelection.SAMPLE];
   /** Route indices of the eligible targets, in route order. */
   int[] eligible = new int[4];
   int eligibleCount;
@@ -80,6 +87,8 @@ final class TargetScratch implements TargetChoices {
       fits = new boolean[n];
       predicted = new byte[n];
       fastest = new Endpoint[n];
+      compared = new int[n];
+      sample = new int[n * TargetSelection.SAMPLE];
       eligible = new int[n];
     }
     this.selection = selection;
@@ -88,6 +97,17 @@ final class TargetScratch implements TargetChoices {
     this.random = random;
     eligibleCount = 0;
     java.util.Arrays.fill(predicted, 0, n, (byte) 0);
+    java.util.Arrays.fill(compared, 0, n, 0);
+  }
+
+  /** Whether target {@code t}'s predictions compared a random sample of its candidates, not all. */
+  boolean sampled(int t) {
+    return compared[t] > 0 && compared[t] < sets[t].size();
+  }
+
+  /** The candidate position of the {@code k}-th endpoint target {@code t}'s predictions compare. */
+  int comparedPosition(int t, int k) {
+    return sampled(t) ? sample[t * TargetSelection.SAMPLE + k] : k;
   }
 
   /** The route index of the eligible target at {@code position}, with its {@code what} predictions computed. */

@@ -10,6 +10,7 @@ import io.modelrouter.route.ModelSelector;
 import io.modelrouter.route.ModelSelectors;
 import io.modelrouter.route.RouteExplanation;
 import io.modelrouter.select.LatencyModel;
+import io.modelrouter.select.Strategies;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -25,7 +26,8 @@ import org.jspecify.annotations.Nullable;
  * is valid against its own schema or tensor signature; an endpoint passes the router's filters,
  * the latency budget under the deadline policy included), lets the route's {@link ModelSelector}
  * choose among the eligible targets from their endpoints' predictions, then lets the router's
- * endpoint strategy pick within the chosen one.
+ * endpoint strategy pick within the chosen one, among the endpoints its predictions compared (all
+ * of them up to {@link #FULL_SCAN_LIMIT}, else {@link #SAMPLE} random ones).
  *
  * <p>Like {@link Router#route}: no lock, and nothing allocated but the decision (and the messages
  * of targets that are out because a check refused them); the explanation only when asked for.
@@ -33,6 +35,12 @@ import org.jspecify.annotations.Nullable;
 final class TargetSelection {
 
   private static final ModelSelector ORDERED = ModelSelectors.ordered();
+
+  /** Up to how many candidates a target's predictions compare them all, as the endpoint strategies do. */
+  static final int FULL_SCAN_LIMIT = Strategies.DEFAULT_FULL_SCAN_LIMIT;
+
+  /** How many random candidates a larger target's predictions compare (power of two choices). */
+  static final int SAMPLE = 2;
 
   private final Router router;
   private final Map<String, ModelSelector> custom;
@@ -81,7 +89,13 @@ final class TargetSelection {
             "selector " + selector.name() + " of route '" + route.name() + "' chose no target", retryAfter);
       }
       int chosen = s.eligible[position];
-      RouteExplanation why = request.explain() ? explain(s, route, selector, chosen) : null;
+      // The endpoint comes from those the selector's predictions compared (before the explanation
+      // predicts on the rest): the (target, endpoint) pair it judged.
+      int chosenRoutable = s.sets[chosen].size();
+      if (s.sampled(chosen)) {
+        s.sets[chosen].keepPositions(s.sample, chosen * SAMPLE, s.compared[chosen]);
+      }
+      RouteExplanation why = request.explain() ? explain(s, route, selector, chosen, chosenRoutable) : null;
       ModelVersion version = s.versions[chosen];
       return router.decide(s.sets[chosen], version, request, now, route.spec(), why);
     } finally {
@@ -148,14 +162,24 @@ final class TargetSelection {
    * ({@link TargetScratch#TTFT}), the cost on its cheapest endpoint predicted to meet the budget
    * and whether there is one ({@link TargetScratch#COST}). Only when a selector or the explanation
    * asks: {@code ordered} and {@code weighted} never do.
+   *
+   * <p>Like the endpoint strategies ({@link Strategies#leastLatency()}), it compares every
+   * candidate when there are at most {@link #FULL_SCAN_LIMIT}, else {@link #SAMPLE} drawn at random
+   * on the target's first prediction, the same ones for each later group: O(1) per target on a
+   * large pool.
    */
   void predict(TargetScratch s, int t, RouteRequest request, byte what) {
     CandidateSet set = s.sets[t];
+    if (s.compared[t] == 0) {
+      s.compared[t] = draw(set, s.sample, t * SAMPLE);
+    }
+    int n = s.compared[t];
     long now = set.nanoTime();
     if ((what & TargetScratch.LATENCY) != 0) {
       double best = Double.POSITIVE_INFINITY;
       Endpoint fastest = null;
-      for (int p = 0; p < set.size(); p++) {
+      for (int k = 0; k < n; k++) {
+        int p = s.comparedPosition(t, k);
         double latency = latencyModel.predictLatencyNanos(set.endpoint(p), set.state(p), now);
         if (latency < best || fastest == null) {
           best = latency;
@@ -167,7 +191,8 @@ final class TargetSelection {
     }
     if ((what & TargetScratch.TTFT) != 0) {
       double best = Double.POSITIVE_INFINITY;
-      for (int p = 0; p < set.size(); p++) {
+      for (int k = 0; k < n; k++) {
+        int p = s.comparedPosition(t, k);
         best = Math.min(best, latencyModel.predictTtftNanos(set.endpoint(p), set.state(p), now));
       }
       s.ttft[t] = best;
@@ -176,7 +201,8 @@ final class TargetSelection {
       ModelSpec spec = set.model();
       double cheapestFit = Double.POSITIVE_INFINITY;
       double cheapest = Double.POSITIVE_INFINITY;
-      for (int p = 0; p < set.size(); p++) {
+      for (int k = 0; k < n; k++) {
+        int p = s.comparedPosition(t, k);
         double cost = LatencyModel.requestCost(request, spec, set.endpoint(p));
         cheapest = Math.min(cheapest, cost);
         if (cost < cheapestFit && latencyModel.fitsBudget(request, set.endpoint(p), set.state(p), now)) {
@@ -186,6 +212,23 @@ final class TargetSelection {
       s.fits[t] = cheapestFit != Double.POSITIVE_INFINITY;
       s.cost[t] = s.fits[t] ? cheapestFit : cheapest;
     }
+  }
+
+  /**
+   * How many of the set's candidates the predictions compare: all up to {@link #FULL_SCAN_LIMIT},
+   * else {@link #SAMPLE} distinct random positions, written to {@code sample[from ..]}.
+   */
+  private static int draw(CandidateSet set, int[] sample, int from) {
+    int n = set.size();
+    if (n <= FULL_SCAN_LIMIT) {
+      return n;
+    }
+    RandomGenerator random = set.random();
+    int a = random.nextInt(n);
+    int b = random.nextInt(n - 1);
+    sample[from] = a;
+    sample[from + 1] = b >= a ? b + 1 : b;
+    return SAMPLE;
   }
 
   /** Why target {@code t} was out, for the rejection and the explanation. */
@@ -262,7 +305,9 @@ final class TargetSelection {
     return Rejection.of(RejectionReason.NO_ELIGIBLE_MODEL, message);
   }
 
-  private static RouteExplanation explain(TargetScratch s, RouteEntry route, ModelSelector selector, int chosen) {
+  /** The explanation; {@code chosenRoutable}: how many endpoints the chosen target had before it was narrowed to those compared. */
+  private static RouteExplanation explain(TargetScratch s, RouteEntry route, ModelSelector selector, int chosen,
+      int chosenRoutable) {
     List<RouteExplanation.Target> list = new ArrayList<>(route.targetCount());
     RouteRequest request = s.request();
     for (int t = 0; t < route.targetCount(); t++) {
@@ -273,7 +318,7 @@ final class TargetSelection {
       double quality = v == null ? 0 : v.spec().quality();
       if (s.fate[t] != TargetScratch.ELIGIBLE) {
         list.add(new RouteExplanation.Target(label(s, t, route), outBecause(s, t, route, request),
-            Double.NaN, Double.NaN, Double.NaN, quality, false));
+            Double.NaN, Double.NaN, Double.NaN, quality, false, 0, 0));
       } else {
         int position = 0;
         while (s.eligible[position] != t) {
@@ -281,7 +326,8 @@ final class TargetSelection {
         }
         s.predictedTarget(position, (byte) (TargetScratch.LATENCY | TargetScratch.TTFT | TargetScratch.COST));
         list.add(new RouteExplanation.Target(label(s, t, route), null,
-            s.latency[t] / 1e6, s.ttft[t] / 1e6, s.cost[t], quality, t == chosen));
+            s.latency[t] / 1e6, s.ttft[t] / 1e6, s.cost[t], quality, t == chosen,
+            s.compared[t], t == chosen ? chosenRoutable : s.sets[t].size()));
       }
     }
     return new RouteExplanation(route.name(), selector.name(), list);

@@ -371,4 +371,75 @@ class ModelRouteTest {
     d.lease().complete(Outcome.success());
     assertThat(registry.snapshot().state("s1").inFlight()).isZero();
   }
+
+  /**
+   * small has {@code pool} endpoints, all at 500 ms but "s0" at 10 ms; large one at 200 ms; policy
+   * fastest.
+   */
+  private void pool(int pool) {
+    List<Endpoint> endpoints = new java.util.ArrayList<>();
+    for (int i = 0; i < pool; i++) {
+      endpoints.add(endpoint("s" + i, "small"));
+    }
+    endpoints.add(endpoint("l1", "large"));
+    registry.replace(new RegistryContent(List.of(small(), large()), endpoints,
+        List.of(RouteSpec.builder("chat").targets(List.of(RouteTarget.of("small"), RouteTarget.of("large")))
+            .policy("fastest").build())));
+    for (int i = 0; i < pool; i++) {
+      latency("s" + i, i == 0 ? 10 : 500);
+    }
+    latency("l1", 200);
+  }
+
+  @Test
+  void route_fullScanLimitOrFewerEndpoints_predictsOnEveryOne() {
+    pool(TargetSelection.FULL_SCAN_LIMIT);
+    Router r = router().build();
+    for (int i = 0; i < 50; i++) {
+      Decision d = decision(r.route(chat().explain(true).build()));
+      assertThat(d.endpoint().id()).isEqualTo("s0");
+      assertThat(d.routeExplanation().targets().get(0).endpointsCompared()).isEqualTo(TargetSelection.FULL_SCAN_LIMIT);
+      d.lease().close();
+    }
+  }
+
+  @Test
+  void route_largePool_predictsOnTwoRandomEndpointsAndPicksAmongThem() {
+    pool(TargetSelection.FULL_SCAN_LIMIT + 4);
+    Router r = router().build();
+    Map<String, Integer> served = new HashMap<>();
+    for (int i = 0; i < 400; i++) {
+      Decision d = decision(r.route(chat().build()));
+      // small wins only when its sample holds s0, and then s0 serves: the pair the prediction judged.
+      served.merge(d.endpoint().id(), 1, Integer::sum);
+      d.lease().close();
+    }
+    assertThat(served.keySet()).containsExactlyInAnyOrder("s0", "l1");
+    // P(s0 in a sample of 2 of 20) = 10%: about 40 of 400.
+    assertThat(served.get("s0")).isBetween(10, 100);
+  }
+
+  @Test
+  void route_largePool_explanationShowsTheSampleCompared() {
+    pool(TargetSelection.FULL_SCAN_LIMIT + 4);
+    Router r = router().build();
+    int smallChosen = 0;
+    for (int i = 0; i < 200; i++) {
+      Decision d = decision(r.route(chat().explain(true).build()));
+      RouteExplanation why = d.routeExplanation();
+      RouteExplanation.Target small = why.targets().get(0);
+      assertThat(small.endpointsCompared()).isEqualTo(TargetSelection.SAMPLE);
+      assertThat(small.endpointsRoutable()).isEqualTo(TargetSelection.FULL_SCAN_LIMIT + 4);
+      assertThat(why.toHeaderValue()).contains(",compared=2/20").contains(",compared=1/1");
+      if (small.chosen()) {
+        smallChosen++;
+        assertThat(small.predictedLatencyMillis()).isEqualTo(10.0);
+        assertThat(d.endpoint().id()).isEqualTo("s0");
+      } else {
+        assertThat(small.predictedLatencyMillis()).isEqualTo(500.0);
+      }
+      d.lease().close();
+    }
+    assertThat(smallChosen).isPositive();
+  }
 }

@@ -29,6 +29,9 @@ public record RouteExplanation(String route, String policy, List<Target> targets
    * @param cost the request's cost on its cheapest fitting endpoint; NaN when out
    * @param quality its declared quality
    * @param chosen whether it serves the request
+   * @param endpointsCompared how many of its endpoints the predictions compared: all its routable
+   *     ones, or two drawn at random from a large pool; 0 when out
+   * @param endpointsRoutable how many of its endpoints passed every filter; 0 when out
    */
   public record Target(
       String model,
@@ -37,7 +40,9 @@ public record RouteExplanation(String route, String policy, List<Target> targets
       double predictedTtftMillis,
       double cost,
       double quality,
-      boolean chosen) {}
+      boolean chosen,
+      int endpointsCompared,
+      int endpointsRoutable) {}
 
   /** The chosen target's {@code name:version}, or null. */
   public @Nullable String chosen() {
@@ -51,7 +56,7 @@ public record RouteExplanation(String route, String policy, List<Target> targets
 
   /**
    * A one-line summary for a response header: {@code route=chat; policy=cheapest;
-   * small:1=chosen,latency_ms=12.0,cost=0.0010; large:1=eligible,...; vision:1=out(lacks vision)}.
+   * small:1=chosen,latency_ms=12.0,cost=0.0010,compared=2/40; large:1=eligible,...; vision:1=out(lacks vision)}.
    */
   public String toHeaderValue() {
     StringBuilder sb = new StringBuilder();
@@ -68,6 +73,7 @@ public record RouteExplanation(String route, String policy, List<Target> targets
       if (t.quality() > 0) {
         sb.append(String.format(Locale.ROOT, ",quality=%.3g", t.quality()));
       }
+      sb.append(",compared=").append(t.endpointsCompared()).append('/').append(t.endpointsRoutable());
     }
     return sb.toString();
   }

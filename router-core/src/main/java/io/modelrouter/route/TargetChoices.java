@@ -15,6 +15,12 @@ import java.util.random.RandomGenerator;
  * prefix hash}) and the eligible targets, positions {@code 0..size()-1} in the route's order, each
  * with the resolved model version and what its endpoints that passed every filter predict.
  *
+ * <p>The predictions compare the endpoints a target's endpoint strategy would: all of them when it
+ * has at most {@link io.modelrouter.select.Strategies#DEFAULT_FULL_SCAN_LIMIT} routable endpoints,
+ * else two drawn at random (power of two choices), so that they cost O(1) however large the pool.
+ * The endpoint strategy then picks the chosen target's endpoint among the ones compared, so the
+ * (target, endpoint) decision is the one the prediction judged.
+ *
  * <p>Reused by the routing thread for its next call: read it during {@link ModelSelector#select}
  * only, never keep it.
  */
@@ -41,22 +47,22 @@ public interface TargetChoices {
   /** Its declared quality ({@link ModelSpec#quality()}); 0 when undeclared. */
   double quality(int position);
 
-  /** Its endpoint with the lowest predicted latency. */
+  /** Its endpoint with the lowest predicted latency, among those compared. */
   Endpoint fastestEndpoint(int position);
 
-  /** The lowest predicted end-to-end latency among its endpoints, in nanoseconds. */
+  /** The lowest predicted end-to-end latency among its endpoints compared, in nanoseconds. */
   double predictedLatencyNanos(int position);
 
-  /** The lowest predicted time to first token among its endpoints, in nanoseconds. */
+  /** The lowest predicted time to first token among its endpoints compared, in nanoseconds. */
   double predictedTtftNanos(int position);
 
   /**
-   * What the request costs on its cheapest endpoint predicted to meet the request's budgets (its
-   * cheapest endpoint when none is), from the model's and endpoint's prices.
+   * What the request costs on its cheapest endpoint compared predicted to meet the request's
+   * budgets (its cheapest endpoint compared when none is), from the model's and endpoint's prices.
    */
   double cost(int position);
 
-  /** Whether one of its endpoints is predicted to meet the request's latency and TTFT budgets (true without budgets). */
+  /** Whether one of its endpoints compared is predicted to meet the request's latency and TTFT budgets (true without budgets). */
   boolean meetsBudget(int position);
 
   /** The router's random source for this call. */
