@@ -159,7 +159,7 @@ public final class RegistryFiles {
       checkReferences(content);
     } catch (IllegalArgumentException e) {
       int[] at = routeProblemAt(text, content, e.getMessage());
-      throw at == null ? new RegistryException(source, e.getMessage())
+      throw at == null ? new RegistryException(source, -1, -1, e.getMessage(), e)
           : new RegistryException(source, at[0], at[1], e.getMessage(), e);
     }
     return content;
@@ -174,23 +174,32 @@ public final class RegistryFiles {
       return null;
     }
     for (RouteSpec r : content.routes()) {
-      if (!message.startsWith("route " + r.name() + ' ')) {
-        continue;
+      if (message.startsWith("route " + r.name() + ' ')) {
+        return routeAt(text, r.name());
       }
-      String[] lines = text.split("\n", -1);
-      java.util.regex.Pattern routesKey = java.util.regex.Pattern.compile("[\"']?routes[\"']?\\s*:");
-      java.util.regex.Pattern nameKey = java.util.regex.Pattern.compile(
-          "[\"']?name[\"']?\\s*:\\s*[\"']?" + java.util.regex.Pattern.quote(r.name()) + "[\"']?\\s*[,}]?\\s*$|"
-              + "[\"']?name[\"']?\\s*:\\s*[\"']?" + java.util.regex.Pattern.quote(r.name()) + "[\"']?\\s*[,}]");
-      boolean inRoutes = false;
-      for (int i = 0; i < lines.length; i++) {
-        if (!inRoutes && routesKey.matcher(lines[i]).find()) {
-          inRoutes = true;
-        }
-        java.util.regex.Matcher m = nameKey.matcher(lines[i]);
-        if (inRoutes && m.find()) {
-          return new int[] {i + 1, m.start() + 1};
-        }
+    }
+    return null;
+  }
+
+  /**
+   * The 1-based line and column of route {@code name} in a YAML or JSON text holding a {@code
+   * routes} list: the first {@code name: NAME} after the {@code routes} key; null when not found.
+   * For files that embed registry content among other keys, such as the gateway's configuration.
+   */
+  public static int @Nullable [] routeAt(String text, String name) {
+    String[] lines = text.split("\n", -1);
+    java.util.regex.Pattern routesKey = java.util.regex.Pattern.compile("[\"']?routes[\"']?\\s*:");
+    java.util.regex.Pattern nameKey = java.util.regex.Pattern.compile(
+        "[\"']?name[\"']?\\s*:\\s*[\"']?" + java.util.regex.Pattern.quote(name) + "[\"']?\\s*[,}]?\\s*$|"
+            + "[\"']?name[\"']?\\s*:\\s*[\"']?" + java.util.regex.Pattern.quote(name) + "[\"']?\\s*[,}]");
+    boolean inRoutes = false;
+    for (int i = 0; i < lines.length; i++) {
+      if (!inRoutes && routesKey.matcher(lines[i]).find()) {
+        inRoutes = true;
+      }
+      java.util.regex.Matcher m = nameKey.matcher(lines[i]);
+      if (inRoutes && m.find()) {
+        return new int[] {i + 1, m.start() + 1};
       }
     }
     return null;

@@ -156,8 +156,13 @@ public final class GatewayConfig {
       part.put("models", doc.models() == null ? List.of() : doc.models());
       part.put("endpoints", doc.endpoints() == null ? List.of() : doc.endpoints());
       part.put("routes", doc.routes() == null ? List.of() : doc.routes());
-      RegistryContent content = RegistryFiles.parse(
-          JSON.writeValueAsString(part), source + " (models/endpoints/routes)", RegistryFiles.Format.JSON);
+      RegistryContent content;
+      try {
+        content = RegistryFiles.parse(
+            JSON.writeValueAsString(part), source + " (models/endpoints/routes)", RegistryFiles.Format.JSON);
+      } catch (RegistryException e) {
+        throw routeProblem(source, text, doc.routes(), e);
+      }
       InMemoryRegistry memory = InMemoryRegistry.create();
       memory.replace(content);
       registry = memory;
@@ -185,6 +190,28 @@ public final class GatewayConfig {
       }
     }
     return new GatewayConfig(doc, registry, tenants, ApiKeyAuthenticator.of(byHash));
+  }
+
+  /**
+   * A consistency problem of an inline route (its name a model's, a target not listed, the route
+   * twice) located on the line of the route's {@code name} in this file, rather than in the
+   * re-serialised registry part; other problems as they are.
+   */
+  private static RegistryException routeProblem(String source, String text, @Nullable List<JsonNode> routes,
+      RegistryException e) {
+    Throwable cause = e.getCause();
+    String problem = cause instanceof IllegalArgumentException ? cause.getMessage() : null;
+    for (JsonNode route : routes == null ? List.<JsonNode>of() : routes) {
+      String name = route.path("name").asString("");
+      if (problem == null || name.isEmpty() || !problem.startsWith("route " + name + ' ')) {
+        continue;
+      }
+      int[] at = RegistryFiles.routeAt(text, name);
+      if (at != null) {
+        return new RegistryException(source, at[0], at[1], "routes: " + problem, e);
+      }
+    }
+    return e;
   }
 
   private static RegistryException located(String source, JacksonException e) {

@@ -120,6 +120,22 @@ class GatewayConfigTest {
         .hasMessageContaining("serves nope");
   }
 
+  @Test
+  void read_inlineRouteNamedLikeAModel_namesTheConfigLineOfTheRoute() throws IOException {
+    Path file = write("gateway.yaml", String.join("\n",
+        "tenants: []",
+        REGISTRY + "routes:",
+        "  - name: other",
+        "    targets: [{model: demo-chat}]",
+        "  - name: demo-chat",
+        "    targets: [{model: demo-chat}]",
+        ""));
+    assertThatThrownBy(() -> GatewayConfig.read(file))
+        .isInstanceOf(RegistryException.class)
+        .hasMessageEndingWith("gateway.yaml:12:5: routes: route demo-chat has the name of a model (expected: routes and models named apart)")
+        .satisfies(e -> assertThat(((RegistryException) e).line()).isEqualTo(12));
+  }
+
   /** A bodiless GET carrying {@code Authorization: Bearer key}, all an authenticator reads. */
   private static GatewayRequest bearer(String key) {
     return new GatewayRequest() {
