@@ -189,6 +189,31 @@ class ModelRouteEndToEndTest {
   }
 
   @Test
+  void oipMetadata_ofARoute_listsEachVisibleTargetsOwnSignature() throws Exception {
+    HttpResponse<String> r = http.get("/v2/models/classify", bearer("sk-all"));
+    assertThat(r.statusCode()).isEqualTo(200);
+    JsonNode m = Http.json(r);
+    assertThat(m.get("name").asString()).isEqualTo("classify");
+    assertThat(m.get("inputs").isEmpty()).isTrue();
+    JsonNode targets = m.get("route").get("targets");
+    assertThat(targets).hasSize(2);
+    assertThat(targets.get(0).get("name").asString()).isEqualTo("clf-text");
+    assertThat(targets.get(0).get("inputs").get(0).get("name").asString()).isEqualTo("tokens");
+    assertThat(targets.get(1).get("inputs").get(0).get("name").asString()).isEqualTo("pixels");
+    assertThat(http.get("/v2/models/classify/ready", bearer("sk-all")).statusCode()).isEqualTo(200);
+
+    JsonNode chat = Http.json(http.get("/v2/models/chat", bearer("sk-large")));
+    assertThat(chat.get("route").get("targets")).singleElement()
+        .satisfies(t -> assertThat(t.get("name").asString()).isEqualTo("large"));
+    HttpResponse<String> hidden = http.get("/v2/models/classify", bearer("sk-large"));
+    assertThat(hidden.statusCode()).isEqualTo(404);
+    assertThat(Http.json(hidden).get("error").asString()).isEqualTo("model 'classify' does not exist");
+    HttpResponse<String> versioned = http.get("/v2/models/chat/versions/1", bearer("sk-all"));
+    assertThat(versioned.statusCode()).isEqualTo(404);
+    assertThat(Http.json(versioned).get("error").asString()).contains("is a route and has no version 1");
+  }
+
+  @Test
   void fallback_whenTheFirstTargetsServersAreKilled_theNextTargetAnswers() throws Exception {
     small.kill();
     for (int i = 0; i < 5; i++) {

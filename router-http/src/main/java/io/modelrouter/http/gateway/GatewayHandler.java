@@ -48,7 +48,8 @@ import tools.jackson.databind.node.ObjectNode;
  * <p>Routes: {@code POST /v1/chat/completions}, {@code /v1/completions}, {@code /v1/embeddings}
  * (SSE streaming passes through chunk by chunk), {@code POST /v2/models/{name}[/versions/{v}]/infer},
  * {@code GET /v1/models} (the models and model routes the caller's tenant may use), {@code GET
- * /v2/models/{name}[/versions/{v}]} (metadata with the input signature), and, without
+ * /v2/models/{name}[/versions/{v}]} (metadata with the input signature; for a model route, each
+ * target's, see {@link RouteMetadata}), and, without
  * authentication, {@code GET /healthz}, {@code /readyz} and {@code /metrics} (Prometheus text).
  *
  * <p>Each inference request goes: authenticate (401 before the body is read) → read the body up
@@ -314,7 +315,21 @@ public final class GatewayHandler {
       name = rest.substring(0, v);
       version = rest.substring(v + "/versions/".length());
     }
-    ModelEntry entry = name.isEmpty() || name.indexOf('/') >= 0 ? null : router.registry().snapshot().model(name);
+    RegistrySnapshot snapshot = router.registry().snapshot();
+    ModelEntry entry = name.isEmpty() || name.indexOf('/') >= 0 ? null : snapshot.model(name);
+    io.modelrouter.registry.RouteEntry route = entry == null && !name.isEmpty() ? snapshot.route(name) : null;
+    if (route != null) { // a model route: see RouteMetadata
+      Rejection refused = RouteMetadata.refusal(route, tenant, version);
+      if (refused != null) {
+        x.reject(Protocol.OIP, refused, null);
+      } else if (readyProbe) {
+        boolean up = RouteMetadata.ready(route, tenant);
+        x.json(up ? 200 : 503, up ? "{\"ready\":true}" : "{\"ready\":false}");
+      } else {
+        x.json(200, RouteMetadata.json(route, tenant));
+      }
+      return;
+    }
     if (entry == null || !tenant.mayUse(name)) {
       x.reject(Protocol.OIP, unknownModel(name), null);
       return;
@@ -350,7 +365,7 @@ public final class GatewayHandler {
     x.json(200, JSON.writeValueAsString(root));
   }
 
-  private static void tensors(ArrayNode array, java.util.List<TensorSpec> specs) {
+  static void tensors(ArrayNode array, java.util.List<TensorSpec> specs) {
     for (TensorSpec t : specs) {
       ObjectNode n = array.addObject();
       n.put("name", t.name());
