@@ -181,7 +181,7 @@ final class ModelRouteScenario {
         for (int i = 0; i < m.servers(); i++) {
           String id = m.name() + '-' + i;
           endpoints.add(Endpoint.builder(id, "http://" + id + ".sim.invalid:8000").serves(m.name())
-              .slots(m.profile().maxBatch()).build());
+              .server("vllm").slots(m.profile().maxBatch()).build());
           servers.put(id, new LlmServer(id, sim, m.profile()));
           modelOf.put(id, m);
         }
@@ -189,7 +189,8 @@ final class ModelRouteScenario {
       RouteSpec route = RouteSpec.builder(ROUTE).policy("cheapest")
           .targets(List.of(RouteTarget.of(SMALL), RouteTarget.of(LARGE), RouteTarget.of(VISION))).build();
       registry.replace(new RegistryContent(specs, endpoints, List.of(route)));
-      SelectionStrategy strategy = way == Way.ORDERED_RANDOM ? Baselines.RANDOM : Strategies.leastLatency();
+      // The others get the router's default for vLLM servers (Strategies.defaultStrategy()).
+      SelectionStrategy strategy = way == Way.ORDERED_RANDOM ? Baselines.RANDOM : Strategies.defaultStrategy();
       router = Router.builder(registry).strategy(strategy).ticker(sim.ticker())
           .random(new SplittableRandom(seed)).deadlinePolicy(DeadlinePolicy.BEST_EFFORT).build();
       result = new Result(new RunStats(way.label, new ArrayList<>(servers.keySet()), durationNanos, Units.seconds(1)));
@@ -272,6 +273,9 @@ final class ModelRouteScenario {
       Outcome outcome = status == Job.NO_ANSWER ? Outcome.failure() : Outcome.ofStatus(status);
       if (job.firstTokenNanos >= 0) {
         outcome = outcome.withTtftNanos(job.firstTokenNanos - job.sentNanos);
+      }
+      if (status == 200 && base.outputTokens() > 0) {
+        outcome = outcome.withTokens(base.promptTokens(), base.outputTokens()); // vLLM's usage
       }
       decision.lease().complete(outcome);
       if (finished[base.id()]) {
