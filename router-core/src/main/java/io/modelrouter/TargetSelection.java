@@ -1,5 +1,6 @@
 package io.modelrouter;
 
+import io.modelrouter.health.EndpointState;
 import io.modelrouter.registry.Endpoint;
 import io.modelrouter.registry.ModelEntry;
 import io.modelrouter.registry.ModelSpec;
@@ -180,7 +181,7 @@ final class TargetSelection {
       Endpoint fastest = null;
       for (int k = 0; k < n; k++) {
         int p = s.comparedPosition(t, k);
-        double latency = latencyModel.predictLatencyNanos(set.endpoint(p), set.state(p), now);
+        double latency = predictLatency(request, set.endpoint(p), set.state(p), now);
         if (latency < best || fastest == null) {
           best = latency;
           fastest = set.endpoint(p);
@@ -205,13 +206,39 @@ final class TargetSelection {
         int p = s.comparedPosition(t, k);
         double cost = LatencyModel.requestCost(request, spec, set.endpoint(p));
         cheapest = Math.min(cheapest, cost);
-        if (cost < cheapestFit && latencyModel.fitsBudget(request, set.endpoint(p), set.state(p), now)) {
+        if (cost < cheapestFit && fitsBudget(request, set.endpoint(p), set.state(p), now)) {
           cheapestFit = cost;
         }
       }
       s.fits[t] = cheapestFit != Double.POSITIVE_INFINITY;
       s.cost[t] = s.fits[t] ? cheapestFit : cheapest;
     }
+  }
+
+  /**
+   * The request's predicted latency on an endpoint, for comparing targets whose requests differ in
+   * size: once the endpoint has reported its time to first token and its time per output token
+   * (from answers that carry their token counts), the predicted TTFT (queue included) plus the
+   * request's output tokens after the first at that rate; before, {@link
+   * LatencyModel#predictLatencyNanos}, the endpoint's whole-request latency.
+   */
+  private double predictLatency(RouteRequest request, Endpoint endpoint, EndpointState state, long now) {
+    double tpot = state.tpotEwmaNanos();
+    int output = request.maxOutputTokens();
+    if (!(tpot > 0) || !(state.ttftEwmaNanos() > 0) || output <= 0) {
+      return latencyModel.predictLatencyNanos(endpoint, state, now);
+    }
+    return latencyModel.predictTtftNanos(endpoint, state, now) + (output - 1) * tpot;
+  }
+
+  /** {@link LatencyModel#fitsBudget} with the latency of {@link #predictLatency}. */
+  private boolean fitsBudget(RouteRequest request, Endpoint endpoint, EndpointState state, long now) {
+    long budget = request.latencyBudgetNanos();
+    if (budget > 0 && predictLatency(request, endpoint, state, now) > budget) {
+      return false;
+    }
+    long ttftBudget = request.ttftBudgetNanos();
+    return ttftBudget <= 0 || latencyModel.predictTtftNanos(endpoint, state, now) <= ttftBudget;
   }
 
   /**

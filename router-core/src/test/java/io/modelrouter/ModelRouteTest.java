@@ -442,4 +442,20 @@ class ModelRouteTest {
     }
     assertThat(smallChosen).isPositive();
   }
+
+  @Test
+  void route_endpointReportingTokenTimes_predictsFromTheRequestsOutputTokens() {
+    fleet("fastest");
+    registry.snapshot().state("l1").recordTtft(50_000_000L, now.get(), DECAY);
+    registry.snapshot().state("l1").recordTpot(2_000_000.0, now.get(), DECAY);
+    Router r = router().build();
+    Decision shortAnswer = decision(r.route(chat().maxOutputTokens(10).explain(true).build()));
+    Decision longAnswer = decision(r.route(chat().maxOutputTokens(200).explain(true).build()));
+    // large: 50 ms to the first token, then 2 ms a token; small (no token times): its whole-request latency.
+    assertThat(shortAnswer.routeExplanation().targets().get(1).predictedLatencyMillis()).isEqualTo(68.0);
+    assertThat(longAnswer.routeExplanation().targets().get(1).predictedLatencyMillis()).isEqualTo(448.0);
+    assertThat(longAnswer.routeExplanation().targets().get(0).predictedLatencyMillis()).isEqualTo(20.0);
+    shortAnswer.lease().close();
+    longAnswer.lease().close();
+  }
 }

@@ -50,7 +50,12 @@ public interface TargetChoices {
   /** Its endpoint with the lowest predicted latency, among those compared. */
   Endpoint fastestEndpoint(int position);
 
-  /** The lowest predicted end-to-end latency among its endpoints compared, in nanoseconds. */
+  /**
+   * The lowest predicted end-to-end latency of this request among its endpoints compared, in
+   * nanoseconds: on an endpoint that reports its time to first token and per output token, the
+   * predicted TTFT (queue included) plus the request's output tokens at that rate; else the
+   * endpoint's whole-request latency stretched by its queue.
+   */
   double predictedLatencyNanos(int position);
 
   /** The lowest predicted time to first token among its endpoints compared, in nanoseconds. */
