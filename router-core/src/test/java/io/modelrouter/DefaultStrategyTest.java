@@ -79,6 +79,45 @@ class DefaultStrategyTest {
     assertThat(next.toHeaderValue()).contains(holder + ":status=healthy,inflight=10").contains("terms=prefix_blocks=3/4/");
   }
 
+  /** Serves {@code count} requests without a prefix, each answered {@code ms} after it is routed. */
+  private void serve(Router router, int count, long ms) {
+    for (int k = 0; k < count; k++) {
+      Decision d = router.route(RouteRequest.of("chat")).decisionOrThrow();
+      now += ms * 1_000_000L;
+      d.lease().complete(Outcome.success());
+    }
+  }
+
+  private void freshMetrics() {
+    for (int i = 0; i < 3; i++) {
+      registry.snapshot().state("chat-" + i).updateServerMetrics(0, 0, 0.1, now);
+    }
+  }
+
+  @Test
+  void llmDefault_sendsNothingNewToAnEndpointPendingFarLongerThanItsUsualLatency_notEvenItsPrefix() {
+    Router router = router().build();
+    serve(router, 30, 100);
+    for (int i = 0; i < 3; i++) {
+      assertThat(registry.snapshot().state("chat-" + i).latencyMeanNanos()).as("chat-" + i + " answered").isPositive();
+    }
+    freshMetrics();
+    String holder = explain(router, request("chat", 1, 2, 3, 4, 5, 6, 7, 8)).chosen();
+    Decision stuck = router.route(request("chat", 1, 2, 3, 4, 5, 6, 7, 8, 9)).decisionOrThrow();
+    assertThat(stuck.endpoint().id()).isEqualTo(holder);
+    now += 50_000_000L; // pending for half its usual latency: busy, not stalled
+    assertThat(explain(router, request("chat", 1, 2, 3, 4, 5, 6, 7, 8, 10)).chosen()).isEqualTo(holder);
+
+    now += 950_000_000L; // pending 10 times its usual latency, its scraped metrics still fresh
+    freshMetrics();
+    for (int k = 0; k < 20; k++) {
+      Explanation e = explain(router, request("chat", 1, 2, 3, 4, 5, 6, 7, 8, 11 + k));
+      assertThat(e.chosen()).as("pick %d", k).isNotEqualTo(holder);
+      now += 10_000_000L;
+    }
+    stuck.lease().close();
+  }
+
   @Test
   void aModelOverridesTheDefault() {
     Router router = router().strategy(Strategies.perModel(Map.of("chat", Strategies.leastLatency()), Strategies.defaultStrategy())).build();

@@ -75,6 +75,8 @@ public final class LlmCombinedStrategy implements SelectionStrategy {
     long totalWeight = 0;
     double tpotSum = 0;
     int tpots = 0;
+    double usualSum = 0;
+    int usuals = 0;
     for (int i = 0; i < n; i++) {
       EndpointState s = c.state(i);
       totalInFlight += Math.max(s.inFlight(), 0);
@@ -84,9 +86,15 @@ public final class LlmCombinedStrategy implements SelectionStrategy {
         tpotSum += tpot;
         tpots++;
       }
+      double usual = s.latencyEwmaNanos();
+      if (usual > 0) {
+        usualSum += usual;
+        usuals++;
+      }
     }
     double meanTpot = tpots == 0 ? 0 : tpotSum / tpots;
     double meanRtt = tpots == 0 ? meanRtt(c) : 0; // only used when no candidate reports tokens
+    double meanUsual = usuals == 0 ? 0 : usualSum / usuals;
     // Weighted bounded load: an endpoint may carry up to loadFactor times its weight's share.
     double perWeight = loadFactor * (totalInFlight + 1) / Math.max(totalWeight, 1);
     int start = c.random().nextInt(n);
@@ -96,7 +104,7 @@ public final class LlmCombinedStrategy implements SelectionStrategy {
       int i = start + k < n ? start + k : start + k - n;
       // inFlight < ceil(x) is inFlight < x for an integer inFlight
       if (c.state(i).inFlight() < perWeight * c.endpoint(i).weight()) {
-        double s = score(c, i, meanTpot, meanRtt);
+        double s = score(c, i, meanTpot, meanRtt, meanUsual);
         if (s < bestScore) {
           best = i;
           bestScore = s;
@@ -107,7 +115,7 @@ public final class LlmCombinedStrategy implements SelectionStrategy {
       // Only when in-flight counts moved during the scan (loadFactor >= 1 leaves one under the
       // bound): never fail a request, take the best score.
       for (int i = 0; i < n; i++) {
-        double s = score(c, i, meanTpot, meanRtt);
+        double s = score(c, i, meanTpot, meanRtt, meanUsual);
         if (s < bestScore) {
           best = i;
           bestScore = s;
@@ -151,6 +159,8 @@ public final class LlmCombinedStrategy implements SelectionStrategy {
     double tpotSum = 0;
     int tpots = 0;
     double rttSum = 0;
+    double usualSum = 0;
+    int usuals = 0;
     int sampled = 0;
     for (int k = 0; k < SAMPLED; k++) {
       int i = sampled(k, a, b, h, f);
@@ -164,10 +174,16 @@ public final class LlmCombinedStrategy implements SelectionStrategy {
         tpots++;
       }
       rttSum += tpots == 0 ? model.rttNanos(s, c.nanoTime()) : 0; // only used when none reports tokens
+      double usual = s.latencyEwmaNanos();
+      if (usual > 0) {
+        usualSum += usual;
+        usuals++;
+      }
       sampled++;
     }
     double meanTpot = tpots == 0 ? 0 : tpotSum / tpots;
     double meanRtt = tpots == 0 ? rttSum / sampled : 0;
+    double meanUsual = usuals == 0 ? 0 : usualSum / usuals;
     double sampleInFlight = Math.max(c.state(a).inFlight(), 0) + Math.max(c.state(b).inFlight(), 0);
     long sampleWeight = c.endpoint(a).weight() + (long) c.endpoint(b).weight();
     double perWeight = loadFactor * (sampleInFlight + 2.0 / n) / Math.max(sampleWeight, 1);
@@ -180,7 +196,7 @@ public final class LlmCombinedStrategy implements SelectionStrategy {
       if (i == NONE) {
         continue;
       }
-      double s = score(c, i, meanTpot, meanRtt);
+      double s = score(c, i, meanTpot, meanRtt, meanUsual);
       if (c.state(i).inFlight() < perWeight * c.endpoint(i).weight()) {
         if (s < bestScore) {
           best = i;
@@ -206,14 +222,14 @@ public final class LlmCombinedStrategy implements SelectionStrategy {
   @Override
   public double score(Candidates c, int index) {
     double meanTpot = meanTpot(c);
-    return score(c, index, meanTpot, meanTpot > 0 ? 0 : meanRtt(c));
+    return score(c, index, meanTpot, meanTpot > 0 ? 0 : meanRtt(c), meanUsual(c));
   }
 
-  private double score(Candidates c, int index, double meanTpot, double meanRtt) {
+  private double score(Candidates c, int index, double meanTpot, double meanRtt, double meanUsual) {
     EndpointState s = c.state(index);
     double slowness = slowness(c, index, meanTpot, meanRtt);
     double score = inFlightWeight * Scorers.inFlightTerm(s.inFlight() * slowness)
-        + latencyWeight * slowness / (1 + slowness);
+        + latencyWeight * (slowness / (1 + slowness) + stall(s, c.nanoTime(), meanUsual));
     if (prefixWeight > 0) {
       int missing = c.request().prefixBlockCount() - prefixIndex.matchedBlocks(c, index);
       score += prefixWeight * Scorers.prefixTerm(missing);
@@ -248,6 +264,38 @@ public final class LlmCombinedStrategy implements SelectionStrategy {
       return tpot > 0 ? tpot / meanTpot : 1;
     }
     return meanRtt > 0 ? model.rttNanos(s, c.nanoTime()) / meanRtt : 1;
+  }
+
+  /**
+   * How long the endpoint has gone without answering beyond twice its usual latency, in units of
+   * it: {@code max(0, pending age / usual - 2)} ({@link EndpointState#pendingAgeNanos}), with
+   * {@code usual} the larger of its own peak latency EWMA ({@link EndpointState#latencyEwmaNanos()},
+   * near a high percentile of its answers' times) and the candidates' mean of it; 0 before the
+   * endpoint's first answer. A working server answers some request at least every peak latency,
+   * so this stays 0 (it never rose above 0 in the simulator's scenarios 3 and 7); a stalled one
+   * (frozen, hung, cut off) gains 1 for every usual latency that passes, unbounded, so it soon
+   * loses to any endpoint that answers, prefix cache or not, long before its scraped metrics go
+   * stale or its requests time out. The counterpart of the pending age in {@link
+   * Strategies#leastLatency()}, in units of latency because the other terms have none.
+   */
+  private static double stall(EndpointState s, long now, double meanUsual) {
+    long pending = s.pendingAgeNanos(now);
+    double own = s.latencyEwmaNanos();
+    return pending == 0 || own <= 0 ? 0 : Math.max(pending / Math.max(own, meanUsual) - 2, 0);
+  }
+
+  /** The candidates' mean peak latency EWMA over those with a sample, 0 when none has one. */
+  private static double meanUsual(Candidates c) {
+    double sum = 0;
+    int sampled = 0;
+    for (int i = 0; i < c.size(); i++) {
+      double usual = c.state(i).latencyEwmaNanos();
+      if (usual > 0) {
+        sum += usual;
+        sampled++;
+      }
+    }
+    return sampled == 0 ? 0 : sum / sampled;
   }
 
   /** The candidates' mean TPOT EWMA, 0 when none has a sample. */
@@ -285,6 +333,7 @@ public final class LlmCombinedStrategy implements SelectionStrategy {
     boolean fresh = model.metricsFresh(s, c.nanoTime());
     double meanTpot = meanTpot(c);
     double slowness = slowness(c, index, meanTpot, meanTpot > 0 ? 0 : meanRtt(c));
+    double stall = stall(s, c.nanoTime(), meanUsual(c));
     int q = s.queueDepth();
     return String.format(Locale.ROOT,
         "prefix_blocks=%d/%d slowness=%.2f prefix=%.3f*%s queue=%.3f*%s running=%.3f*%s kv=%.3f*%s"
@@ -295,7 +344,7 @@ public final class LlmCombinedStrategy implements SelectionStrategy {
         fresh ? Scorers.runningTerm(s.running()) : 1, w(runningWeight),
         fresh ? Scorers.kvCacheTerm(s.kvCacheUsage()) : 1, w(kvCacheWeight),
         Scorers.inFlightTerm(s.inFlight() * slowness), w(inFlightWeight),
-        slowness / (1 + slowness), w(latencyWeight),
+        slowness / (1 + slowness) + stall, w(latencyWeight),
         fresh ? "" : " metrics=stale");
   }
 

@@ -151,7 +151,11 @@ public final class Strategies {
    *       inflates and would send a prefix's requests away from the server that holds it. When no
    *       candidate's answers report tokens, the latency estimate of {@link #leastLatency()}
    *       ({@link LatencyModel#rttNanos}: the initial RTT for a new endpoint, so it is tried;
-   *       decaying while idle, so a slow one is probed again) takes its place.
+   *       decaying while idle, so a slow one is probed again) takes its place. Plus the stall: an
+   *       endpoint that has answered nothing for more than twice its peak latency EWMA (or the
+   *       candidates' mean of it, if larger) while requests are pending ({@link
+   *       io.modelrouter.health.EndpointState#pendingAgeNanos}) adds 1 per such latency, unbounded,
+   *       so a frozen server soon loses to any that answers, its prefix cache notwithstanding.
    * </ul>
    *
    * <p>Stale or missing server metrics score the queue, running and KV-cache terms {@code 1}:
