@@ -35,7 +35,7 @@ final class Experiment {
   static final String MODEL = "sim-model";
 
   /** One endpoint as registered, and how to build its simulated server for a run. */
-  record ServerSpec(Endpoint endpoint, BiFunction<String, Simulation, SimServer> server) {}
+  record ServerSpec(Endpoint endpoint, BiFunction<String, Simulation, VirtualServer> server) {}
 
   private final ModelSpec model;
   private final List<ServerSpec> servers;
@@ -77,7 +77,7 @@ final class Experiment {
   private final class Run {
     final Simulation sim = new Simulation();
     final InMemoryRegistry registry = InMemoryRegistry.create(sim.ticker());
-    final Map<String, SimServer> fleet = new LinkedHashMap<>();
+    final Map<String, VirtualServer> fleet = new LinkedHashMap<>();
     final Map<String, Endpoint> endpoints = new LinkedHashMap<>();
     final Map<String, Double> costs = new LinkedHashMap<>();
     final Router router;
@@ -118,7 +118,7 @@ final class Experiment {
         sim.at(c.atNanos(), () -> apply(c));
       }
       if (scrapeIntervalNanos > 0) {
-        for (SimServer s : fleet.values()) {
+        for (VirtualServer s : fleet.values()) {
           if (s.exposesMetrics()) {
             sim.at(scrapePhase.nextLong(scrapeIntervalNanos), () -> scrape(s));
           }
@@ -136,7 +136,7 @@ final class Experiment {
       return stats;
     }
 
-    private void scrape(SimServer s) {
+    private void scrape(VirtualServer s) {
       EndpointState state = registry.snapshot().state(s.id);
       if (state != null && s.alive()) {
         state.updateServerMetrics(s.waiting(), s.running(), s.kvUsage(), sim.now());
@@ -147,7 +147,7 @@ final class Experiment {
     }
 
     private void apply(FleetChange c) {
-      SimServer s = Objects.requireNonNull(fleet.get(c.endpointId()), c.endpointId());
+      VirtualServer s = Objects.requireNonNull(fleet.get(c.endpointId()), c.endpointId());
       switch (c.kind()) {
         case SLOW_DOWN -> s.slowDown(c.value());
         case FAIL_SHARE -> s.failShare(c.value());
@@ -292,7 +292,7 @@ final class Experiment {
       return this;
     }
 
-    Builder server(Endpoint endpoint, BiFunction<String, Simulation, SimServer> server) {
+    Builder server(Endpoint endpoint, BiFunction<String, Simulation, VirtualServer> server) {
       servers.add(new ServerSpec(endpoint, server));
       return this;
     }

@@ -32,7 +32,7 @@ import java.util.Map;
  * the conversation are still cached (a partial match when only an older turn is); while it runs,
  * the conversation's tokens are its own.
  */
-final class LlmServer extends SimServer {
+final class LlmServer extends VirtualServer {
 
   private final LlmProfile profile;
   private final ArrayDeque<Job> queue = new ArrayDeque<>();

@@ -261,7 +261,7 @@ final class ModelRouteScenario {
       ModelSetup model = modelOf.get(id);
       Job job = new Job(base, id, sim.now(), j -> done(r, j, decision, attempt, step, tried));
       if (r.image() && !model.vision() || base.promptTokens() + base.outputTokens() > model.context()) {
-        sim.after(SimServer.FAST_FAILURE_NANOS, () -> job.finish(400, sim.now())); // the server refuses it
+        sim.after(VirtualServer.FAST_FAILURE_NANOS, () -> job.finish(400, sim.now())); // the server refuses it
       } else {
         servers.get(id).submit(job);
       }

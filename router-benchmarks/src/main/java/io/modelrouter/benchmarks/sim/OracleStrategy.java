@@ -20,21 +20,21 @@ import java.util.Map;
  */
 final class OracleStrategy implements SelectionStrategy {
 
-  private final Map<String, SimServer> fleet;
+  private final Map<String, VirtualServer> fleet;
   private final boolean clairvoyant;
 
-  private OracleStrategy(Map<String, SimServer> fleet, boolean clairvoyant) {
+  private OracleStrategy(Map<String, VirtualServer> fleet, boolean clairvoyant) {
     this.fleet = fleet;
     this.clairvoyant = clairvoyant;
   }
 
   /** Least remaining work with perfect knowledge of the work on each server (the oracle). */
-  static OracleStrategy leastRemainingWork(Map<String, SimServer> fleet) {
+  static OracleStrategy leastRemainingWork(Map<String, VirtualServer> fleet) {
     return new OracleStrategy(fleet, false);
   }
 
   /** Also knows the service time of the request being routed. */
-  static OracleStrategy clairvoyant(Map<String, SimServer> fleet) {
+  static OracleStrategy clairvoyant(Map<String, VirtualServer> fleet) {
     return new OracleStrategy(fleet, true);
   }
 
@@ -49,7 +49,7 @@ final class OracleStrategy implements SelectionStrategy {
     int start = n == 0 ? 0 : c.random().nextInt(n);
     for (int k = 0; k < n; k++) {
       int i = (start + k) % n;
-      SimServer server = fleet.get(c.endpoint(i).id());
+      VirtualServer server = fleet.get(c.endpoint(i).id());
       long finish = server == null ? Long.MAX_VALUE
           : clairvoyant ? server.predictedFinishNanos(request) : server.expectedFinishNanos(request);
       if (best == NONE || finish < bestFinish) {

@@ -24,7 +24,7 @@ import java.util.function.Function;
  */
 record Policy(
     String name,
-    Function<Map<String, SimServer>, SelectionStrategy> strategy,
+    Function<Map<String, VirtualServer>, SelectionStrategy> strategy,
     boolean sendsBudgets,
     DeadlinePolicy deadlinePolicy) {
 

@@ -11,7 +11,7 @@ import java.util.List;
  * {@code queueLimit} (0 means unbounded; when full the server answers 503 at once), and a
  * log-normal service time with the given median and shape.
  */
-final class QueueingServer extends SimServer {
+final class QueueingServer extends VirtualServer {
 
   private final long medianNanos;
   private final double sigma;

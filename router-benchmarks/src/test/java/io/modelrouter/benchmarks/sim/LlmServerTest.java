@@ -16,7 +16,7 @@ class LlmServerTest {
   private final Simulation sim = new Simulation();
   private final List<Job> done = new ArrayList<>();
 
-  private Job submit(SimServer server, SimRequest r) {
+  private Job submit(VirtualServer server, SimRequest r) {
     Job job = new Job(r, server.id, sim.now(), done::add);
     server.submit(job);
     return job;

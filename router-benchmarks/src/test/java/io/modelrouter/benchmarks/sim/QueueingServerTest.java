@@ -13,7 +13,7 @@ class QueueingServerTest {
   private final Simulation sim = new Simulation();
   private final List<Job> done = new ArrayList<>();
 
-  private Job submit(SimServer server, SimRequest r) {
+  private Job submit(VirtualServer server, SimRequest r) {
     Job job = new Job(r, server.id, sim.now(), done::add);
     server.submit(job);
     return job;
@@ -50,7 +50,7 @@ class QueueingServerTest {
     sim.runUntil(1000 * MS);
 
     assertThat(refused.status()).isEqualTo(503);
-    assertThat(refused.doneNanos()).isEqualTo(SimServer.CONNECT_FAILURE_NANOS);
+    assertThat(refused.doneNanos()).isEqualTo(VirtualServer.CONNECT_FAILURE_NANOS);
   }
 
   @Test

@@ -5,7 +5,7 @@ package io.modelrouter.benchmarks.sim;
  * queue and how long they take; this class holds what changes over time: a slowdown factor, a
  * share of requests that fail, and whether the process is alive at all.
  */
-abstract class SimServer {
+abstract class VirtualServer {
 
   /** How long a refused connection takes to fail: 1 ms. */
   static final long CONNECT_FAILURE_NANOS = 1_000_000L;
@@ -19,7 +19,7 @@ abstract class SimServer {
   private double failShare;
   private boolean alive = true;
 
-  SimServer(String id, Simulation sim) {
+  VirtualServer(String id, Simulation sim) {
     this.id = id;
     this.sim = sim;
   }
