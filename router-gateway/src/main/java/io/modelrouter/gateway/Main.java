@@ -17,6 +17,7 @@ import picocli.CommandLine.Command;
       SimServerCommand.class,
       DemoCommand.class,
       RegistryCommand.class,
+      ConfigCommand.class,
     })
 public final class Main implements Runnable {
 
