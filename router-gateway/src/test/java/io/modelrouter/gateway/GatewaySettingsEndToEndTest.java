@@ -1,0 +1,174 @@
+package io.modelrouter.gateway;
+
+import static io.modelrouter.gateway.Http.bearer;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.modelrouter.http.gateway.ApiKeyAuthenticator;
+import io.modelrouter.simulator.SimServer;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.TreeMap;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A gateway started from a configuration file with every section, showing that each setting takes
+ * effect: the strategies chosen, hedging, and the outlier ejection time.
+ */
+class GatewaySettingsEndToEndTest {
+
+  private static final String KEY = "sk-settings";
+
+  @TempDir Path dir;
+
+  /** A configuration with every section; {@code %s} placeholders are filled by each test. */
+  private static final String CONFIG = """
+      gateway: {port: 0, requestTimeoutMs: 20000}
+      routing:
+        strategy: roundRobin
+        models:
+          weighted: weightedRoundRobin
+        deadlinePolicy: BEST_EFFORT
+        loadShedding: {shed: [], queueDepth: 10}
+      forwarding:
+        maxAttempts: 2
+        retryBudget: {ratio: 1.0, minPerSecond: 100}
+        hedging: %s
+        connectTimeoutMs: 1000
+      health: {enabled: true, intervalMs: 60000}
+      outliers: {consecutiveFailures: 3, maxEjectedShare: 0.5, baseEjectionTimeMs: %d, sweepIntervalMs: 50}
+      scraping: {enabled: false}
+      tenants:
+        - name: t
+          keys: ["%s"]
+          models: ["*"]
+      models:
+        - {name: plain, version: "1"}
+        - {name: weighted, version: "1"}
+      endpoints:
+      %s
+      """;
+
+  private ConfiguredGateway start(String hedging, long ejectionMs, String endpoints) throws Exception {
+    Path file = dir.resolve("gateway.yaml");
+    Files.writeString(file, CONFIG.formatted(hedging, ejectionMs, ApiKeyAuthenticator.hash(KEY), endpoints.indent(2)));
+    return ConfiguredGateway.start(GatewayConfig.read(file));
+  }
+
+  private static String endpoint(String id, SimServer s, String model, int weight) {
+    return "- {id: " + id + ", url: \"" + s.baseUrl() + "\", serves: [" + model + "], weight: " + weight + "}\n";
+  }
+
+  private static HttpResponse<String> chat(Http http, String model) throws Exception {
+    return http.post("/v1/chat/completions",
+        "{\"model\":\"" + model + "\",\"max_tokens\":2,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}",
+        bearer(KEY));
+  }
+
+  private static String servedBy(HttpResponse<String> r) {
+    return r.headers().firstValue("x-modelrouter-endpoint").orElse("-");
+  }
+
+  @Test
+  void routing_defaultStrategyAndPerModelOverride_giveTheirDistributions() throws Exception {
+    try (SimServer a = SimServer.openai("plain").start();
+        SimServer b = SimServer.openai("plain").start();
+        SimServer heavy = SimServer.openai("weighted").start();
+        SimServer light = SimServer.openai("weighted").start();
+        ConfiguredGateway gw = start("{mode: off}", 30000,
+            endpoint("a", a, "plain", 100) + endpoint("b", b, "plain", 100)
+                + endpoint("heavy", heavy, "weighted", 300) + endpoint("light", light, "weighted", 100))) {
+      Http http = new Http(gw.app().baseUrl());
+      Map<String, Integer> plain = new TreeMap<>();
+      Map<String, Integer> weighted = new TreeMap<>();
+      for (int i = 0; i < 40; i++) {
+        HttpResponse<String> p = chat(http, "plain");
+        HttpResponse<String> w = chat(http, "weighted");
+        assertThat(p.statusCode()).as(p.body()).isEqualTo(200);
+        assertThat(w.statusCode()).as(w.body()).isEqualTo(200);
+        plain.merge(servedBy(p), 1, Integer::sum);
+        weighted.merge(servedBy(w), 1, Integer::sum);
+      }
+      // roundRobin alternates; weightedRoundRobin honours 3:1 exactly over each cycle.
+      assertThat(plain).isEqualTo(Map.of("a", 20, "b", 20));
+      assertThat(weighted).isEqualTo(Map.of("heavy", 30, "light", 10));
+    }
+  }
+
+  @Test
+  void forwarding_hedgingAfterAFixedDelay_rescuesRequestsSentToASlowEndpoint() throws Exception {
+    try (SimServer slow = SimServer.openai("plain").baseLatency(Duration.ofSeconds(3)).start();
+        SimServer fast = SimServer.openai("plain").start()) {
+      String endpoints = endpoint("slow", slow, "plain", 100) + endpoint("fast", fast, "plain", 100);
+      try (ConfiguredGateway hedged = start("{mode: fixed, delayMs: 100}", 30000, endpoints)) {
+        Http http = new Http(hedged.app().baseUrl());
+        for (int i = 0; i < 4; i++) {
+          HttpResponse<String> r = chat(http, "plain");
+          assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+          // roundRobin sends every other first attempt to the slow endpoint; the hedge answers first.
+          assertThat(servedBy(r)).isEqualTo("fast");
+        }
+        assertThat(slow.requestCount()).isPositive();
+      }
+      try (ConfiguredGateway unhedged = start("{mode: off}", 30000, endpoints)) {
+        Http http = new Http(unhedged.app().baseUrl());
+        assertThat(java.util.List.of(servedBy(chat(http, "plain")), servedBy(chat(http, "plain"))))
+            .containsExactlyInAnyOrder("slow", "fast");
+      }
+    }
+  }
+
+  @Test
+  void outliers_baseEjectionTime_decidesWhenAFailingEndpointIsTriedAgain() throws Exception {
+    try (SimServer flaky = SimServer.openai("plain").start();
+        SimServer good = SimServer.openai("plain").start()) {
+      String endpoints = endpoint("flaky", flaky, "plain", 100) + endpoint("good", good, "plain", 100);
+      assertThat(ejectedThenRecovered(flaky, start("{mode: off}", 500, endpoints), Duration.ofSeconds(10))).isTrue();
+      assertThat(ejectedThenRecovered(flaky, start("{mode: off}", 60000, endpoints), Duration.ofSeconds(3))).isFalse();
+    }
+  }
+
+  /**
+   * Fails {@code flaky} until the gateway ejects it, heals it, and says whether it gets traffic
+   * again within {@code wait}.
+   */
+  private static boolean ejectedThenRecovered(SimServer flaky, ConfiguredGateway gw, Duration wait) throws Exception {
+    try (gw) {
+      Http http = new Http(gw.app().baseUrl());
+      flaky.failureRate(1.0);
+      // Three failures in a row eject it (the clients of those see its 500s).
+      assertThat(eventually(Duration.ofSeconds(10), () -> {
+        long before = flaky.requestCount();
+        for (int i = 0; i < 4; i++) {
+          chat(http, "plain");
+        }
+        return flaky.requestCount() == before;
+      })).as("flaky ejected").isTrue();
+      flaky.failureRate(0);
+      return eventually(wait, () -> {
+        long before = flaky.requestCount();
+        assertThat(chat(http, "plain").statusCode()).isEqualTo(200);
+        return flaky.requestCount() > before;
+      });
+    }
+  }
+
+  /** A condition that may send requests. */
+  private interface Probe {
+    boolean holds() throws Exception;
+  }
+
+  private static boolean eventually(Duration within, Probe condition) throws Exception {
+    long end = System.nanoTime() + within.toNanos();
+    while (System.nanoTime() < end) {
+      if (condition.holds()) {
+        return true;
+      }
+      Thread.onSpinWait();
+    }
+    return false;
+  }
+}
