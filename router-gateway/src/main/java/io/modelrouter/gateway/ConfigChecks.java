@@ -6,7 +6,7 @@ import org.jspecify.annotations.Nullable;
 /**
  * Argument checks shared by the configuration sections: each fills a missing value with its
  * default and refuses a bad one with the key's name and what was expected. Thrown {@link
- * IllegalArgumentException}s reach the reader, which adds the file, line and column.
+ * ConfigValueException}s reach the reader, which adds the file and the key's line and column.
  */
 final class ConfigChecks {
 
@@ -52,7 +52,7 @@ final class ConfigChecks {
 
   static void check(boolean ok, String key, Object value, String expected) {
     if (!ok) {
-      throw new IllegalArgumentException(key + ": " + value + " (expected: " + expected + ")");
+      throw new ConfigValueException(key, key + ": " + value + " (expected: " + expected + ")");
     }
   }
 

@@ -135,7 +135,7 @@ public final class GatewayConfig {
     try {
       doc = (json ? JSON : YAML).readValue(text, ConfigDoc.class);
     } catch (JacksonException e) {
-      throw located(source, e);
+      throw located(source, text, json ? JSON : YAML, e);
     }
     if (doc == null) {
       throw new RegistryException(source, "empty configuration (expected: tenants and a registry)");
@@ -177,7 +177,7 @@ public final class GatewayConfig {
         registry, registryFile, inline, entries, tenants);
   }
 
-  private static RegistryException located(String source, JacksonException e) {
+  private static RegistryException located(String source, String text, ObjectMapper mapper, JacksonException e) {
     TokenStreamLocation loc = e.getLocation();
     StringBuilder path = new StringBuilder();
     for (JacksonException.Reference ref : e.getPath()) {
@@ -204,6 +204,20 @@ public final class GatewayConfig {
           : e.getOriginalMessage();
     }
     String first = message == null ? "invalid content" : message.lines().findFirst().orElse(message);
+    // The parser is past the section when its check runs: point at the refused key instead, or
+    // at the section when the key is missing.
+    String at = path.toString();
+    if (root instanceof ConfigValueException v) {
+      String key = at.isEmpty() ? v.key() : at + "." + v.key();
+      TokenStreamLocation exact = KeyLocator.find(mapper, text, key);
+      if (exact == null && !at.isEmpty()) {
+        exact = KeyLocator.find(mapper, text, at);
+      }
+      loc = exact == null ? loc : exact;
+    } else if (e instanceof UnrecognizedPropertyException && !at.isEmpty()) {
+      TokenStreamLocation exact = KeyLocator.find(mapper, text, at);
+      loc = exact == null ? loc : exact;
+    }
     return new RegistryException(
         source, loc == null ? -1 : loc.getLineNr(), loc == null ? -1 : loc.getColumnNr(),
         (path.length() == 0 ? "" : path + ": ") + first, e);

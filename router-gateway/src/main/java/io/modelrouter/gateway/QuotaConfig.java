@@ -23,8 +23,13 @@ public record QuotaConfig(Double requestsPerSecond, Long tokensPerMinute, Intege
     return toQuota(requestsPerSecond, tokensPerMinute, maxConcurrent);
   }
 
-  /** The quota, checked by {@link TenantQuota}'s constructor. */
+  /** The quota, checked by {@link TenantQuota}'s constructor, whose messages start with the key. */
   private static TenantQuota toQuota(double rps, long tpm, int concurrent) {
-    return new TenantQuota(rps, tpm, concurrent);
+    try {
+      return new TenantQuota(rps, tpm, concurrent);
+    } catch (IllegalArgumentException e) {
+      String message = String.valueOf(e.getMessage());
+      throw new ConfigValueException(message.substring(0, Math.max(0, message.indexOf(':'))), message);
+    }
   }
 }

@@ -29,7 +29,7 @@ public record RegistryConfig(@Nullable String file, @Nullable EtcdConfig etcd, L
 
   @JsonCreator(mode = JsonCreator.Mode.PROPERTIES)
   public RegistryConfig {
-    check(file == null || etcd == null, "registry", "file and etcd", "one of file or etcd");
+    check(file == null || etcd == null, "etcd", "set with file", "one of file or etcd");
     check(file == null || !file.isBlank(), "file", "''", "a registry file name");
     reloadIntervalMs = positive(reloadIntervalMs, DEFAULT_RELOAD_INTERVAL_MS, "reloadIntervalMs");
   }

@@ -85,7 +85,7 @@ public record StrategyConfig(
     given.put("minWeight", minWeight);
     for (Map.Entry<String, @Nullable Object> e : given.entrySet()) {
       if (e.getValue() != null && !takes.contains(e.getKey())) {
-        throw new IllegalArgumentException("strategy " + name + " takes no parameter '" + e.getKey() + "' (expected: "
+        throw new ConfigValueException(e.getKey(), "strategy " + name + " takes no parameter '" + e.getKey() + "' (expected: "
             + (takes.isEmpty() ? "none" : "one of " + new java.util.TreeSet<>(takes)) + ")");
       }
     }

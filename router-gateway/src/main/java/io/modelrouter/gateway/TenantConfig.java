@@ -27,7 +27,11 @@ public record TenantConfig(String name, List<String> keys, List<String> models, 
     keys = keys == null ? List.of() : List.copyOf(keys);
     models = models == null ? List.of() : List.copyOf(models);
     for (String k : keys) {
-      ApiKeyAuthenticator.normalizeHash(k);
+      try {
+        ApiKeyAuthenticator.normalizeHash(k);
+      } catch (IllegalArgumentException e) {
+        throw new ConfigValueException("keys", String.valueOf(e.getMessage()));
+      }
     }
   }
 
