@@ -33,11 +33,14 @@ final class ConfiguredGateway implements AutoCloseable {
   static final Duration ETCD_LOAD_TIMEOUT = Duration.ofSeconds(10);
 
   private final GatewayApp app;
+  private final ModelRegistry registry;
   private final @Nullable FileWatcher watcher;
   private final @Nullable ReplicaMembership membership;
 
-  private ConfiguredGateway(GatewayApp app, @Nullable FileWatcher watcher, @Nullable ReplicaMembership membership) {
+  private ConfiguredGateway(GatewayApp app, ModelRegistry registry, @Nullable FileWatcher watcher,
+      @Nullable ReplicaMembership membership) {
     this.app = app;
+    this.registry = registry;
     this.watcher = watcher;
     this.membership = membership;
   }
@@ -73,7 +76,7 @@ final class ConfiguredGateway implements AutoCloseable {
         resources.add(0, watcher);
       }
       GatewayApp app = GatewayApp.start(config, registry, tenants, resources.toArray(new AutoCloseable[0]));
-      return new ConfiguredGateway(app, watcher, membership);
+      return new ConfiguredGateway(app, registry, watcher, membership);
     } catch (IOException | RuntimeException e) {
       for (AutoCloseable r : resources) {
         try {
@@ -137,6 +140,11 @@ final class ConfiguredGateway implements AutoCloseable {
   /** The live gateway replicas this one counts, itself included (1 without etcd). */
   int liveReplicas() {
     return membership == null ? 1 : membership.liveReplicas();
+  }
+
+  /** The registry it routes over. */
+  ModelRegistry registry() {
+    return registry;
   }
 
   GatewayApp app() {

@@ -18,6 +18,7 @@ import picocli.CommandLine.Command;
       DemoCommand.class,
       RegistryCommand.class,
       ConfigCommand.class,
+      RegisterCommand.class,
     })
 public final class Main implements Runnable {
 

@@ -140,7 +140,7 @@ class GatewaySettingsEndToEndTest {
       Http http = new Http(gw.app().baseUrl());
       flaky.failureRate(1.0);
       // Three failures in a row eject it (the clients of those see its 500s).
-      assertThat(eventually(Duration.ofSeconds(10), () -> {
+      assertThat(Eventually.holds(Duration.ofSeconds(10), () -> {
         long before = flaky.requestCount();
         for (int i = 0; i < 4; i++) {
           chat(http, "plain");
@@ -148,7 +148,7 @@ class GatewaySettingsEndToEndTest {
         return flaky.requestCount() == before;
       })).as("flaky ejected").isTrue();
       flaky.failureRate(0);
-      return eventually(wait, () -> {
+      return Eventually.holds(wait, () -> {
         long before = flaky.requestCount();
         assertThat(chat(http, "plain").statusCode()).isEqualTo(200);
         return flaky.requestCount() > before;
@@ -156,19 +156,4 @@ class GatewaySettingsEndToEndTest {
     }
   }
 
-  /** A condition that may send requests. */
-  private interface Probe {
-    boolean holds() throws Exception;
-  }
-
-  private static boolean eventually(Duration within, Probe condition) throws Exception {
-    long end = System.nanoTime() + within.toNanos();
-    while (System.nanoTime() < end) {
-      if (condition.holds()) {
-        return true;
-      }
-      Thread.onSpinWait();
-    }
-    return false;
-  }
 }
