@@ -35,12 +35,14 @@ final class ConfiguredGateway implements AutoCloseable {
   private final GatewayApp app;
   private final ModelRegistry registry;
   private final @Nullable FileWatcher watcher;
+  private final @Nullable TenantReloader tenants;
   private final @Nullable ReplicaMembership membership;
 
   private ConfiguredGateway(GatewayApp app, ModelRegistry registry, @Nullable FileWatcher watcher,
-      @Nullable ReplicaMembership membership) {
+      @Nullable TenantReloader tenants, @Nullable ReplicaMembership membership) {
     this.app = app;
     this.registry = registry;
+    this.tenants = tenants;
     this.watcher = watcher;
     this.membership = membership;
   }
@@ -57,8 +59,9 @@ final class ConfiguredGateway implements AutoCloseable {
       }
       ModelRegistry registry = openRegistry(config, client, resources, watched);
       Authenticator tenants = config.authenticator();
+      TenantReloader reloader = null;
       if (config.file() != null) {
-        TenantReloader reloader = new TenantReloader(config.file(), config);
+        reloader = new TenantReloader(config.file(), config);
         watched.put(config.file().toAbsolutePath(), reloader::reload);
         tenants = reloader;
       }
@@ -76,7 +79,7 @@ final class ConfiguredGateway implements AutoCloseable {
         resources.add(0, watcher);
       }
       GatewayApp app = GatewayApp.start(config, registry, tenants, resources.toArray(new AutoCloseable[0]));
-      return new ConfiguredGateway(app, registry, watcher, membership);
+      return new ConfiguredGateway(app, registry, watcher, reloader, membership);
     } catch (IOException | RuntimeException e) {
       for (AutoCloseable r : resources) {
         try {
@@ -135,6 +138,11 @@ final class ConfiguredGateway implements AutoCloseable {
     if (watcher != null) {
       watcher.reloadAll();
     }
+  }
+
+  /** Why the last reload of the configuration file failed, or null. */
+  @Nullable String lastReloadError() {
+    return tenants == null ? null : tenants.lastError();
   }
 
   /** The live gateway replicas this one counts, itself included (1 without etcd). */

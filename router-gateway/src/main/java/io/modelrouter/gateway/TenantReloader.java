@@ -23,6 +23,7 @@ final class TenantReloader implements Authenticator {
 
   private final Path file;
   private volatile GatewayConfig current;
+  private volatile @Nullable String lastError;
 
   TenantReloader(Path file, GatewayConfig initial) {
     this.file = Objects.requireNonNull(file, "file");
@@ -32,6 +33,11 @@ final class TenantReloader implements Authenticator {
   @Override
   public @Nullable Tenant authenticate(GatewayRequest request) {
     return current.authenticator().authenticate(request);
+  }
+
+  /** Why the last reload failed, or null when it succeeded (or none was tried). */
+  @Nullable String lastError() {
+    return lastError;
   }
 
   /** The tenants now in force. */
@@ -50,8 +56,10 @@ final class TenantReloader implements Authenticator {
       next = GatewayConfig.read(file);
     } catch (RegistryException e) {
       log.warn("configuration reload failed, keeping the last good tenants: {}", e.getMessage());
+      lastError = e.getMessage();
       return false;
     }
+    lastError = null;
     GatewayConfig before = current;
     current = next;
     if (!before.tenants().equals(next.tenants())) {
