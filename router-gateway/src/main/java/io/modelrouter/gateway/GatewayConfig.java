@@ -245,9 +245,12 @@ public final class GatewayConfig {
         .writeValueAsString(doc);
   }
 
-  /** Whether every section but the tenants equals {@code other}'s (what a reload can apply is the tenants). */
+  /**
+   * Whether every section but the tenants equals {@code other}'s (what a reload can apply is the
+   * tenants), the port aside, which the command line may override.
+   */
   boolean sameApartFromTenants(GatewayConfig other) {
-    return server.equals(other.server) && routing.equals(other.routing) && forwarding.equals(other.forwarding)
+    return server.withPort(0).equals(other.server.withPort(0)) && routing.equals(other.routing) && forwarding.equals(other.forwarding)
         && health.equals(other.health) && outliers.equals(other.outliers) && scraping.equals(other.scraping)
         && registry.equals(other.registry) && inlineRegistry.equals(other.inlineRegistry);
   }

@@ -3,9 +3,6 @@ package io.modelrouter.registry.etcd;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.UUID;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -38,26 +35,16 @@ public final class ReplicaMembership implements AutoCloseable {
   private final EtcdClient client;
   private final String prefix;
   private final String id;
-  private final String key;
-  private final long ttlSeconds;
   private final long pollMillis;
-  private final ScheduledExecutorService thread;
-  private volatile long leaseId;
+  private final LeasedKey lease;
   private volatile int live = 1;
-  private volatile boolean closed;
 
   private ReplicaMembership(Builder b) {
     this.client = b.client;
     this.prefix = b.prefix;
     this.id = b.id;
-    this.key = b.prefix + b.id;
-    this.ttlSeconds = b.ttlSeconds;
-    this.pollMillis = Math.max(100, Math.min(1000, ttlSeconds * 1000 / 3));
-    this.thread = Executors.newSingleThreadScheduledExecutor(r -> {
-      Thread t = new Thread(r, "modelrouter-replica " + id);
-      t.setDaemon(true);
-      return t;
-    });
+    this.pollMillis = Math.max(100, Math.min(1000, b.ttlSeconds * 1000 / 3));
+    this.lease = new LeasedKey(b.client, b.prefix + b.id, "{\"id\":\"" + b.id.replace("\"", "") + "\"}", b.ttlSeconds);
   }
 
   /** A builder for a replica of the fleet whose members live under {@code prefix}. */
@@ -72,7 +59,7 @@ public final class ReplicaMembership implements AutoCloseable {
 
   /** This replica's key. */
   public String key() {
-    return key;
+    return lease.key();
   }
 
   /** The live replicas at the last poll, this one included: at least 1. */
@@ -88,52 +75,15 @@ public final class ReplicaMembership implements AutoCloseable {
   /** Stops the keep-alives and revokes the lease: the others count one replica fewer at their next poll. */
   @Override
   public void close() {
-    if (closed) {
-      return;
-    }
-    abandon();
-    try {
-      client.revokeLease(leaseId);
-    } catch (EtcdException e) {
-      log.warn("replica {}: cannot revoke lease ({}); it leaves when the lease expires in {} s", id, e.getMessage(), ttlSeconds);
-    }
+    lease.close();
   }
 
   /** Stops without revoking, as a crashed process would: the key expires after the TTL. */
   void abandon() {
-    closed = true;
-    thread.shutdownNow();
-    try {
-      thread.awaitTermination(5, TimeUnit.SECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
-  }
-
-  private void register() {
-    long lease = client.grantLease(ttlSeconds);
-    client.put(key, "{\"id\":\"" + id.replace("\"", "") + "\"}", lease);
-    leaseId = lease;
-  }
-
-  private void keepAlive() {
-    if (closed) {
-      return;
-    }
-    try {
-      if (client.keepAlive(leaseId) <= 0) {
-        log.warn("replica {}: lease expired; joining again", id);
-        register();
-      }
-    } catch (EtcdException e) {
-      log.warn("replica {}: keep-alive failed, retrying: {}", id, e.getMessage());
-    }
+    lease.abandon();
   }
 
   private void count() {
-    if (closed) {
-      return;
-    }
     try {
       int n = client.range(prefix).kvs().size();
       int before = live;
@@ -186,16 +136,9 @@ public final class ReplicaMembership implements AutoCloseable {
      */
     public ReplicaMembership join() {
       ReplicaMembership m = new ReplicaMembership(this);
-      try {
-        m.register();
-        m.count();
-      } catch (RuntimeException e) {
-        m.thread.shutdownNow();
-        throw e;
-      }
-      long keepAlive = Math.max(1, m.ttlSeconds * 1000 / 3);
-      m.thread.scheduleWithFixedDelay(m::keepAlive, keepAlive, keepAlive, TimeUnit.MILLISECONDS);
-      m.thread.scheduleWithFixedDelay(m::count, m.pollMillis, m.pollMillis, TimeUnit.MILLISECONDS);
+      m.lease.start();
+      m.count();
+      m.lease.every(m.pollMillis, m::count);
       return m;
     }
   }
