@@ -26,6 +26,21 @@ class GatewayConfigEndToEndTest {
   }
 
   @Test
+  void exampleConfig_showsEveryKeyAtItsDefault_apartFromTheMarkedOnes() {
+    GatewayConfig example = GatewayConfig.read(Path.of("config/gateway.yaml"));
+    // Marked in the file: the per-model overrides and hedging are not defaults.
+    assertThat(example.routing())
+        .isEqualTo(new RoutingConfig(null, example.routing().models(), null, null, null, null, null, null, null));
+    assertThat(example.routing().models()).containsOnlyKeys("demo-classifier", "demo-chat");
+    assertThat(example.forwarding().withHedging(HedgingConfig.OFF)).isEqualTo(ForwardingConfig.DEFAULTS);
+    assertThat(example.forwarding().hedging().mode()).isEqualTo("latencyMultiple");
+    assertThat(example.server()).isEqualTo(ServerConfig.DEFAULTS);
+    assertThat(example.health()).isEqualTo(HealthConfig.DEFAULTS);
+    assertThat(example.outliers()).isEqualTo(OutlierConfig.DEFAULTS);
+    assertThat(example.scraping()).isEqualTo(ScrapingConfig.DEFAULTS);
+  }
+
+  @Test
   void gatewayFromAConfigFile_routesAndEnforcesTheFilesTenants() throws Exception {
     try (SimServer chat = SimServer.openai("demo-chat").start();
         SimServer clf = SimServer.oip("demo-classifier").start()) {
