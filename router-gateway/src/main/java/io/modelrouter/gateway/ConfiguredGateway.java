@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -37,10 +38,13 @@ final class ConfiguredGateway implements AutoCloseable {
   private final @Nullable FileWatcher watcher;
   private final @Nullable TenantReloader tenants;
   private final @Nullable ReplicaMembership membership;
+  private final AtomicReference<@Nullable String> registryError;
 
   private ConfiguredGateway(GatewayApp app, ModelRegistry registry, @Nullable FileWatcher watcher,
-      @Nullable TenantReloader tenants, @Nullable ReplicaMembership membership) {
+      @Nullable TenantReloader tenants, @Nullable ReplicaMembership membership,
+      AtomicReference<@Nullable String> registryError) {
     this.app = app;
+    this.registryError = registryError;
     this.registry = registry;
     this.tenants = tenants;
     this.watcher = watcher;
@@ -52,12 +56,13 @@ final class ConfiguredGateway implements AutoCloseable {
     List<AutoCloseable> resources = new ArrayList<>();
     try {
       Map<Path, Runnable> watched = new LinkedHashMap<>();
+      AtomicReference<@Nullable String> registryError = new AtomicReference<>();
       EtcdConfig etcd = config.registry().etcd();
       EtcdClient client = etcd == null ? null : etcd.client();
       if (client != null) {
         resources.add(client);
       }
-      ModelRegistry registry = openRegistry(config, client, resources, watched);
+      ModelRegistry registry = openRegistry(config, client, resources, watched, registryError);
       Authenticator tenants = config.authenticator();
       TenantReloader reloader = null;
       if (config.file() != null) {
@@ -79,7 +84,7 @@ final class ConfiguredGateway implements AutoCloseable {
         resources.add(0, watcher);
       }
       GatewayApp app = GatewayApp.start(config, registry, tenants, resources.toArray(new AutoCloseable[0]));
-      return new ConfiguredGateway(app, registry, watcher, reloader, membership);
+      return new ConfiguredGateway(app, registry, watcher, reloader, membership, registryError);
     } catch (IOException | RuntimeException e) {
       for (AutoCloseable r : resources) {
         try {
@@ -97,7 +102,7 @@ final class ConfiguredGateway implements AutoCloseable {
    * the etcd client, which closes last; files to watch go to {@code watched}.
    */
   private static ModelRegistry openRegistry(GatewayConfig config, @Nullable EtcdClient client, List<AutoCloseable> resources,
-      Map<Path, Runnable> watched) {
+      Map<Path, Runnable> watched, AtomicReference<@Nullable String> registryError) {
     EtcdConfig etcd = config.registry().etcd();
     if (etcd != null && client != null) {
       EtcdRegistry registry = etcd.registry(client);
@@ -115,7 +120,7 @@ final class ConfiguredGateway implements AutoCloseable {
     Path file = config.registryFile();
     if (file != null) {
       FileRegistry registry = FileRegistry.load(file);
-      watched.put(file.toAbsolutePath(), () -> reloadRegistry(registry));
+      watched.put(file.toAbsolutePath(), () -> registryError.set(reloadRegistry(registry)));
       return registry;
     }
     InMemoryRegistry registry = InMemoryRegistry.create();
@@ -123,13 +128,16 @@ final class ConfiguredGateway implements AutoCloseable {
     return registry;
   }
 
-  private static void reloadRegistry(FileRegistry registry) {
+  /** Reads the registry file again; returns why it failed, or null. */
+  private static @Nullable String reloadRegistry(FileRegistry registry) {
     try {
       if (registry.reload()) {
         log.info("registry reloaded from {}: {} endpoints", registry.file(), registry.snapshot().endpoints().size());
       }
+      return null;
     } catch (RegistryException e) {
       log.warn("registry reload failed, keeping the last good registry: {}", e.getMessage());
+      return e.getMessage();
     }
   }
 
@@ -143,6 +151,11 @@ final class ConfiguredGateway implements AutoCloseable {
   /** Why the last reload of the configuration file failed, or null. */
   @Nullable String lastReloadError() {
     return tenants == null ? null : tenants.lastError();
+  }
+
+  /** Why the last reload of the registry file failed, or null. */
+  @Nullable String lastRegistryReloadError() {
+    return registryError.get();
   }
 
   /** The live gateway replicas this one counts, itself included (1 without etcd). */

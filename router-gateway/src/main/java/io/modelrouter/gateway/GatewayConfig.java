@@ -122,6 +122,14 @@ public final class GatewayConfig {
    * @throws RegistryException naming the file, line and column of the first problem
    */
   public static GatewayConfig read(Path file) {
+    return read(file, true);
+  }
+
+  /**
+   * Reads a configuration file, checking the registry file it names when {@code checkRegistryFile}
+   * (a tenants reload does not: the registry file reloads on its own).
+   */
+  static GatewayConfig read(Path file, boolean checkRegistryFile) {
     Objects.requireNonNull(file, "file");
     String source = file.toString();
     String text;
@@ -150,7 +158,9 @@ public final class GatewayConfig {
     if (registry.file() != null) {
       Path parent = file.toAbsolutePath().getParent();
       registryFile = parent == null ? Path.of(registry.file()) : parent.resolve(registry.file());
-      RegistryFiles.read(registryFile); // checked now, so a bad registry file fails config check too
+      if (checkRegistryFile) {
+        RegistryFiles.read(registryFile); // so that a bad registry file fails config check and start-up
+      }
     } else if (registry.inline()) {
       Map<String, Object> part = new LinkedHashMap<>();
       part.put("models", doc.models() == null ? List.of() : doc.models());

@@ -53,7 +53,7 @@ final class TenantReloader implements Authenticator {
   boolean reload() {
     GatewayConfig next;
     try {
-      next = GatewayConfig.read(file);
+      next = GatewayConfig.read(file, false);
     } catch (RegistryException e) {
       log.warn("configuration reload failed, keeping the last good tenants: {}", e.getMessage());
       lastError = e.getMessage();

@@ -20,9 +20,9 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Tenants, keys and quotas reloaded from the configuration file while the gateway serves: on a
  * change of the file and on SIGHUP, over connections that stay open; a broken file keeps the last
- * good tenants and says why.
+ * good tenants and says why. The registry file the configuration names reloads the same way.
  */
-class TenantReloadTest {
+class ReloadTest {
 
   @TempDir Path dir;
 
@@ -77,6 +77,28 @@ class TenantReloadTest {
       Eventually.within(Duration.ofSeconds(10), "key b accepted after SIGHUP",
           () -> http.get("/v1/models", Http.bearer("sk-b")).statusCode() == 200);
       assertThat(gateway.isAlive()).isTrue();
+    }
+  }
+
+  @Test
+  void registryFileChange_isRoutedAfterReload_andABrokenEditKeepsTheLastGoodRegistry() throws Exception {
+    Path registry = dir.resolve("registry.yaml");
+    String one = "models: [{name: m, version: \"1\"}]\nendpoints:\n  - {id: e1, url: \"http://127.0.0.1:9001\", serves: [m]}\n";
+    Files.writeString(registry, one);
+    Path file = dir.resolve("gateway.yaml");
+    Files.writeString(file, config(50, "a", "sk-a").replace("registry: {reloadIntervalMs: 50}\nmodels: [{name: m, version: \"1\"}]\n",
+        "registry: {file: registry.yaml, reloadIntervalMs: 50}\n"));
+    try (ConfiguredGateway gw = ConfiguredGateway.start(GatewayConfig.read(file))) {
+      assertThat(gw.registry().snapshot().endpoint("e1")).isNotNull();
+
+      Files.writeString(registry, one + "  - {id: e2, url: \"http://127.0.0.1:9002\", serves: [m]}\n");
+      Eventually.within(Duration.ofSeconds(10), "e2 loaded", () -> gw.registry().snapshot().endpoint("e2") != null);
+
+      Files.writeString(registry, one + "  - {id: e3, url: \"http://127.0.0.1:9003\", serves: [m], weight: -1}\n");
+      Eventually.within(Duration.ofSeconds(10), "bad registry reported", () -> gw.lastRegistryReloadError() != null);
+      assertThat(gw.lastRegistryReloadError()).contains("registry.yaml:").contains("weight of endpoint e3: -1");
+      assertThat(gw.registry().snapshot().endpoint("e2")).as("the last good registry still serves").isNotNull();
+      assertThat(gw.registry().snapshot().endpoint("e3")).isNull();
     }
   }
 
