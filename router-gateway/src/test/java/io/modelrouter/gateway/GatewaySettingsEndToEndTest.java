@@ -31,7 +31,7 @@ class GatewaySettingsEndToEndTest {
         strategy: roundRobin
         models:
           weighted: weightedRoundRobin
-        deadlinePolicy: BEST_EFFORT
+        deadlinePolicy: %s
         loadShedding: {shed: [], queueDepth: 10}
       forwarding:
         maxAttempts: 2
@@ -53,8 +53,13 @@ class GatewaySettingsEndToEndTest {
       """;
 
   private ConfiguredGateway start(String hedging, long ejectionMs, String endpoints) throws Exception {
+    return start("BEST_EFFORT", hedging, ejectionMs, endpoints);
+  }
+
+  private ConfiguredGateway start(String deadlinePolicy, String hedging, long ejectionMs, String endpoints) throws Exception {
     Path file = dir.resolve("gateway.yaml");
-    Files.writeString(file, CONFIG.formatted(hedging, ejectionMs, ApiKeyAuthenticator.hash(KEY), endpoints.indent(2)));
+    Files.writeString(file,
+        CONFIG.formatted(deadlinePolicy, hedging, ejectionMs, ApiKeyAuthenticator.hash(KEY), endpoints.indent(2)));
     return ConfiguredGateway.start(GatewayConfig.read(file));
   }
 
@@ -117,6 +122,32 @@ class GatewaySettingsEndToEndTest {
         Http http = new Http(unhedged.app().baseUrl());
         assertThat(java.util.List.of(servedBy(chat(http, "plain")), servedBy(chat(http, "plain"))))
             .containsExactlyInAnyOrder("slow", "fast");
+      }
+    }
+  }
+
+  @Test
+  void routing_deadlinePolicy_rejectsAnUnmeetableBudgetAtOnce_orRoutesItAnyway() throws Exception {
+    try (SimServer slow = SimServer.openai("plain").baseLatency(Duration.ofMillis(400)).start()) {
+      String endpoints = endpoint("slow", slow, "plain", 100);
+      for (String policy : new String[] {"REJECT", "BEST_EFFORT"}) {
+        try (ConfiguredGateway gw = start(policy, "{mode: off}", 30000, endpoints)) {
+          Http http = new Http(gw.app().baseUrl());
+          assertThat(chat(http, "plain").statusCode()).isEqualTo(200); // teaches the gateway the endpoint's latency
+          long before = slow.requestCount();
+
+          HttpResponse<String> r = http.post("/v1/chat/completions",
+              "{\"model\":\"plain\",\"max_tokens\":2,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}",
+              bearer(KEY, "x-modelrouter-latency-budget-ms", "50"));
+
+          assertThat(r.statusCode()).as(policy).isEqualTo(504);
+          if (policy.equals("REJECT")) {
+            assertThat(r.headers().firstValue("x-modelrouter-reason")).hasValue("deadline_unmeetable");
+            assertThat(slow.requestCount()).as("never forwarded").isEqualTo(before);
+          } else {
+            assertThat(slow.requestCount()).as("forwarded, then timed out").isEqualTo(before + 1);
+          }
+        }
       }
     }
   }
