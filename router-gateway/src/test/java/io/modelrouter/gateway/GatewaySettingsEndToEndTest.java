@@ -26,13 +26,13 @@ class GatewaySettingsEndToEndTest {
 
   /** A configuration with every section; {@code %s} placeholders are filled by each test. */
   private static final String CONFIG = """
-      gateway: {port: 0, requestTimeoutMs: 20000}
+      gateway: {port: 0, requestTimeoutMs: 20000, drainTimeoutMs: 1000}
       routing:
         strategy: roundRobin
         models:
           weighted: weightedRoundRobin
         deadlinePolicy: %s
-        loadShedding: {shed: [], queueDepth: 10}
+        loadShedding: {shed: [%s], queueDepth: 10, concurrency: 0.5}
       forwarding:
         maxAttempts: 2
         retryBudget: {ratio: 1.0, minPerSecond: 100}
@@ -52,14 +52,31 @@ class GatewaySettingsEndToEndTest {
       %s
       """;
 
-  private ConfiguredGateway start(String hedging, long ejectionMs, String endpoints) throws Exception {
-    return start("BEST_EFFORT", hedging, ejectionMs, endpoints);
+  /** The settings each test varies; the rest of {@link #CONFIG} stays. */
+  private record Knobs(String deadlinePolicy, String shed, String hedging, long ejectionMs) {
+    static final Knobs BASE = new Knobs("BEST_EFFORT", "", "{mode: off}", 30000);
+
+    Knobs deadlinePolicy(String p) {
+      return new Knobs(p, shed, hedging, ejectionMs);
+    }
+
+    Knobs shed(String priorities) {
+      return new Knobs(deadlinePolicy, priorities, hedging, ejectionMs);
+    }
+
+    Knobs hedging(String h) {
+      return new Knobs(deadlinePolicy, shed, h, ejectionMs);
+    }
+
+    Knobs ejectionMs(long ms) {
+      return new Knobs(deadlinePolicy, shed, hedging, ms);
+    }
   }
 
-  private ConfiguredGateway start(String deadlinePolicy, String hedging, long ejectionMs, String endpoints) throws Exception {
+  private ConfiguredGateway start(Knobs k, String endpoints) throws Exception {
     Path file = dir.resolve("gateway.yaml");
-    Files.writeString(file,
-        CONFIG.formatted(deadlinePolicy, hedging, ejectionMs, ApiKeyAuthenticator.hash(KEY), endpoints.indent(2)));
+    Files.writeString(file, CONFIG.formatted(
+        k.deadlinePolicy(), k.shed(), k.hedging(), k.ejectionMs(), ApiKeyAuthenticator.hash(KEY), endpoints.indent(2)));
     return ConfiguredGateway.start(GatewayConfig.read(file));
   }
 
@@ -83,7 +100,7 @@ class GatewaySettingsEndToEndTest {
         SimServer b = SimServer.openai("plain").start();
         SimServer heavy = SimServer.openai("weighted").start();
         SimServer light = SimServer.openai("weighted").start();
-        ConfiguredGateway gw = start("{mode: off}", 30000,
+        ConfiguredGateway gw = start(Knobs.BASE,
             endpoint("a", a, "plain", 100) + endpoint("b", b, "plain", 100)
                 + endpoint("heavy", heavy, "weighted", 300) + endpoint("light", light, "weighted", 100))) {
       Http http = new Http(gw.app().baseUrl());
@@ -108,7 +125,7 @@ class GatewaySettingsEndToEndTest {
     try (SimServer slow = SimServer.openai("plain").baseLatency(Duration.ofSeconds(3)).start();
         SimServer fast = SimServer.openai("plain").start()) {
       String endpoints = endpoint("slow", slow, "plain", 100) + endpoint("fast", fast, "plain", 100);
-      try (ConfiguredGateway hedged = start("{mode: fixed, delayMs: 100}", 30000, endpoints)) {
+      try (ConfiguredGateway hedged = start(Knobs.BASE.hedging("{mode: fixed, delayMs: 100}"), endpoints)) {
         Http http = new Http(hedged.app().baseUrl());
         for (int i = 0; i < 4; i++) {
           HttpResponse<String> r = chat(http, "plain");
@@ -118,7 +135,7 @@ class GatewaySettingsEndToEndTest {
         }
         assertThat(slow.requestCount()).isPositive();
       }
-      try (ConfiguredGateway unhedged = start("{mode: off}", 30000, endpoints)) {
+      try (ConfiguredGateway unhedged = start(Knobs.BASE, endpoints)) {
         Http http = new Http(unhedged.app().baseUrl());
         assertThat(java.util.List.of(servedBy(chat(http, "plain")), servedBy(chat(http, "plain"))))
             .containsExactlyInAnyOrder("slow", "fast");
@@ -131,7 +148,7 @@ class GatewaySettingsEndToEndTest {
     try (SimServer slow = SimServer.openai("plain").baseLatency(Duration.ofMillis(400)).start()) {
       String endpoints = endpoint("slow", slow, "plain", 100);
       for (String policy : new String[] {"REJECT", "BEST_EFFORT"}) {
-        try (ConfiguredGateway gw = start(policy, "{mode: off}", 30000, endpoints)) {
+        try (ConfiguredGateway gw = start(Knobs.BASE.deadlinePolicy(policy), endpoints)) {
           Http http = new Http(gw.app().baseUrl());
           assertThat(chat(http, "plain").statusCode()).isEqualTo(200); // teaches the gateway the endpoint's latency
           long before = slow.requestCount();
@@ -153,12 +170,46 @@ class GatewaySettingsEndToEndTest {
   }
 
   @Test
+  void routing_loadShedding_refusesSheddableRequestsWhileTheEndpointIsSaturated_unlessNoneAreShed() throws Exception {
+    try (SimServer slow = SimServer.openai("plain").baseLatency(Duration.ofSeconds(2)).start()) {
+      // maxConcurrency 4 with concurrency 0.5: saturated at 2 requests in flight.
+      String endpoints = "- {id: slow, url: \"" + slow.baseUrl() + "\", serves: [plain], maxConcurrency: 4}\n";
+      for (String shed : new String[] {"SHEDDABLE", ""}) {
+        try (ConfiguredGateway gw = start(Knobs.BASE.shed(shed), endpoints)) {
+          Http http = new Http(gw.app().baseUrl());
+          java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(2);
+          try {
+            for (int i = 0; i < 2; i++) {
+              pool.submit(() -> chat(http, "plain"));
+            }
+            Eventually.within(Duration.ofSeconds(10), "two requests in flight", () -> slow.runningCount() == 2);
+
+            HttpResponse<String> r = http.post("/v1/chat/completions",
+                "{\"model\":\"plain\",\"max_tokens\":2,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}",
+                bearer(KEY, "x-modelrouter-priority", "sheddable"));
+
+            if (shed.isEmpty()) {
+              assertThat(r.statusCode()).as("nothing shed").isEqualTo(200);
+            } else {
+              assertThat(r.statusCode()).as(r.body()).isEqualTo(503);
+              assertThat(r.headers().firstValue("retry-after")).isPresent();
+            }
+          } finally {
+            pool.shutdown();
+            pool.awaitTermination(10, java.util.concurrent.TimeUnit.SECONDS);
+          }
+        }
+      }
+    }
+  }
+
+  @Test
   void outliers_baseEjectionTime_decidesWhenAFailingEndpointIsTriedAgain() throws Exception {
     try (SimServer flaky = SimServer.openai("plain").start();
         SimServer good = SimServer.openai("plain").start()) {
       String endpoints = endpoint("flaky", flaky, "plain", 100) + endpoint("good", good, "plain", 100);
-      assertThat(ejectedThenRecovered(flaky, start("{mode: off}", 500, endpoints), Duration.ofSeconds(10))).isTrue();
-      assertThat(ejectedThenRecovered(flaky, start("{mode: off}", 60000, endpoints), Duration.ofSeconds(3))).isFalse();
+      assertThat(ejectedThenRecovered(flaky, start(Knobs.BASE.ejectionMs(500), endpoints), Duration.ofSeconds(10))).isTrue();
+      assertThat(ejectedThenRecovered(flaky, start(Knobs.BASE.ejectionMs(60000), endpoints), Duration.ofSeconds(3))).isFalse();
     }
   }
 
