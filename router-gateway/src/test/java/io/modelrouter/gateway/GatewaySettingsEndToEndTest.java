@@ -38,7 +38,7 @@ class GatewaySettingsEndToEndTest {
         retryBudget: {ratio: 1.0, minPerSecond: 100}
         hedging: %s
         connectTimeoutMs: 1000
-      health: {enabled: true, intervalMs: 60000}
+      health: {enabled: true, intervalMs: %d, unhealthyThreshold: 2}
       outliers: {consecutiveFailures: 3, maxEjectedShare: 0.5, baseEjectionTimeMs: %d, sweepIntervalMs: 50}
       scraping: {enabled: false}
       tenants:
@@ -53,30 +53,35 @@ class GatewaySettingsEndToEndTest {
       """;
 
   /** The settings each test varies; the rest of {@link #CONFIG} stays. */
-  private record Knobs(String deadlinePolicy, String shed, String hedging, long ejectionMs) {
-    static final Knobs BASE = new Knobs("BEST_EFFORT", "", "{mode: off}", 30000);
+  private record Knobs(String deadlinePolicy, String shed, String hedging, long healthIntervalMs, long ejectionMs) {
+    static final Knobs BASE = new Knobs("BEST_EFFORT", "", "{mode: off}", 60000, 30000);
 
     Knobs deadlinePolicy(String p) {
-      return new Knobs(p, shed, hedging, ejectionMs);
+      return new Knobs(p, shed, hedging, healthIntervalMs, ejectionMs);
     }
 
     Knobs shed(String priorities) {
-      return new Knobs(deadlinePolicy, priorities, hedging, ejectionMs);
+      return new Knobs(deadlinePolicy, priorities, hedging, healthIntervalMs, ejectionMs);
     }
 
     Knobs hedging(String h) {
-      return new Knobs(deadlinePolicy, shed, h, ejectionMs);
+      return new Knobs(deadlinePolicy, shed, h, healthIntervalMs, ejectionMs);
+    }
+
+    Knobs healthIntervalMs(long ms) {
+      return new Knobs(deadlinePolicy, shed, hedging, ms, ejectionMs);
     }
 
     Knobs ejectionMs(long ms) {
-      return new Knobs(deadlinePolicy, shed, hedging, ms);
+      return new Knobs(deadlinePolicy, shed, hedging, healthIntervalMs, ms);
     }
   }
 
   private ConfiguredGateway start(Knobs k, String endpoints) throws Exception {
     Path file = dir.resolve("gateway.yaml");
     Files.writeString(file, CONFIG.formatted(
-        k.deadlinePolicy(), k.shed(), k.hedging(), k.ejectionMs(), ApiKeyAuthenticator.hash(KEY), endpoints.indent(2)));
+        k.deadlinePolicy(), k.shed(), k.hedging(), k.healthIntervalMs(), k.ejectionMs(), ApiKeyAuthenticator.hash(KEY),
+        endpoints.indent(2)));
     return ConfiguredGateway.start(GatewayConfig.read(file));
   }
 
@@ -198,6 +203,30 @@ class GatewaySettingsEndToEndTest {
             pool.shutdown();
             pool.awaitTermination(10, java.util.concurrent.TimeUnit.SECONDS);
           }
+        }
+      }
+    }
+  }
+
+  @Test
+  void health_interval_decidesHowSoonAFailingHealthCheckTakesAnEndpointOut() throws Exception {
+    try (SimServer sick = SimServer.openai("plain").start();
+        SimServer good = SimServer.openai("plain").start()) {
+      String endpoints = endpoint("sick", sick, "plain", 100) + endpoint("good", good, "plain", 100);
+      for (long interval : new long[] {100, 60000}) {
+        sick.healthy(true);
+        try (ConfiguredGateway gw = start(Knobs.BASE.healthIntervalMs(interval), endpoints)) {
+          Http http = new Http(gw.app().baseUrl());
+          assertThat(servedBy(chat(http, "plain"))).isNotEqualTo("-");
+          sick.healthy(false); // its health route answers 503; inference still works
+          boolean takenOut = Eventually.holds(Duration.ofSeconds(3), () -> {
+            long before = sick.requestCount();
+            for (int i = 0; i < 4; i++) {
+              chat(http, "plain");
+            }
+            return sick.requestCount() == before;
+          });
+          assertThat(takenOut).as("interval " + interval + " ms").isEqualTo(interval == 100);
         }
       }
     }
