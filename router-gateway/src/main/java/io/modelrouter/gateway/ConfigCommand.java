@@ -62,7 +62,8 @@ final class ConfigCommand implements Runnable {
       if (c.registryFile() != null) {
         return "from " + c.registryFile();
       }
-      return "inline: " + c.inlineRegistry().models().size() + " models, " + c.inlineRegistry().endpoints().size() + " endpoints";
+      return "inline: " + c.inlineRegistry().models().size() + " models, " + c.inlineRegistry().endpoints().size() + " endpoints, "
+          + c.inlineRegistry().routes().size() + " routes";
     }
   }
 }

@@ -36,7 +36,7 @@ class ConfigCommandTest {
     int code = check("config/gateway.yaml");
 
     assertThat(code).as(err.toString()).isZero();
-    assertThat(err.toString()).contains("config/gateway.yaml: valid (2 tenants, registry inline: 2 models, 3 endpoints)");
+    assertThat(err.toString()).contains("config/gateway.yaml: valid (2 tenants, registry inline: 2 models, 3 endpoints, 0 routes)");
     // The printed configuration is itself a valid configuration, equal to the example.
     String printed = write("printed.yaml", out.toString());
     GatewayConfig back = GatewayConfig.read(Path.of(printed));
