@@ -27,7 +27,7 @@ class PerModelStrategyTest {
   @Test
   void select_usesTheModelsOwnStrategy() {
     Pool pool = Pool.of(3);
-    SelectionStrategy s = Strategies.perModel(FIRST, Map.of(Pool.MODEL, LAST));
+    SelectionStrategy s = Strategies.perModel(Map.of(Pool.MODEL, LAST), FIRST);
 
     assertThat(s.select(pool)).isEqualTo(2);
   }
@@ -35,17 +35,26 @@ class PerModelStrategyTest {
   @Test
   void select_otherModels_useTheFallback() {
     Pool pool = Pool.of(3);
-    SelectionStrategy s = Strategies.perModel(FIRST, Map.of("another-model", LAST));
+    SelectionStrategy s = Strategies.perModel(Map.of("another-model", LAST), FIRST);
 
     assertThat(s.select(pool)).isZero();
+  }
+
+  @Test
+  void select_aRequestThroughARoute_takesTheRoutesStrategyBeforeItsTargetModels() {
+    Pool pool = Pool.of(3);
+    pool.request = io.modelrouter.RouteRequest.of("assistant"); // a route whose chosen target is the pool's model
+
+    assertThat(Strategies.perModel(Map.of("assistant", LAST, Pool.MODEL, FIRST), FIRST).select(pool)).isEqualTo(2);
+    assertThat(Strategies.perModel(Map.of(Pool.MODEL, LAST), FIRST).select(pool)).isEqualTo(2);
   }
 
   @Test
   void filters_applyOnlyToTheModelsTheirStrategyPicksFor() {
     Pool pool = Pool.of(2);
 
-    SelectionStrategy forOther = Strategies.perModel(FIRST, Map.of("another-model", REFUSING));
-    SelectionStrategy forThis = Strategies.perModel(FIRST, Map.of(Pool.MODEL, REFUSING));
+    SelectionStrategy forOther = Strategies.perModel(Map.of("another-model", REFUSING), FIRST);
+    SelectionStrategy forThis = Strategies.perModel(Map.of(Pool.MODEL, REFUSING), FIRST);
 
     assertThat(forOther.filters()).singleElement().satisfies(f -> assertThat(f.accept(pool, 0)).isTrue());
     assertThat(forThis.filters()).singleElement().satisfies(f -> assertThat(f.accept(pool, 0)).isFalse());
@@ -53,6 +62,6 @@ class PerModelStrategyTest {
 
   @Test
   void perModel_withoutOverrides_isTheFallbackItself() {
-    assertThat(Strategies.perModel(FIRST, Map.of())).isSameAs(FIRST);
+    assertThat(Strategies.perModel(Map.of(), FIRST)).isSameAs(FIRST);
   }
 }

@@ -19,7 +19,7 @@ import java.util.Map;
  * <pre>{@code
  * routing:
  *   strategy: leastLatency          # or {name: ..., parameters}; see StrategyConfig for every strategy
- *   models:                         # per-model overrides, by model name
+ *   models:                         # per-model or per-route overrides, by name
  *     demo-embed: roundRobin
  *     demo-chat: {name: boundedLoadHash, loadFactor: 1.5}
  *   deadlinePolicy: REJECT          # or BEST_EFFORT: route a request whose budget no endpoint meets anyway

@@ -9,6 +9,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
@@ -31,6 +32,7 @@ class GatewaySettingsEndToEndTest {
         strategy: roundRobin
         models:
           weighted: weightedRoundRobin
+          assistant: weightedRoundRobin
         deadlinePolicy: %s
         loadShedding: {shed: [%s], queueDepth: 10, concurrency: 0.5}
       forwarding:
@@ -48,6 +50,8 @@ class GatewaySettingsEndToEndTest {
       models:
         - {name: plain, version: "1"}
         - {name: weighted, version: "1"}
+      routes:
+        - {name: assistant, targets: [{model: plain}]}
       endpoints:
       %s
       """;
@@ -100,28 +104,33 @@ class GatewaySettingsEndToEndTest {
   }
 
   @Test
-  void routing_defaultStrategyAndPerModelOverride_giveTheirDistributions() throws Exception {
+  void routing_defaultStrategyAndPerModelAndPerRouteOverrides_giveTheirDistributions() throws Exception {
     try (SimServer a = SimServer.openai("plain").start();
         SimServer b = SimServer.openai("plain").start();
         SimServer heavy = SimServer.openai("weighted").start();
         SimServer light = SimServer.openai("weighted").start();
         ConfiguredGateway gw = start(Knobs.BASE,
-            endpoint("a", a, "plain", 100) + endpoint("b", b, "plain", 100)
+            endpoint("a", a, "plain", 300) + endpoint("b", b, "plain", 100)
                 + endpoint("heavy", heavy, "weighted", 300) + endpoint("light", light, "weighted", 100))) {
       Http http = new Http(gw.app().baseUrl());
       Map<String, Integer> plain = new TreeMap<>();
       Map<String, Integer> weighted = new TreeMap<>();
-      for (int i = 0; i < 40; i++) {
-        HttpResponse<String> p = chat(http, "plain");
-        HttpResponse<String> w = chat(http, "weighted");
-        assertThat(p.statusCode()).as(p.body()).isEqualTo(200);
-        assertThat(w.statusCode()).as(w.body()).isEqualTo(200);
-        plain.merge(servedBy(p), 1, Integer::sum);
-        weighted.merge(servedBy(w), 1, Integer::sum);
+      Map<String, Integer> viaRoute = new TreeMap<>();
+      // One name at a time: a route and its target model share the version's rotation counter.
+      for (var e : List.of(Map.entry("plain", plain), Map.entry("weighted", weighted), Map.entry("assistant", viaRoute))) {
+        for (int i = 0; i < 40; i++) {
+          HttpResponse<String> r = chat(http, e.getKey());
+          assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+          e.getValue().merge(servedBy(r), 1, Integer::sum);
+        }
       }
-      // roundRobin alternates; weightedRoundRobin honours 3:1 exactly over each cycle.
+      // roundRobin (the default) alternates whatever the weights; weightedRoundRobin, set for the
+      // model "weighted" and for the route "assistant" (to the same endpoints as "plain"), honours
+      // 3:1 exactly over each cycle of its stride: within one pick when it starts mid-cycle.
       assertThat(plain).isEqualTo(Map.of("a", 20, "b", 20));
       assertThat(weighted).isEqualTo(Map.of("heavy", 30, "light", 10));
+      assertThat(viaRoute.get("a")).isBetween(29, 31);
+      assertThat(viaRoute.get("a") + viaRoute.get("b")).isEqualTo(40);
     }
   }
 
@@ -145,7 +154,7 @@ class GatewaySettingsEndToEndTest {
       }
       try (ConfiguredGateway unhedged = start(Knobs.BASE, endpoints)) {
         Http http = new Http(unhedged.app().baseUrl());
-        assertThat(java.util.List.of(servedBy(chat(http, "plain")), servedBy(chat(http, "plain"))))
+        assertThat(List.of(servedBy(chat(http, "plain")), servedBy(chat(http, "plain"))))
             .containsExactlyInAnyOrder("slow", "fast");
       }
     }
