@@ -18,7 +18,8 @@ import java.util.Map;
  *
  * <pre>{@code
  * routing:
- *   strategy: leastLatency          # or {name: ..., parameters}; see StrategyConfig for every strategy
+ *   strategy: default               # llmCombined on LLM servers, leastLatency elsewhere; or any
+ *                                   # strategy by name, {name: ..., parameters}: see StrategyConfig
  *   models:                         # per-model or per-route overrides, by name
  *     demo-embed: roundRobin
  *     demo-chat: {name: boundedLoadHash, loadFactor: 1.5}

@@ -21,11 +21,16 @@ import org.jspecify.annotations.Nullable;
  * A selection strategy by name, with its parameters: one of the factories of {@link Strategies}.
  * Written as a bare name ({@code strategy: roundRobin}) or as a map ({@code strategy: {name:
  * leastLatency, fullScanLimit: 8}}). A parameter the named strategy does not take is an error; a
- * missing one takes the library's default.
+ * missing one takes the library's default. {@code default} is the router's default, {@link
+ * Strategies#defaultStrategy()}: {@code byServerKind} with {@code llmCombined} for versions served
+ * by LLM servers (vllm, sglang, tgi) and {@code leastLatency} for the rest.
  *
  * <table>
  *   <caption>Strategies and their parameters</caption>
  *   <tr><th>name</th><th>parameters (default)</th></tr>
+ *   <tr><td>default</td><td>none</td></tr>
+ *   <tr><td>byServerKind</td><td>llm (llmCombined), other (leastLatency)</td></tr>
+ *   <tr><td>llmCombined</td><td>none (its weights are tuned in the simulator; change them in code)</td></tr>
  *   <tr><td>leastLatency</td><td>decayMs (10000), initialRttMs (30), fullScanLimit (16)</td></tr>
  *   <tr><td>p2cPeakEwma</td><td>decayMs (10000), initialRttMs (30)</td></tr>
  *   <tr><td>llmAware</td><td>none (scraped-metrics staleness is the routing section's metricsMaxAgeMs)</td></tr>
@@ -45,16 +50,21 @@ public record StrategyConfig(
     @Nullable StrategyConfig fallback,
     @Nullable StrategyConfig delegate,
     @Nullable Long windowMs,
-    @Nullable Double minWeight) {
+    @Nullable Double minWeight,
+    @Nullable StrategyConfig llm,
+    @Nullable StrategyConfig other) {
 
   /** Each strategy's parameters, by name, in the order of the table above. */
   private static final Map<String, Set<String>> PARAMETERS = parameters();
 
-  /** The default strategy: {@code leastLatency} with its defaults. */
-  public static final StrategyConfig DEFAULT = named("leastLatency");
+  /** The default strategy: the router's, {@link Strategies#defaultStrategy()}. */
+  public static final StrategyConfig DEFAULT = named("default");
 
   private static Map<String, Set<String>> parameters() {
     Map<String, Set<String>> m = new LinkedHashMap<>();
+    m.put("default", Set.of());
+    m.put("byServerKind", Set.of("llm", "other"));
+    m.put("llmCombined", Set.of());
     m.put("leastLatency", Set.of("decayMs", "initialRttMs", "fullScanLimit"));
     m.put("p2cPeakEwma", Set.of("decayMs", "initialRttMs"));
     m.put("llmAware", Set.of());
@@ -83,11 +93,17 @@ public record StrategyConfig(
     given.put("delegate", delegate);
     given.put("windowMs", windowMs);
     given.put("minWeight", minWeight);
+    given.put("llm", llm);
+    given.put("other", other);
     for (Map.Entry<String, @Nullable Object> e : given.entrySet()) {
       if (e.getValue() != null && !takes.contains(e.getKey())) {
         throw new ConfigValueException(e.getKey(), "strategy " + name + " takes no parameter '" + e.getKey() + "' (expected: "
             + (takes.isEmpty() ? "none" : "one of " + new java.util.TreeSet<>(takes)) + ")");
       }
+    }
+    if (takes.contains("llm")) {
+      llm = llm == null ? named("llmCombined") : llm;
+      other = other == null ? named("leastLatency") : other;
     }
     if (takes.contains("decayMs")) {
       decayMs = positive(decayMs, Strategies.DEFAULT_EWMA_DECAY.toMillis(), "decayMs");
@@ -115,7 +131,7 @@ public record StrategyConfig(
   /** A strategy written as its bare name, every parameter at its default. */
   @JsonCreator(mode = JsonCreator.Mode.DELEGATING)
   public static StrategyConfig named(String name) {
-    return new StrategyConfig(name, null, null, null, null, null, null, null, null, null);
+    return new StrategyConfig(name, null, null, null, null, null, null, null, null, null, null, null);
   }
 
   /** The names this section accepts. */
@@ -126,6 +142,9 @@ public record StrategyConfig(
   /** The strategy, built with the library's factory; {@code model} serves the strategies that predict latency. */
   SelectionStrategy build(LatencyModel model) {
     return switch (name) {
+      case "default" -> Strategies.defaultStrategy();
+      case "byServerKind" -> Strategies.byServerKind(llm.build(model), other.build(model));
+      case "llmCombined" -> Strategies.llmCombined();
       case "leastLatency" -> Strategies.leastLatency(ms(decayMs), ms(initialRttMs), fullScanLimit);
       case "p2cPeakEwma" -> Strategies.p2cPeakEwma(ms(decayMs), ms(initialRttMs));
       case "llmAware" -> Strategies.llmAware(model);

@@ -51,7 +51,7 @@ class ConfigCommandTest {
 
     assertThat(code).as(err.toString()).isZero();
     assertThat(out.toString())
-        .contains("strategy:\n    name: \"leastLatency\"\n    decayMs: 10000\n    initialRttMs: 30\n    fullScanLimit: 16")
+        .contains("strategy:\n    name: \"default\"")
         .contains("deadlinePolicy: \"REJECT\"")
         .contains("maxAttempts: 3")
         .contains("hedging:\n    mode: \"off\"")
@@ -60,6 +60,16 @@ class ConfigCommandTest {
         .contains("staleAfterMs: 3000")
         .contains("intervalMs: 5000")
         .contains("reloadIntervalMs: 1000");
+  }
+
+  @Test
+  void check_fillsInTheParametersOfANamedStrategy() throws Exception {
+    int code = check(write("s.yaml", "routing: {strategy: byServerKind, models: {m: leastLatency}}\n"));
+
+    assertThat(code).as(err.toString()).isZero();
+    assertThat(out.toString())
+        .contains("strategy:\n    name: \"byServerKind\"\n    llm:\n      name: \"llmCombined\"\n    other:\n      name: \"leastLatency\"")
+        .contains("m:\n      name: \"leastLatency\"\n      decayMs: 10000\n      initialRttMs: 30\n      fullScanLimit: 16");
   }
 
   @Test
@@ -73,7 +83,7 @@ class ConfigCommandTest {
   @ParameterizedTest(name = "{0}")
   @CsvSource(delimiter = '|', textBlock = """
       unknown section        | rooting: {}                                                  | 1:1   | unknown key 'rooting'
-      unknown strategy       | routing: {strategy: fastest}                                 | 1:11  | routing.strategy: name: fastest (expected: one of [leastLatency, p2cPeakEwma
+      unknown strategy       | routing: {strategy: fastest}                                 | 1:11  | routing.strategy: name: fastest (expected: one of [default, byServerKind, llmCombined, leastLatency
       foreign parameter      | routing: {strategy: {name: roundRobin, loadFactor: 2}}       | 1:40  | strategy roundRobin takes no parameter 'loadFactor' (expected: none)
       bad parameter          | routing: {models: {chat: {name: boundedLoadHash, loadFactor: 0.5}}} | 1:50 | routing.models.chat: loadFactor: 0.5 (expected: a finite number >= 1)
       bad deadline policy    | routing: {deadlinePolicy: sometimes}                         | 1:27  | routing.deadlinePolicy: Cannot deserialize value of type
