@@ -102,11 +102,7 @@ public final class EndpointRegistration implements AutoCloseable {
      * below its minimum (1.5 election timeouts, 2 s by default) to that minimum.
      */
     public Builder ttl(Duration ttl) {
-      Objects.requireNonNull(ttl, "ttl");
-      if (ttl.getSeconds() < 1) {
-        throw new IllegalArgumentException("ttl: " + ttl + " (expected: >= 1 second)");
-      }
-      this.ttlSeconds = ttl.getSeconds();
+      this.ttlSeconds = LeasedKey.ttlSeconds(ttl);
       return this;
     }
 

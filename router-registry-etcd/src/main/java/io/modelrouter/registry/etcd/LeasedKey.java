@@ -26,6 +26,15 @@ final class LeasedKey implements AutoCloseable {
   private volatile long leaseId;
   private volatile boolean closed;
 
+  /** A lease TTL in whole seconds, checked: etcd's leases count seconds. */
+  static long ttlSeconds(java.time.Duration ttl) {
+    java.util.Objects.requireNonNull(ttl, "ttl");
+    if (ttl.getSeconds() < 1) {
+      throw new IllegalArgumentException("ttl: " + ttl + " (expected: >= 1 second)");
+    }
+    return ttl.getSeconds();
+  }
+
   /** Not yet in etcd: {@link #start()} puts it. */
   LeasedKey(EtcdClient client, String key, String value, long ttlSeconds) {
     this.client = client;

@@ -120,11 +120,7 @@ public final class ReplicaMembership implements AutoCloseable {
 
     /** The lease TTL, in whole seconds; {@value ReplicaMembership#DEFAULT_TTL_SECONDS} s by default. */
     public Builder ttl(Duration ttl) {
-      Objects.requireNonNull(ttl, "ttl");
-      if (ttl.getSeconds() < 1) {
-        throw new IllegalArgumentException("ttl: " + ttl + " (expected: >= 1 second)");
-      }
-      this.ttlSeconds = ttl.getSeconds();
+      this.ttlSeconds = LeasedKey.ttlSeconds(ttl);
       return this;
     }
 
