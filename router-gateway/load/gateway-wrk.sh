@@ -195,8 +195,11 @@ for l in direct gateway jetty-proxy armeria-proxy nginx gateway-floor; do
     awk -v l="$l" -v r="${RATE[$l]}" -v d="${RATE[direct]}" 'BEGIN { printf "%-14s %10.0f  %5.1f%%\n", l, r, 100 * r / d }'
   fi
 done
-echo "== gateway heap (-Xmx256m)"
-jcmd "$GW_PID" GC.heap_info | grep -iE 'heap|used' | head -4 || true
+echo "== live heap after a full collection (-Xmx256m): gateway, then the Jetty proxy peer"
+for pid in "$GW_PID" "$(cat "$WORK/jetty-proxy.log.pid")"; do
+  jcmd "$pid" GC.run > /dev/null || true
+  jcmd "$pid" GC.heap_info | grep -iE 'heap|used' | head -4 || true
+done
 awk '/Pause/ { split($0, a, "->"); split(a[2], b, "M"); if (b[1] + 0 > max) max = b[1] + 0 } END { print "largest heap after a GC pause: " max " MiB" }' "$WORK/gc.log"
 echo "== gateway metrics"
 curl -s "http://127.0.0.1:$gw/metrics" | grep -E "^modelrouter_(requests|rejections)_total" || echo "(no metrics: curl exit $?)"

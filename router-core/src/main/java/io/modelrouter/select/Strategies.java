@@ -114,14 +114,15 @@ public final class Strategies {
   }
 
   /**
-   * A strategy per model name ({@link io.modelrouter.registry.ModelSpec#name()}), {@code otherwise}
-   * for models not in the map: how one model overrides the default. One map lookup per pick; the
-   * filters of every strategy apply to every model.
+   * A strategy per model or route name, {@code otherwise} for the rest: how one model overrides the
+   * default. A request to a route takes the route's strategy if the map has one, else that of the
+   * model chosen for it ({@link io.modelrouter.registry.ModelSpec#name()}). At most two map
+   * lookups per pick; each strategy's filters apply to the requests it picks for.
    */
   public static SelectionStrategy perModel(java.util.Map<String, SelectionStrategy> byModel, SelectionStrategy otherwise) {
     Objects.requireNonNull(byModel, "byModel");
     Objects.requireNonNull(otherwise, "otherwise");
-    return new PerModelStrategy(byModel, otherwise);
+    return byModel.isEmpty() ? otherwise : new PerModelStrategy(byModel, otherwise);
   }
 
   /**

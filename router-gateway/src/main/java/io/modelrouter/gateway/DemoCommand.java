@@ -46,7 +46,7 @@ final class DemoCommand implements Callable<Integer> {
     DemoFleet fleet = DemoFleet.start(speed);
     InMemoryRegistry registry = InMemoryRegistry.create();
     registry.replace(fleet.registry());
-    try (GatewayApp app = GatewayApp.start(registry, DemoFleet.authenticator(), GatewayApp.Settings.demo(port), fleet)) {
+    try (GatewayApp app = GatewayApp.start(GatewayApp.demoConfig(port), registry, DemoFleet.authenticator(), fleet)) {
       System.out.println("listening on " + app.baseUrl());
       System.out.println("fleet: " + describe(fleet));
       System.out.println("driving a mixed workload for " + durationSeconds + " s with " + concurrency

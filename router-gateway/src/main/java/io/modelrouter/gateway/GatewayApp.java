@@ -13,10 +13,8 @@ import io.modelrouter.server.GatewayServer;
 import io.modelrouter.server.JettyTransport;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import java.io.IOException;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import org.jspecify.annotations.Nullable;
 
 /**
  * The standalone gateway assembled: registry → schema validator, outlier detector, health checker
@@ -35,51 +33,28 @@ final class GatewayApp implements AutoCloseable {
     this.closeAfter = closeAfter;
   }
 
-  /**
-   * Settings the command line may override.
-   *
-   * @param healthInterval time between active health checks of each endpoint
-   * @param baseEjectionTime how long an endpoint failing passively is first taken out
-   */
-  record Settings(String host, int port, long maxBodyBytes, int maxHeaderBytes, int maxConnections,
-      Duration idleTimeout, Duration drainTimeout, int maxInFlight, Duration requestTimeout, boolean explain,
-      Duration healthInterval, Duration baseEjectionTime, int maxThreads) {
-
-    static Settings of(GatewayConfig c) {
-      return new Settings(c.host(), c.port(), c.maxBodyBytes(), c.maxHeaderBytes(), c.maxConnections(),
-          c.idleTimeout(), c.drainTimeout(), c.maxInFlight(), c.requestTimeout(), c.explain(),
-          HealthChecker.DEFAULT_INTERVAL, OutlierDetector.DEFAULT_BASE_EJECTION_TIME, c.maxThreads());
-    }
-
-    /** The demo's settings: defaults, with quick health checks and short ejections so recoveries show. */
-    static Settings demo(int port) {
-      return new Settings("127.0.0.1", port, GatewayConfig.DEFAULT_MAX_BODY_BYTES, GatewayConfig.DEFAULT_MAX_HEADER_BYTES,
-          GatewayConfig.DEFAULT_MAX_CONNECTIONS, GatewayConfig.DEFAULT_IDLE_TIMEOUT, GatewayConfig.DEFAULT_DRAIN_TIMEOUT,
-          GatewayHandler.DEFAULT_MAX_IN_FLIGHT, GatewayHandler.DEFAULT_REQUEST_TIMEOUT, true,
-          Duration.ofSeconds(1), Duration.ofSeconds(3), GatewayConfig.DEFAULT_MAX_THREADS);
-    }
-
-    Settings withPort(int newPort) {
-      return new Settings(host, newPort, maxBodyBytes, maxHeaderBytes, maxConnections, idleTimeout, drainTimeout,
-          maxInFlight, requestTimeout, explain, healthInterval, baseEjectionTime, maxThreads);
-    }
-
-    Settings withMaxInFlight(int limit) {
-      return new Settings(host, port, maxBodyBytes, maxHeaderBytes, maxConnections, idleTimeout, drainTimeout,
-          limit, requestTimeout, explain, healthInterval, baseEjectionTime, maxThreads);
-    }
+  /** The demo's configuration: defaults, with quick health checks and short ejections so recoveries show. */
+  static GatewayConfig demoConfig(int port) {
+    GatewayConfig d = GatewayConfig.defaults();
+    return d.withServer(d.server().withPort(port))
+        .withHealth(d.health().withIntervalMs(1000))
+        .withOutliers(d.outliers().withBaseEjectionTimeMs(3000));
   }
 
   /**
-   * Starts a gateway.
+   * Starts a gateway with every section of {@code config} wired in.
    *
-   * @param fleet closed with the gateway (the demo's simulated servers), or null
+   * @param registry the models and endpoints to route to
+   * @param authenticator maps API keys to tenants
+   * @param closeWithApp closed after the gateway, in order (the demo's simulated servers, a
+   *     registry's watch, a file watcher)
    */
-  static GatewayApp start(ModelRegistry registry, Authenticator authenticator, Settings s, @Nullable AutoCloseable fleet)
-      throws IOException {
+  static GatewayApp start(GatewayConfig config, ModelRegistry registry, Authenticator authenticator,
+      AutoCloseable... closeWithApp) throws IOException {
+    ServerConfig s = config.server();
     SchemaValidator validator = SchemaValidator.create().attachTo(registry);
-    OutlierDetector outliers = OutlierDetector.builder(registry).baseEjectionTime(s.baseEjectionTime()).build();
-    Router router = Router.builder(registry)
+    OutlierDetector outliers = config.outliers().build(registry);
+    Router router = config.routing().applyTo(Router.builder(registry))
         .inputValidator(validator)
         .addOutcomeListener(outliers)
         .addFilter(outliers.halfOpenFilter())
@@ -92,14 +67,21 @@ final class GatewayApp implements AutoCloseable {
     } catch (Exception e) {
       throw new IOException("cannot start the gateway's threads: " + e.getMessage(), e);
     }
-    JettyTransport transport = JettyTransport.builder().executor(threads).build();
-    RoutingClient client = RoutingClient.builder(router).transport(transport).build();
-    HealthChecker health = HealthChecker.builder(registry).interval(s.healthInterval()).addListener(outliers).build();
-    MetricsScraper scraper = MetricsScraper.builder(registry).build();
-    List<AutoCloseable> closeAfter = new ArrayList<>(List.of(transport, threads::stop, health, scraper, outliers));
-    if (fleet != null) {
-      closeAfter.add(fleet);
+    JettyTransport transport = config.forwarding().applyTo(JettyTransport.builder().executor(threads)).build();
+    RoutingClient client = config.forwarding().applyTo(RoutingClient.builder(router).transport(transport)).build();
+    List<AutoCloseable> closeAfter = new ArrayList<>(List.of(transport, threads::stop, outliers));
+    // A passed probe returns an ejected endpoint half-open at once.
+    HealthChecker health = config.health().enabled()
+        ? config.health().applyTo(HealthChecker.builder(registry)).addListener(outliers).build()
+        : null;
+    MetricsScraper scraper = config.scraping().enabled() ? config.scraping().build(registry) : null;
+    if (health != null) {
+      closeAfter.add(health);
     }
+    if (scraper != null) {
+      closeAfter.add(scraper);
+    }
+    closeAfter.addAll(List.of(closeWithApp));
     GatewayHandler handler = GatewayHandler.builder(client)
         .authenticator(authenticator)
         .maxBodyBytes(s.maxBodyBytes())
@@ -118,8 +100,12 @@ final class GatewayApp implements AutoCloseable {
         .build();
     try {
       outliers.start();
-      health.start();
-      scraper.start();
+      if (health != null) {
+        health.start();
+      }
+      if (scraper != null) {
+        scraper.start();
+      }
       server.start();
     } catch (IOException | RuntimeException e) {
       client.close();

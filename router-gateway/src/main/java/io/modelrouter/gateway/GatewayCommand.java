@@ -37,17 +37,21 @@ final class GatewayCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    GatewayApp app;
+    AutoCloseable running;
+    String baseUrl;
     if (source.demo) {
       DemoFleet fleet = DemoFleet.start(1.0);
       InMemoryRegistry registry = InMemoryRegistry.create();
       registry.replace(fleet.registry());
+      GatewayApp app;
       try {
-        app = GatewayApp.start(registry, DemoFleet.authenticator(), GatewayApp.Settings.demo(port == null ? 8080 : port), fleet);
+        app = GatewayApp.start(GatewayApp.demoConfig(port == null ? 8080 : port), registry, DemoFleet.authenticator(), fleet);
       } catch (Exception e) {
         fleet.close();
         throw e;
       }
+      running = app;
+      baseUrl = app.baseUrl();
     } else {
       GatewayConfig config;
       try {
@@ -56,16 +60,24 @@ final class GatewayCommand implements Callable<Integer> {
         System.err.println("gateway: " + e.getMessage());
         return 2;
       }
-      GatewayApp.Settings settings = GatewayApp.Settings.of(config);
-      app = GatewayApp.start(config.registry(), config.authenticator(), port == null ? settings : settings.withPort(port), null);
+      if (port != null) {
+        config = config.withServer(config.server().withPort(port));
+      }
+      ConfiguredGateway gateway = ConfiguredGateway.start(config);
+      Signals.onHangUp(gateway::reload);
+      running = gateway;
+      baseUrl = gateway.app().baseUrl();
     }
-    GatewayApp running = app;
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      running.close();
+      try {
+        running.close();
+      } catch (Exception e) {
+        // Shutting down: nothing left to report to.
+      }
       stopped.countDown();
     }, "gateway-shutdown"));
-    System.out.println("listening on " + running.baseUrl());
+    System.out.println("listening on " + baseUrl);
     System.out.flush();
     stopped.await();
     return 0;

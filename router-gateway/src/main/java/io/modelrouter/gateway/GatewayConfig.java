@@ -1,12 +1,8 @@
 package io.modelrouter.gateway;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import io.modelrouter.http.gateway.ApiKeyAuthenticator;
-import io.modelrouter.http.gateway.GatewayHandler;
 import io.modelrouter.http.gateway.Tenant;
-import io.modelrouter.http.gateway.TenantQuota;
-import io.modelrouter.registry.FileRegistry;
-import io.modelrouter.registry.InMemoryRegistry;
-import io.modelrouter.registry.ModelRegistry;
 import io.modelrouter.registry.RegistryContent;
 import io.modelrouter.registry.RegistryException;
 import io.modelrouter.registry.RegistryFiles;
@@ -14,118 +10,126 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
+import java.util.TreeSet;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.StreamReadFeature;
 import tools.jackson.core.TokenStreamLocation;
 import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.MapperFeature;
 import tools.jackson.databind.ObjectMapper;
 import tools.jackson.databind.exc.UnrecognizedPropertyException;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.dataformat.yaml.YAMLMapper;
 
 /**
- * The standalone gateway's configuration file (YAML, or JSON for a {@code .json} name): server
- * limits, tenants with their API-key hashes, allowed models and quotas, and the registry, either
- * inline ({@code models:}, {@code endpoints:} and {@code routes:} in the {@link RegistryFiles} format) or in a
- * separate registry file named by {@code registry:} (relative to this file, reloadable).
+ * The standalone gateway's configuration file (YAML, or JSON for a {@code .json} name), one
+ * section per concern, each its own type with every key's default:
  *
- * <pre>{@code
- * gateway:
- *   host: 127.0.0.1
- *   port: 8080
- *   maxBodyBytes: 4194304
- *   maxHeaderBytes: 8192
- *   maxConnections: 1024
- *   idleTimeoutMs: 30000
- *   drainTimeoutMs: 10000
- *   maxInFlight: 512
- *   requestTimeoutMs: 60000
- *   explain: true
- *   maxThreads: 256
- * tenants:
- *   - name: team-a
- *     keys: ["sha256:2a97...e1"]      # SHA-256 of the API key, hex
- *     models: [demo-chat, demo-embed]  # or ["*"]
- *     quota: {requestsPerSecond: 50, tokensPerMinute: 200000, maxConcurrent: 16}
- * registry: registry.yaml             # or models: / endpoints: inline
- * }</pre>
+ * <ul>
+ *   <li>{@code gateway:} the listener and its limits ({@link ServerConfig});
+ *   <li>{@code routing:} strategy, per-model overrides, deadline policy, load shedding ({@link RoutingConfig});
+ *   <li>{@code forwarding:} attempts, retry budget, hedging, connections ({@link ForwardingConfig});
+ *   <li>{@code health:}, {@code outliers:}, {@code scraping:} ({@link HealthConfig}, {@link OutlierConfig},
+ *       {@link ScrapingConfig});
+ *   <li>{@code registry:} a registry file or etcd ({@link RegistryConfig}), or the registry inline
+ *       ({@code models:}, {@code endpoints:} and {@code routes:} in the {@link RegistryFiles} format);
+ *   <li>{@code tenants:} API-key hashes, allowed models and quotas ({@link TenantConfig}), reloaded
+ *       when the file changes.
+ * </ul>
  *
- * <p>Immutable. Errors name the file, line and column, like registry errors.
+ * <p>A new section is a record of its own with a {@code DEFAULTS} constant, a component of {@link
+ * ConfigDoc}, and an accessor here. Immutable. Errors name the file, line and column, like
+ * registry errors. {@code modelrouter config check FILE} prints the effective configuration.
  */
 public final class GatewayConfig {
-
-  /** Default largest accepted request body: 4 MiB, room for long chat histories and mid-size tensors. */
-  public static final long DEFAULT_MAX_BODY_BYTES = GatewayHandler.DEFAULT_MAX_BODY_BYTES;
-  /** Default largest request header block: 8 KiB, what most proxies allow. */
-  public static final int DEFAULT_MAX_HEADER_BYTES = 8 * 1024;
-  /** Default connection cap: 1,024, well within a default file-descriptor limit. */
-  public static final int DEFAULT_MAX_CONNECTIONS = 1024;
-  /** Default idle timeout: 30 s without a byte in either direction closes a connection. */
-  public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofSeconds(30);
-  /** Default worker threads: 256, one per request in flight; more only add contention on two cores. */
-  public static final int DEFAULT_MAX_THREADS = 256;
-  /** Default drain time on shutdown: 10 s for in-flight requests to finish. */
-  public static final Duration DEFAULT_DRAIN_TIMEOUT = Duration.ofSeconds(10);
 
   private static final ObjectMapper YAML =
       YAMLMapper.builder()
           .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
           .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+          .enable(MapperFeature.ACCEPT_CASE_INSENSITIVE_ENUMS)
+          .changeDefaultPropertyInclusion(i -> i.withValueInclusion(JsonInclude.Include.NON_NULL))
           .build();
   private static final ObjectMapper JSON =
       JsonMapper.builder()
           .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
           .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+          .enable(MapperFeature.ACCEPT_CASE_INSENSITIVE_ENUMS)
+          .changeDefaultPropertyInclusion(i -> i.withValueInclusion(JsonInclude.Include.NON_NULL))
           .build();
 
-  private final String host;
-  private final int port;
-  private final long maxBodyBytes;
-  private final int maxHeaderBytes;
-  private final int maxConnections;
-  private final Duration idleTimeout;
-  private final Duration drainTimeout;
-  private final int maxInFlight;
-  private final Duration requestTimeout;
-  private final boolean explain;
-  private final int maxThreads;
-  private final List<Tenant> tenants;
-  private final ApiKeyAuthenticator authenticator;
-  private final ModelRegistry registry;
+  /** The file's shape: one component per top-level key. */
+  record ConfigDoc(
+      @Nullable ServerConfig gateway,
+      @Nullable RoutingConfig routing,
+      @Nullable ForwardingConfig forwarding,
+      @Nullable HealthConfig health,
+      @Nullable OutlierConfig outliers,
+      @Nullable ScrapingConfig scraping,
+      @Nullable RegistryConfig registry,
+      @Nullable List<TenantConfig> tenants,
+      @Nullable List<JsonNode> models,
+      @Nullable List<JsonNode> endpoints,
+      @Nullable List<JsonNode> routes) {}
 
-  private GatewayConfig(ConfigDoc doc, ModelRegistry registry, List<Tenant> tenants, ApiKeyAuthenticator authenticator) {
-    GatewayDoc g = doc.gateway() == null ? new GatewayDoc(null, null, null, null, null, null, null, null, null, null, null) : doc.gateway();
-    this.host = g.host() == null ? "127.0.0.1" : g.host();
-    this.port = g.port() == null ? 8080 : g.port();
-    this.maxBodyBytes = g.maxBodyBytes() == null ? DEFAULT_MAX_BODY_BYTES : g.maxBodyBytes();
-    this.maxHeaderBytes = g.maxHeaderBytes() == null ? DEFAULT_MAX_HEADER_BYTES : g.maxHeaderBytes();
-    this.maxConnections = g.maxConnections() == null ? DEFAULT_MAX_CONNECTIONS : g.maxConnections();
-    this.idleTimeout = g.idleTimeoutMs() == null ? DEFAULT_IDLE_TIMEOUT : Duration.ofMillis(g.idleTimeoutMs());
-    this.drainTimeout = g.drainTimeoutMs() == null ? DEFAULT_DRAIN_TIMEOUT : Duration.ofMillis(g.drainTimeoutMs());
-    this.maxInFlight = g.maxInFlight() == null ? GatewayHandler.DEFAULT_MAX_IN_FLIGHT : g.maxInFlight();
-    this.requestTimeout =
-        g.requestTimeoutMs() == null ? GatewayHandler.DEFAULT_REQUEST_TIMEOUT : Duration.ofMillis(g.requestTimeoutMs());
-    this.explain = g.explain() == null || g.explain();
-    this.maxThreads = g.maxThreads() == null ? DEFAULT_MAX_THREADS : g.maxThreads();
-    this.tenants = List.copyOf(tenants);
-    this.authenticator = authenticator;
+  private final @Nullable Path file;
+  private final ServerConfig server;
+  private final RoutingConfig routing;
+  private final ForwardingConfig forwarding;
+  private final HealthConfig health;
+  private final OutlierConfig outliers;
+  private final ScrapingConfig scraping;
+  private final RegistryConfig registry;
+  private final @Nullable Path registryFile;
+  private final RegistryContent inlineRegistry;
+  private final List<TenantConfig> tenantEntries;
+  private final Tenants tenants;
+
+  private GatewayConfig(
+      @Nullable Path file, ServerConfig server, RoutingConfig routing, ForwardingConfig forwarding, HealthConfig health,
+      OutlierConfig outliers, ScrapingConfig scraping, RegistryConfig registry, @Nullable Path registryFile,
+      RegistryContent inlineRegistry, List<TenantConfig> tenantEntries, Tenants tenants) {
+    this.file = file;
+    this.server = server;
+    this.routing = routing;
+    this.forwarding = forwarding;
+    this.health = health;
+    this.outliers = outliers;
+    this.scraping = scraping;
     this.registry = registry;
+    this.registryFile = registryFile;
+    this.inlineRegistry = inlineRegistry;
+    this.tenantEntries = List.copyOf(tenantEntries);
+    this.tenants = tenants;
+  }
+
+  /** Every section at its defaults, no tenants, an empty inline registry. */
+  public static GatewayConfig defaults() {
+    return new GatewayConfig(null, ServerConfig.DEFAULTS, RoutingConfig.DEFAULTS, ForwardingConfig.DEFAULTS,
+        HealthConfig.DEFAULTS, OutlierConfig.DEFAULTS, ScrapingConfig.DEFAULTS, RegistryConfig.INLINE, null,
+        new RegistryContent(List.of(), List.of()), List.of(), Tenants.of(List.of()));
   }
 
   /**
-   * Reads a configuration file.
+   * Reads a configuration file; a registry file it names is read and checked too.
    *
    * @throws RegistryException naming the file, line and column of the first problem
    */
   public static GatewayConfig read(Path file) {
+    return read(file, true);
+  }
+
+  /**
+   * Reads a configuration file, checking the registry file it names when {@code checkRegistryFile}
+   * (a tenants reload does not: the registry file reloads on its own).
+   */
+  static GatewayConfig read(Path file, boolean checkRegistryFile) {
     Objects.requireNonNull(file, "file");
     String source = file.toString();
     String text;
@@ -139,57 +143,52 @@ public final class GatewayConfig {
     try {
       doc = (json ? JSON : YAML).readValue(text, ConfigDoc.class);
     } catch (JacksonException e) {
-      throw located(source, e);
+      throw located(source, text, json ? JSON : YAML, e);
     }
     if (doc == null) {
       throw new RegistryException(source, "empty configuration (expected: tenants and a registry)");
     }
-    ModelRegistry registry;
-    if (doc.registry() != null) {
-      if (doc.models() != null || doc.endpoints() != null || doc.routes() != null) {
-        throw new RegistryException(source, "registry: set together with models/endpoints (expected: one of the two)");
-      }
+    RegistryConfig registry = doc.registry() == null ? RegistryConfig.INLINE : doc.registry();
+    boolean inlinePresent = doc.models() != null || doc.endpoints() != null || doc.routes() != null;
+    if (!registry.inline() && inlinePresent) {
+      throw new RegistryException(source, "registry: set together with models/endpoints (expected: one of the two)");
+    }
+    Path registryFile = null;
+    RegistryContent inline = new RegistryContent(List.of(), List.of());
+    if (registry.file() != null) {
       Path parent = file.toAbsolutePath().getParent();
-      registry = FileRegistry.load(parent == null ? Path.of(doc.registry()) : parent.resolve(doc.registry()));
-    } else {
+      registryFile = parent == null ? Path.of(registry.file()) : parent.resolve(registry.file());
+      if (checkRegistryFile) {
+        RegistryFiles.read(registryFile); // so that a bad registry file fails config check and start-up
+      }
+    } else if (registry.inline()) {
       Map<String, Object> part = new LinkedHashMap<>();
       part.put("models", doc.models() == null ? List.of() : doc.models());
       part.put("endpoints", doc.endpoints() == null ? List.of() : doc.endpoints());
-      part.put("routes", doc.routes() == null ? List.of() : doc.routes());
-      RegistryContent content;
+      if (doc.routes() != null) {
+        part.put("routes", doc.routes());
+      }
       try {
-        content = RegistryFiles.parse(
-            JSON.writeValueAsString(part), source + " (models/endpoints/routes)", RegistryFiles.Format.JSON);
+        inline = RegistryFiles.parse(JSON.writeValueAsString(part), source + " (models/endpoints/routes)", RegistryFiles.Format.JSON);
       } catch (RegistryException e) {
         throw routeProblem(source, text, doc.routes(), e);
       }
-      InMemoryRegistry memory = InMemoryRegistry.create();
-      memory.replace(content);
-      registry = memory;
     }
-    Map<String, Tenant> byHash = new LinkedHashMap<>();
-    List<Tenant> tenants = new java.util.ArrayList<>();
-    for (TenantDoc t : doc.tenants() == null ? List.<TenantDoc>of() : doc.tenants()) {
-      Tenant tenant;
-      try {
-        tenant = t.toTenant();
-      } catch (IllegalArgumentException e) {
-        throw new RegistryException(source, "tenants: " + e.getMessage());
-      }
-      tenants.add(tenant);
-      for (String key : t.keys() == null ? List.<String>of() : t.keys()) {
-        String normalized;
-        try {
-          normalized = ApiKeyAuthenticator.normalizeHash(key);
-        } catch (IllegalArgumentException e) {
-          throw new RegistryException(source, "tenants: tenant " + tenant.name() + ": " + e.getMessage());
-        }
-        if (byHash.put(normalized, tenant) != null) {
-          throw new RegistryException(source, "tenants: key " + key + " is listed twice (expected: one tenant per key)");
-        }
-      }
+    List<TenantConfig> entries = doc.tenants() == null ? List.of() : doc.tenants();
+    Tenants tenants;
+    try {
+      tenants = Tenants.of(entries);
+    } catch (IllegalArgumentException e) {
+      throw new RegistryException(source, "tenants: " + e.getMessage());
     }
-    return new GatewayConfig(doc, registry, tenants, ApiKeyAuthenticator.of(byHash));
+    return new GatewayConfig(file,
+        doc.gateway() == null ? ServerConfig.DEFAULTS : doc.gateway(),
+        doc.routing() == null ? RoutingConfig.DEFAULTS : doc.routing(),
+        doc.forwarding() == null ? ForwardingConfig.DEFAULTS : doc.forwarding(),
+        doc.health() == null ? HealthConfig.DEFAULTS : doc.health(),
+        doc.outliers() == null ? OutlierConfig.DEFAULTS : doc.outliers(),
+        doc.scraping() == null ? ScrapingConfig.DEFAULTS : doc.scraping(),
+        registry, registryFile, inline, entries, tenants);
   }
 
   /**
@@ -214,7 +213,7 @@ public final class GatewayConfig {
     return e;
   }
 
-  private static RegistryException located(String source, JacksonException e) {
+  private static RegistryException located(String source, String text, ObjectMapper mapper, JacksonException e) {
     TokenStreamLocation loc = e.getLocation();
     StringBuilder path = new StringBuilder();
     for (JacksonException.Reference ref : e.getPath()) {
@@ -234,163 +233,150 @@ public final class GatewayConfig {
     String message;
     if (e instanceof UnrecognizedPropertyException u) {
       message = "unknown key '" + u.getPropertyName() + "' (expected one of: "
-          + new java.util.TreeSet<>(u.getKnownPropertyIds().stream().map(String::valueOf).toList()) + ")";
+          + new TreeSet<>(u.getKnownPropertyIds().stream().map(String::valueOf).toList()) + ")";
     } else {
       message = root instanceof IllegalArgumentException && root.getMessage() != null
           ? root.getMessage()
           : e.getOriginalMessage();
     }
     String first = message == null ? "invalid content" : message.lines().findFirst().orElse(message);
+    // The parser is past the section when its check runs: point at the refused key instead, or
+    // at the section when the key is missing.
+    String at = path.toString();
+    if (root instanceof ConfigValueException v) {
+      String key = at.isEmpty() ? v.key() : at + "." + v.key();
+      TokenStreamLocation exact = KeyLocator.find(mapper, text, key);
+      if (exact == null && !at.isEmpty()) {
+        exact = KeyLocator.find(mapper, text, at);
+      }
+      loc = exact == null ? loc : exact;
+    } else if (e instanceof UnrecognizedPropertyException && !at.isEmpty()) {
+      TokenStreamLocation exact = KeyLocator.find(mapper, text, at);
+      loc = exact == null ? loc : exact;
+    }
     return new RegistryException(
         source, loc == null ? -1 : loc.getLineNr(), loc == null ? -1 : loc.getColumnNr(),
         (path.length() == 0 ? "" : path + ": ") + first, e);
   }
 
-  /** The address to listen on; {@code 127.0.0.1} by default. */
-  public String host() {
-    return host;
+  /**
+   * The effective configuration, every default filled in, in the file's syntax: what {@code config
+   * check} prints. An inline registry is written in its canonical form.
+   */
+  public String effective(RegistryFiles.Format format) {
+    Map<String, Object> doc = new LinkedHashMap<>();
+    doc.put("gateway", server);
+    doc.put("routing", routing);
+    doc.put("forwarding", forwarding);
+    doc.put("health", health);
+    doc.put("outliers", outliers);
+    doc.put("scraping", scraping);
+    doc.put("registry", registry);
+    doc.put("tenants", tenantEntries);
+    if (registry.inline()) {
+      JsonNode content = JSON.readTree(RegistryFiles.write(inlineRegistry, RegistryFiles.Format.JSON));
+      content.properties().forEach(e -> doc.put(e.getKey(), e.getValue()));
+    }
+    return (format == RegistryFiles.Format.JSON ? JSON.writerWithDefaultPrettyPrinter() : YAML.writer())
+        .writeValueAsString(doc);
   }
 
-  /** The port to listen on; 8080 by default, 0 picks a free one. */
-  public int port() {
-    return port;
+  /**
+   * Whether every section but the tenants equals {@code other}'s (what a reload can apply is the
+   * tenants), the port aside, which the command line may override.
+   */
+  boolean sameApartFromTenants(GatewayConfig other) {
+    return server.withPort(0).equals(other.server.withPort(0)) && routing.equals(other.routing) && forwarding.equals(other.forwarding)
+        && health.equals(other.health) && outliers.equals(other.outliers) && scraping.equals(other.scraping)
+        && registry.equals(other.registry) && inlineRegistry.equals(other.inlineRegistry);
   }
 
-  /** The largest request body; larger ones get a 413. */
-  public long maxBodyBytes() {
-    return maxBodyBytes;
+  // ------------------------------------------------------------------ withers (tests, the demo)
+
+  public GatewayConfig withServer(ServerConfig s) {
+    return new GatewayConfig(file, s, routing, forwarding, health, outliers, scraping, registry, registryFile,
+        inlineRegistry, tenantEntries, tenants);
   }
 
-  /** The largest request header block; larger ones get a 431. */
-  public int maxHeaderBytes() {
-    return maxHeaderBytes;
+  public GatewayConfig withRouting(RoutingConfig r) {
+    return new GatewayConfig(file, server, r, forwarding, health, outliers, scraping, registry, registryFile,
+        inlineRegistry, tenantEntries, tenants);
   }
 
-  /** The most open connections; further ones wait in the accept queue. */
-  public int maxConnections() {
-    return maxConnections;
+  public GatewayConfig withForwarding(ForwardingConfig f) {
+    return new GatewayConfig(file, server, routing, f, health, outliers, scraping, registry, registryFile,
+        inlineRegistry, tenantEntries, tenants);
   }
 
-  /** How long a connection may stay silent before it is closed. */
-  public Duration idleTimeout() {
-    return idleTimeout;
+  public GatewayConfig withHealth(HealthConfig h) {
+    return new GatewayConfig(file, server, routing, forwarding, h, outliers, scraping, registry, registryFile,
+        inlineRegistry, tenantEntries, tenants);
   }
 
-  /** How long in-flight requests get to finish on shutdown. */
-  public Duration drainTimeout() {
-    return drainTimeout;
+  public GatewayConfig withOutliers(OutlierConfig o) {
+    return new GatewayConfig(file, server, routing, forwarding, health, o, scraping, registry, registryFile,
+        inlineRegistry, tenantEntries, tenants);
   }
 
-  /** The gateway's in-flight limit for overload shedding; 0 disables shedding. */
-  public int maxInFlight() {
-    return maxInFlight;
+  // ------------------------------------------------------------------ sections
+
+  /** The file read, or null for a configuration built in code. */
+  public @Nullable Path file() {
+    return file;
   }
 
-  /** The deadline for requests that carry none. */
-  public Duration requestTimeout() {
-    return requestTimeout;
+  /** {@code gateway:}: the listener and its limits. */
+  public ServerConfig server() {
+    return server;
   }
 
-  /** Worker threads of the server: each request in flight holds one. */
-  public int maxThreads() {
-    return maxThreads;
+  /** {@code routing:}. */
+  public RoutingConfig routing() {
+    return routing;
   }
 
-  /** Whether {@code x-modelrouter-explain: true} is honoured. */
-  public boolean explain() {
-    return explain;
+  /** {@code forwarding:}. */
+  public ForwardingConfig forwarding() {
+    return forwarding;
+  }
+
+  /** {@code health:}. */
+  public HealthConfig health() {
+    return health;
+  }
+
+  /** {@code outliers:}. */
+  public OutlierConfig outliers() {
+    return outliers;
+  }
+
+  /** {@code scraping:}. */
+  public ScrapingConfig scraping() {
+    return scraping;
+  }
+
+  /** {@code registry:}: file, etcd, or inline. */
+  public RegistryConfig registry() {
+    return registry;
+  }
+
+  /** The registry file, resolved against this file's folder, or null. */
+  public @Nullable Path registryFile() {
+    return registryFile;
+  }
+
+  /** The inline registry ({@code models:}, {@code endpoints:}, {@code routes:}); empty when there is none. */
+  public RegistryContent inlineRegistry() {
+    return inlineRegistry;
   }
 
   /** The tenants, in file order. */
   public List<Tenant> tenants() {
-    return tenants;
+    return tenants.list();
   }
 
   /** Checks API keys against the tenants' key hashes. */
   public ApiKeyAuthenticator authenticator() {
-    return authenticator;
-  }
-
-  /** The registry: a {@link FileRegistry} when the file names one, else the inline models and endpoints. */
-  public ModelRegistry registry() {
-    return registry;
-  }
-
-  // ------------------------------------------------------------------ document shape
-
-  record ConfigDoc(
-      @Nullable GatewayDoc gateway,
-      @Nullable List<TenantDoc> tenants,
-      @Nullable String registry,
-      @Nullable List<JsonNode> models,
-      @Nullable List<JsonNode> endpoints,
-      @Nullable List<JsonNode> routes) {}
-
-  record GatewayDoc(
-      @Nullable String host,
-      @Nullable Integer port,
-      @Nullable Long maxBodyBytes,
-      @Nullable Integer maxHeaderBytes,
-      @Nullable Integer maxConnections,
-      @Nullable Long idleTimeoutMs,
-      @Nullable Long drainTimeoutMs,
-      @Nullable Integer maxInFlight,
-      @Nullable Long requestTimeoutMs,
-      @Nullable Boolean explain,
-      @Nullable Integer maxThreads) {
-
-    GatewayDoc {
-      check(port, port == null || (port >= 0 && port <= 65535), "port", "0..65535");
-      check(maxBodyBytes, maxBodyBytes == null || maxBodyBytes > 0, "maxBodyBytes", "> 0");
-      check(maxHeaderBytes, maxHeaderBytes == null || maxHeaderBytes > 0, "maxHeaderBytes", "> 0");
-      check(maxConnections, maxConnections == null || maxConnections > 0, "maxConnections", "> 0");
-      check(idleTimeoutMs, idleTimeoutMs == null || idleTimeoutMs > 0, "idleTimeoutMs", "> 0");
-      check(drainTimeoutMs, drainTimeoutMs == null || drainTimeoutMs >= 0, "drainTimeoutMs", ">= 0");
-      check(maxInFlight, maxInFlight == null || maxInFlight >= 0, "maxInFlight", ">= 0 (0 = no shedding)");
-      check(requestTimeoutMs, requestTimeoutMs == null || requestTimeoutMs > 0, "requestTimeoutMs", "> 0");
-      check(maxThreads, maxThreads == null || maxThreads >= 8, "maxThreads", ">= 8");
-    }
-
-    private static void check(@Nullable Object value, boolean ok, String what, String expected) {
-      if (!ok) {
-        throw new IllegalArgumentException(what + ": " + value + " (expected: " + expected + ")");
-      }
-    }
-  }
-
-  record QuotaDoc(@Nullable Double requestsPerSecond, @Nullable Long tokensPerMinute, @Nullable Integer maxConcurrent) {
-    QuotaDoc {
-      toQuota(requestsPerSecond, tokensPerMinute, maxConcurrent);
-    }
-
-    static TenantQuota toQuota(@Nullable Double rps, @Nullable Long tpm, @Nullable Integer concurrent) {
-      return new TenantQuota(rps == null ? 0 : rps, tpm == null ? 0 : tpm, concurrent == null ? 0 : concurrent);
-    }
-  }
-
-  record TenantDoc(@Nullable String name, @Nullable List<String> keys, @Nullable List<String> models, @Nullable QuotaDoc quota) {
-    TenantDoc {
-      toTenant(name, models, quota);
-      if (keys != null) {
-        for (String k : keys) {
-          ApiKeyAuthenticator.normalizeHash(k);
-        }
-      }
-    }
-
-    Tenant toTenant() {
-      return toTenant(name, models, quota);
-    }
-
-    private static Tenant toTenant(@Nullable String name, @Nullable List<String> models, @Nullable QuotaDoc quota) {
-      if (name == null || name.isBlank()) {
-        throw new IllegalArgumentException("name is missing (expected: the tenant's name)");
-      }
-      return new Tenant(
-          name,
-          models == null ? Set.of() : Set.copyOf(models),
-          quota == null ? TenantQuota.unlimited()
-              : QuotaDoc.toQuota(quota.requestsPerSecond(), quota.tokensPerMinute(), quota.maxConcurrent()));
-    }
+    return tenants.authenticator();
   }
 }

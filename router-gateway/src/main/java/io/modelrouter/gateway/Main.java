@@ -17,6 +17,8 @@ import picocli.CommandLine.Command;
       SimServerCommand.class,
       DemoCommand.class,
       RegistryCommand.class,
+      ConfigCommand.class,
+      RegisterCommand.class,
     })
 public final class Main implements Runnable {
 

@@ -3,76 +3,50 @@ package io.modelrouter.gateway;
 import static io.modelrouter.gateway.Http.bearer;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The jar's subcommands as real processes (the test class path stands in for the jar). */
 class CommandsProcessTest {
 
-  private static final Pattern LISTENING = Pattern.compile("^listening on http://127\\.0\\.0\\.1:(\\d+)$");
-
-  private final List<Process> processes = new ArrayList<>();
-
   @TempDir Path dir;
+
+  private JavaProcesses processes;
+
+  @BeforeEach
+  void setUp() {
+    processes = new JavaProcesses(dir);
+  }
 
   @AfterEach
   void stopAll() throws InterruptedException {
-    for (Process p : processes) {
-      p.destroy();
-      if (!p.waitFor(15, TimeUnit.SECONDS)) {
-        p.destroyForcibly();
-      }
-    }
+    processes.close();
   }
 
   private Process launch(String... args) throws Exception {
-    List<String> command = new ArrayList<>(List.of(
-        Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx128m",
-        "-cp", System.getProperty("java.class.path"), Main.class.getName()));
-    command.addAll(List.of(args));
-    Process p = new ProcessBuilder(command).redirectError(dir.resolve("stderr-" + processes.size() + ".txt").toFile()).start();
-    processes.add(p);
-    return p;
-  }
-
-  /** Reads stdout until the listening line; returns the port. */
-  private static int awaitListening(Process p) throws Exception {
-    BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
-    for (String line; (line = out.readLine()) != null; ) {
-      Matcher m = LISTENING.matcher(line);
-      if (m.matches()) {
-        return Integer.parseInt(m.group(1));
-      }
-    }
-    throw new AssertionError("no 'listening on' line; exit " + p.waitFor());
+    return processes.launch(args);
   }
 
   @Test
   void simServerAndGateway_printTheListeningLineAndServeUntilStopped() throws Exception {
     Process sim = launch("sim-server", "--port", "0", "--model", "demo-chat", "--latency-ms", "1");
-    int simPort = awaitListening(sim);
+    int simPort = JavaProcesses.awaitListening(sim);
     Path config = dir.resolve("gateway.yaml");
     Files.writeString(config, Files.readString(Path.of("config/gateway.yaml"))
         .replace("http://127.0.0.1:9101", "http://127.0.0.1:" + simPort)
         .replace("http://127.0.0.1:9102", "http://127.0.0.1:" + simPort));
     Process gateway = launch("gateway", "--config", config.toString(), "--port", "0");
-    Http http = new Http("http://127.0.0.1:" + awaitListening(gateway));
+    Http http = new Http("http://127.0.0.1:" + JavaProcesses.awaitListening(gateway));
     String body = "{\"model\":\"demo-chat\",\"messages\":[{\"role\":\"user\",\"content\":\"hello\"}]}";
     assertThat(http.post("/v1/chat/completions", body, bearer("sk-team-a")).statusCode()).isEqualTo(200);
 
     Process sim2 = launch("sim-server", "--port", "0", "--model", "demo-classifier", "--protocol", "oip");
-    Http oip = new Http("http://127.0.0.1:" + awaitListening(sim2));
+    Http oip = new Http("http://127.0.0.1:" + JavaProcesses.awaitListening(sim2));
     assertThat(oip.get("/v2/health/ready").statusCode()).isEqualTo(200);
 
     gateway.destroy();
@@ -82,7 +56,7 @@ class CommandsProcessTest {
   @Test
   void gatewayDemo_servesTheDemoFleetWithTheDemoKey() throws Exception {
     Process gateway = launch("gateway", "--demo", "--port", "0");
-    Http http = new Http("http://127.0.0.1:" + awaitListening(gateway));
+    Http http = new Http("http://127.0.0.1:" + JavaProcesses.awaitListening(gateway));
     // demo-chat, demo-chat-mini, demo-classifier, demo-embed and the route demo-assistant
     assertThat(Http.json(http.get("/v1/models", bearer("sk-demo"))).get("data").size()).isEqualTo(5);
     assertThat(http.get("/v1/models").statusCode()).isEqualTo(401);
@@ -95,7 +69,7 @@ class CommandsProcessTest {
     Process gateway = launch("gateway", "--config", config.toString());
     assertThat(gateway.waitFor(30, TimeUnit.SECONDS)).isTrue();
     assertThat(gateway.exitValue()).isEqualTo(2);
-    String err = Files.readString(dir.resolve("stderr-0.txt"));
+    String err = Files.readString(processes.stderr(0));
     assertThat(err).contains("bad.yaml").contains("expected: the SHA-256 of the key").doesNotContain("\tat ");
   }
 }

@@ -18,11 +18,26 @@ class GatewayConfigEndToEndTest {
   @Test
   void exampleConfig_isValidAndItsKeysMatchTheComments() {
     GatewayConfig config = GatewayConfig.read(Path.of("config/gateway.yaml"));
-    assertThat(config.port()).isEqualTo(8080);
+    assertThat(config.server().port()).isEqualTo(8080);
     assertThat(config.tenants()).extracting(t -> t.name()).containsExactly("team-a", "team-b");
     assertThat(config.authenticator().authenticate(new KeyOnly("sk-team-a")).name()).isEqualTo("team-a");
     assertThat(config.authenticator().authenticate(new KeyOnly("sk-team-b")).name()).isEqualTo("team-b");
-    assertThat(config.registry().snapshot().endpoints()).hasSize(3);
+    assertThat(config.inlineRegistry().endpoints()).hasSize(3);
+  }
+
+  @Test
+  void exampleConfig_showsEveryKeyAtItsDefault_apartFromTheMarkedOnes() {
+    GatewayConfig example = GatewayConfig.read(Path.of("config/gateway.yaml"));
+    // Marked in the file: the per-model overrides and hedging are not defaults.
+    assertThat(example.routing())
+        .isEqualTo(new RoutingConfig(null, example.routing().models(), null, null, null, null, null, null, null));
+    assertThat(example.routing().models()).containsOnlyKeys("demo-classifier", "demo-chat");
+    assertThat(example.forwarding().withHedging(HedgingConfig.OFF)).isEqualTo(ForwardingConfig.DEFAULTS);
+    assertThat(example.forwarding().hedging().mode()).isEqualTo("latencyMultiple");
+    assertThat(example.server()).isEqualTo(ServerConfig.DEFAULTS);
+    assertThat(example.health()).isEqualTo(HealthConfig.DEFAULTS);
+    assertThat(example.outliers()).isEqualTo(OutlierConfig.DEFAULTS);
+    assertThat(example.scraping()).isEqualTo(ScrapingConfig.DEFAULTS);
   }
 
   @Test
@@ -36,8 +51,8 @@ class GatewayConfigEndToEndTest {
       Path file = dir.resolve("gateway.yaml");
       Files.writeString(file, yaml);
       GatewayConfig config = GatewayConfig.read(file);
-      try (GatewayApp app = GatewayApp.start(config.registry(), config.authenticator(), GatewayApp.Settings.of(config).withPort(0), null)) {
-        Http http = new Http(app.baseUrl());
+      try (ConfiguredGateway gateway = ConfiguredGateway.start(config.withServer(config.server().withPort(0)))) {
+        Http http = new Http(gateway.app().baseUrl());
         String body = "{\"model\":\"demo-chat\",\"messages\":[{\"role\":\"user\",\"content\":\"hello\"}]}";
         assertThat(http.post("/v1/chat/completions", body, bearer("sk-team-a")).statusCode()).isEqualTo(200);
         HttpResponse<String> teamB = http.post("/v1/chat/completions", body, bearer("sk-team-b"));

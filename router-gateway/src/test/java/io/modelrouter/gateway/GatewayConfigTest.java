@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.modelrouter.http.gateway.ApiKeyAuthenticator;
 import io.modelrouter.http.gateway.GatewayRequest;
 import io.modelrouter.http.gateway.TenantQuota;
-import io.modelrouter.registry.FileRegistry;
 import io.modelrouter.registry.RegistryException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -55,12 +54,12 @@ class GatewayConfigTest {
         "    quota: {requestsPerSecond: 5, tokensPerMinute: 1000, maxConcurrent: 2}",
         REGISTRY));
     GatewayConfig config = GatewayConfig.read(file);
-    assertThat(config.port()).isZero();
-    assertThat(config.maxBodyBytes()).isEqualTo(1024);
-    assertThat(config.maxInFlight()).isEqualTo(7);
-    assertThat(config.idleTimeout()).isEqualTo(Duration.ofSeconds(5));
-    assertThat(config.explain()).isFalse();
-    assertThat(config.maxConnections()).isEqualTo(GatewayConfig.DEFAULT_MAX_CONNECTIONS);
+    assertThat(config.server().port()).isZero();
+    assertThat(config.server().maxBodyBytes()).isEqualTo(1024);
+    assertThat(config.server().maxInFlight()).isEqualTo(7);
+    assertThat(config.server().idleTimeout()).isEqualTo(Duration.ofSeconds(5));
+    assertThat(config.server().explain()).isFalse();
+    assertThat(config.server().maxConnections()).isEqualTo(ServerConfig.DEFAULT_MAX_CONNECTIONS);
     assertThat(config.tenants()).singleElement().satisfies(t -> {
       assertThat(t.name()).isEqualTo("team-a");
       assertThat(t.mayUse("demo-chat")).isTrue();
@@ -69,7 +68,7 @@ class GatewayConfigTest {
     });
     assertThat(config.authenticator().authenticate(bearer("sk-team-a")))
         .isEqualTo(config.tenants().get(0));
-    assertThat(config.registry().snapshot().model("demo-chat")).isNotNull();
+    assertThat(config.inlineRegistry().models()).extracting(m -> m.name()).containsExactly("demo-chat");
   }
 
   @Test
@@ -77,8 +76,8 @@ class GatewayConfigTest {
     write("registry.yaml", REGISTRY);
     Path file = write("gateway.yaml", "registry: registry.yaml\ntenants: []\n");
     GatewayConfig config = GatewayConfig.read(file);
-    assertThat(config.registry()).isInstanceOf(FileRegistry.class);
-    assertThat(config.registry().snapshot().endpoint("chat-a")).isNotNull();
+    assertThat(config.registryFile()).isEqualTo(dir.resolve("registry.yaml").toAbsolutePath());
+    assertThat(config.inlineRegistry().endpoints()).isEmpty();
   }
 
   @Test

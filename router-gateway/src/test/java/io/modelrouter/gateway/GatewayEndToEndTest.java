@@ -36,7 +36,7 @@ class GatewayEndToEndTest {
     fleet = DemoFleet.start(0.1);
     InMemoryRegistry registry = InMemoryRegistry.create();
     registry.replace(fleet.registry());
-    app = GatewayApp.start(registry, DemoFleet.authenticator(), GatewayApp.Settings.demo(0), fleet);
+    app = GatewayApp.start(GatewayApp.demoConfig(0), registry, DemoFleet.authenticator(), fleet);
     http = new Http(app.baseUrl());
   }
 

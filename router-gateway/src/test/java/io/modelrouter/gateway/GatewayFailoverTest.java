@@ -28,7 +28,7 @@ class GatewayFailoverTest {
     DemoFleet fleet = DemoFleet.start(0.2);
     InMemoryRegistry registry = InMemoryRegistry.create();
     registry.replace(fleet.registry());
-    try (GatewayApp app = GatewayApp.start(registry, DemoFleet.authenticator(), GatewayApp.Settings.demo(0), fleet)) {
+    try (GatewayApp app = GatewayApp.start(GatewayApp.demoConfig(0), registry, DemoFleet.authenticator(), fleet)) {
       Http http = new Http(app.baseUrl());
       ConcurrentLinkedQueue<Result> results = new ConcurrentLinkedQueue<>();
       long t0 = System.nanoTime();
@@ -87,7 +87,7 @@ class GatewayFailoverTest {
     fleet.server("clf-b").baseLatency(Duration.ofMillis(1000));
     InMemoryRegistry registry = InMemoryRegistry.create();
     registry.replace(fleet.registry());
-    try (GatewayApp app = GatewayApp.start(registry, DemoFleet.authenticator(), GatewayApp.Settings.demo(0).withMaxInFlight(4), fleet)) {
+    try (GatewayApp app = GatewayApp.start(withMaxInFlight(GatewayApp.demoConfig(0), 4), registry, DemoFleet.authenticator(), fleet)) {
       Http http = new Http(app.baseUrl());
       String body = "{\"inputs\":[{\"name\":\"input__0\",\"datatype\":\"FP32\",\"shape\":[1,4],\"data\":[1,2,3,4]}]}";
       ExecutorService pool = Executors.newFixedThreadPool(12);
@@ -123,5 +123,9 @@ class GatewayFailoverTest {
         pool.shutdownNow();
       }
     }
+  }
+
+  private static GatewayConfig withMaxInFlight(GatewayConfig c, int limit) {
+    return c.withServer(c.server().withMaxInFlight(limit));
   }
 }

@@ -74,7 +74,7 @@ class ModelRouteEndToEndTest {
     ApiKeyAuthenticator auth = ApiKeyAuthenticator.of(Map.of(
         ApiKeyAuthenticator.hash("sk-all"), Tenant.unlimited("all"),
         ApiKeyAuthenticator.hash("sk-large"), new Tenant("large-only", Set.of("chat", "large"), TenantQuota.unlimited())));
-    app = GatewayApp.start(registry, auth, GatewayApp.Settings.demo(0), null);
+    app = GatewayApp.start(GatewayApp.demoConfig(0), registry, auth);
     http = new Http(app.baseUrl());
   }
 

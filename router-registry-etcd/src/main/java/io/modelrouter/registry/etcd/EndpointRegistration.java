@@ -4,11 +4,6 @@ import io.modelrouter.registry.Endpoint;
 import io.modelrouter.registry.RegistryFiles;
 import java.time.Duration;
 import java.util.Objects;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * A model server's (or its sidecar's) own endpoint key in etcd, attached to a lease with a TTL and
@@ -37,28 +32,12 @@ public final class EndpointRegistration implements AutoCloseable {
    */
   public static final long DEFAULT_TTL_SECONDS = 10;
 
-  private static final Logger log = LoggerFactory.getLogger(EndpointRegistration.class);
-
-  private final EtcdClient client;
   private final Endpoint endpoint;
-  private final String key;
-  private final String value;
-  private final long ttlSeconds;
-  private final ScheduledExecutorService keepAlive;
-  private volatile long leaseId;
-  private volatile boolean closed;
+  private final LeasedKey lease;
 
-  private EndpointRegistration(EtcdClient client, Endpoint endpoint, String prefix, long ttlSeconds) {
-    this.client = client;
+  private EndpointRegistration(Endpoint endpoint, LeasedKey lease) {
     this.endpoint = endpoint;
-    this.key = Keyspace.endpointKey(prefix, endpoint.id());
-    this.value = RegistryFiles.toJson(endpoint);
-    this.ttlSeconds = ttlSeconds;
-    this.keepAlive = Executors.newSingleThreadScheduledExecutor(r -> {
-      Thread t = new Thread(r, "modelrouter-etcd-lease " + endpoint.id());
-      t.setDaemon(true);
-      return t;
-    });
+    this.lease = lease;
   }
 
   /** A builder that registers {@code endpoint} through {@code client}. */
@@ -73,17 +52,17 @@ public final class EndpointRegistration implements AutoCloseable {
 
   /** The etcd key holding the endpoint. */
   public String key() {
-    return key;
+    return lease.key();
   }
 
   /** The id of the lease the key is attached to now (it changes if the lease had to be renewed). */
   public long leaseId() {
-    return leaseId;
+    return lease.leaseId();
   }
 
   /** The lease TTL in seconds. */
   public long ttlSeconds() {
-    return ttlSeconds;
+    return lease.ttlSeconds();
   }
 
   /**
@@ -92,52 +71,12 @@ public final class EndpointRegistration implements AutoCloseable {
    */
   @Override
   public void close() {
-    if (closed) {
-      return;
-    }
-    abandon();
-    try {
-      client.revokeLease(leaseId);
-    } catch (EtcdException e) {
-      log.warn("endpoint {}: cannot revoke lease {} ({}); the key goes when it expires in {} s",
-          endpoint.id(), Long.toHexString(leaseId), e.getMessage(), ttlSeconds);
-    }
+    lease.close();
   }
 
   /** Stops the keep-alives without revoking, as a crashed process would: the key expires. */
   void abandon() {
-    closed = true;
-    keepAlive.shutdownNow();
-    try {
-      keepAlive.awaitTermination(5, TimeUnit.SECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
-  }
-
-  private void register() {
-    long lease = client.grantLease(ttlSeconds);
-    client.put(key, value, lease);
-    leaseId = lease;
-  }
-
-  private void refresh() {
-    if (closed) {
-      return;
-    }
-    try {
-      if (client.keepAlive(leaseId) <= 0) {
-        log.warn("endpoint {}: lease {} expired; registering again", endpoint.id(), Long.toHexString(leaseId));
-        register();
-      }
-    } catch (EtcdException e) {
-      log.warn("endpoint {}: keep-alive of lease {} failed, retrying in {} ms: {}",
-          endpoint.id(), Long.toHexString(leaseId), periodMillis(), e.getMessage());
-    }
-  }
-
-  private long periodMillis() {
-    return Math.max(1, ttlSeconds * 1000 / 3);
+    lease.abandon();
   }
 
   /** Builds and starts an {@link EndpointRegistration}. */
@@ -163,11 +102,7 @@ public final class EndpointRegistration implements AutoCloseable {
      * below its minimum (1.5 election timeouts, 2 s by default) to that minimum.
      */
     public Builder ttl(Duration ttl) {
-      Objects.requireNonNull(ttl, "ttl");
-      if (ttl.getSeconds() < 1) {
-        throw new IllegalArgumentException("ttl: " + ttl + " (expected: >= 1 second)");
-      }
-      this.ttlSeconds = ttl.getSeconds();
+      this.ttlSeconds = LeasedKey.ttlSeconds(ttl);
       return this;
     }
 
@@ -177,16 +112,8 @@ public final class EndpointRegistration implements AutoCloseable {
      * @throws EtcdException when etcd cannot be reached; nothing is left behind
      */
     public EndpointRegistration register() {
-      EndpointRegistration r = new EndpointRegistration(client, endpoint, prefix, ttlSeconds);
-      try {
-        r.register();
-      } catch (RuntimeException e) {
-        r.keepAlive.shutdownNow();
-        throw e;
-      }
-      long period = r.periodMillis();
-      r.keepAlive.scheduleWithFixedDelay(r::refresh, period, period, TimeUnit.MILLISECONDS);
-      return r;
+      LeasedKey lease = new LeasedKey(client, Keyspace.endpointKey(prefix, endpoint.id()), RegistryFiles.toJson(endpoint), ttlSeconds);
+      return new EndpointRegistration(endpoint, lease.start());
     }
   }
 }

@@ -1,0 +1,100 @@
+package io.modelrouter.gateway;
+
+import static io.modelrouter.gateway.ConfigChecks.atLeast;
+import static io.modelrouter.gateway.ConfigChecks.check;
+import static io.modelrouter.gateway.ConfigChecks.ms;
+import static io.modelrouter.gateway.ConfigChecks.positive;
+
+import io.modelrouter.http.gateway.GatewayHandler;
+import java.time.Duration;
+
+/**
+ * The {@code gateway:} section: the listener, its limits and the handler's admission settings.
+ *
+ * <pre>{@code
+ * gateway:
+ *   host: 127.0.0.1
+ *   port: 8080                 # 0 picks a free one
+ *   maxBodyBytes: 4194304      # larger bodies get a 413
+ *   maxHeaderBytes: 8192       # larger header blocks get a 431
+ *   maxConnections: 1024       # further connections wait in the accept queue
+ *   maxThreads: 256            # worker threads: requests in flight at once
+ *   idleTimeoutMs: 30000       # a connection silent this long is closed
+ *   drainTimeoutMs: 10000      # on shutdown, in-flight requests get this long to finish
+ *   maxInFlight: 512           # overload shedding; 0 disables it
+ *   requestTimeoutMs: 300000   # deadline of requests that carry no latency budget
+ *   explain: true              # honour x-modelrouter-explain: true
+ * }</pre>
+ */
+public record ServerConfig(
+    String host,
+    Integer port,
+    Long maxBodyBytes,
+    Integer maxHeaderBytes,
+    Integer maxConnections,
+    Integer maxThreads,
+    Long idleTimeoutMs,
+    Long drainTimeoutMs,
+    Integer maxInFlight,
+    Long requestTimeoutMs,
+    Boolean explain) {
+
+  /** Default largest accepted request body: 4 MiB, room for long chat histories and mid-size tensors. */
+  public static final long DEFAULT_MAX_BODY_BYTES = GatewayHandler.DEFAULT_MAX_BODY_BYTES;
+  /** Default largest request header block: 8 KiB, what most proxies allow. */
+  public static final int DEFAULT_MAX_HEADER_BYTES = 8 * 1024;
+  /** Default connection cap: 1,024, well within a default file-descriptor limit. */
+  public static final int DEFAULT_MAX_CONNECTIONS = 1024;
+  /** Default idle timeout: 30 s without a byte in either direction closes a connection. */
+  public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofSeconds(30);
+  /** Default worker threads: 256, one per request in flight; more only add contention on two cores. */
+  public static final int DEFAULT_MAX_THREADS = 256;
+  /** Default drain time on shutdown: 10 s for in-flight requests to finish. */
+  public static final Duration DEFAULT_DRAIN_TIMEOUT = Duration.ofSeconds(10);
+  /** Default port: {@value}. */
+  public static final int DEFAULT_PORT = 8080;
+
+  /** Every key at its default. */
+  public static final ServerConfig DEFAULTS = new ServerConfig(null, null, null, null, null, null, null, null, null, null, null);
+
+  public ServerConfig {
+    host = host == null ? "127.0.0.1" : host;
+    port = atLeast(port, DEFAULT_PORT, 0, "port");
+    check(port <= 65535, "port", port, "0..65535");
+    maxBodyBytes = positive(maxBodyBytes, DEFAULT_MAX_BODY_BYTES, "maxBodyBytes");
+    maxHeaderBytes = atLeast(maxHeaderBytes, DEFAULT_MAX_HEADER_BYTES, 1, "maxHeaderBytes");
+    maxConnections = maxConnections == null ? DEFAULT_MAX_CONNECTIONS : maxConnections;
+    check(maxConnections > 0, "maxConnections", maxConnections, "> 0");
+    maxThreads = atLeast(maxThreads, DEFAULT_MAX_THREADS, 8, "maxThreads");
+    idleTimeoutMs = positive(idleTimeoutMs, DEFAULT_IDLE_TIMEOUT.toMillis(), "idleTimeoutMs");
+    drainTimeoutMs = atLeast(drainTimeoutMs, DEFAULT_DRAIN_TIMEOUT.toMillis(), 0, "drainTimeoutMs");
+    maxInFlight = maxInFlight == null ? GatewayHandler.DEFAULT_MAX_IN_FLIGHT : maxInFlight;
+    check(maxInFlight >= 0, "maxInFlight", maxInFlight, ">= 0 (0 = no shedding)");
+    requestTimeoutMs = positive(requestTimeoutMs, GatewayHandler.DEFAULT_REQUEST_TIMEOUT.toMillis(), "requestTimeoutMs");
+    explain = explain == null || explain;
+  }
+
+  /** This section listening on another port. */
+  public ServerConfig withPort(int newPort) {
+    return new ServerConfig(host, newPort, maxBodyBytes, maxHeaderBytes, maxConnections, maxThreads, idleTimeoutMs,
+        drainTimeoutMs, maxInFlight, requestTimeoutMs, explain);
+  }
+
+  /** This section with another in-flight limit. */
+  public ServerConfig withMaxInFlight(int limit) {
+    return new ServerConfig(host, port, maxBodyBytes, maxHeaderBytes, maxConnections, maxThreads, idleTimeoutMs,
+        drainTimeoutMs, limit, requestTimeoutMs, explain);
+  }
+
+  Duration idleTimeout() {
+    return ms(idleTimeoutMs);
+  }
+
+  Duration drainTimeout() {
+    return ms(drainTimeoutMs);
+  }
+
+  Duration requestTimeout() {
+    return ms(requestTimeoutMs);
+  }
+}
