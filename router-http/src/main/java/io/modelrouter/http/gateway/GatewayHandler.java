@@ -208,9 +208,10 @@ public final class GatewayHandler {
       case "/metrics":
         if (metricsText != null) {
           x.text(200, "text/plain; version=0.0.4; charset=utf-8", metricsText.get());
-          return;
+        } else {
+          x.error(Protocol.OPENAI, Rejection.of(RejectionReason.INVALID_INPUT, "no metrics are served here"), 404);
         }
-        break;
+        return;
       default:
         break;
     }
