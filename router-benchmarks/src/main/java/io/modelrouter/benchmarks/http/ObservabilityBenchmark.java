@@ -44,10 +44,14 @@ import org.openjdk.jmh.annotations.TearDown;
  * RoutingClient}s to the same simulated server on loopback, one bare ({@code plain}) and one with
  * {@link RouterMetrics} on Micrometer's Prometheus registry and {@link RouterTracing} on the
  * OpenTelemetry SDK (every span sampled, batched to an exporter that drops them) ({@code observed}),
- * in the same run at the same concurrency.
+ * in the same run at the same concurrency; {@code -Dobserve=metrics} or {@code traces} for one alone.
+ *
+ * <p>On a noisy machine prefer {@link #main}: the two alternate in short phases, as in {@link
+ * ForwardingLoad}, so that background load falls on both alike.
  *
  * <pre>
  * java -jar router-benchmarks/target/benchmarks.jar ObservabilityBenchmark -t 4 -bm thrpt -tu s -f 1 -wi 3 -w 1s -i 5 -r 1s
+ * java [-Dobserve=metrics|traces] -cp router-benchmarks/target/benchmarks.jar io.modelrouter.benchmarks.http.ObservabilityBenchmark [threads] [phaseSeconds] [rounds]
  * </pre>
  */
 @State(Scope.Benchmark)
@@ -79,7 +83,15 @@ public class ObservabilityBenchmark {
         .setTracerProvider(SdkTracerProvider.builder().addSpanProcessor(BatchSpanProcessor.builder(new Dropping()).build()).build())
         .setPropagators(ContextPropagators.create(W3CTraceContextPropagator.getInstance()))
         .build();
-    observed = RoutingClient.builder(router).addObserver(metrics).addObserver(RouterTracing.create(otel, router)).build();
+    String what = System.getProperty("observe", "metrics,traces");
+    RoutingClient.Builder b = RoutingClient.builder(router);
+    if (what.contains("metrics")) {
+      b.addObserver(metrics);
+    }
+    if (what.contains("traces")) {
+      b.addObserver(RouterTracing.create(otel, router));
+    }
+    observed = b.build();
     request = ProxyRequest.builder("/v1/chat/completions", RouteRequest.of("bench")).body(BODY, "application/json").build();
   }
 
@@ -111,6 +123,25 @@ public class ObservabilityBenchmark {
   public long observed(Buffer buf) throws IOException {
     try (ProxyResponse r = observed.execute(request)) {
       return drain(r.body(), buf.bytes);
+    }
+  }
+
+  /** Alternating phases of plain and observed calls ({@link ForwardingLoad#compare}). */
+  public static void main(String[] args) throws Exception {
+    int threads = args.length > 0 ? Integer.parseInt(args[0]) : 4;
+    double phaseSeconds = args.length > 1 ? Double.parseDouble(args[1]) : 2;
+    int rounds = args.length > 2 ? Integer.parseInt(args[2]) : 10;
+    ObservabilityBenchmark b = new ObservabilityBenchmark();
+    b.setUp();
+    try {
+      Buffer[] buffers = new Buffer[threads];
+      for (int t = 0; t < threads; t++) {
+        buffers[t] = new Buffer();
+      }
+      ForwardingLoad.compare("plain", t -> b.plain(buffers[t]), "observed", t -> b.observed(buffers[t]), threads,
+          phaseSeconds, rounds);
+    } finally {
+      b.tearDown();
     }
   }
 

@@ -8,6 +8,7 @@ import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.modelrouter.Decision;
+import io.modelrouter.Operation;
 import io.modelrouter.Outcome;
 import io.modelrouter.Rejection;
 import io.modelrouter.RejectionReason;
@@ -22,6 +23,7 @@ import io.modelrouter.http.gateway.RequestListener;
 import io.modelrouter.http.outlier.OutlierDetector;
 import io.modelrouter.registry.Endpoint;
 import io.modelrouter.registry.ModelRegistry;
+import io.modelrouter.registry.ModelSpec;
 import io.modelrouter.registry.RegistryListener;
 import io.modelrouter.registry.RegistrySnapshot;
 import java.time.Duration;
@@ -30,6 +32,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -75,7 +78,7 @@ public final class RouterMetrics implements ForwardingObserver, RequestListener,
   private final ModelRegistry registry;
   private final @Nullable OutlierDetector outliers;
   private final Ticker ticker;
-  private final RegistryListener follower = (previous, current) -> followEndpoints(current);
+  private final RegistryListener follower = (previous, current) -> registryChanged(current);
   private final AtomicInteger inFlight = new AtomicInteger();
   private final Meter.MeterProvider<Timer> duration;
   private final Meter.MeterProvider<Timer> ttft;
@@ -87,6 +90,10 @@ public final class RouterMetrics implements ForwardingObserver, RequestListener,
   private final Meter.MeterProvider<Counter> gatewayRequests;
   /** Meters per endpoint id; guarded by itself. */
   private final Map<String, List<Meter>> endpointMeters = new HashMap<>();
+  /** Resolved series by request kind and decision; emptied when the registry changes. */
+  private final ConcurrentHashMap<SeriesKey, Series> series = new ConcurrentHashMap<>();
+  /** Enough for every (operation, model, endpoint) of a large fleet; a bound all the same. */
+  private static final int MAX_CACHED_SERIES = 16_384;
   private final Gauge inFlightGauge;
 
   private RouterMetrics(Builder b) {
@@ -146,7 +153,7 @@ public final class RouterMetrics implements ForwardingObserver, RequestListener,
     private final ProxyRequest request;
     private final long startNanos;
     private final AtomicBoolean over = new AtomicBoolean();
-    private volatile @Nullable Decision last;
+    private volatile @Nullable Series last;
 
     RequestMetrics(ProxyRequest request, long startNanos) {
       this.request = request;
@@ -155,15 +162,14 @@ public final class RouterMetrics implements ForwardingObserver, RequestListener,
 
     @Override
     public AttemptObservation attempt(Decision decision, int number, boolean hedge, BiConsumer<String, String> headers) {
-      last = decision;
-      String model = decision.model().name();
+      Series series = series(request, decision);
+      last = series;
       if (hedge) {
-        hedges.withTags("model", model).increment();
+        hedges.withTags("model", decision.model().name()).increment();
       } else if (number > 1) {
-        retries.withTags("model", model).increment();
+        retries.withTags("model", decision.model().name()).increment();
       }
-      return outcome -> decisions.withTags("model", model, "endpoint", decision.endpoint().id(),
-          "outcome", GenAi.lower(outcome.kind().name())).increment();
+      return series::decided;
     }
 
     @Override
@@ -181,10 +187,9 @@ public final class RouterMetrics implements ForwardingObserver, RequestListener,
       RejectionReason reason = failure.httpStatus() == 504 ? RejectionReason.DEADLINE_UNMEETABLE
           : RejectionReason.NO_HEALTHY_ENDPOINT;
       rejections.withTags("reason", reason.code()).increment();
-      Decision d = last;
-      if (d != null) {
-        duration.withTags(operationTags(d, GenAi.lower(failure.kind().name())))
-            .record(ticker.nanoTime() - startNanos, TimeUnit.NANOSECONDS);
+      Series series = last;
+      if (series != null) {
+        series.duration(GenAi.lower(failure.kind().name())).record(ticker.nanoTime() - startNanos, TimeUnit.NANOSECONDS);
       }
     }
 
@@ -194,16 +199,17 @@ public final class RouterMetrics implements ForwardingObserver, RequestListener,
         return;
       }
       Decision d = response.decision();
+      Series series = series(request, d);
       String error = failure != null ? (failure instanceof java.util.concurrent.CancellationException ? "cancelled" : "failure")
           : GenAi.errorType(response.status());
-      duration.withTags(operationTags(d, error)).record(ticker.nanoTime() - startNanos, TimeUnit.NANOSECONDS);
+      series.duration(error).record(ticker.nanoTime() - startNanos, TimeUnit.NANOSECONDS);
       if (response.firstByteNanos() >= 0) {
         long ttfb = response.firstByteNanos() + d.lease().startNanos() - startNanos;
-        ttft.withTags(operationTags(d, null)).record(Math.max(ttfb, 0), TimeUnit.NANOSECONDS);
+        series.ttft.record(Math.max(ttfb, 0), TimeUnit.NANOSECONDS);
       }
       if (response.promptTokens() >= 0) {
-        tokens.withTags(tokenTags(d, "input")).record(response.promptTokens());
-        tokens.withTags(tokenTags(d, "output")).record(response.completionTokens());
+        series.inputTokens.record(response.promptTokens());
+        series.outputTokens.record(response.completionTokens());
       }
     }
 
@@ -214,32 +220,105 @@ public final class RouterMetrics implements ForwardingObserver, RequestListener,
       }
       return false;
     }
+  }
 
-    /** The GenAI attributes of an operation; {@code route} will join them when routes exist. */
-    private String[] operationTags(Decision d, @Nullable String errorType) {
-      Endpoint e = d.endpoint();
-      return new String[] {
-        GenAi.OPERATION_NAME, GenAi.operation(request.route().operation()),
-        GenAi.PROVIDER_NAME, GenAi.provider(e),
-        GenAi.REQUEST_MODEL, GenAi.requestModel(request.route().model(), registry.snapshot(), d),
-        GenAi.RESPONSE_MODEL, d.model().name(),
-        GenAi.SERVER_ADDRESS, GenAi.host(e),
-        GenAi.SERVER_PORT, Integer.toString(GenAi.port(e)),
-        GenAi.ERROR_TYPE, errorType == null ? "" : errorType
-      };
+  /**
+   * The series of a request's operation and model on a decision's endpoint, resolved once: looking
+   * meters up by tags on every request would cost more than the request's routing.
+   */
+  private Series series(ProxyRequest request, Decision d) {
+    String asked = request.route().model();
+    String requestModel = GenAi.requestModel(asked, registry.snapshot(), d);
+    SeriesKey key = new SeriesKey(request.route().operation(), d.endpoint(), d.model(), requestModel);
+    Series s = series.get(key);
+    if (s == null) {
+      if (series.size() >= MAX_CACHED_SERIES) {
+        series.clear();
+      }
+      s = series.computeIfAbsent(key, k -> new Series(k));
+    }
+    return s;
+  }
+
+  /** A {@link Series}' key: the registry's endpoint and model objects by identity (a new snapshot's are new keys). */
+  private static final class SeriesKey {
+    final Operation operation;
+    final Endpoint endpoint;
+    final ModelSpec model;
+    final String requestModel;
+    private final int hash;
+
+    SeriesKey(Operation operation, Endpoint endpoint, ModelSpec model, String requestModel) {
+      this.operation = operation;
+      this.endpoint = endpoint;
+      this.model = model;
+      this.requestModel = requestModel;
+      this.hash = (31 * (31 * System.identityHashCode(endpoint) + System.identityHashCode(model)) + operation.ordinal())
+          * 31 + requestModel.hashCode();
     }
 
-    private String[] tokenTags(Decision d, String type) {
-      Endpoint e = d.endpoint();
-      return new String[] {
-        GenAi.OPERATION_NAME, GenAi.operation(request.route().operation()),
+    @Override
+    public boolean equals(@Nullable Object o) {
+      return o instanceof SeriesKey && ((SeriesKey) o).endpoint == endpoint && ((SeriesKey) o).model == model
+          && ((SeriesKey) o).operation == operation && ((SeriesKey) o).requestModel.equals(requestModel);
+    }
+
+    @Override
+    public int hashCode() {
+      return hash;
+    }
+  }
+
+  /** The meters of one operation, model asked, model served and endpoint. */
+  private final class Series {
+    /** The GenAI attributes; {@code route} joins them when routes exist. */
+    private final String[] genAi;
+    private final String model;
+    private final String endpoint;
+    private final Timer ok;
+    final Timer ttft;
+    final DistributionSummary inputTokens;
+    final DistributionSummary outputTokens;
+    private final Counter[] byOutcome = new Counter[Outcome.Kind.values().length];
+
+    Series(SeriesKey k) {
+      Endpoint e = k.endpoint;
+      this.genAi = new String[] {
+        GenAi.OPERATION_NAME, GenAi.operation(k.operation),
         GenAi.PROVIDER_NAME, GenAi.provider(e),
-        GenAi.REQUEST_MODEL, GenAi.requestModel(request.route().model(), registry.snapshot(), d),
-        GenAi.RESPONSE_MODEL, d.model().name(),
+        GenAi.REQUEST_MODEL, k.requestModel,
+        GenAi.RESPONSE_MODEL, k.model.name(),
         GenAi.SERVER_ADDRESS, GenAi.host(e),
-        GenAi.SERVER_PORT, Integer.toString(GenAi.port(e)),
-        GenAi.TOKEN_TYPE, type
+        GenAi.SERVER_PORT, Integer.toString(GenAi.port(e))
       };
+      this.model = k.model.name();
+      this.endpoint = e.id();
+      this.ok = duration.withTags(with(GenAi.ERROR_TYPE, ""));
+      this.ttft = RouterMetrics.this.ttft.withTags(genAi);
+      this.inputTokens = tokens.withTags(with(GenAi.TOKEN_TYPE, "input"));
+      this.outputTokens = tokens.withTags(with(GenAi.TOKEN_TYPE, "output"));
+    }
+
+    Timer duration(@Nullable String errorType) {
+      return errorType == null ? ok : RouterMetrics.this.duration.withTags(with(GenAi.ERROR_TYPE, errorType));
+    }
+
+    /** Counts an attempt's outcome. */
+    void decided(Outcome outcome) {
+      int i = outcome.kind().ordinal();
+      Counter c = byOutcome[i];
+      if (c == null) {
+        c = decisions.withTags("model", model, "endpoint", endpoint, "outcome", GenAi.lower(outcome.kind().name()));
+        byOutcome[i] = c;
+      }
+      c.increment();
+    }
+
+    private String[] with(String key, String value) {
+      String[] tags = java.util.Arrays.copyOf(genAi, genAi.length + 2);
+      tags[genAi.length] = key;
+      tags[genAi.length + 1] = value;
+      return tags;
     }
   }
 
@@ -256,6 +335,11 @@ public final class RouterMetrics implements ForwardingObserver, RequestListener,
   }
 
   // ------------------------------------------------------------------ endpoints
+
+  private void registryChanged(RegistrySnapshot current) {
+    series.clear();
+    followEndpoints(current);
+  }
 
   /** Registers the meters of endpoints new in {@code snapshot} and removes those of endpoints gone. */
   private void followEndpoints(RegistrySnapshot snapshot) {
