@@ -169,5 +169,4 @@ final class HeaderRules {
   static String requestId(@Nullable String fromClient) {
     return io.modelrouter.http.internal.RequestIds.keepOrCreate(fromClient);
   }
-
 }

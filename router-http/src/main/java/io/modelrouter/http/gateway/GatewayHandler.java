@@ -13,6 +13,7 @@ import io.modelrouter.http.ForwardingException;
 import io.modelrouter.http.ProxyRequest;
 import io.modelrouter.http.ProxyResponse;
 import io.modelrouter.http.RoutingClient;
+import io.modelrouter.http.internal.RequestIds;
 import io.modelrouter.payload.ErrorBodies;
 import io.modelrouter.payload.ParseResult;
 import io.modelrouter.payload.PayloadParser;
@@ -32,7 +33,6 @@ import java.util.concurrent.CompletionException;
 import java.util.function.Consumer;
 import java.util.function.LongConsumer;
 import java.util.function.Supplier;
-import io.modelrouter.http.internal.RequestIds;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -490,10 +490,10 @@ public final class GatewayHandler {
       try (OutputStream out = x.response().start(r.status(), r.contentLength())) {
         r.transferTo(out);
       } catch (IOException e) {
-        answered(x, r, e);
+        answered(x, r);
         throw e;
       }
-      return answered(x, r, null);
+      return answered(x, r);
     }
   }
 
@@ -532,7 +532,7 @@ public final class GatewayHandler {
         answerHeaders(x, r);
         out.status(r.status(), r.contentLength());
         r.transferTo(out, broken -> {
-          release.accept(answered(x, r, broken));
+          release.accept(answered(x, r));
           if (broken != null) {
             out.abort(broken);
           }
@@ -594,7 +594,7 @@ public final class GatewayHandler {
    *
    * @return the tokens its usage reported, 0 when unknown
    */
-  private long answered(Exchange x, ProxyResponse r, @Nullable Throwable broken) {
+  private long answered(Exchange x, ProxyResponse r) {
     x.done(r.status(), r);
     return r.promptTokens() < 0 ? 0 : (long) r.promptTokens() + r.completionTokens();
   }

@@ -423,7 +423,7 @@ public final class RouterMetrics implements ForwardingObserver, RequestListener,
       return this;
     }
 
-    /** The clock durations are measured with; the system ticker by default. */
+    /** The clock durations are measured with: the router's own, as leases are timed with it; the system ticker by default. */
     public Builder ticker(Ticker ticker) {
       this.ticker = Objects.requireNonNull(ticker, "ticker");
       return this;

@@ -90,6 +90,8 @@ public final class RouterTracing implements ForwardingObserver {
     private final ProxyRequest request;
     private final Span span;
     private final Context context;
+    /** A caller's cancellation may race the answer's end: the span ends once. */
+    private final java.util.concurrent.atomic.AtomicBoolean ended = new java.util.concurrent.atomic.AtomicBoolean();
 
     RequestSpan(ProxyRequest request, Span span, Context context) {
       this.request = request;
@@ -133,6 +135,9 @@ public final class RouterTracing implements ForwardingObserver {
 
     @Override
     public void rejected(Rejection rejection) {
+      if (!ended.compareAndSet(false, true)) {
+        return;
+      }
       span.setAttribute("modelrouter.rejection.reason", rejection.reason().code());
       span.setAttribute(GenAi.ERROR_TYPE, rejection.reason().code());
       span.setAttribute("modelrouter.attempts", 0);
@@ -142,6 +147,9 @@ public final class RouterTracing implements ForwardingObserver {
 
     @Override
     public void failed(ForwardingException failure) {
+      if (!ended.compareAndSet(false, true)) {
+        return;
+      }
       span.setAttribute(GenAi.ERROR_TYPE, GenAi.lower(failure.kind().name()));
       span.setAttribute("modelrouter.attempts", failure.attempts());
       String endpoint = failure.endpointId();
@@ -154,6 +162,9 @@ public final class RouterTracing implements ForwardingObserver {
 
     @Override
     public void completed(ProxyResponse response, @Nullable Throwable failure) {
+      if (!ended.compareAndSet(false, true)) {
+        return;
+      }
       Endpoint e = response.endpoint();
       span.setAttribute(GenAi.RESPONSE_MODEL, response.decision().model().name());
       span.setAttribute(GenAi.SERVER_ADDRESS, GenAi.host(e));
