@@ -45,6 +45,9 @@ class RoutingClientMetricsTest {
       assertThat(meters.get("gen_ai.client.token.usage").tag("gen_ai.token.type", "output").summary().totalAmount())
           .isEqualTo(4);
       assertThat(meters.get("gen_ai.server.time_to_first_token").timer().count()).isEqualTo(1);
+      // The endpoint only tried shows in the decisions, not with empty histograms.
+      assertThat(meters.find("gen_ai.client.token.usage").tag("server.port", Integer.toString(dead.port())).meters())
+          .isEmpty();
       assertThat(meters.get("modelrouter.requests.in.flight").gauge().value()).isZero();
     }
   }

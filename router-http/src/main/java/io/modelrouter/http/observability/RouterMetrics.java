@@ -205,11 +205,11 @@ public final class RouterMetrics implements ForwardingObserver, RequestListener,
       series.duration(error).record(ticker.nanoTime() - startNanos, TimeUnit.NANOSECONDS);
       if (response.firstByteNanos() >= 0) {
         long ttfb = response.firstByteNanos() + d.lease().startNanos() - startNanos;
-        series.ttft.record(Math.max(ttfb, 0), TimeUnit.NANOSECONDS);
+        series.answered().ttft.record(Math.max(ttfb, 0), TimeUnit.NANOSECONDS);
       }
       if (response.promptTokens() >= 0) {
-        series.inputTokens.record(response.promptTokens());
-        series.outputTokens.record(response.completionTokens());
+        series.answered().inputTokens.record(response.promptTokens());
+        series.answered().outputTokens.record(response.completionTokens());
       }
     }
 
@@ -269,17 +269,17 @@ public final class RouterMetrics implements ForwardingObserver, RequestListener,
     }
   }
 
-  /** The meters of one operation, model asked, model served and endpoint. */
+  /**
+   * The meters of one operation, model asked, model served and endpoint, registered when first
+   * used: an endpoint that was only tried shows no empty histograms.
+   */
   private final class Series {
     /** The GenAI attributes; {@code route} joins them when routes exist. */
     private final String[] genAi;
     private final String model;
     private final String endpoint;
-    private final Timer ok;
-    final Timer ttft;
-    final DistributionSummary inputTokens;
-    final DistributionSummary outputTokens;
     private final Counter[] byOutcome = new Counter[Outcome.Kind.values().length];
+    private volatile @Nullable Answered answered;
 
     Series(SeriesKey k) {
       Endpoint e = k.endpoint;
@@ -293,14 +293,21 @@ public final class RouterMetrics implements ForwardingObserver, RequestListener,
       };
       this.model = k.model.name();
       this.endpoint = e.id();
-      this.ok = duration.withTags(with(GenAi.ERROR_TYPE, ""));
-      this.ttft = RouterMetrics.this.ttft.withTags(genAi);
-      this.inputTokens = tokens.withTags(with(GenAi.TOKEN_TYPE, "input"));
-      this.outputTokens = tokens.withTags(with(GenAi.TOKEN_TYPE, "output"));
+    }
+
+    /** The meters of answered requests (a race may resolve them twice: both get the same meters). */
+    Answered answered() {
+      Answered a = answered;
+      if (a == null) {
+        a = new Answered(duration.withTags(with(GenAi.ERROR_TYPE, "")), ttft.withTags(genAi),
+            tokens.withTags(with(GenAi.TOKEN_TYPE, "input")), tokens.withTags(with(GenAi.TOKEN_TYPE, "output")));
+        answered = a;
+      }
+      return a;
     }
 
     Timer duration(@Nullable String errorType) {
-      return errorType == null ? ok : RouterMetrics.this.duration.withTags(with(GenAi.ERROR_TYPE, errorType));
+      return errorType == null ? answered().ok : duration.withTags(with(GenAi.ERROR_TYPE, errorType));
     }
 
     /** Counts an attempt's outcome. */
@@ -319,6 +326,21 @@ public final class RouterMetrics implements ForwardingObserver, RequestListener,
       tags[genAi.length] = key;
       tags[genAi.length + 1] = value;
       return tags;
+    }
+  }
+
+  /** A series' meters of answered requests. */
+  private static final class Answered {
+    final Timer ok;
+    final Timer ttft;
+    final DistributionSummary inputTokens;
+    final DistributionSummary outputTokens;
+
+    Answered(Timer ok, Timer ttft, DistributionSummary inputTokens, DistributionSummary outputTokens) {
+      this.ok = ok;
+      this.ttft = ttft;
+      this.inputTokens = inputTokens;
+      this.outputTokens = outputTokens;
     }
   }
 
