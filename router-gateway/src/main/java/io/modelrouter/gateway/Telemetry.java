@@ -3,15 +3,18 @@ package io.modelrouter.gateway;
 import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.sdk.OpenTelemetrySdk;
 import io.opentelemetry.sdk.autoconfigure.AutoConfiguredOpenTelemetrySdk;
+import java.util.HashMap;
+import java.util.Locale;
 import java.util.Map;
-import java.util.function.Function;
 
 /**
  * The gateway's OpenTelemetry: the SDK with the OTLP exporter, configured by the standard {@code
  * OTEL_*} environment variables (or {@code otel.*} system properties), and off (no-op, nothing
  * exported) unless an exporter is asked for: {@code OTEL_EXPORTER_OTLP_ENDPOINT}, {@code
  * OTEL_EXPORTER_OTLP_TRACES_ENDPOINT} or {@code OTEL_TRACES_EXPORTER} set, and {@code
- * OTEL_SDK_DISABLED} not true.
+ * OTEL_SDK_DISABLED} not true. Traces only (metrics go through Micrometer and {@code /metrics},
+ * logs through SLF4J), over OTLP {@code http/protobuf} unless {@code OTEL_EXPORTER_OTLP_PROTOCOL}
+ * says otherwise (the JDK's HTTP client sends; no gRPC transport is bundled).
  */
 final class Telemetry implements AutoCloseable {
 
@@ -23,37 +26,41 @@ final class Telemetry implements AutoCloseable {
     this.shutdown = shutdown;
   }
 
-  /** From the process's environment and system properties. */
+  /** From the process's environment, with {@code otel.*} system properties over it. */
   static Telemetry fromEnvironment() {
-    return from(name -> {
-      String property = System.getProperty(name.toLowerCase(java.util.Locale.ROOT).replace('_', '.'));
-      return property != null ? property : System.getenv(name);
+    Map<String, String> settings = new HashMap<>(System.getenv());
+    System.getProperties().forEach((k, v) -> {
+      String key = k.toString();
+      if (key.startsWith("otel.")) {
+        settings.put(key.toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_'), v.toString());
+      }
     });
+    return from(settings);
   }
 
-  /** @param settings an {@code OTEL_*} variable's value by name, null when unset */
-  static Telemetry from(Function<String, String> settings) {
-    boolean asked = settings.apply("OTEL_EXPORTER_OTLP_ENDPOINT") != null
-        || settings.apply("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT") != null
-        || settings.apply("OTEL_TRACES_EXPORTER") != null;
-    if (!asked || "true".equalsIgnoreCase(settings.apply("OTEL_SDK_DISABLED"))) {
+  /** @param env {@code OTEL_*} variables by name (others are ignored) */
+  static Telemetry from(Map<String, String> env) {
+    boolean asked = env.containsKey("OTEL_EXPORTER_OTLP_ENDPOINT") || env.containsKey("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT")
+        || env.containsKey("OTEL_TRACES_EXPORTER");
+    if (!asked || "true".equalsIgnoreCase(env.get("OTEL_SDK_DISABLED"))) {
       return new Telemetry(OpenTelemetry.noop(), () -> {});
     }
+    Map<String, String> properties = new HashMap<>();
+    properties.put("otel.metrics.exporter", "none");
+    properties.put("otel.logs.exporter", "none");
+    properties.put("otel.service.name", "modelrouter");
+    properties.put("otel.exporter.otlp.protocol", "http/protobuf");
+    env.forEach((name, value) -> {
+      if (name.startsWith("OTEL_")) {
+        properties.put(name.toLowerCase(Locale.ROOT).replace('_', '.'), value);
+      }
+    });
     OpenTelemetrySdk sdk = AutoConfiguredOpenTelemetrySdk.builder()
-        .addPropertiesSupplier(() -> Map.of(
-            // Traces only: metrics go through Micrometer (/metrics), logs through SLF4J.
-            "otel.metrics.exporter", orDefault(settings, "OTEL_METRICS_EXPORTER", "none"),
-            "otel.logs.exporter", orDefault(settings, "OTEL_LOGS_EXPORTER", "none"),
-            "otel.service.name", orDefault(settings, "OTEL_SERVICE_NAME", "modelrouter")))
+        .addPropertiesSupplier(() -> properties)
         .disableShutdownHook()
         .build()
         .getOpenTelemetrySdk();
     return new Telemetry(sdk, sdk::close);
-  }
-
-  private static String orDefault(Function<String, String> settings, String name, String fallback) {
-    String v = settings.apply(name);
-    return v == null ? fallback : v;
   }
 
   OpenTelemetry openTelemetry() {
