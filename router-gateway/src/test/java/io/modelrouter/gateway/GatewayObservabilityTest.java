@@ -70,7 +70,7 @@ class GatewayObservabilityTest {
         .contains("# TYPE gen_ai_client_token_usage histogram")
         .containsPattern("gen_ai_client_token_usage_count\\{[^}]*gen_ai_token_type=\"output\"[^}]*} [1-9]")
         .contains("# TYPE gen_ai_server_time_to_first_token_seconds histogram")
-        .containsPattern("modelrouter_routing_decisions_total\\{endpoint=\"chat-[a-z]+\",model=\"demo-chat\",outcome=\"success\"} [1-9]")
+        .containsPattern("modelrouter_routing_decisions_total\\{endpoint=\"chat-[a-z0-9]+\",model=\"demo-chat\",outcome=\"success\"} [1-9]")
         .containsPattern("modelrouter_rejections_total\\{reason=\"unknown_model\"} [1-9]")
         .containsPattern("modelrouter_rejections_total\\{reason=\"unauthorized\"} [1-9]")
         .containsPattern("modelrouter_gateway_requests_total\\{status=\"200\",tenant=\"demo\"} [1-9]")
@@ -134,6 +134,19 @@ class GatewayObservabilityTest {
     String everything = access.list.stream().map(e -> e.getFormattedMessage() + e.getKeyValuePairs())
         .collect(Collectors.joining("\n"));
     assertThat(everything).doesNotContain("sk-demo").doesNotContain("hello");
+  }
+
+  @Test
+  void aRouteRequest_isLabelledWithTheRouteAndTheModelThatAnswered() throws Exception {
+    HttpResponse<String> r = http.post("/v1/chat/completions", CHAT.replace("demo-chat", "demo-assistant"),
+        bearer("sk-demo", "x-request-id", "req-route-1"));
+    assertThat(r.statusCode()).isEqualTo(200);
+    String servedVersion = r.headers().firstValue("x-modelrouter-model").orElseThrow(); // name:version
+    String served = servedVersion.substring(0, servedVersion.indexOf(':'));
+    assertThat(line("req-route-1")).containsEntry("model", "demo-assistant").containsEntry("route", "demo-assistant")
+        .containsEntry("served_model", served);
+    assertThat(http.get("/metrics").body()).containsPattern("gen_ai_client_operation_duration_seconds_count\\{[^}]*"
+        + "gen_ai_request_model=\"demo-assistant\",gen_ai_response_model=\"" + served + "\"[^}]*} [1-9]");
   }
 
   /** The access line of a request id, as its key-value pairs, waited for (it is logged once the answer is sent). */

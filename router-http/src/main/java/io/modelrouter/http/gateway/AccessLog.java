@@ -8,7 +8,7 @@ import org.slf4j.spi.LoggingEventBuilder;
 /**
  * The access log: one structured line per API request through SLF4J, on the logger {@value
  * #LOGGER} at INFO, as key-value pairs ({@code request_id}, {@code tenant}, {@code method}, {@code
- * path}, {@code model}, {@code served_model}, {@code endpoint}, {@code status}, {@code reason},
+ * path}, {@code model}, {@code route}, {@code served_model}, {@code endpoint}, {@code status}, {@code reason},
  * {@code latency_ms}, {@code ttfb_ms}, {@code input_tokens}, {@code output_tokens}, {@code
  * attempts}) that a backend writes as JSON or text; the message is the same in short. Never an API
  * key, never a body: a {@link CompletedRequest} holds neither. Unknown values are left out.
@@ -42,6 +42,7 @@ public final class AccessLog implements RequestListener {
         .addKeyValue("latency_ms", millis(r.latencyNanos()));
     optional(e, "tenant", r.tenant());
     optional(e, "model", r.model());
+    optional(e, "route", r.route());
     optional(e, "served_model", r.servedModel());
     optional(e, "endpoint", r.endpoint());
     optional(e, "reason", r.reason());

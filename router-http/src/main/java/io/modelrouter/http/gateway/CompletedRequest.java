@@ -9,8 +9,9 @@ import org.jspecify.annotations.Nullable;
  *
  * @param requestId the {@code x-request-id}: the client's when sane, else generated; sent back
  * @param tenant the authenticated tenant's name, null before authentication
- * @param model the model the client asked for, null when the request named none; client input,
- *     so never a metric label
+ * @param model the model (or route) the client asked for, null when the request named none;
+ *     client input, so never a metric label
+ * @param route the registry route the request went through, null when it named a model
  * @param servedModel the registry model that answered, null when none did
  * @param endpoint the registry id of the endpoint that answered, null when none did
  * @param status the HTTP status sent to the client
@@ -24,6 +25,6 @@ import org.jspecify.annotations.Nullable;
  * @param attempts the attempts made (retries and a hedge included), 0 when none
  */
 public record CompletedRequest(String requestId, @Nullable String tenant, String method, String path,
-    @Nullable String model, @Nullable String servedModel, @Nullable String endpoint, int status,
+    @Nullable String model, @Nullable String route, @Nullable String servedModel, @Nullable String endpoint, int status,
     @Nullable String reason, boolean routed, long latencyNanos, long ttfbNanos, int inputTokens,
     int outputTokens, int attempts) {}

@@ -630,7 +630,8 @@ public final class GatewayHandler {
       }
       observed = false;
       CompletedRequest c = new CompletedRequest(requestId, tenant == null ? null : tenant.name(), request.method(),
-          request.path(), model, r == null ? null : r.decision().model().name(), r == null ? null : r.endpoint().id(),
+          request.path(), model, r == null || r.decision().route() == null ? null : r.decision().route().name(),
+          r == null ? null : r.decision().model().name(), r == null ? null : r.endpoint().id(),
           status, reason, routed, System.nanoTime() - startNanos,
           r == null || r.firstByteNanos() < 0 ? -1 : r.firstByteNanos() + r.decision().lease().startNanos() - startNanos,
           r == null ? -1 : r.promptTokens(), r == null ? -1 : r.completionTokens(), r == null ? 0 : r.attempts());

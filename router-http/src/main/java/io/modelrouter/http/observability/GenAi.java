@@ -48,11 +48,22 @@ final class GenAi {
   }
 
   /**
-   * {@code gen_ai.request.model} as a label value: the name the client asked for when the registry
-   * knows it, else the model that answered. A name a client made up never comes out of here.
+   * {@code gen_ai.request.model} as a label value: the route the request named, else the name the
+   * client asked for when the registry knows it, else the model that answered. A name a client
+   * made up never comes out of here.
    */
   static String requestModel(String asked, RegistrySnapshot snapshot, Decision decision) {
+    io.modelrouter.registry.RouteSpec route = decision.route();
+    if (route != null) {
+      return route.name();
+    }
     return snapshot.model(asked) != null ? asked : decision.model().name();
+  }
+
+  /** The route a decision went through, null for a model named directly. */
+  static @Nullable String route(Decision decision) {
+    io.modelrouter.registry.RouteSpec route = decision.route();
+    return route == null ? null : route.name();
   }
 
   static String host(Endpoint endpoint) {

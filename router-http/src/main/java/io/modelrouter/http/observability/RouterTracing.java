@@ -116,6 +116,10 @@ public final class RouterTracing implements ForwardingObserver {
       if (number > 1 && !hedge) {
         attempt.setAttribute("http.request.resend_count", number - 1);
       }
+      String route = GenAi.route(decision);
+      if (route != null) {
+        span.setAttribute("modelrouter.route", route);
+      }
       propagator.inject(context.with(attempt), headers, (sink, name, value) -> sink.accept(name, value));
       return outcome -> {
         if (outcome.httpStatus() > 0) {
