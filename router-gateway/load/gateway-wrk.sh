@@ -199,4 +199,4 @@ echo "== gateway heap (-Xmx256m)"
 jcmd "$GW_PID" GC.heap_info | grep -iE 'heap|used' | head -4 || true
 awk '/Pause/ { split($0, a, "->"); split(a[2], b, "M"); if (b[1] + 0 > max) max = b[1] + 0 } END { print "largest heap after a GC pause: " max " MiB" }' "$WORK/gc.log"
 echo "== gateway metrics"
-curl -s "http://127.0.0.1:$gw/metrics" | grep -E "^modelrouter_(requests|rejections)_total" || echo "(no metrics: curl exit $?)"
+curl -s "http://127.0.0.1:$gw/metrics" | grep -E "^modelrouter_(routing_decisions|rejections)_total" || echo "(no metrics: curl exit $?)"
