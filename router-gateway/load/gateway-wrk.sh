@@ -202,4 +202,4 @@ for pid in "$GW_PID" "$(cat "$WORK/jetty-proxy.log.pid")"; do
 done
 awk '/Pause/ { split($0, a, "->"); split(a[2], b, "M"); if (b[1] + 0 > max) max = b[1] + 0 } END { print "largest heap after a GC pause: " max " MiB" }' "$WORK/gc.log"
 echo "== gateway metrics"
-curl -s "http://127.0.0.1:$gw/metrics" | grep -E "^modelrouter_(requests|rejections)_total" || echo "(no metrics: curl exit $?)"
+curl -s "http://127.0.0.1:$gw/metrics" | grep -E "^modelrouter_(routing_decisions|rejections)_total" || echo "(no metrics: curl exit $?)"

@@ -5,7 +5,12 @@ import io.modelrouter.http.RoutingClient;
 import io.modelrouter.http.health.HealthChecker;
 import io.modelrouter.http.metrics.MetricsScraper;
 import io.modelrouter.http.outlier.OutlierDetector;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.modelrouter.http.gateway.AccessLog;
 import io.modelrouter.http.gateway.Authenticator;
+import io.modelrouter.http.observability.RouterMetrics;
+import io.modelrouter.http.observability.RouterTracing;
 import io.modelrouter.http.gateway.GatewayHandler;
 import io.modelrouter.registry.ModelRegistry;
 import io.modelrouter.schema.SchemaValidator;
@@ -68,8 +73,16 @@ final class GatewayApp implements AutoCloseable {
       throw new IOException("cannot start the gateway's threads: " + e.getMessage(), e);
     }
     JettyTransport transport = config.forwarding().applyTo(JettyTransport.builder().executor(threads)).build();
-    RoutingClient client = config.forwarding().applyTo(RoutingClient.builder(router).transport(transport)).build();
-    List<AutoCloseable> closeAfter = new ArrayList<>(List.of(transport, threads::stop, outliers));
+    // Observability: Micrometer's Prometheus registry behind /metrics, OpenTelemetry traces
+    // configured by OTEL_* (off when unset), the access log through SLF4J.
+    PrometheusMeterRegistry prometheus = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    RouterMetrics metrics = RouterMetrics.builder(prometheus, registry).outliers(outliers).build();
+    Telemetry telemetry = Telemetry.fromEnvironment();
+    RoutingClient client = config.forwarding().applyTo(RoutingClient.builder(router).transport(transport))
+        .addObserver(metrics)
+        .addObserver(RouterTracing.create(telemetry.openTelemetry(), router))
+        .build();
+    List<AutoCloseable> closeAfter = new ArrayList<>(List.of(transport, threads::stop, outliers, metrics, telemetry));
     // A passed probe returns an ejected endpoint half-open at once.
     HealthChecker health = config.health().enabled()
         ? config.health().applyTo(HealthChecker.builder(registry)).addListener(outliers).build()
@@ -88,6 +101,9 @@ final class GatewayApp implements AutoCloseable {
         .maxInFlight(s.maxInFlight())
         .requestTimeout(s.requestTimeout())
         .explain(s.explain())
+        .addRequestListener(metrics)
+        .addRequestListener(AccessLog.create())
+        .metricsText(prometheus::scrape)
         .build();
     GatewayServer server = GatewayServer.builder(handler)
         .host(s.host())

@@ -76,7 +76,7 @@ class GatewayFailoverTest {
       // (no endpoint answered), never silently: one per worker at most on each side of the kill.
       List<Result> failed = results.stream().filter(r -> r.status() != 200).toList();
       assertThat(failed).hasSizeLessThanOrEqualTo(12).allSatisfy(r -> assertThat(r.status()).isEqualTo(502));
-      assertThat(app.handler().metricsText()).contains("modelrouter_endpoint_up{endpoint=\"chat-fast\"");
+      assertThat(app.handler().metricsText()).contains("modelrouter_endpoint_routable{endpoint=\"chat-fast\"}");
     }
   }
 

@@ -36,15 +36,24 @@ final class Exchange {
     final RoutingClient.Target target;
     final boolean hedge;
     final Transport.Call call;
+    final ForwardingObserver.AttemptObservation observed;
     volatile boolean cancelledByUs;
     /** The per-attempt timeout (issue 16). */
     final AttemptTimer timer = new AttemptTimer();
 
-    Attempt(Decision decision, boolean hedge, RoutingClient.Target target, Transport.Call call) {
+    Attempt(Decision decision, boolean hedge, RoutingClient.Target target, Transport.Call call,
+        ForwardingObserver.AttemptObservation observed) {
       this.decision = decision;
       this.target = target;
       this.hedge = hedge;
       this.call = call;
+      this.observed = observed;
+    }
+
+    /** Completes this attempt's lease and tells its observation. */
+    void complete(Outcome outcome) {
+      decision.lease().complete(outcome);
+      observed.ended(outcome);
     }
 
     @Override
@@ -76,6 +85,7 @@ final class Exchange {
   /** Which failures are sent again; endpoints that failed the request after receiving it (issue 16). */
   private final RetryPolicy policy;
   private int receivedFailures;
+  private final ForwardingObserver.Observation observation;
 
   // asynchronous form only, guarded by this
   private @Nullable CompletableFuture<ProxyResponse> future;
@@ -97,6 +107,7 @@ final class Exchange {
     this.body = bodiless ? null : request.body();
     this.contentType = bodiless ? null : request.contentType();
     this.policy = client.retryPolicy(route.model());
+    this.observation = client.observer.start(request, requestId);
   }
 
   // ------------------------------------------------------------------ blocking
@@ -116,7 +127,7 @@ final class Exchange {
         }
       } catch (IOException e) {
         a.timer.disarm();
-        a.decision.lease().complete(outcomeOf(a, e));
+        a.complete(outcomeOf(a, e));
         Decision next = retryable(a, e) ? retryDecision(a) : null;
         if (next == null) {
           throw failure(a, e);
@@ -127,7 +138,7 @@ final class Exchange {
       if (Redelivery.refusedByStatus(response.status())) {
         Decision next = retryDecision(a);
         if (next != null) {
-          a.decision.lease().complete(Outcome.ofStatus(response.status()));
+          a.complete(Outcome.ofStatus(response.status()));
           response.close();
           d = next;
           continue;
@@ -145,6 +156,8 @@ final class Exchange {
     f.whenComplete((r, t) -> {
       if (t instanceof CancellationException) {
         cancelAll();
+        observation.failed(new ForwardingException(ForwardingException.Kind.CANCELLED, "cancelled by the caller", null,
+            attempts, null));
       }
     });
     client.retryBudget.deposit();
@@ -232,14 +245,14 @@ final class Exchange {
     synchronized (this) {
       live.remove(a);
       if (done) {
-        a.decision.lease().complete(Outcome.cancelled());
+        a.complete(Outcome.cancelled());
         response.close();
         return;
       }
       if (Redelivery.refusedByStatus(response.status())) {
         Decision next = retryDecision(a);
         if (next != null || !live.isEmpty()) {
-          a.decision.lease().complete(Outcome.ofStatus(response.status()));
+          a.complete(Outcome.ofStatus(response.status()));
           response.close();
           if (next != null) {
             launch(next, false);
@@ -252,7 +265,7 @@ final class Exchange {
         winner = respond(a, response);
       } catch (RuntimeException e) {
         response.close();
-        a.decision.lease().complete(Outcome.failure());
+        a.complete(Outcome.failure());
         future.completeExceptionally(e);
         return;
       }
@@ -267,7 +280,7 @@ final class Exchange {
     a.timer.disarm();
     synchronized (this) {
       live.remove(a);
-      a.decision.lease().complete(outcomeOf(a, e));
+      a.complete(outcomeOf(a, e));
       if (done) {
         return;
       }
@@ -315,6 +328,7 @@ final class Exchange {
       routeName = named == null ? null : named.name();
       return (Decision) r;
     }
+    observation.rejected((Rejection) r);
     throw new RejectedException((Rejection) r);
   }
 
@@ -339,6 +353,12 @@ final class Exchange {
     if (!extra.isEmpty()) {
       h = HeaderRules.withEndpointHeaders(h, extra);
     }
+    ForwardingObserver.AttemptObservation observed = ForwardingObserver.AttemptObservation.NONE;
+    if (observation != ForwardingObserver.none()) {
+      Map<String, String> context = new java.util.HashMap<>(4);
+      observed = observation.attempt(d, attempts, hedge, context::put);
+      h = context.isEmpty() ? h : HeaderRules.withEndpointHeaders(h, context);
+    }
     long timeout = deadlineNanos == 0 ? 0 : Math.max(remainingNanos(), 1);
     String path = request.path();
     byte[] payload = body;
@@ -347,7 +367,7 @@ final class Exchange {
       payload = bodyFor(d);
     }
     Transport.Request r = new Transport.Request(target.url(path), request.method(), h, payload, contentType, timeout);
-    return new Attempt(d, hedge, target, client.transport.call(r));
+    return new Attempt(d, hedge, target, client.transport.call(r), observed);
   }
 
   /** The body naming the model a route chose; spliced once per model the exchange tries. */
@@ -438,8 +458,13 @@ final class Exchange {
     if (response.status() < 300) {
       client.attemptLatencies.record(a.decision.endpoint().id(), a.decision.model().name(), route.stream(), headersNanos);
     }
-    return new ProxyResponse(a.decision, a.call, response, ticker, attempts, a.hedge, headersNanos, requestId,
+    ProxyResponse r = new ProxyResponse(a.decision, a.call, response, ticker, attempts, a.hedge, headersNanos, requestId,
         a.target.served, routeName);
+    a.observed.ended(Outcome.ofStatus(response.status()));
+    if (observation != ForwardingObserver.none()) {
+      r.observe(observation);
+    }
+    return r;
   }
 
   private static Outcome outcomeOf(Attempt a, IOException e) {
@@ -464,7 +489,9 @@ final class Exchange {
       kind = ForwardingException.Kind.CONNECTION_LOST;
     }
     String id = a.decision.endpoint().id();
-    return new ForwardingException(kind, "endpoint " + id + " (attempt " + attempts + "): " + e.getMessage(), id,
+    ForwardingException f = new ForwardingException(kind, "endpoint " + id + " (attempt " + attempts + "): " + e.getMessage(), id,
         attempts, e);
+    observation.failed(f);
+    return f;
   }
 }

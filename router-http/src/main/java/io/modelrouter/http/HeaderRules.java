@@ -10,7 +10,6 @@ import java.util.Map;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import java.util.Set;
-import java.util.concurrent.ThreadLocalRandom;
 import org.jspecify.annotations.Nullable;
 
 /** Header hygiene between client, gateway and endpoint (RFC 9110 section 7.6.1 hop-by-hop fields). */
@@ -168,24 +167,6 @@ final class HeaderRules {
 
   /** The client's request id if it is sane (1 to 128 visible ASCII characters), else a new random one. */
   static String requestId(@Nullable String fromClient) {
-    if (fromClient != null && !fromClient.isEmpty() && fromClient.length() <= 128) {
-      boolean ok = true;
-      for (int i = 0; i < fromClient.length() && ok; i++) {
-        char c = fromClient.charAt(i);
-        ok = c > 0x20 && c < 0x7f;
-      }
-      if (ok) {
-        return fromClient;
-      }
-    }
-    ThreadLocalRandom r = ThreadLocalRandom.current();
-    char[] hex = new char[32];
-    long a = r.nextLong();
-    long b = r.nextLong();
-    for (int i = 0; i < 16; i++) {
-      hex[i] = Character.forDigit((int) ((a >>> (4 * i)) & 0xf), 16);
-      hex[16 + i] = Character.forDigit((int) ((b >>> (4 * i)) & 0xf), 16);
-    }
-    return new String(hex);
+    return io.modelrouter.http.internal.RequestIds.keepOrCreate(fromClient);
   }
 }

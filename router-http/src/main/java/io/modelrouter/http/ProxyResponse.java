@@ -75,6 +75,11 @@ public final class ProxyResponse implements Closeable {
     this.body = new Body(call, response, decision.lease(), ticker, success, decision.endpoint().id());
   }
 
+  /** Tells {@code observation} when the body ends, fails or is closed (observability hook). */
+  void observe(ForwardingObserver.Observation observation) {
+    body.onEnd = failure -> observation.completed(this, failure);
+  }
+
   /** The endpoint's HTTP status. */
   public int status() {
     return status;
@@ -315,6 +320,8 @@ public final class ProxyResponse implements Closeable {
     private int promptTokens = -1;
     private int completionTokens = -1;
     private volatile boolean finished;
+    /** Told once when the body ended (null), failed or was closed early; set before the body is read. */
+    volatile @Nullable Consumer<@Nullable Throwable> onEnd;
     /** Registered while the lease waits for the end of the body, to complete it should the body be dropped. */
     private final Cleaner.@Nullable Cleanable leak;
 
@@ -416,6 +423,15 @@ public final class ProxyResponse implements Closeable {
       }
       response.close();
       unregister();
+      ended(null);
+    }
+
+    private void ended(@Nullable Throwable failure) {
+      Consumer<@Nullable Throwable> end = onEnd;
+      if (end != null) {
+        onEnd = null;
+        end.accept(failure);
+      }
     }
 
     private void fail(Exception e) {
@@ -426,6 +442,7 @@ public final class ProxyResponse implements Closeable {
       lease.complete(e instanceof InterruptedIOException ? Outcome.timeout() : Outcome.failure());
       response.close();
       unregister();
+      ended(e);
     }
 
     @Override
@@ -434,6 +451,7 @@ public final class ProxyResponse implements Closeable {
         finished = true;
         call.cancel();
         lease.complete(Outcome.cancelled());
+        ended(new java.util.concurrent.CancellationException("the body was closed before its end"));
       }
       response.close();
       unregister();

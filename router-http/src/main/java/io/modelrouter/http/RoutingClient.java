@@ -91,6 +91,7 @@ public final class RoutingClient implements AutoCloseable {
   private final RetryPolicy retryPolicy;
   private final Map<String, RetryPolicy> modelRetryPolicies;
   final AttemptLatencies attemptLatencies = new AttemptLatencies();
+  final ForwardingObserver observer;
   private final boolean ownsTransport;
   private final Object schedulerLock = new Object();
   private @Nullable ScheduledExecutorService scheduler;
@@ -117,6 +118,7 @@ public final class RoutingClient implements AutoCloseable {
     this.upstreamHeaders = b.upstreamHeaders;
     this.retryPolicy = b.retryPolicy;
     this.modelRetryPolicies = Map.copyOf(b.modelRetryPolicies);
+    this.observer = ForwardingObserver.of(b.observers);
   }
 
   /** The retry policy of a model (by the name the request asks for), or the client's default. */
@@ -267,6 +269,7 @@ public final class RoutingClient implements AutoCloseable {
     private Duration readTimeout = DEFAULT_READ_TIMEOUT;
     private RetryPolicy retryPolicy = RetryPolicy.ofDefaults();
     private final Map<String, RetryPolicy> modelRetryPolicies = new java.util.HashMap<>();
+    private final java.util.List<ForwardingObserver> observers = new java.util.ArrayList<>();
 
     private Builder(Router router) {
       this.router = Objects.requireNonNull(router, "router");
@@ -358,6 +361,14 @@ public final class RoutingClient implements AutoCloseable {
       return this;
     }
 
+    /**
+     * Adds an observer of every request and attempt, such as {@code RouterMetrics} (Micrometer) or
+     * {@code RouterTracing} (OpenTelemetry); observers are called in the order added. None by default.
+     */
+    public Builder addObserver(ForwardingObserver observer) {
+      this.observers.add(Objects.requireNonNull(observer, "observer"));
+      return this;
+    }
 
     /** A client; close it when done if it made its own OkHttp client. */
     public RoutingClient build() {

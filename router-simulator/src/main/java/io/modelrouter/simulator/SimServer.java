@@ -113,6 +113,8 @@ public final class SimServer implements AutoCloseable {
   private volatile boolean resetConnections;
   private volatile boolean healthy = true;
   private volatile Map<String, List<String>> lastRequestHeaders = Map.of();
+  /** Every W3C traceparent an inference request carried, in arrival order (observability tests). */
+  private final java.util.Queue<String> traceparents = new java.util.concurrent.ConcurrentLinkedQueue<>();
   private volatile CountDownLatch hangGate = new CountDownLatch(1);
 
   private final Slots slots;
@@ -398,6 +400,11 @@ public final class SimServer implements AutoCloseable {
     return lastRequestHeaders;
   }
 
+  /** The W3C {@code traceparent} of every inference request that carried one, oldest first. */
+  public List<String> receivedTraceparents() {
+    return List.copyOf(traceparents);
+  }
+
   /** The simulated KV-cache use between 0 and 1. */
   public double kvCacheUsage() {
     return kvCacheTokens == 0 ? 0 : Math.min(1.0, kvTokensInUse.get() / (double) kvCacheTokens);
@@ -564,6 +571,10 @@ public final class SimServer implements AutoCloseable {
     Map<String, List<String>> seen = new java.util.TreeMap<>();
     ex.getRequestHeaders().forEach((k, v) -> seen.put(k.toLowerCase(Locale.ROOT), List.copyOf(v)));
     lastRequestHeaders = java.util.Collections.unmodifiableMap(seen);
+    List<String> traceparent = seen.get("traceparent");
+    if (traceparent != null && !traceparent.isEmpty()) {
+      traceparents.add(traceparent.get(0));
+    }
     byte[] bytes = readBody(ex);
     Job job;
     try {

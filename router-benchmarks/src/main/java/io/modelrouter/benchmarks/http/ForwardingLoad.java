@@ -31,71 +31,91 @@ public final class ForwardingLoad {
     ForwardingBenchmark b = new ForwardingBenchmark();
     b.setUp();
     try {
-      ForwardingBenchmark.Buffer[] buffers = new ForwardingBenchmark.Buffer[threads];
-      for (int t = 0; t < threads; t++) {
-        buffers[t] = new ForwardingBenchmark.Buffer();
-      }
-      // Warm both paths up (JIT, connection pools) before measuring.
-      phase(b, true, threads, buffers, 3);
-      phase(b, false, threads, buffers, 3);
-      CPU_NANOS.set(0);
-      long[] directNanos = new long[0];
-      long[] routedNanos = new long[0];
-      long directCalls = 0;
-      long routedCalls = 0;
-      double directSeconds = 0;
-      double routedSeconds = 0;
-      long directCpu = 0;
-      long routedCpu = 0;
-      double[] ratios = new double[rounds];
-      for (int r = 0; r < rounds; r++) {
-        boolean directFirst = r % 2 == 0;
-        double[] rates = new double[2];
-        for (int k = 0; k < 2; k++) {
-          boolean routed = directFirst == (k == 1);
-          long start = System.nanoTime();
-          long cpuBefore = CPU_NANOS.get();
-          long[] lat = phase(b, routed, threads, buffers, phaseSeconds);
-          double secs = (System.nanoTime() - start) / 1e9;
-          long cpu = CPU_NANOS.get() - cpuBefore;
-          rates[routed ? 1 : 0] = lat.length / secs;
-          if (routed) {
-            routedCpu += cpu;
-            routedNanos = concat(routedNanos, lat);
-            routedCalls += lat.length;
-            routedSeconds += secs;
-          } else {
-            directCpu += cpu;
-            directNanos = concat(directNanos, lat);
-            directCalls += lat.length;
-            directSeconds += secs;
-          }
-        }
-        ratios[r] = rates[1] / rates[0];
-      }
-      Arrays.sort(ratios);
-      Arrays.sort(directNanos);
-      Arrays.sort(routedNanos);
-      double directRate = directCalls / directSeconds;
-      double routedRate = routedCalls / routedSeconds;
-      System.out.printf(Locale.ROOT, "threads=%d phases=%d x %.1fs%n", threads, 2 * rounds, phaseSeconds);
-      System.out.printf(Locale.ROOT, "%-7s %10s %9s %9s %9s %9s %14s%n", "", "calls/s", "p50 us", "p90 us", "p99 us",
-          "calls", "caller cpu us");
-      print("direct", directRate, directNanos, directCpu);
-      print("routed", routedRate, routedNanos, routedCpu);
-      System.out.printf(Locale.ROOT, "added at p50: %.1f us; routed throughput: %.1f%% of direct%n",
-          (pct(routedNanos, 0.5) - pct(directNanos, 0.5)) / 1e3, 100 * routedRate / directRate);
-      // Each round pairs a direct and a routed phase back to back: the median of the rounds' ratios
-      // is what a burst of background load on one phase moves least.
-      System.out.printf(Locale.ROOT, "routed/direct per round: median %.1f%%, quartiles %.1f%% to %.1f%% (%d rounds)%n",
-          100 * ratios[rounds / 2], 100 * ratios[rounds / 4], 100 * ratios[(3 * rounds) / 4], rounds);
+      ForwardingBenchmark.Buffer[] buffers = buffers(threads);
+      compare("direct", t -> b.direct(buffers[t]), "routed", t -> b.routed(buffers[t]), threads, phaseSeconds, rounds);
     } finally {
       b.tearDown();
     }
   }
 
+  /** One call by caller thread {@code thread}. */
+  @FunctionalInterface
+  interface Call {
+    void run(int thread) throws Exception;
+  }
+
+  private static ForwardingBenchmark.Buffer[] buffers(int threads) {
+    ForwardingBenchmark.Buffer[] buffers = new ForwardingBenchmark.Buffer[threads];
+    for (int t = 0; t < threads; t++) {
+      buffers[t] = new ForwardingBenchmark.Buffer();
+    }
+    return buffers;
+  }
+
+  /**
+   * Alternates phases of {@code base} and {@code other} calls, {@code rounds} pairs after a warm-up,
+   * and prints both one's throughput, latency percentiles and caller CPU per call and the ratios.
+   */
+  static void compare(String baseName, Call base, String otherName, Call other, int threads, double phaseSeconds,
+      int rounds) throws InterruptedException {
+    // Warm both paths up (JIT, connection pools) before measuring.
+    phase(base, threads, 3);
+    phase(other, threads, 3);
+    CPU_NANOS.set(0);
+    long[] directNanos = new long[0];
+    long[] routedNanos = new long[0];
+    long directCalls = 0;
+    long routedCalls = 0;
+    double directSeconds = 0;
+    double routedSeconds = 0;
+    long directCpu = 0;
+    long routedCpu = 0;
+    double[] ratios = new double[rounds];
+    for (int r = 0; r < rounds; r++) {
+      boolean directFirst = r % 2 == 0;
+      double[] rates = new double[2];
+      for (int k = 0; k < 2; k++) {
+        boolean routed = directFirst == (k == 1);
+        long start = System.nanoTime();
+        long cpuBefore = CPU_NANOS.get();
+        long[] lat = phase(routed ? other : base, threads, phaseSeconds);
+        double secs = (System.nanoTime() - start) / 1e9;
+        long cpu = CPU_NANOS.get() - cpuBefore;
+        rates[routed ? 1 : 0] = lat.length / secs;
+        if (routed) {
+          routedCpu += cpu;
+          routedNanos = concat(routedNanos, lat);
+          routedCalls += lat.length;
+          routedSeconds += secs;
+        } else {
+          directCpu += cpu;
+          directNanos = concat(directNanos, lat);
+          directCalls += lat.length;
+          directSeconds += secs;
+        }
+      }
+      ratios[r] = rates[1] / rates[0];
+    }
+    Arrays.sort(ratios);
+    Arrays.sort(directNanos);
+    Arrays.sort(routedNanos);
+    double directRate = directCalls / directSeconds;
+    double routedRate = routedCalls / routedSeconds;
+    System.out.printf(Locale.ROOT, "threads=%d phases=%d x %.1fs%n", threads, 2 * rounds, phaseSeconds);
+    System.out.printf(Locale.ROOT, "%-9s %10s %9s %9s %9s %9s %14s%n", "", "calls/s", "p50 us", "p90 us", "p99 us",
+        "calls", "caller cpu us");
+    print(baseName, directRate, directNanos, directCpu);
+    print(otherName, routedRate, routedNanos, routedCpu);
+    System.out.printf(Locale.ROOT, "added at p50: %.1f us; %s throughput: %.1f%% of %s%n",
+        (pct(routedNanos, 0.5) - pct(directNanos, 0.5)) / 1e3, otherName, 100 * routedRate / directRate, baseName);
+    // Each round pairs the two phases back to back: the median of the rounds' ratios is what a
+    // burst of background load on one phase moves least.
+    System.out.printf(Locale.ROOT, "%s/%s per round: median %.1f%%, quartiles %.1f%% to %.1f%% (%d rounds)%n",
+        otherName, baseName, 100 * ratios[rounds / 2], 100 * ratios[rounds / 4], 100 * ratios[(3 * rounds) / 4], rounds);
+  }
+
   private static void print(String name, double rate, long[] sorted, long cpuNanos) {
-    System.out.printf(Locale.ROOT, "%-7s %10.0f %9.1f %9.1f %9.1f %9d %14.1f%n", name, rate, pct(sorted, 0.5) / 1e3,
+    System.out.printf(Locale.ROOT, "%-9s %10.0f %9.1f %9.1f %9.1f %9d %14.1f%n", name, rate, pct(sorted, 0.5) / 1e3,
         pct(sorted, 0.9) / 1e3, pct(sorted, 0.99) / 1e3, sorted.length, cpuNanos / 1e3 / Math.max(sorted.length, 1));
   }
 
@@ -113,8 +133,7 @@ public final class ForwardingLoad {
   }
 
   /** Runs {@code threads} closed-loop callers for {@code seconds}; returns every call's latency. */
-  private static long[] phase(ForwardingBenchmark b, boolean routed, int threads, ForwardingBenchmark.Buffer[] buffers,
-      double seconds) throws InterruptedException {
+  private static long[] phase(Call call, int threads, double seconds) throws InterruptedException {
     AtomicBoolean stop = new AtomicBoolean();
     List<long[]> perThread = new ArrayList<>();
     int[] counts = new int[threads];
@@ -130,11 +149,7 @@ public final class ForwardingLoad {
         try {
           while (!stop.get() && n < lat.length) {
             long s = System.nanoTime();
-            if (routed) {
-              b.routed(buffers[id]);
-            } else {
-              b.direct(buffers[id]);
-            }
+            call.run(id);
             lat[n++] = System.nanoTime() - s;
           }
         } catch (Exception e) {

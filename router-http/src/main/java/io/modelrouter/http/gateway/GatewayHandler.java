@@ -1,6 +1,5 @@
 package io.modelrouter.http.gateway;
 
-import io.modelrouter.Outcome;
 import io.modelrouter.Protocol;
 import io.modelrouter.RejectedException;
 import io.modelrouter.Rejection;
@@ -14,6 +13,7 @@ import io.modelrouter.http.ForwardingException;
 import io.modelrouter.http.ProxyRequest;
 import io.modelrouter.http.ProxyResponse;
 import io.modelrouter.http.RoutingClient;
+import io.modelrouter.http.internal.RequestIds;
 import io.modelrouter.payload.ErrorBodies;
 import io.modelrouter.payload.ParseResult;
 import io.modelrouter.payload.PayloadParser;
@@ -32,6 +32,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.function.Consumer;
 import java.util.function.LongConsumer;
+import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -103,7 +104,8 @@ public final class GatewayHandler {
   private final boolean explain;
   private final TenantLimiter limiter;
   private final LoadShedder shedder;
-  private final GatewayMetrics metrics = new GatewayMetrics();
+  private final RequestListener[] listeners;
+  private final @Nullable Supplier<String> metricsText;
   private volatile boolean draining;
 
   private GatewayHandler(Builder b) {
@@ -117,6 +119,8 @@ public final class GatewayHandler {
     this.explain = b.explain;
     this.limiter = new TenantLimiter(b.ticker);
     this.shedder = new LoadShedder(b.maxInFlight);
+    this.listeners = b.listeners.toArray(new RequestListener[0]);
+    this.metricsText = b.metricsText;
   }
 
   /** Starts a gateway that routes and forwards with {@code client}. */
@@ -183,11 +187,9 @@ public final class GatewayHandler {
     return router;
   }
 
-  /** The Prometheus text the gateway serves on {@code /metrics}. */
+  /** The Prometheus text the gateway serves on {@code /metrics}; empty without a {@link Builder#metricsText source}. */
   public String metricsText() {
-    StringBuilder sb = new StringBuilder(4096);
-    metrics.write(sb, router.registry().snapshot(), shedder.inFlight());
-    return sb.toString();
+    return metricsText == null ? "" : metricsText.get();
   }
 
   // ------------------------------------------------------------------ dispatch
@@ -204,11 +206,16 @@ public final class GatewayHandler {
         x.json(ready ? 200 : 503, ready ? "{\"status\":\"ready\"}" : "{\"status\":\"not ready\"}");
         return;
       case "/metrics":
-        x.text(200, "text/plain; version=0.0.4; charset=utf-8", metricsText());
+        if (metricsText != null) {
+          x.text(200, "text/plain; version=0.0.4; charset=utf-8", metricsText.get());
+        } else {
+          x.error(Protocol.OPENAI, Rejection.of(RejectionReason.INVALID_INPUT, "no metrics are served here"), 404);
+        }
         return;
       default:
         break;
     }
+    x.observed = true;
     Protocol protocol = protocolOf(path);
     Tenant tenant = authenticator.authenticate(x.request);
     if (tenant == null) {
@@ -423,6 +430,7 @@ public final class GatewayHandler {
       return;
     }
     RouteRequest route = parsed.request();
+    x.model = route.model();
     if (!tenant.mayUse(route.model())) {
       x.reject(protocol, unknownModel(route.model()), null);
       return;
@@ -470,7 +478,7 @@ public final class GatewayHandler {
    * @return the tokens its usage reported (0 when unknown), or {@link TenantLimiter#NOT_SENT}
    */
   private long forward(Exchange x, Protocol protocol, RouteRequest route, byte[] body) throws IOException {
-    long start = System.nanoTime();
+    x.routed = true;
     ProxyResponse answer;
     try {
       answer = client.execute(proxyRequest(x, route, body));
@@ -482,10 +490,10 @@ public final class GatewayHandler {
       try (OutputStream out = x.response().start(r.status(), r.contentLength())) {
         r.transferTo(out);
       } catch (IOException e) {
-        answered(route, r, start, e);
+        answered(x, r);
         throw e;
       }
-      return answered(route, r, start, null);
+      return answered(x, r);
     }
   }
 
@@ -496,7 +504,7 @@ public final class GatewayHandler {
    */
   private void forwardAsync(Exchange x, AsyncGatewayResponse out, Protocol protocol, RouteRequest route, byte[] body,
       LongConsumer release) {
-    long start = System.nanoTime();
+    x.routed = true;
     CompletableFuture<ProxyResponse> answer;
     try {
       answer = client.executeAsync(proxyRequest(x, route, body));
@@ -524,7 +532,7 @@ public final class GatewayHandler {
         answerHeaders(x, r);
         out.status(r.status(), r.contentLength());
         r.transferTo(out, broken -> {
-          release.accept(answered(route, r, start, broken));
+          release.accept(answered(x, r));
           if (broken != null) {
             out.abort(broken);
           }
@@ -540,10 +548,11 @@ public final class GatewayHandler {
   private static ProxyRequest proxyRequest(Exchange x, RouteRequest route, byte[] body) {
     ProxyRequest.Builder pb = ProxyRequest.builder(x.request.path(), route).method(x.request.method());
     x.request.forEachHeader((name, value) -> {
-      if (!name.equalsIgnoreCase("content-length")) {
+      if (!name.equalsIgnoreCase("content-length") && !name.equalsIgnoreCase(RoutingClient.REQUEST_ID_HEADER)) {
         pb.header(name, value);
       }
     });
+    pb.header(RoutingClient.REQUEST_ID_HEADER, x.requestId);
     String contentType = x.request.header("content-type");
     pb.body(body, contentType == null ? "application/json" : contentType);
     return pb.build();
@@ -561,7 +570,6 @@ public final class GatewayHandler {
     }
     ForwardingException f = (ForwardingException) e;
     RejectionReason reason = f.httpStatus() == 504 ? RejectionReason.DEADLINE_UNMEETABLE : RejectionReason.NO_HEALTHY_ENDPOINT;
-    metrics.recordRejection(reason);
     x.error(protocol, Rejection.of(reason, "no endpoint answered: " + f.getMessage()), f.httpStatus() == 499 ? 502 : f.httpStatus());
     return 0;
   }
@@ -582,16 +590,12 @@ public final class GatewayHandler {
   }
 
   /**
-   * Records a forwarded request's metrics once its answer was copied, or failed to be.
+   * Tells the listeners about a forwarded request once its answer was copied, or failed to be.
    *
    * @return the tokens its usage reported, 0 when unknown
    */
-  private long answered(RouteRequest route, ProxyResponse r, long start, @Nullable Throwable broken) {
-    Outcome.Kind kind = broken != null ? Outcome.Kind.FAILURE : Outcome.ofStatus(r.status()).kind();
-    metrics.recordRequest(route.model(), r.endpoint().id(), kind, System.nanoTime() - start, r.firstByteNanos());
-    if (broken == null) {
-      metrics.recordTenant(route.tenant() == null ? "" : route.tenant(), r.status());
-    }
+  private long answered(Exchange x, ProxyResponse r) {
+    x.done(r.status(), r);
     return r.promptTokens() < 0 ? 0 : (long) r.promptTokens() + r.completionTokens();
   }
 
@@ -604,11 +608,36 @@ public final class GatewayHandler {
     final @Nullable AsyncGatewayResponse async;
     @Nullable Tenant tenant;
     boolean started;
+    // What the request listeners hear (CompletedRequest): an API request's facts as they are learnt.
+    final long startNanos = System.nanoTime();
+    final String requestId;
+    boolean observed;
+    boolean routed;
+    @Nullable String model;
+    @Nullable String reason;
 
     Exchange(GatewayRequest request, @Nullable GatewayResponse response, @Nullable AsyncGatewayResponse async) {
       this.request = request;
       this.response = response;
       this.async = async;
+      this.requestId = RequestIds.keepOrCreate(request.header(RoutingClient.REQUEST_ID_HEADER));
+    }
+
+    /** Tells the listeners, once, what an API request (not a probe) came to; {@code r} is the endpoint's answer. */
+    void done(int status, @Nullable ProxyResponse r) {
+      if (!observed || listeners.length == 0) {
+        return;
+      }
+      observed = false;
+      CompletedRequest c = new CompletedRequest(requestId, tenant == null ? null : tenant.name(), request.method(),
+          request.path(), model, r == null || r.decision().route() == null ? null : r.decision().route().name(),
+          r == null ? null : r.decision().model().name(), r == null ? null : r.endpoint().id(),
+          status, reason, routed, System.nanoTime() - startNanos,
+          r == null || r.firstByteNanos() < 0 ? -1 : r.firstByteNanos() + r.decision().lease().startNanos() - startNanos,
+          r == null ? -1 : r.promptTokens(), r == null ? -1 : r.completionTokens(), r == null ? 0 : r.attempts());
+      for (RequestListener l : listeners) {
+        l.onRequest(c);
+      }
     }
 
     GatewayResponse response() {
@@ -641,6 +670,9 @@ public final class GatewayHandler {
 
     void bytes(int status, String contentType, byte[] bytes) throws IOException {
       setHeader("content-type", contentType);
+      if (observed) {
+        setHeader(RoutingClient.REQUEST_ID_HEADER, requestId);
+      }
       started = true;
       boolean head = request.method().equals("HEAD");
       if (async != null) {
@@ -653,9 +685,7 @@ public final class GatewayHandler {
           }
         }
       }
-      if (tenant != null) {
-        metrics.recordTenant(tenant.name(), status);
-      }
+      done(status, null);
     }
 
     /**
@@ -678,7 +708,6 @@ public final class GatewayHandler {
 
     /** Answers with a rejection in the protocol's error shape, with {@code Retry-After} when it has one. */
     void reject(Protocol protocol, Rejection rejection, @Nullable String explanation) throws IOException {
-      metrics.recordRejection(rejection.reason());
       if (explanation != null) {
         setHeader(EXPLAIN_HEADER, explanation);
       }
@@ -691,6 +720,7 @@ public final class GatewayHandler {
         setHeader("retry-after", Long.toString(Math.max(1, (retryAfter.toMillis() + 999) / 1000)));
       }
       setHeader(REASON_HEADER, rejection.reason().code());
+      reason = rejection.reason().code();
       bytes(status, "application/json", ErrorBodies.render(protocol, rejection));
     }
   }
@@ -705,6 +735,8 @@ public final class GatewayHandler {
     private Duration requestTimeout = DEFAULT_REQUEST_TIMEOUT;
     private boolean explain = true;
     private Ticker ticker = Ticker.system();
+    private final java.util.List<RequestListener> listeners = new java.util.ArrayList<>();
+    private @Nullable Supplier<String> metricsText;
 
     private Builder(RoutingClient client) {
       this.client = Objects.requireNonNull(client, "client");
@@ -759,6 +791,24 @@ public final class GatewayHandler {
     /** The clock for tenant quotas; the system ticker by default. */
     public Builder ticker(Ticker ticker) {
       this.ticker = Objects.requireNonNull(ticker, "ticker");
+      return this;
+    }
+
+    /**
+     * Adds a listener told about every API request once it was answered, such as the {@link
+     * AccessLog} or {@code RouterMetrics}; none by default.
+     */
+    public Builder addRequestListener(RequestListener listener) {
+      this.listeners.add(Objects.requireNonNull(listener, "listener"));
+      return this;
+    }
+
+    /**
+     * What {@code /metrics} serves, in the Prometheus text format: with Micrometer, {@code
+     * prometheusMeterRegistry::scrape}. Without one (the default) {@code /metrics} is not served.
+     */
+    public Builder metricsText(Supplier<String> source) {
+      this.metricsText = Objects.requireNonNull(source, "source");
       return this;
     }
 

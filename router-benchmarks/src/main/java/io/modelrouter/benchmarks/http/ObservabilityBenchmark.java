@@ -1,0 +1,173 @@
+package io.modelrouter.benchmarks.http;
+
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.modelrouter.Operation;
+import io.modelrouter.RouteRequest;
+import io.modelrouter.Router;
+import io.modelrouter.http.ProxyRequest;
+import io.modelrouter.http.ProxyResponse;
+import io.modelrouter.http.RoutingClient;
+import io.modelrouter.http.observability.RouterMetrics;
+import io.modelrouter.http.observability.RouterTracing;
+import io.modelrouter.registry.Endpoint;
+import io.modelrouter.registry.InMemoryRegistry;
+import io.modelrouter.registry.ModelSpec;
+import io.modelrouter.simulator.SimServer;
+import io.opentelemetry.api.trace.propagation.W3CTraceContextPropagator;
+import io.opentelemetry.context.propagation.ContextPropagators;
+import io.opentelemetry.sdk.OpenTelemetrySdk;
+import io.opentelemetry.sdk.common.CompletableResultCode;
+import io.opentelemetry.sdk.trace.SdkTracerProvider;
+import io.opentelemetry.sdk.trace.data.SpanData;
+import io.opentelemetry.sdk.trace.export.BatchSpanProcessor;
+import io.opentelemetry.sdk.trace.export.SpanExporter;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.Collection;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+
+/**
+ * What metrics and traces cost a forwarded request: the same chat completion through two {@link
+ * RoutingClient}s to the same simulated server on loopback, one bare ({@code plain}) and one with
+ * {@link RouterMetrics} on Micrometer's Prometheus registry and {@link RouterTracing} on the
+ * OpenTelemetry SDK (every span sampled, batched to an exporter that drops them) ({@code observed}),
+ * in the same run at the same concurrency; {@code -Dobserve=metrics} or {@code traces} for one alone.
+ *
+ * <p>On a noisy machine prefer {@link #main}: the two alternate in short phases, as in {@link
+ * ForwardingLoad}, so that background load falls on both alike.
+ *
+ * <pre>
+ * java -jar router-benchmarks/target/benchmarks.jar ObservabilityBenchmark -t 4 -bm thrpt -tu s -f 1 -wi 3 -w 1s -i 5 -r 1s
+ * java [-Dobserve=metrics|traces] -cp router-benchmarks/target/benchmarks.jar io.modelrouter.benchmarks.http.ObservabilityBenchmark [threads] [phaseSeconds] [rounds]
+ * </pre>
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.Throughput)
+@OutputTimeUnit(TimeUnit.SECONDS)
+public class ObservabilityBenchmark {
+
+  private static final byte[] BODY = ("{\"model\":\"bench\",\"messages\":[{\"role\":\"user\",\"content\":\"hello\"}],"
+      + "\"max_tokens\":1}").getBytes(StandardCharsets.UTF_8);
+
+  private SimServer server;
+  private RoutingClient plain;
+  private RoutingClient observed;
+  private RouterMetrics metrics;
+  private OpenTelemetrySdk otel;
+  private ProxyRequest request;
+
+  @Setup(Level.Trial)
+  public void setUp() throws IOException {
+    server = SimServer.openai("bench").capacity(1024).start();
+    InMemoryRegistry registry = InMemoryRegistry.create();
+    registry.replace(
+        List.of(ModelSpec.builder("bench", "1").operations(Set.of(Operation.CHAT)).build()),
+        List.of(Endpoint.builder("sim", server.baseUrl()).server("vllm").serves("bench:1").build()));
+    Router router = Router.builder(registry).build();
+    plain = RoutingClient.builder(router).build();
+    metrics = RouterMetrics.builder(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), registry).build();
+    otel = OpenTelemetrySdk.builder()
+        .setTracerProvider(SdkTracerProvider.builder().addSpanProcessor(BatchSpanProcessor.builder(new Dropping()).build()).build())
+        .setPropagators(ContextPropagators.create(W3CTraceContextPropagator.getInstance()))
+        .build();
+    String what = System.getProperty("observe", "metrics,traces");
+    RoutingClient.Builder b = RoutingClient.builder(router);
+    if (what.contains("metrics")) {
+      b.addObserver(metrics);
+    }
+    if (what.contains("traces")) {
+      b.addObserver(RouterTracing.create(otel, router));
+    }
+    observed = b.build();
+    request = ProxyRequest.builder("/v1/chat/completions", RouteRequest.of("bench")).body(BODY, "application/json").build();
+  }
+
+  @TearDown(Level.Trial)
+  public void tearDown() {
+    plain.close();
+    observed.close();
+    metrics.close();
+    otel.close();
+    server.close();
+  }
+
+  /** Each thread's read buffer. */
+  @State(Scope.Thread)
+  public static class Buffer {
+    final byte[] bytes = new byte[16 * 1024];
+  }
+
+  /** Routed and forwarded, nothing observed. */
+  @Benchmark
+  public long plain(Buffer buf) throws IOException {
+    try (ProxyResponse r = plain.execute(request)) {
+      return drain(r.body(), buf.bytes);
+    }
+  }
+
+  /** Routed and forwarded with metrics and traces on. */
+  @Benchmark
+  public long observed(Buffer buf) throws IOException {
+    try (ProxyResponse r = observed.execute(request)) {
+      return drain(r.body(), buf.bytes);
+    }
+  }
+
+  /** Alternating phases of plain and observed calls ({@link ForwardingLoad#compare}). */
+  public static void main(String[] args) throws Exception {
+    int threads = args.length > 0 ? Integer.parseInt(args[0]) : 4;
+    double phaseSeconds = args.length > 1 ? Double.parseDouble(args[1]) : 2;
+    int rounds = args.length > 2 ? Integer.parseInt(args[2]) : 10;
+    ObservabilityBenchmark b = new ObservabilityBenchmark();
+    b.setUp();
+    try {
+      Buffer[] buffers = new Buffer[threads];
+      for (int t = 0; t < threads; t++) {
+        buffers[t] = new Buffer();
+      }
+      ForwardingLoad.compare("plain", t -> b.plain(buffers[t]), "observed", t -> b.observed(buffers[t]), threads,
+          phaseSeconds, rounds);
+    } finally {
+      b.tearDown();
+    }
+  }
+
+  private static long drain(InputStream in, byte[] buf) throws IOException {
+    long total = 0;
+    for (int n; (n = in.read(buf)) >= 0; ) {
+      total += n;
+    }
+    return total;
+  }
+
+  /** Exports nowhere: the cost measured is making, ending and batching spans, not a collector's. */
+  private static final class Dropping implements SpanExporter {
+    @Override
+    public CompletableResultCode export(Collection<SpanData> spans) {
+      return CompletableResultCode.ofSuccess();
+    }
+
+    @Override
+    public CompletableResultCode flush() {
+      return CompletableResultCode.ofSuccess();
+    }
+
+    @Override
+    public CompletableResultCode shutdown() {
+      return CompletableResultCode.ofSuccess();
+    }
+  }
+}
