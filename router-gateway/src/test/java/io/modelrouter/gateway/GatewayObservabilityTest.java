@@ -41,7 +41,7 @@ class GatewayObservabilityTest {
     DemoFleet fleet = DemoFleet.start(0.1);
     InMemoryRegistry registry = InMemoryRegistry.create();
     registry.replace(fleet.registry());
-    app = GatewayApp.start(registry, DemoFleet.authenticator(), GatewayApp.Settings.demo(0), fleet);
+    app = GatewayApp.start(GatewayApp.demoConfig(0), registry, DemoFleet.authenticator(), fleet);
     http = new Http(app.baseUrl());
     access.start();
     ((Logger) LoggerFactory.getLogger(AccessLog.LOGGER)).addAppender(access);
