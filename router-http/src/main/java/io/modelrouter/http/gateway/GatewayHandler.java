@@ -334,8 +334,8 @@ public final class GatewayHandler {
       x.reject(Protocol.OIP, unknownModel(name), null);
       return;
     }
-    ModelVersion mv = version == null ? entry.latest() : entry.resolve(VersionSelector.parse(version));
-    if (mv == null || version != null && version.isEmpty()) {
+    ModelVersion mv = version == null ? entry.latest() : resolveVersion(entry, version);
+    if (mv == null) {
       x.reject(Protocol.OIP, Rejection.of(RejectionReason.NO_MATCHING_VERSION,
           "model '" + name + "' has no version " + version), null);
       return;
@@ -363,6 +363,18 @@ public final class GatewayHandler {
     tensors(root.putArray("inputs"), spec.inputs());
     tensors(root.putArray("outputs"), spec.outputs());
     x.json(200, JSON.writeValueAsString(root));
+  }
+
+  /** The version a path selector names; null for none, and for a malformed selector ({@code tag:}, {@code @}). */
+  private static @Nullable ModelVersion resolveVersion(ModelEntry entry, String selector) {
+    if (selector.isBlank()) {
+      return null;
+    }
+    try {
+      return entry.resolve(VersionSelector.parse(selector));
+    } catch (IllegalArgumentException malformed) {
+      return null;
+    }
   }
 
   static void tensors(ArrayNode array, java.util.List<TensorSpec> specs) {

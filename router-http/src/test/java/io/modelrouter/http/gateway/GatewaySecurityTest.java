@@ -1,0 +1,59 @@
+package io.modelrouter.http.gateway;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.modelrouter.Router;
+import io.modelrouter.http.RoutingClient;
+import io.modelrouter.registry.Endpoint;
+import io.modelrouter.registry.InMemoryRegistry;
+import io.modelrouter.registry.ModelSpec;
+import io.modelrouter.simulator.SimServer;
+import java.io.IOException;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** What the gateway refuses to do for a hostile client or upstream (issue 17): in-memory requests, a simulated endpoint behind. */
+class GatewaySecurityTest {
+
+  static final String CHAT = "{\"model\":\"m\",\"max_tokens\":3,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
+
+  SimServer sim;
+  RoutingClient client;
+
+  @BeforeEach
+  void setUp() throws IOException {
+    sim = SimServer.openai("m").start();
+    InMemoryRegistry registry = InMemoryRegistry.create();
+    registry.replace(List.of(ModelSpec.builder("m", "1").tags(java.util.Set.of("stable")).build()),
+        List.of(Endpoint.builder("e", sim.baseUrl()).serves("m").build()));
+    client = RoutingClient.builder(Router.builder(registry).build()).build();
+  }
+
+  @AfterEach
+  void tearDown() {
+    client.close();
+    sim.close();
+  }
+
+  GatewayHandler.Builder handler() {
+    return GatewayHandler.builder(client)
+        .authenticator(ApiKeyAuthenticator.of(Map.of(ApiKeyAuthenticator.hash("k"), Tenant.unlimited("t"))));
+  }
+
+  @Test
+  void metadata_malformedVersionSelector_is4xxNever500() throws IOException {
+    GatewayHandler h = handler().build();
+    for (String selector : List.of("tag:", "@", "%40", "tag: ", "@ ", "tag:nope", "9")) {
+      TestExchange x = TestExchange.get("/v2/models/m/versions/" + selector).header("authorization", "Bearer k");
+      h.handle(x, x);
+      assertThat(x.status).as(selector).isBetween(400, 499);
+      assertThat(x.bodyText()).as(selector).startsWith("{\"error\":\"");
+    }
+    TestExchange tagged = TestExchange.get("/v2/models/m/versions/@stable").header("authorization", "Bearer k");
+    h.handle(tagged, tagged);
+    assertThat(tagged.status).isEqualTo(200);
+  }
+}
