@@ -553,7 +553,11 @@ public final class GatewayHandler {
     ProxyRequest.Builder pb = ProxyRequest.builder(x.request.path(), route).method(x.request.method());
     x.request.forEachHeader((name, value) -> {
       if (!name.equalsIgnoreCase("content-length")) {
-        pb.header(name, value);
+        try {
+          pb.header(name, value);
+        } catch (IllegalArgumentException malformed) {
+          log.debug("not forwarding a malformed header: {}", malformed.getMessage()); // a server let it through
+        }
       }
     });
     String contentType = x.request.header("content-type");
