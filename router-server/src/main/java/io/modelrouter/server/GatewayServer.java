@@ -370,6 +370,12 @@ public final class GatewayServer implements AutoCloseable {
     }
 
     @Override
+    public String pathAndQuery() {
+      String p = request.getHttpURI().getPathQuery();
+      return p == null ? "/" : p;
+    }
+
+    @Override
     public @Nullable String header(String name) {
       return request.getHeaders().get(name);
     }

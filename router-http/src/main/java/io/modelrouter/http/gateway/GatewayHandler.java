@@ -429,7 +429,14 @@ public final class GatewayHandler {
       return;
     }
     GatewayRequest request = x.request;
-    ParseResult parsed = parser.parse(request.method(), request.path(), request::header, body);
+    String target = RequestTarget.forwardable(request.path(), request.pathAndQuery());
+    if (target == null) {
+      x.reject(protocol, Rejection.of(RejectionReason.INVALID_INPUT,
+          "the request path is not in normal form (no dot segments or broken escapes)"), null);
+      return;
+    }
+    x.target = target;
+    ParseResult parsed = parser.parse(request.method(), RequestTarget.path(target), request::header, body);
     if (!parsed.isRequest()) {
       x.reject(parsed.protocol(), parsed.rejection(), null);
       return;
@@ -550,7 +557,8 @@ public final class GatewayHandler {
   }
 
   private static ProxyRequest proxyRequest(Exchange x, RouteRequest route, byte[] body) {
-    ProxyRequest.Builder pb = ProxyRequest.builder(x.request.path(), route).method(x.request.method());
+    ProxyRequest.Builder pb = ProxyRequest.builder(Objects.requireNonNull(x.target, "target"), route)
+        .method(x.request.method());
     x.request.forEachHeader((name, value) -> {
       if (!name.equalsIgnoreCase("content-length")) {
         try {
@@ -619,6 +627,8 @@ public final class GatewayHandler {
     private final @Nullable GatewayResponse response;
     final @Nullable AsyncGatewayResponse async;
     @Nullable Tenant tenant;
+    /** The path and query to forward, once checked ({@link RequestTarget}). */
+    @Nullable String target;
     boolean started;
 
     Exchange(GatewayRequest request, @Nullable GatewayResponse response, @Nullable AsyncGatewayResponse async) {

@@ -19,6 +19,15 @@ public interface GatewayRequest {
   /** The decoded path without the query string, such as {@code /v1/chat/completions}. */
   String path();
 
+  /**
+   * The path and query as the client sent them, still percent-encoded, such as {@code
+   * /v2/models/my%20model/infer?trace=1}: what the gateway forwards. The default encodes {@link
+   * #path()} again (no query); a binding that has the raw request target should override it.
+   */
+  default String pathAndQuery() {
+    return RequestTarget.encodePath(path());
+  }
+
   /** The first value of a header, matched case-insensitively; null when absent. */
   @Nullable String header(String name);
 
