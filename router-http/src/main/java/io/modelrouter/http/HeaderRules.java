@@ -24,8 +24,13 @@ final class HeaderRules {
   /** Request fields the HTTP client sets itself for the hop to the endpoint. */
   static final Set<String> SET_PER_HOP = Set.of("host", "content-length", "expect", "accept-encoding");
 
-  /** The client's credentials for the gateway; not for the endpoints unless configured. */
-  static final Set<String> CREDENTIALS = Set.of("authorization", "cookie", "x-api-key", "api-key");
+  /**
+   * The client's credentials for the gateway, and the API-key fields of other vendors' APIs (Google,
+   * Azure, AWS...) that a client may send by mistake: not for the endpoints unless configured.
+   */
+  static final Set<String> CREDENTIALS = Set.of("authorization", "cookie", "x-api-key", "api-key",
+      "x-goog-api-key", "x-goog-iam-authorization-token", "ocp-apim-subscription-key", "x-functions-key",
+      "x-amz-security-token", "x-auth-token", "x-access-token");
 
   private HeaderRules() {}
 

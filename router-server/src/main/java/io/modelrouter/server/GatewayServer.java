@@ -370,6 +370,11 @@ public final class GatewayServer implements AutoCloseable {
     }
 
     @Override
+    public @Nullable String remoteAddress() {
+      return Request.getRemoteAddr(request);
+    }
+
+    @Override
     public String pathAndQuery() {
       String p = request.getHttpURI().getPathQuery();
       return p == null ? "/" : p;

@@ -77,4 +77,75 @@ class GatewayServerSecurityTest {
       assertThat(upstream.lastTarget).isEqualTo("/v1/chat/completions?api-version=2024");
     }
   }
+
+  /** The response head's field names in lower case, then a colon and the value, one per line. */
+  static String head(String response) {
+    return response.substring(0, response.indexOf("\r\n\r\n")).toLowerCase(java.util.Locale.ROOT);
+  }
+
+  @Test
+  void answer_passesOnlyAllowListedUpstreamFields_neverOurOwnNames() throws IOException {
+    upstream.answerHeaders.put("X-Modelrouter-Reason", "forged");
+    upstream.answerHeaders.put("X-Modelrouter-Explain", "chosen=evil");
+    upstream.answerHeaders.put("Set-Cookie", "session=stolen; Path=/");
+    upstream.answerHeaders.put("Strict-Transport-Security", "max-age=63072000; includeSubDomains");
+    upstream.answerHeaders.put("Access-Control-Allow-Origin", "*");
+    upstream.answerHeaders.put("x-ratelimit-remaining-tokens", "77");
+    upstream.answerHeaders.put("openai-processing-ms", "5");
+    try (GatewayServer server = GatewayServer.builder(handler().build()).port(0).build().start()) {
+      String head = head(post(server.port(), "/v1/chat/completions", "", CHAT));
+      assertThat(head).startsWith("http/1.1 200")
+          .contains("x-modelrouter-endpoint: e", "x-ratelimit-remaining-tokens: 77", "openai-processing-ms: 5",
+              "content-type: application/json")
+          .doesNotContain("forged", "chosen=evil", "set-cookie", "strict-transport-security", "access-control",
+              "x-gateway-destination-endpoint-served");
+    }
+  }
+
+  @Test
+  void answer_showsTheEndpointAddressOnlyWhenConfigured() throws IOException {
+    GatewayHandler h = handler().headerPolicy(io.modelrouter.http.gateway.HeaderPolicy.builder()
+        .exposeEndpointAddress(true).allow("set-cookie").build()).build();
+    upstream.answerHeaders.put("Set-Cookie", "a=b");
+    try (GatewayServer server = GatewayServer.builder(h).port(0).build().start()) {
+      String head = head(post(server.port(), "/v1/chat/completions", "", CHAT));
+      assertThat(head).contains("x-gateway-destination-endpoint-served: 127.0.0.1:", "set-cookie: a=b");
+    }
+  }
+
+  @Test
+  void forwarding_dropsOtherVendorsCredentials() throws IOException {
+    try (GatewayServer server = GatewayServer.builder(handler().build()).port(0).build().start()) {
+      assertThat(post(server.port(), "/v1/chat/completions",
+          "x-goog-api-key: g\r\nOcp-Apim-Subscription-Key: az\r\nX-Amz-Security-Token: aws\r\nX-Trace: kept\r\n", CHAT))
+          .startsWith("HTTP/1.1 200");
+      assertThat(upstream.lastHeaders).containsKey("x-trace")
+          .doesNotContainKeys("x-goog-api-key", "ocp-apim-subscription-key", "x-amz-security-token", "authorization");
+    }
+  }
+
+  @Test
+  void forwarding_replacesProxyFieldsFromAnUntrustedClientWithItsAddress() throws IOException {
+    try (GatewayServer server = GatewayServer.builder(handler().build()).port(0).build().start()) {
+      post(server.port(), "/v1/chat/completions",
+          "X-Forwarded-For: 6.6.6.6\r\nForwarded: for=6.6.6.6\r\nX-Real-IP: 6.6.6.6\r\nX-Forwarded-Host: evil\r\n", CHAT);
+      assertThat(upstream.lastHeaders.get("x-forwarded-for")).containsExactly("127.0.0.1");
+      assertThat(upstream.lastHeaders.get("forwarded")).containsExactly("for=127.0.0.1");
+      assertThat(upstream.lastHeaders.get("x-real-ip")).containsExactly("127.0.0.1");
+      assertThat(upstream.lastHeaders).doesNotContainKey("x-forwarded-host");
+    }
+  }
+
+  @Test
+  void forwarding_appendsToProxyFieldsFromATrustedProxy() throws IOException {
+    GatewayHandler h = handler().forwardedHeaders(io.modelrouter.http.gateway.ForwardedHeaders.trusting(List.of("127.0.0.0/8")))
+        .build();
+    try (GatewayServer server = GatewayServer.builder(h).port(0).build().start()) {
+      post(server.port(), "/v1/chat/completions",
+          "X-Forwarded-For: 203.0.113.7\r\nForwarded: for=203.0.113.7;proto=https\r\nX-Real-IP: 203.0.113.7\r\n", CHAT);
+      assertThat(upstream.lastHeaders.get("x-forwarded-for")).containsExactly("203.0.113.7, 127.0.0.1");
+      assertThat(upstream.lastHeaders.get("forwarded")).containsExactly("for=203.0.113.7;proto=https, for=127.0.0.1");
+      assertThat(upstream.lastHeaders.get("x-real-ip")).containsExactly("203.0.113.7");
+    }
+  }
 }

@@ -102,6 +102,8 @@ public final class GatewayHandler {
   private final Duration requestTimeout;
   private final boolean explain;
   private final TenantLimiter limiter;
+  private final HeaderPolicy headerPolicy;
+  private final ForwardedHeaders forwardedHeaders;
   private final LoadShedder shedder;
   private final GatewayMetrics metrics = new GatewayMetrics();
   private volatile boolean draining;
@@ -116,6 +118,8 @@ public final class GatewayHandler {
     this.requestTimeout = b.requestTimeout;
     this.explain = b.explain;
     this.limiter = new TenantLimiter(b.ticker);
+    this.headerPolicy = b.headerPolicy;
+    this.forwardedHeaders = b.forwardedHeaders;
     this.shedder = new LoadShedder(b.maxInFlight);
   }
 
@@ -556,10 +560,10 @@ public final class GatewayHandler {
     });
   }
 
-  private static ProxyRequest proxyRequest(Exchange x, RouteRequest route, byte[] body) {
+  private ProxyRequest proxyRequest(Exchange x, RouteRequest route, byte[] body) {
     ProxyRequest.Builder pb = ProxyRequest.builder(Objects.requireNonNull(x.target, "target"), route)
         .method(x.request.method());
-    x.request.forEachHeader((name, value) -> {
+    forwardedHeaders.forward(x.request, x.request.remoteAddress(), (name, value) -> {
       if (!name.equalsIgnoreCase("content-length")) {
         try {
           pb.header(name, value);
@@ -591,9 +595,9 @@ public final class GatewayHandler {
   }
 
   /** Copies the answer's headers (and the explanation) to the client's response. */
-  private static void answerHeaders(Exchange x, ProxyResponse r) {
+  private void answerHeaders(Exchange x, ProxyResponse r) {
     r.forEachHeader((name, value) -> {
-      if (!name.equals("content-length") && !name.equals("transfer-encoding")) {
+      if (headerPolicy.passesToClient(name)) {
         x.addHeader(name, value);
       }
     });
@@ -731,6 +735,8 @@ public final class GatewayHandler {
     private Duration requestTimeout = DEFAULT_REQUEST_TIMEOUT;
     private boolean explain = true;
     private Ticker ticker = Ticker.system();
+    private HeaderPolicy headerPolicy = HeaderPolicy.defaults();
+    private ForwardedHeaders forwardedHeaders = ForwardedHeaders.trustingNone();
 
     private Builder(RoutingClient client) {
       this.client = Objects.requireNonNull(client, "client");
@@ -785,6 +791,21 @@ public final class GatewayHandler {
     /** The clock for tenant quotas; the system ticker by default. */
     public Builder ticker(Ticker ticker) {
       this.ticker = Objects.requireNonNull(ticker, "ticker");
+      return this;
+    }
+
+    /** Which endpoint response fields reach clients; {@link HeaderPolicy#defaults()} by default. */
+    public Builder headerPolicy(HeaderPolicy policy) {
+      this.headerPolicy = Objects.requireNonNull(policy, "headerPolicy");
+      return this;
+    }
+
+    /**
+     * Which proxies in front of the gateway are trusted with the client's address ({@code
+     * Forwarded}, {@code X-Forwarded-For}, {@code X-Real-IP}); {@link ForwardedHeaders#trustingNone()} by default.
+     */
+    public Builder forwardedHeaders(ForwardedHeaders forwarded) {
+      this.forwardedHeaders = Objects.requireNonNull(forwarded, "forwardedHeaders");
       return this;
     }
 

@@ -28,6 +28,14 @@ public interface GatewayRequest {
     return RequestTarget.encodePath(path());
   }
 
+  /**
+   * The address the connection comes from (an IP literal), for the forwarded fields the gateway
+   * adds ({@link ForwardedHeaders}); null when the binding does not know it, the default.
+   */
+  default @Nullable String remoteAddress() {
+    return null;
+  }
+
   /** The first value of a header, matched case-insensitively; null when absent. */
   @Nullable String header(String name);
 
