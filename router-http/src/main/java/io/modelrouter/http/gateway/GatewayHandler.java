@@ -57,7 +57,8 @@ import tools.jackson.databind.node.ObjectNode;
  * the model (else it looks exactly like an unknown model, 404) → tenant quota (429 with {@code
  * Retry-After}) → overload shedding by priority (503 with {@code Retry-After}) → route and forward.
  * A request carrying {@code x-modelrouter-explain: true} gets the routing decision's explanation in
- * the {@code x-modelrouter-explain} response header when explanations are enabled.
+ * the {@code x-modelrouter-explain} response header when its tenant is allowed explanations (none
+ * is by default: an explanation shows the fleet's endpoints and their load).
  *
  * <p>Thread-safe. Never answers a client's mistake with a 500, and never sends a stack trace.
  */
@@ -100,7 +101,10 @@ public final class GatewayHandler {
   private final Authenticator authenticator;
   private final long maxBodyBytes;
   private final Duration requestTimeout;
-  private final boolean explain;
+  /** In {@link Builder#explainTenants}: every tenant. */
+  private static final String EVERY_TENANT = "*";
+  /** The tenants whose explain requests are honoured; {@code *} for every tenant. */
+  private final java.util.Set<String> explainTenants;
   private final TenantLimiter limiter;
   private final HeaderPolicy headerPolicy;
   private final ForwardedHeaders forwardedHeaders;
@@ -116,7 +120,7 @@ public final class GatewayHandler {
     this.authenticator = b.authenticator;
     this.maxBodyBytes = b.maxBodyBytes;
     this.requestTimeout = b.requestTimeout;
-    this.explain = b.explain;
+    this.explainTenants = java.util.Set.copyOf(b.explainTenants);
     this.limiter = new TenantLimiter(b.ticker);
     this.headerPolicy = b.headerPolicy;
     this.forwardedHeaders = b.forwardedHeaders;
@@ -451,7 +455,7 @@ public final class GatewayHandler {
       return;
     }
     RouteRequest.Builder rb = route.toBuilder().tenant(tenant.name()).modelAccess(tenant::mayUse);
-    if (!explain && route.explain()) {
+    if (route.explain() && !explainTenants.contains(tenant.name()) && !explainTenants.contains(EVERY_TENANT)) {
       rb.explain(false);
     }
     if (route.latencyBudgetNanos() == 0) {
@@ -590,7 +594,8 @@ public final class GatewayHandler {
     ForwardingException f = (ForwardingException) e;
     RejectionReason reason = f.httpStatus() == 504 ? RejectionReason.DEADLINE_UNMEETABLE : RejectionReason.NO_HEALTHY_ENDPOINT;
     metrics.recordRejection(reason);
-    x.error(protocol, Rejection.of(reason, "no endpoint answered: " + f.getMessage()), f.httpStatus() == 499 ? 502 : f.httpStatus());
+    log.info("{} {}: no endpoint answered: {}", x.request.method(), x.request.path(), f.getMessage());
+    x.error(protocol, Rejection.of(reason, ClientMessages.notAnswered(f)), f.httpStatus() == 499 ? 502 : f.httpStatus());
     return 0;
   }
 
@@ -733,7 +738,7 @@ public final class GatewayHandler {
     private long maxBodyBytes = DEFAULT_MAX_BODY_BYTES;
     private int maxInFlight = DEFAULT_MAX_IN_FLIGHT;
     private Duration requestTimeout = DEFAULT_REQUEST_TIMEOUT;
-    private boolean explain = true;
+    private java.util.Set<String> explainTenants = java.util.Set.of();
     private Ticker ticker = Ticker.system();
     private HeaderPolicy headerPolicy = HeaderPolicy.defaults();
     private ForwardedHeaders forwardedHeaders = ForwardedHeaders.trustingNone();
@@ -782,9 +787,18 @@ public final class GatewayHandler {
       return this;
     }
 
-    /** Whether {@code x-modelrouter-explain: true} is honoured; true by default. */
+    /**
+     * Whether {@code x-modelrouter-explain: true} is honoured for every tenant; false by default,
+     * since an explanation shows the fleet's endpoints and their load. See {@link #explainTenants}.
+     */
     public Builder explain(boolean explain) {
-      this.explain = explain;
+      this.explainTenants = explain ? java.util.Set.of(EVERY_TENANT) : java.util.Set.of();
+      return this;
+    }
+
+    /** The tenants (by name, {@code *} for all) whose {@code x-modelrouter-explain: true} is honoured; none by default. */
+    public Builder explainTenants(java.util.Set<String> tenants) {
+      this.explainTenants = java.util.Set.copyOf(tenants);
       return this;
     }
 

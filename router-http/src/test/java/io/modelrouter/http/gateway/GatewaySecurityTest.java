@@ -56,4 +56,37 @@ class GatewaySecurityTest {
     h.handle(tagged, tagged);
     assertThat(tagged.status).isEqualTo(200);
   }
+
+  @Test
+  void error_endpointUnreachable_tellsTheClientTheKindNotTheTransportsInternals() throws IOException {
+    int port = sim.port();
+    sim.close();
+    TestExchange x = TestExchange.post("/v1/chat/completions", CHAT).header("authorization", "Bearer k");
+    handler().build().handle(x, x);
+    assertThat(x.status).isEqualTo(502);
+    assertThat(x.responseHeader("x-modelrouter-reason")).isEqualTo("no_healthy_endpoint");
+    assertThat(x.bodyText()).contains("no endpoint answered: no endpoint could be reached")
+        .doesNotContain("127.0.0.1", Integer.toString(port), "endpoint e ", "Exception", "attempt 1)");
+  }
+
+  @Test
+  void explain_isOffByDefault_andWhenOnOnlyForTheTenantsAllowedIt() throws IOException {
+    Map<String, Tenant> keys = Map.of(ApiKeyAuthenticator.hash("k"), Tenant.unlimited("t"),
+        ApiKeyAuthenticator.hash("ops"), Tenant.unlimited("ops"));
+    GatewayHandler byDefault = GatewayHandler.builder(client).authenticator(ApiKeyAuthenticator.of(keys)).build();
+    GatewayHandler forOps = GatewayHandler.builder(client).authenticator(ApiKeyAuthenticator.of(keys))
+        .explainTenants(java.util.Set.of("ops")).build();
+    assertThat(explanation(byDefault, "k")).isNull();
+    assertThat(explanation(byDefault, "ops")).isNull();
+    assertThat(explanation(forOps, "k")).isNull();
+    assertThat(explanation(forOps, "ops")).contains("chosen=e");
+  }
+
+  private static String explanation(GatewayHandler h, String key) throws IOException {
+    TestExchange x = TestExchange.post("/v1/chat/completions", CHAT).header("authorization", "Bearer " + key)
+        .header("x-modelrouter-explain", "true");
+    h.handle(x, x);
+    assertThat(x.status).isEqualTo(200);
+    return x.responseHeader("x-modelrouter-explain");
+  }
 }
