@@ -107,6 +107,8 @@ public final class GatewayHandler {
   private final java.util.Set<String> explainTenants;
   private final TenantLimiter limiter;
   private final HeaderPolicy headerPolicy;
+  private final java.util.Map<String, HintLimits> hintLimits;
+  private final HintLimits defaultHintLimits;
   private final ForwardedHeaders forwardedHeaders;
   private final LoadShedder shedder;
   private final GatewayMetrics metrics = new GatewayMetrics();
@@ -123,6 +125,8 @@ public final class GatewayHandler {
     this.explainTenants = java.util.Set.copyOf(b.explainTenants);
     this.limiter = new TenantLimiter(b.ticker);
     this.headerPolicy = b.headerPolicy;
+    this.hintLimits = java.util.Map.copyOf(b.hintLimits);
+    this.defaultHintLimits = b.defaultHintLimits;
     this.forwardedHeaders = b.forwardedHeaders;
     this.shedder = new LoadShedder(b.maxInFlight);
   }
@@ -458,10 +462,7 @@ public final class GatewayHandler {
     if (route.explain() && !explainTenants.contains(tenant.name()) && !explainTenants.contains(EVERY_TENANT)) {
       rb.explain(false);
     }
-    if (route.latencyBudgetNanos() == 0) {
-      rb.latencyBudget(requestTimeout);
-    }
-    route = rb.build();
+    route = hintLimits.getOrDefault(tenant.name(), defaultHintLimits).clamp(rb.build(), requestTimeout);
     Object admitted = limiter.tryAdmit(tenant, (long) route.promptTokens() + route.maxOutputTokens());
     if (admitted instanceof Rejection) {
       x.reject(protocol, (Rejection) admitted, null);
@@ -741,6 +742,8 @@ public final class GatewayHandler {
     private java.util.Set<String> explainTenants = java.util.Set.of();
     private Ticker ticker = Ticker.system();
     private HeaderPolicy headerPolicy = HeaderPolicy.defaults();
+    private final java.util.Map<String, HintLimits> hintLimits = new java.util.HashMap<>();
+    private HintLimits defaultHintLimits = HintLimits.standard();
     private ForwardedHeaders forwardedHeaders = ForwardedHeaders.trustingNone();
 
     private Builder(RoutingClient client) {
@@ -805,6 +808,21 @@ public final class GatewayHandler {
     /** The clock for tenant quotas; the system ticker by default. */
     public Builder ticker(Ticker ticker) {
       this.ticker = Objects.requireNonNull(ticker, "ticker");
+      return this;
+    }
+
+    /**
+     * The most a tenant's routing hints may ask for (priority, budgets); higher hints are clamped.
+     * A tenant without its own limits gets {@link #defaultHintLimits}.
+     */
+    public Builder hintLimits(String tenant, HintLimits limits) {
+      hintLimits.put(Objects.requireNonNull(tenant, "tenant"), Objects.requireNonNull(limits, "limits"));
+      return this;
+    }
+
+    /** The hint limits of tenants without their own; {@link HintLimits#standard()} by default. */
+    public Builder defaultHintLimits(HintLimits limits) {
+      this.defaultHintLimits = Objects.requireNonNull(limits, "defaultHintLimits");
       return this;
     }
 

@@ -89,4 +89,31 @@ class GatewaySecurityTest {
     assertThat(x.status).isEqualTo(200);
     return x.responseHeader("x-modelrouter-explain");
   }
+
+  @Test
+  void hints_aboveTheTenantsLimits_areClamped() throws IOException {
+    java.util.List<io.modelrouter.RouteRequest> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+    InMemoryRegistry registry = InMemoryRegistry.create();
+    registry.replace(List.of(ModelSpec.builder("m", "1").build()), List.of(Endpoint.builder("e", sim.baseUrl()).serves("m").build()));
+    try (RoutingClient recording = RoutingClient.builder(Router.builder(registry)
+        .addFilter((candidates, i) -> seen.add(candidates.request())).build()).build()) {
+      Map<String, Tenant> keys = Map.of(ApiKeyAuthenticator.hash("k"), Tenant.unlimited("t"),
+          ApiKeyAuthenticator.hash("ops"), Tenant.unlimited("ops"));
+      GatewayHandler h = GatewayHandler.builder(recording).authenticator(ApiKeyAuthenticator.of(keys))
+          .requestTimeout(java.time.Duration.ofSeconds(30))
+          .hintLimits("ops", HintLimits.of(io.modelrouter.Priority.CRITICAL, java.time.Duration.ofMinutes(10)))
+          .build();
+      for (String key : List.of("k", "ops")) {
+        TestExchange x = TestExchange.post("/v1/chat/completions", CHAT).header("authorization", "Bearer " + key)
+            .header("x-modelrouter-priority", "critical").header("x-modelrouter-latency-budget-ms", "3600000");
+        h.handle(x, x);
+        assertThat(x.status).isEqualTo(200);
+      }
+    }
+    assertThat(seen).extracting(io.modelrouter.RouteRequest::tenant).containsExactly("t", "ops");
+    assertThat(seen.get(0).priority()).isEqualTo(io.modelrouter.Priority.STANDARD);
+    assertThat(seen.get(0).latencyBudgetNanos()).isEqualTo(java.time.Duration.ofSeconds(30).toNanos());
+    assertThat(seen.get(1).priority()).isEqualTo(io.modelrouter.Priority.CRITICAL);
+    assertThat(seen.get(1).latencyBudgetNanos()).isEqualTo(java.time.Duration.ofMinutes(10).toNanos());
+  }
 }
