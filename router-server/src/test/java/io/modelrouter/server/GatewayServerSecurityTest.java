@@ -148,4 +148,24 @@ class GatewayServerSecurityTest {
       assertThat(upstream.lastHeaders.get("x-real-ip")).containsExactly("203.0.113.7");
     }
   }
+
+  @Test
+  void tokenQuota_requestWithoutMaxTokensAndNoUsage_isChargedTheDefaultOutputAllowance() throws IOException {
+    upstream.reportUsage = false;
+    io.modelrouter.http.gateway.Tenant small = new io.modelrouter.http.gateway.Tenant("small", java.util.Set.of("*"),
+        new io.modelrouter.http.gateway.TenantQuota(0, 2000, 0));
+    GatewayHandler h = GatewayHandler.builder(client)
+        .authenticator(ApiKeyAuthenticator.of(Map.of(ApiKeyAuthenticator.hash("k"), small))).build();
+    String noMax = "{\"model\":\"m\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
+    int ok = 0;
+    try (GatewayServer server = GatewayServer.builder(h).port(0).build().start()) {
+      for (int i = 0; i < 5; i++) {
+        if (post(server.port(), "/v1/chat/completions", "", noMax).startsWith("HTTP/1.1 200")) {
+          ok++;
+        }
+      }
+    }
+    // 2,000 tokens a minute, each request counted as its prompt and 1,024 output tokens.
+    assertThat(ok).isEqualTo(1);
+  }
 }

@@ -24,6 +24,8 @@ final class RecordingUpstream implements AutoCloseable {
   private final ExecutorService executor = Executors.newCachedThreadPool();
   /** Response headers to send, name to value. */
   final Map<String, String> answerHeaders = new ConcurrentHashMap<>();
+  /** Whether answers carry a usage object (a stream whose client did not ask for usage has none). */
+  volatile boolean reportUsage = true;
   volatile String lastTarget = "";
   volatile Map<String, List<String>> lastHeaders = Map.of();
 
@@ -48,7 +50,8 @@ final class RecordingUpstream implements AutoCloseable {
     ex.getRequestHeaders().forEach((k, v) -> seen.put(k.toLowerCase(java.util.Locale.ROOT), List.copyOf(v)));
     lastHeaders = seen;
     byte[] body = ("{\"id\":\"x\",\"model_name\":\"m\",\"outputs\":[],\"choices\":[{\"index\":0,\"message\":{\"role\":\"assistant\","
-        + "\"content\":\"ok\"},\"finish_reason\":\"stop\"}],\"usage\":{\"prompt_tokens\":1,\"completion_tokens\":1,\"total_tokens\":2}}")
+        + "\"content\":\"ok\"},\"finish_reason\":\"stop\"}]"
+        + (reportUsage ? ",\"usage\":{\"prompt_tokens\":1,\"completion_tokens\":1,\"total_tokens\":2}}" : "}"))
         .getBytes(StandardCharsets.UTF_8);
     answerHeaders.forEach((k, v) -> ex.getResponseHeaders().add(k, v));
     ex.getResponseHeaders().set("content-type", "application/json");

@@ -77,6 +77,11 @@ public final class GatewayHandler {
   public static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofSeconds(300);
   /** The request header that asks for the decision's explanation, and the response header carrying it. */
   public static final String EXPLAIN_HEADER = "x-modelrouter-explain";
+  /**
+   * The output tokens a request without {@code max_tokens} is counted at against its tenant's
+   * tokens-per-minute quota until its usage is known: 1,024, a long chat answer.
+   */
+  public static final int DEFAULT_OUTPUT_TOKENS = 1024;
   /** The response header naming the rejection reason code on every error. */
   public static final String REASON_HEADER = "x-modelrouter-reason";
 
@@ -107,6 +112,7 @@ public final class GatewayHandler {
   private final java.util.Set<String> explainTenants;
   private final TenantLimiter limiter;
   private final HeaderPolicy headerPolicy;
+  private final int defaultOutputTokens;
   private final java.util.Map<String, HintLimits> hintLimits;
   private final HintLimits defaultHintLimits;
   private final ForwardedHeaders forwardedHeaders;
@@ -125,6 +131,7 @@ public final class GatewayHandler {
     this.explainTenants = java.util.Set.copyOf(b.explainTenants);
     this.limiter = new TenantLimiter(b.ticker);
     this.headerPolicy = b.headerPolicy;
+    this.defaultOutputTokens = b.defaultOutputTokens;
     this.hintLimits = java.util.Map.copyOf(b.hintLimits);
     this.defaultHintLimits = b.defaultHintLimits;
     this.forwardedHeaders = b.forwardedHeaders;
@@ -463,7 +470,7 @@ public final class GatewayHandler {
       rb.explain(false);
     }
     route = hintLimits.getOrDefault(tenant.name(), defaultHintLimits).clamp(rb.build(), requestTimeout);
-    Object admitted = limiter.tryAdmit(tenant, (long) route.promptTokens() + route.maxOutputTokens());
+    Object admitted = limiter.tryAdmit(tenant, TenantLimiter.estimate(route, defaultOutputTokens));
     if (admitted instanceof Rejection) {
       x.reject(protocol, (Rejection) admitted, null);
       return;
@@ -742,6 +749,7 @@ public final class GatewayHandler {
     private java.util.Set<String> explainTenants = java.util.Set.of();
     private Ticker ticker = Ticker.system();
     private HeaderPolicy headerPolicy = HeaderPolicy.defaults();
+    private int defaultOutputTokens = DEFAULT_OUTPUT_TOKENS;
     private final java.util.Map<String, HintLimits> hintLimits = new java.util.HashMap<>();
     private HintLimits defaultHintLimits = HintLimits.standard();
     private ForwardedHeaders forwardedHeaders = ForwardedHeaders.trustingNone();
@@ -823,6 +831,18 @@ public final class GatewayHandler {
     /** The hint limits of tenants without their own; {@link HintLimits#standard()} by default. */
     public Builder defaultHintLimits(HintLimits limits) {
       this.defaultHintLimits = Objects.requireNonNull(limits, "defaultHintLimits");
+      return this;
+    }
+
+    /**
+     * The output tokens a request without {@code max_tokens} counts against its tenant's token
+     * quota until its usage is known; {@value #DEFAULT_OUTPUT_TOKENS} by default.
+     */
+    public Builder defaultOutputTokens(int tokens) {
+      if (tokens < 0) {
+        throw new IllegalArgumentException("defaultOutputTokens: " + tokens + " (expected: >= 0)");
+      }
+      this.defaultOutputTokens = tokens;
       return this;
     }
 

@@ -1,5 +1,7 @@
 package io.modelrouter.http.gateway;
 
+import io.modelrouter.Operation;
+import io.modelrouter.RouteRequest;
 import io.modelrouter.Rejection;
 import io.modelrouter.RejectionReason;
 import io.modelrouter.Ticker;
@@ -94,6 +96,18 @@ final class TenantLimiter {
 
   private State replace(String name, State old, State fresh) {
     return states.replace(name, old, fresh) ? fresh : states.getOrDefault(name, fresh);
+  }
+
+  /**
+   * The tokens a request is counted at when admitted: its prompt and its {@code max_tokens}, or
+   * {@code outputAllowance} when it names none (embeddings have no output). Without the allowance
+   * a request without {@code max_tokens} whose answer reports no usage (a stream that did not ask
+   * for it) would cost its prompt alone.
+   */
+  static long estimate(RouteRequest route, int outputAllowance) {
+    int output = route.maxOutputTokens() > 0 || route.operation() == Operation.EMBEDDING
+        ? route.maxOutputTokens() : outputAllowance;
+    return (long) route.promptTokens() + output;
   }
 
   /** {@link #release} tokens for a request that never reached an endpoint: its estimate is given back. */
