@@ -66,6 +66,7 @@ final class GatewayCommand implements Callable<Integer> {
       stopped.countDown();
     }, "gateway-shutdown"));
     System.out.println("listening on " + running.baseUrl());
+    System.out.println("metrics on " + running.adminUrl() + "/metrics");
     System.out.flush();
     stopped.await();
     return 0;

@@ -250,7 +250,8 @@ class GatewayEndToEndTest {
   void metrics_countRequestsByModelEndpointAndOutcomeAndRejectionsByReason() throws Exception {
     http.post("/v1/chat/completions", CHAT, bearer("sk-demo"));
     http.post("/v1/chat/completions", CHAT.replace("demo-chat", "nope"), bearer("sk-demo"));
-    HttpResponse<String> r = http.get("/metrics");
+    assertThat(http.get("/metrics").statusCode()).isEqualTo(404); // not on the gateway's port
+    HttpResponse<String> r = new Http(app.adminUrl()).get("/metrics");
     assertThat(r.statusCode()).isEqualTo(200);
     assertThat(r.headers().firstValue("content-type")).get().asString().startsWith("text/plain; version=0.0.4");
     assertThat(r.body())

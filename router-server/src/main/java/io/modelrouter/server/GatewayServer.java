@@ -56,6 +56,8 @@ import org.jspecify.annotations.Nullable;
  *       slower than {@link Builder#minRequestBytesPerSecond} is failed (slow-loris clients);
  *   <li>at most {@link Builder#maxConnections} connections are open; further ones wait in the
  *       accept queue;
+ *   <li>{@code /metrics} is served on a separate {@linkplain Builder#adminPort admin listener}
+ *       (loopback by default), not to the gateway's clients;
  *   <li>{@link #close()} marks the gateway not ready, closes the listening socket (new connections
  *       are refused), and lets in-flight requests, streams included, finish for up to
  *       {@link Builder#drainTimeout} before closing what is left.
@@ -85,6 +87,7 @@ public final class GatewayServer implements AutoCloseable {
   private final GatewayHandler handler;
   private final Server server;
   private final ServerConnector connector;
+  private final @Nullable ServerConnector adminConnector;
   private final GracefulHandler graceful;
   private final Duration drainTimeout;
 
@@ -108,11 +111,22 @@ public final class GatewayServer implements AutoCloseable {
     Handler bridge = new Bridge(handler, b.lingerBytes, b.lingerTime.toNanos());
     Handler rated = b.minRequestBytesPerSecond > 0 ? new MinimumDataRateHandler(bridge, b.minRequestBytesPerSecond, 0) : bridge;
     this.graceful = new GracefulHandler(rated);
-    server.setHandler(graceful);
+    this.adminConnector = b.adminPort < 0 ? null : adminConnector(b, http);
+    server.setHandler(adminConnector == null ? graceful : new Handler.Sequence(new AdminRoutes(handler, adminConnector), graceful));
     // close() drains through the graceful handler itself; Jetty's own graceful stop would also wait
     // for idle keep-alive connections to go away, so it is off.
     server.setStopTimeout(0);
     server.setErrorHandler(new JsonErrorHandler());
+  }
+
+  /** The admin listener: its own connector, with the same limits as the gateway's. */
+  private ServerConnector adminConnector(Builder b, HttpConfiguration http) {
+    ServerConnector admin = new ServerConnector(server, new HttpConnectionFactory(http));
+    admin.setHost(b.adminHost);
+    admin.setPort(b.adminPort);
+    admin.setIdleTimeout(b.idleTimeout.toMillis());
+    server.addConnector(admin);
+    return admin;
   }
 
   /**
@@ -156,6 +170,11 @@ public final class GatewayServer implements AutoCloseable {
   /** The bound port (useful with port 0). */
   public int port() {
     return connector.getLocalPort();
+  }
+
+  /** The admin listener's bound port, or -1 when there is none. */
+  public int adminPort() {
+    return adminConnector == null ? -1 : adminConnector.getLocalPort();
   }
 
   /** The handler this server serves. */
@@ -217,6 +236,8 @@ public final class GatewayServer implements AutoCloseable {
     private @Nullable ThreadPool threadPool;
     private long lingerBytes = DEFAULT_LINGER_BYTES;
     private Duration lingerTime = DEFAULT_LINGER_TIME;
+    private String adminHost = "127.0.0.1";
+    private int adminPort = -1;
 
     private Builder(GatewayHandler handler) {
       this.handler = Objects.requireNonNull(handler, "handler");
@@ -234,6 +255,25 @@ public final class GatewayServer implements AutoCloseable {
         throw new IllegalArgumentException("port: " + port + " (expected: 0..65535)");
       }
       this.port = port;
+      return this;
+    }
+
+    /**
+     * The admin listener's port, which serves {@code /metrics}, {@code /healthz} and {@code /readyz}
+     * (0 picks a free one); -1, the default, opens none. The gateway's own listener serves {@code
+     * /metrics} only with the handler's metrics credential.
+     */
+    public Builder adminPort(int port) {
+      if (port < -1 || port > 65535) {
+        throw new IllegalArgumentException("adminPort: " + port + " (expected: -1 for none, or 0..65535)");
+      }
+      this.adminPort = port;
+      return this;
+    }
+
+    /** The address the admin listener binds; {@code 127.0.0.1} (loopback only) by default. */
+    public Builder adminHost(String host) {
+      this.adminHost = Objects.requireNonNull(host, "adminHost");
       return this;
     }
 

@@ -168,4 +168,38 @@ class GatewayServerSecurityTest {
     // 2,000 tokens a minute, each request counted as its prompt and 1,024 output tokens.
     assertThat(ok).isEqualTo(1);
   }
+
+  static String get(int port, String path, String extraHeaders) throws IOException {
+    try (Socket s = new Socket(InetAddress.getLoopbackAddress(), port)) {
+      s.setSoTimeout(10_000);
+      s.getOutputStream().write(("GET " + path + " HTTP/1.1\r\nHost: x\r\nConnection: close\r\n" + extraHeaders + "\r\n")
+          .getBytes(StandardCharsets.ISO_8859_1));
+      return new String(s.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    }
+  }
+
+  @Test
+  void metrics_areServedOnTheAdminListenerOnly() throws IOException {
+    try (GatewayServer server = GatewayServer.builder(handler().build()).port(0).adminPort(0).build().start()) {
+      assertThat(server.adminPort()).isPositive().isNotEqualTo(server.port());
+      assertThat(get(server.port(), "/metrics", "")).startsWith("HTTP/1.1 404").doesNotContain("modelrouter_");
+      assertThat(get(server.port(), "/metrics", "Authorization: Bearer k\r\n")).startsWith("HTTP/1.1 404");
+      assertThat(get(server.adminPort(), "/metrics", "")).startsWith("HTTP/1.1 200").contains("# TYPE");
+      assertThat(get(server.adminPort(), "/readyz", "")).startsWith("HTTP/1.1 200");
+      assertThat(get(server.adminPort(), "/v1/models", "Authorization: Bearer k\r\n")).startsWith("HTTP/1.1 404");
+      assertThat(get(server.port(), "/healthz", "")).startsWith("HTTP/1.1 200");
+    }
+  }
+
+  @Test
+  void metrics_onTheGatewaysListener_needTheirOwnCredential() throws IOException {
+    String token = "metrics-0123456789abcdef";
+    try (GatewayServer server = GatewayServer.builder(handler().metricsToken(token).build()).port(0).build().start()) {
+      assertThat(server.adminPort()).isEqualTo(-1);
+      assertThat(get(server.port(), "/metrics", "")).startsWith("HTTP/1.1 401");
+      assertThat(get(server.port(), "/metrics", "Authorization: Bearer k\r\n")).startsWith("HTTP/1.1 401");
+      assertThat(get(server.port(), "/metrics", "Authorization: Bearer " + token + "\r\n")).startsWith("HTTP/1.1 200")
+          .contains("# TYPE");
+    }
+  }
 }

@@ -50,7 +50,8 @@ import tools.jackson.databind.node.ObjectNode;
  * {@code GET /v1/models} (the models and model routes the caller's tenant may use), {@code GET
  * /v2/models/{name}[/versions/{v}]} (metadata with the input signature; for a model route, each
  * target's, see {@link RouteMetadata}), and, without
- * authentication, {@code GET /healthz}, {@code /readyz} and {@code /metrics} (Prometheus text).
+ * authentication, {@code GET /healthz} and {@code /readyz}; {@code /metrics} (Prometheus text) only
+ * with its own credential ({@link Builder#metricsToken}), else it is for an admin listener.
  *
  * <p>Each inference request goes: authenticate (401 before the body is read) → read the body up
  * to the limit (413) → parse and validate (4xx in the protocol's error shape) → the tenant may use
@@ -112,6 +113,7 @@ public final class GatewayHandler {
   private final java.util.Set<String> explainTenants;
   private final TenantLimiter limiter;
   private final HeaderPolicy headerPolicy;
+  private final @Nullable String metricsToken;
   private final int defaultOutputTokens;
   private final java.util.Map<String, HintLimits> hintLimits;
   private final HintLimits defaultHintLimits;
@@ -131,6 +133,7 @@ public final class GatewayHandler {
     this.explainTenants = java.util.Set.copyOf(b.explainTenants);
     this.limiter = new TenantLimiter(b.ticker);
     this.headerPolicy = b.headerPolicy;
+    this.metricsToken = b.metricsToken;
     this.defaultOutputTokens = b.defaultOutputTokens;
     this.hintLimits = java.util.Map.copyOf(b.hintLimits);
     this.defaultHintLimits = b.defaultHintLimits;
@@ -223,7 +226,7 @@ public final class GatewayHandler {
         x.json(ready ? 200 : 503, ready ? "{\"status\":\"ready\"}" : "{\"status\":\"not ready\"}");
         return;
       case "/metrics":
-        x.text(200, "text/plain; version=0.0.4; charset=utf-8", metricsText());
+        metrics(x);
         return;
       default:
         break;
@@ -263,6 +266,23 @@ public final class GatewayHandler {
       return;
     }
     x.error(protocol, Rejection.of(RejectionReason.INVALID_INPUT, "no route for " + method + " " + path), 404);
+  }
+
+  /**
+   * {@code /metrics} on the gateway's own listener: it names every tenant, endpoint and model, so
+   * it is served only with the metrics credential, and is a 404 when none is configured (an admin
+   * listener serves it instead).
+   */
+  private void metrics(Exchange x) throws IOException {
+    Protocol protocol = Protocol.OPENAI;
+    if (metricsToken == null) {
+      x.error(protocol, Rejection.of(RejectionReason.INVALID_INPUT, "no route for " + x.request.method() + " /metrics"), 404);
+    } else if (!MetricsCredential.matches(metricsToken, x.request.header("authorization"))) {
+      x.setHeader("www-authenticate", "Bearer");
+      x.reject(protocol, Rejection.of(RejectionReason.UNAUTHORIZED, "the metrics credential is missing or wrong"), null);
+    } else {
+      x.text(200, "text/plain; version=0.0.4; charset=utf-8", metricsText());
+    }
   }
 
   private static void requireGet(Exchange x, String method, Protocol protocol) throws IOException {
@@ -749,6 +769,7 @@ public final class GatewayHandler {
     private java.util.Set<String> explainTenants = java.util.Set.of();
     private Ticker ticker = Ticker.system();
     private HeaderPolicy headerPolicy = HeaderPolicy.defaults();
+    private @Nullable String metricsToken;
     private int defaultOutputTokens = DEFAULT_OUTPUT_TOKENS;
     private final java.util.Map<String, HintLimits> hintLimits = new java.util.HashMap<>();
     private HintLimits defaultHintLimits = HintLimits.standard();
@@ -843,6 +864,20 @@ public final class GatewayHandler {
         throw new IllegalArgumentException("defaultOutputTokens: " + tokens + " (expected: >= 0)");
       }
       this.defaultOutputTokens = tokens;
+      return this;
+    }
+
+    /**
+     * The bearer token that {@code GET /metrics} on the gateway's own listener needs; without one
+     * (the default) the gateway's listener does not serve {@code /metrics} at all, and an admin
+     * listener should ({@code GatewayServer.Builder.adminPort}).
+     */
+    public Builder metricsToken(String token) {
+      Objects.requireNonNull(token, "metricsToken");
+      if (token.length() < 16) {
+        throw new IllegalArgumentException("metricsToken: " + token.length() + " characters (expected: >= 16)");
+      }
+      this.metricsToken = token;
       return this;
     }
 
