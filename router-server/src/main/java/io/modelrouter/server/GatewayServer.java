@@ -55,7 +55,8 @@ import org.jspecify.annotations.Nullable;
  *   <li>a connection idle for {@link Builder#idleTimeout} is closed, and a request body arriving
  *       slower than {@link Builder#minRequestBytesPerSecond} is failed (slow-loris clients);
  *   <li>at most {@link Builder#maxConnections} connections are open; further ones wait in the
- *       accept queue;
+ *       accept queue; one client address holds at most {@link Builder#maxConnectionsPerAddress};
+ *   <li>a request head must arrive whole within {@link Builder#headTimeout} of its first byte;
  *   <li>{@code /metrics} is served on a separate {@linkplain Builder#adminPort admin listener}
  *       (loopback by default), not to the gateway's clients;
  *   <li>{@link #close()} marks the gateway not ready, closes the listening socket (new connections
@@ -77,6 +78,12 @@ public final class GatewayServer implements AutoCloseable {
    * for a blocking transport (OkHttp), whose calls each hold a thread while the endpoint answers.
    */
   public static final int DEFAULT_MAX_THREADS = 512;
+  /**
+   * Default longest time a request head may take from its first byte: 20 s (as Apache's
+   * mod_reqtimeout allows; Node.js allows 60 s). A client trickling a header byte at a time is cut
+   * off then, whatever the idle timeout.
+   */
+  public static final Duration DEFAULT_HEAD_TIMEOUT = Duration.ofSeconds(20);
   /** Default slowest accepted request body: 1 KiB/s; a client uploading slower is cut off. */
   public static final long DEFAULT_MIN_REQUEST_BYTES_PER_SECOND = 1024;
   /** Default most body bytes read and dropped after an answer that did not need them: 64 MiB. */
@@ -106,6 +113,8 @@ public final class GatewayServer implements AutoCloseable {
     connector.setPort(b.port);
     connector.setIdleTimeout(b.idleTimeout.toMillis());
     connector.setAcceptQueueSize(b.maxConnections);
+    connector.addBean(new ConnectionGuard(connector.getScheduler(), b.headTimeout,
+        b.maxConnectionsPerAddress >= 0 ? b.maxConnectionsPerAddress : b.maxConnections - b.maxConnections / 4));
     server.addConnector(connector);
     server.addBean(new NetworkConnectionLimit(b.maxConnections, server));
     Handler bridge = new Bridge(handler, b.lingerBytes, b.lingerTime.toNanos());
@@ -236,6 +245,8 @@ public final class GatewayServer implements AutoCloseable {
     private @Nullable ThreadPool threadPool;
     private long lingerBytes = DEFAULT_LINGER_BYTES;
     private Duration lingerTime = DEFAULT_LINGER_TIME;
+    private Duration headTimeout = DEFAULT_HEAD_TIMEOUT;
+    private int maxConnectionsPerAddress = -1;
     private String adminHost = "127.0.0.1";
     private int adminPort = -1;
 
@@ -292,6 +303,34 @@ public final class GatewayServer implements AutoCloseable {
         throw new IllegalArgumentException("maxConnections: " + connections + " (expected: > 0)");
       }
       this.maxConnections = connections;
+      return this;
+    }
+
+    /**
+     * The longest a request head (request line and headers) may take from its first byte; {@link
+     * #DEFAULT_HEAD_TIMEOUT} by default, {@link Duration#ZERO} for no limit. The connection is
+     * closed then.
+     */
+    public Builder headTimeout(Duration timeout) {
+      Objects.requireNonNull(timeout, "headTimeout");
+      if (timeout.isNegative()) {
+        throw new IllegalArgumentException("headTimeout: " + timeout + " (expected: >= 0)");
+      }
+      this.headTimeout = timeout;
+      return this;
+    }
+
+    /**
+     * The most connections one client address may hold open; further ones are closed at once. 0
+     * turns the limit off; by default three quarters of {@link #maxConnections}, so that one address
+     * (a few slow clients) cannot take them all. Behind a load balancer every connection comes from its
+     * addresses: raise the limit or turn it off there.
+     */
+    public Builder maxConnectionsPerAddress(int connections) {
+      if (connections < 0) {
+        throw new IllegalArgumentException("maxConnectionsPerAddress: " + connections + " (expected: >= 0)");
+      }
+      this.maxConnectionsPerAddress = connections;
       return this;
     }
 

@@ -202,4 +202,92 @@ class GatewayServerSecurityTest {
           .contains("# TYPE");
     }
   }
+
+  /** Whether the server closed the connection within the socket's read timeout (anything read first is skipped). */
+  static boolean closedByServer(Socket s) throws IOException {
+    try {
+      InputStream in = s.getInputStream();
+      while (in.read() >= 0) {
+        // a 408 or error answer before the close is fine
+      }
+      return true;
+    } catch (java.net.SocketException reset) {
+      return true;
+    } catch (java.net.SocketTimeoutException stillOpen) {
+      return false;
+    }
+  }
+
+  @Test
+  void slowHeaders_tricklingInUnderTheIdleTimeout_areCutOffAtTheHeadTimeout() throws Exception {
+    GatewayServer server = GatewayServer.builder(handler().build()).port(0)
+        .idleTimeout(java.time.Duration.ofSeconds(30)).headTimeout(java.time.Duration.ofSeconds(1)).build().start();
+    java.util.concurrent.ScheduledExecutorService trickle = java.util.concurrent.Executors.newSingleThreadScheduledExecutor();
+    try (server; Socket s = new Socket(InetAddress.getLoopbackAddress(), server.port())) {
+      OutputStream out = s.getOutputStream();
+      byte[] head = "GET /healthz HTTP/1.1\r\nHost: x\r\nX-Slow: aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\r\n\r\n"
+          .getBytes(StandardCharsets.ISO_8859_1);
+      int[] next = {0};
+      trickle.scheduleAtFixedRate(() -> {
+        try {
+          if (next[0] < head.length) {
+            out.write(head[next[0]++]);
+            out.flush();
+          }
+        } catch (IOException closed) {
+          throw new java.io.UncheckedIOException(closed);
+        }
+      }, 0, 100, java.util.concurrent.TimeUnit.MILLISECONDS);
+      long start = System.nanoTime();
+      s.setSoTimeout(4_000); // the head would take 7 s to arrive
+      assertThat(closedByServer(s)).isTrue();
+      assertThat(next[0]).isLessThan(head.length);
+      assertThat(System.nanoTime() - start).isLessThan(java.util.concurrent.TimeUnit.SECONDS.toNanos(4));
+    } finally {
+      trickle.shutdownNow();
+    }
+  }
+
+  @Test
+  void slowHeaders_aQuietKeepAliveConnectionIsLeftToTheIdleTimeout() throws Exception {
+    try (GatewayServer server = GatewayServer.builder(handler().build()).port(0)
+        .idleTimeout(java.time.Duration.ofSeconds(30)).headTimeout(java.time.Duration.ofMillis(500)).build().start();
+        Socket s = new Socket(InetAddress.getLoopbackAddress(), server.port())) {
+      OutputStream out = s.getOutputStream();
+      out.write("GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
+      out.flush();
+      s.setSoTimeout(5_000);
+      byte[] buf = new byte[4096];
+      int n = s.getInputStream().read(buf);
+      assertThat(new String(buf, 0, n, StandardCharsets.ISO_8859_1)).startsWith("HTTP/1.1 200");
+      s.setSoTimeout(1_500); // three head timeouts of silence
+      assertThat(closedByServer(s)).isFalse();
+      out.write("GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
+      out.flush();
+      s.setSoTimeout(5_000);
+      n = s.getInputStream().read(buf);
+      assertThat(new String(buf, 0, n, StandardCharsets.ISO_8859_1)).startsWith("HTTP/1.1 200");
+    }
+  }
+
+  @Test
+  void connections_fromOneAddressAboveItsCap_areClosed() throws Exception {
+    try (GatewayServer server = GatewayServer.builder(handler().build()).port(0).maxConnections(8)
+        .maxConnectionsPerAddress(2).build().start();
+        Socket a = new Socket(InetAddress.getLoopbackAddress(), server.port());
+        Socket b = new Socket(InetAddress.getLoopbackAddress(), server.port());
+        Socket c = new Socket(InetAddress.getLoopbackAddress(), server.port())) {
+      c.setSoTimeout(5_000);
+      assertThat(closedByServer(c)).isTrue();
+      a.setSoTimeout(300);
+      assertThat(closedByServer(a)).isFalse();
+      b.close();
+      long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(5);
+      String again = "";
+      while (!again.startsWith("HTTP/1.1 200") && System.nanoTime() < deadline) {
+        again = get(server.port(), "/healthz", ""); // served once the server has seen b close
+      }
+      assertThat(again).startsWith("HTTP/1.1 200");
+    }
+  }
 }
