@@ -588,8 +588,10 @@ public final class GatewayServer implements AutoCloseable {
       this.maxDiscardBytes = maxDiscardBytes;
       this.then = then;
       long declared = exchange.request.getLength();
-      // Never start above the limit; an undeclared length starts small and grows.
-      this.buf = new byte[(int) Math.min(declared >= 0 ? Math.min(declared, maxBytes) : 8192, maxBytes)];
+      // Grows as the bytes arrive, from at most FIRST_BODY_BUFFER: a declared length is a claim, not
+      // memory to hand out. Never above the limit.
+      this.buf = new byte[(int) Math.min(Math.min(declared >= 0 ? declared : GatewayRequest.FIRST_BODY_BUFFER,
+          GatewayRequest.FIRST_BODY_BUFFER), maxBytes)];
     }
 
     /** What runs when more arrives: the gateway's checks and routing, which do not block. */

@@ -17,8 +17,9 @@ final class BodyReader {
     if (declaredLength > limit) {
       return null;
     }
-    // Never start above the limit: a buffer larger than the limit would accept a body over it.
-    byte[] buf = new byte[(int) Math.min(declaredLength >= 0 ? declaredLength : 8192, limit)];
+    // Grows as data arrives: a declared length is a claim, not memory to hand out before the bytes
+    // come. Never above the limit: a buffer larger than the limit would accept a body over it.
+    byte[] buf = new byte[initialSize(declaredLength, limit)];
     int n = 0;
     while (true) {
       if (n == buf.length) {
@@ -34,6 +35,12 @@ final class BodyReader {
       }
       n += r;
     }
+  }
+
+  /** The first buffer for a body: the declared length up to {@link GatewayRequest#FIRST_BODY_BUFFER}, never above the limit. */
+  static int initialSize(long declaredLength, long limit) {
+    int first = GatewayRequest.FIRST_BODY_BUFFER;
+    return (int) Math.min(Math.min(declaredLength >= 0 ? declaredLength : first, first), limit);
   }
 
   /**

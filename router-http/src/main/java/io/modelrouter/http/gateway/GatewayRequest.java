@@ -13,6 +13,13 @@ import org.jspecify.annotations.Nullable;
  */
 public interface GatewayRequest {
 
+  /**
+   * The largest first buffer a binding allocates for a body: 16 KiB, a large chat prompt. A body
+   * grows from there by doubling as its bytes arrive, so that memory follows what was received,
+   * never what a client declared in {@code Content-Length}.
+   */
+  int FIRST_BODY_BUFFER = 16 * 1024;
+
   /** The method in upper case, such as {@code POST}. */
   String method();
 
