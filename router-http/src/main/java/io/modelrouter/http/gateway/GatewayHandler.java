@@ -436,6 +436,12 @@ public final class GatewayHandler {
   // ------------------------------------------------------------------ inference
 
   private void infer(Exchange x, Tenant tenant, Protocol protocol) throws IOException {
+    Rejection overLimit = limiter.checkBeforeBody(tenant);
+    if (overLimit != null) {
+      x.setHeader("connection", "close"); // its body is not read
+      x.reject(protocol, overLimit, null);
+      return;
+    }
     x.request.readBody(maxBodyBytes, Math.min(4 * maxBodyBytes, MAX_DISCARD_BYTES), new GatewayRequest.BodyCallback() {
       @Override
       public void body(byte @Nullable [] body) throws IOException {

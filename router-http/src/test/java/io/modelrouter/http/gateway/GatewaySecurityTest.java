@@ -116,4 +116,20 @@ class GatewaySecurityTest {
     assertThat(seen.get(1).priority()).isEqualTo(io.modelrouter.Priority.CRITICAL);
     assertThat(seen.get(1).latencyBudgetNanos()).isEqualTo(java.time.Duration.ofMinutes(10).toNanos());
   }
+
+  @Test
+  void quota_aTenantAtItsLimitsGetsNoBodyRead() throws IOException {
+    Tenant slow = new Tenant("slow", java.util.Set.of("*"), new TenantQuota(1, 0, 0));
+    GatewayHandler h = GatewayHandler.builder(client)
+        .authenticator(ApiKeyAuthenticator.of(Map.of(ApiKeyAuthenticator.hash("k"), slow)))
+        .ticker(() -> 1_000_000_000L).build(); // a frozen clock: one request a second, no refill
+    TestExchange first = TestExchange.post("/v1/chat/completions", CHAT).header("authorization", "Bearer k");
+    h.handle(first, first);
+    assertThat(first.status).isEqualTo(200);
+    TestExchange second = TestExchange.post("/v1/chat/completions", CHAT).header("authorization", "Bearer k");
+    h.handle(second, second);
+    assertThat(second.status).isEqualTo(429);
+    assertThat(second.responseHeader("retry-after")).isNotNull();
+    assertThat(second.bodyRead).isFalse();
+  }
 }
