@@ -3,6 +3,7 @@ package io.modelrouter.server;
 import static io.modelrouter.http.internal.Args.positive;
 
 import io.modelrouter.http.gateway.AsyncGatewayResponse;
+import io.modelrouter.http.gateway.BodyBudget;
 import io.modelrouter.http.gateway.GatewayHandler;
 import io.modelrouter.http.gateway.GatewayRequest;
 import java.io.IOException;
@@ -581,6 +582,9 @@ public final class GatewayServer implements AutoCloseable {
     private byte[] buf;
     private int size;
     private long total;
+    private final BodyBudget budget;
+    private long reserved;
+    private boolean started;
 
     BodyRead(JettyExchange exchange, long maxBytes, long maxDiscardBytes, GatewayRequest.BodyCallback then) {
       this.exchange = exchange;
@@ -592,6 +596,22 @@ public final class GatewayServer implements AutoCloseable {
       // memory to hand out. Never above the limit.
       this.buf = new byte[(int) Math.min(Math.min(declared >= 0 ? declared : GatewayRequest.FIRST_BODY_BUFFER,
           GatewayRequest.FIRST_BODY_BUFFER), maxBytes)];
+      this.budget = then.budget();
+    }
+
+    /** Reserves {@code size} more bytes of buffer from the budget; false when it has no room. */
+    private boolean reserve(int size) {
+      if (!budget.tryReserve(size)) {
+        return false;
+      }
+      reserved += size;
+      return true;
+    }
+
+    /** Gives back every buffer reserved: the body is handed on, refused or failed. */
+    private void releaseAll() {
+      budget.release(reserved);
+      reserved = 0;
     }
 
     /** What runs when more arrives: the gateway's checks and routing, which do not block. */
@@ -603,6 +623,13 @@ public final class GatewayServer implements AutoCloseable {
     @Override
     public void run() {
       Request request = exchange.request;
+      if (!started) {
+        started = true;
+        if (!reserve(buf.length)) {
+          exchange.failed(then, new BodyBudget.Exhausted());
+          return;
+        }
+      }
       while (true) {
         Content.Chunk chunk = request.read();
         if (chunk == null) {
@@ -610,6 +637,7 @@ public final class GatewayServer implements AutoCloseable {
           return;
         }
         if (Content.Chunk.isFailure(chunk)) {
+          releaseAll();
           exchange.failed(then, chunk.getFailure());
           return;
         }
@@ -618,12 +646,20 @@ public final class GatewayServer implements AutoCloseable {
         total += n;
         if (buf != null && total <= maxBytes) {
           if (size + n > buf.length) {
-            buf = Arrays.copyOf(buf, (int) Math.min(maxBytes, Math.max((long) buf.length * 2, size + n)));
+            int grown = (int) Math.min(maxBytes, Math.max((long) buf.length * 2, size + n));
+            if (!reserve(grown - buf.length)) {
+              chunk.release();
+              releaseAll();
+              exchange.failed(then, new BodyBudget.Exhausted());
+              return;
+            }
+            buf = Arrays.copyOf(buf, grown);
           }
           b.get(buf, size, n);
           size += n;
         } else {
           buf = null; // too large: drop what was read, and what comes
+          releaseAll();
         }
         boolean last = chunk.isLast();
         chunk.release();
@@ -631,10 +667,12 @@ public final class GatewayServer implements AutoCloseable {
           exchange.bodyRead = true;
         }
         if (buf == null && (last || total >= maxDiscardBytes)) {
+          releaseAll();
           exchange.deliver(then, null);
           return;
         }
         if (last) {
+          releaseAll();
           exchange.deliver(then, size == buf.length ? buf : Arrays.copyOf(buf, size));
           return;
         }

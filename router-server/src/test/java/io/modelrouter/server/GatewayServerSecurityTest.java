@@ -290,4 +290,32 @@ class GatewayServerSecurityTest {
       assertThat(again).startsWith("HTTP/1.1 200");
     }
   }
+
+  @Test
+  void bodies_pastTheGatewaysReadingBudget_get503NotMemory() throws Exception {
+    int limit = 256 * 1024;
+    GatewayHandler h = handler().maxBodyBytes(limit).maxBytesReading(limit).build();
+    try (GatewayServer server = GatewayServer.builder(h).port(0).build().start();
+        Socket big = new Socket(InetAddress.getLoopbackAddress(), server.port())) {
+      OutputStream out = big.getOutputStream();
+      out.write(("POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer k\r\n"
+          + "Content-Type: application/json\r\nContent-Length: " + limit + "\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
+      out.write(new byte[200 * 1024]); // and holds the rest
+      out.flush();
+      long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+      String refused = "";
+      while (!refused.startsWith("HTTP/1.1 503") && System.nanoTime() < deadline) {
+        refused = post(server.port(), "/v1/chat/completions", "", CHAT); // refused once the big body's buffers are reserved
+      }
+      assertThat(refused).startsWith("HTTP/1.1 503").containsIgnoringCase("x-modelrouter-reason: overloaded")
+          .containsIgnoringCase("retry-after: 1");
+      big.close();
+      String served = "";
+      deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+      while (!served.startsWith("HTTP/1.1 200") && System.nanoTime() < deadline) {
+        served = post(server.port(), "/v1/chat/completions", "", CHAT); // its budget given back once it failed
+      }
+      assertThat(served).startsWith("HTTP/1.1 200");
+    }
+  }
 }

@@ -68,6 +68,13 @@ public final class GatewayHandler {
   /** Default in-flight limit for shedding: 512 concurrent requests through the gateway. */
   public static final int DEFAULT_MAX_IN_FLIGHT = 512;
 
+  /**
+   * The most bytes of request bodies read at once across the gateway by default: 256 MiB, or a
+   * quarter of the heap when that is less (never under the body limit). Past it a body gets a 503
+   * with {@code Retry-After} instead of memory.
+   */
+  public static final long DEFAULT_MAX_BYTES_READING = 256L * 1024 * 1024;
+
   /** The largest request body accepted by default (4 MiB); larger ones get a 413. */
   public static final long DEFAULT_MAX_BODY_BYTES = 4L * 1024 * 1024;
 
@@ -113,6 +120,7 @@ public final class GatewayHandler {
   private final java.util.Set<String> explainTenants;
   private final TenantLimiter limiter;
   private final HeaderPolicy headerPolicy;
+  private final BodyBudget bodyBudget;
   private final @Nullable String metricsToken;
   private final int defaultOutputTokens;
   private final java.util.Map<String, HintLimits> hintLimits;
@@ -133,6 +141,8 @@ public final class GatewayHandler {
     this.explainTenants = java.util.Set.copyOf(b.explainTenants);
     this.limiter = new TenantLimiter(b.ticker);
     this.headerPolicy = b.headerPolicy;
+    this.bodyBudget = BodyBudget.of(b.maxBytesReading > 0 ? b.maxBytesReading
+        : Math.max(b.maxBodyBytes, Math.min(DEFAULT_MAX_BYTES_READING, Runtime.getRuntime().maxMemory() / 4)));
     this.metricsToken = b.metricsToken;
     this.defaultOutputTokens = b.defaultOutputTokens;
     this.hintLimits = java.util.Map.copyOf(b.hintLimits);
@@ -456,10 +466,20 @@ public final class GatewayHandler {
       }
 
       @Override
+      public BodyBudget budget() {
+        return bodyBudget;
+      }
+
+      @Override
       public void failed(IOException e) throws IOException {
+        x.setHeader("connection", "close");
+        if (e instanceof BodyBudget.Exhausted) {
+          x.reject(protocol, Rejection.retryAfter(RejectionReason.OVERLOADED,
+              "the gateway is reading as many request bytes as it may at once", SHED_RETRY_AFTER), null);
+          return;
+        }
         // The client stopped sending (idle timeout, data rate too low) or cut the connection: a
         // 408, if it is still there to read it.
-        x.setHeader("connection", "close");
         x.error(protocol, Rejection.of(RejectionReason.INVALID_INPUT, "the request body did not arrive in time"), 408);
       }
     });
@@ -775,6 +795,7 @@ public final class GatewayHandler {
     private java.util.Set<String> explainTenants = java.util.Set.of();
     private Ticker ticker = Ticker.system();
     private HeaderPolicy headerPolicy = HeaderPolicy.defaults();
+    private long maxBytesReading;
     private @Nullable String metricsToken;
     private int defaultOutputTokens = DEFAULT_OUTPUT_TOKENS;
     private final java.util.Map<String, HintLimits> hintLimits = new java.util.HashMap<>();
@@ -803,6 +824,19 @@ public final class GatewayHandler {
         throw new IllegalArgumentException("maxBodyBytes: " + bytes + " (expected: > 0)");
       }
       this.maxBodyBytes = bytes;
+      return this;
+    }
+
+    /**
+     * The most bytes of request bodies being read at once across the gateway (their buffers as they
+     * grow); at least the body limit. By default {@link #DEFAULT_MAX_BYTES_READING} or a
+     * quarter of the heap, whichever is less.
+     */
+    public Builder maxBytesReading(long bytes) {
+      if (bytes < 1) {
+        throw new IllegalArgumentException("maxBytesReading: " + bytes + " (expected: > 0)");
+      }
+      this.maxBytesReading = bytes;
       return this;
     }
 
@@ -903,6 +937,10 @@ public final class GatewayHandler {
     }
 
     public GatewayHandler build() {
+      if (maxBytesReading > 0 && maxBytesReading < maxBodyBytes) {
+        throw new IllegalArgumentException("maxBytesReading: " + maxBytesReading
+            + " (expected: >= maxBodyBytes " + maxBodyBytes + ")");
+      }
       return new GatewayHandler(this);
     }
   }

@@ -82,7 +82,7 @@ public interface GatewayRequest {
   default void readBody(long maxBytes, long maxDiscardBytes, BodyCallback then) throws IOException {
     byte[] body;
     try (InputStream in = body()) {
-      body = BodyReader.read(in, contentLength(), maxBytes);
+      body = BodyReader.read(in, contentLength(), maxBytes, then.budget());
       if (body == null) {
         BodyReader.discard(in, contentLength(), maxDiscardBytes);
       }
@@ -98,7 +98,15 @@ public interface GatewayRequest {
     /** The body, or null when it is larger than the limit. */
     void body(byte @Nullable [] body) throws IOException;
 
-    /** The body did not arrive: the client stopped sending or went away. */
+    /**
+     * The body did not arrive: the client stopped sending or went away, or ({@link
+     * BodyBudget.Exhausted}) the gateway is reading as many bytes as it may at once.
+     */
     void failed(IOException failure) throws IOException;
+
+    /** What the body's buffers are reserved from while it is read; unlimited by default. */
+    default BodyBudget budget() {
+      return BodyBudget.unlimited();
+    }
   }
 }
