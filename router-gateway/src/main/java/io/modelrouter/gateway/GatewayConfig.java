@@ -48,7 +48,7 @@ import tools.jackson.dataformat.yaml.YAMLMapper;
  *   drainTimeoutMs: 10000
  *   maxInFlight: 512
  *   requestTimeoutMs: 60000
- *   explain: true
+ *   explain: false               # true: every tenant may ask for the routing explanation
  *   maxThreads: 256
  * tenants:
  *   - name: team-a
@@ -113,7 +113,7 @@ public final class GatewayConfig {
     this.maxInFlight = g.maxInFlight() == null ? GatewayHandler.DEFAULT_MAX_IN_FLIGHT : g.maxInFlight();
     this.requestTimeout =
         g.requestTimeoutMs() == null ? GatewayHandler.DEFAULT_REQUEST_TIMEOUT : Duration.ofMillis(g.requestTimeoutMs());
-    this.explain = g.explain() == null || g.explain();
+    this.explain = Boolean.TRUE.equals(g.explain()); // off unless asked: an explanation shows the fleet
     this.maxThreads = g.maxThreads() == null ? DEFAULT_MAX_THREADS : g.maxThreads();
     this.tenants = List.copyOf(tenants);
     this.authenticator = authenticator;
@@ -296,7 +296,7 @@ public final class GatewayConfig {
     return maxThreads;
   }
 
-  /** Whether {@code x-modelrouter-explain: true} is honoured. */
+  /** Whether {@code x-modelrouter-explain: true} is honoured (for every tenant); false unless configured. */
   public boolean explain() {
     return explain;
   }
