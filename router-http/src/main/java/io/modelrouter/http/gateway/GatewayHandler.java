@@ -104,6 +104,8 @@ public final class GatewayHandler {
    */
   static final long MAX_DISCARD_BYTES = 64L * 1024 * 1024;
   static final ObjectMapper JSON = JsonMapper.builder().build();
+  /** In {@link Builder#explainTenants}: every tenant. */
+  private static final String EVERY_TENANT = "*";
 
   /** Retry-after hint when shedding: 1 s, about the time in-flight requests take to free slots. */
   static final Duration SHED_RETRY_AFTER = Duration.ofSeconds(1);
@@ -114,8 +116,6 @@ public final class GatewayHandler {
   private final Authenticator authenticator;
   private final long maxBodyBytes;
   private final Duration requestTimeout;
-  /** In {@link Builder#explainTenants}: every tenant. */
-  private static final String EVERY_TENANT = "*";
   /** The tenants whose explain requests are honoured; {@code *} for every tenant. */
   private final java.util.Set<String> explainTenants;
   private final TenantLimiter limiter;
