@@ -163,11 +163,12 @@ public final class ForwardedHeaders {
     if (peer == null) {
       return;
     }
-    xff.add(peer);
-    forwarded.add("for=" + forwardedNode(peer));
+    String bare = peer.startsWith("[") && peer.endsWith("]") ? peer.substring(1, peer.length() - 1) : peer;
+    xff.add(bare);
+    forwarded.add("for=" + forwardedNode(bare));
     out.accept("x-forwarded-for", String.join(", ", xff));
     out.accept("forwarded", String.join(", ", forwarded));
-    out.accept("x-real-ip", realIp[0] != null ? realIp[0] : peer);
+    out.accept("x-real-ip", realIp[0] != null ? realIp[0] : bare);
   }
 
   /** An RFC 7239 node: an IPv6 address quoted in brackets. */
@@ -175,7 +176,6 @@ public final class ForwardedHeaders {
     if (address.indexOf(':') < 0) {
       return address;
     }
-    String a = address.startsWith("[") ? address : "[" + address + "]";
-    return "\"" + a + "\"";
+    return "\"[" + address + "]\"";
   }
 }
