@@ -64,13 +64,14 @@ public final class HeaderPolicy {
 
   /**
    * Whether a field of a forwarded answer (lower-case name, as {@link
-   * io.modelrouter.http.ProxyResponse#forEachHeader} gives it) goes to the client. The gateway's own
-   * {@value RoutingClient#ENDPOINT_ID_HEADER} and request id, which the routing client sets over the
-   * endpoint's, pass.
+   * io.modelrouter.http.ProxyResponse#forEachHeader} gives it) goes to the client. The fields the
+   * routing client sets over the endpoint's ({@value RoutingClient#ENDPOINT_ID_HEADER}, {@value
+   * RoutingClient#MODEL_SERVED_HEADER}, {@value RoutingClient#ROUTE_HEADER}, the request id) pass.
    */
   boolean passesToClient(String name) {
-    if (name.equals(RoutingClient.ENDPOINT_ID_HEADER)) {
-      return true; // set by the routing client; an endpoint's own field of this name was dropped
+    if (name.equals(RoutingClient.ENDPOINT_ID_HEADER) || name.equals(RoutingClient.MODEL_SERVED_HEADER)
+        || name.equals(RoutingClient.ROUTE_HEADER)) {
+      return true; // set by the routing client; an endpoint's own fields of these names were dropped
     }
     if (name.equals(RoutingClient.ENDPOINT_SERVED_HEADER)) {
       return exposeEndpointAddress;
