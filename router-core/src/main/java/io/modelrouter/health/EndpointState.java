@@ -167,8 +167,9 @@ public final class EndpointState {
   }
 
   /**
-   * A temporary limit on requests in flight, over the endpoint's own {@code maxConcurrency}: a
-   * half-open circuit lets only a few trial requests through. 0 removes it.
+   * A temporary limit on requests in flight, over the endpoint's own {@code maxConcurrency}, that
+   * the router enforces atomically when it takes a slot (such as a few trial requests to an endpoint
+   * coming back). 0 removes it.
    */
   public void capConcurrency(int cap) {
     if (cap < 0) {

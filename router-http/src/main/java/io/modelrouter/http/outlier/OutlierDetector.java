@@ -235,7 +235,6 @@ public final class OutlierDetector implements OutcomeListener, ProbeListener, Au
         r.consecutive = 0;
         if (r.halfOpen && ++r.trialSuccesses >= halfOpenSuccesses) {
           setHalfOpen(r, false);
-          state.capConcurrency(0);
           r.decayFrom = now;
         }
       }
@@ -257,7 +256,6 @@ public final class OutlierDetector implements OutcomeListener, ProbeListener, Au
         r.ejectedUntil = now + duration;
         r.decayFrom = now;
         setHalfOpen(r, false);
-        state.capConcurrency(0);
         r.trialSuccesses = 0;
         r.consecutive = 0;
         r.windowStart = now;
@@ -351,7 +349,6 @@ public final class OutlierDetector implements OutcomeListener, ProbeListener, Au
    */
   private void returnHalfOpen(Record r, EndpointState state, long now) {
     setHalfOpen(r, true);
-    state.capConcurrency(halfOpenConcurrency); // the router's slot taking enforces it atomically
     r.trialSuccesses = 0;
     r.consecutive = 0;
     r.decayFrom = now;
