@@ -198,15 +198,22 @@ public final class Router {
     int index = set.versionIndex(position);
     Endpoint endpoint = version.endpoint(index);
     EndpointState state = version.state(index);
+    // Explained before the slot is taken: the winner shows the score it won with, and a filter
+    // that throws while explaining leaves no slot behind.
+    Explanation explanation = request.explain() ? explain(set, version, request, now, index) : null;
+    // Conditional, like the quota below: another thread may have taken the last slot between the
+    // filter and here.
+    if (!state.tryAcquire(concurrencyLimit(endpoint, state), now)) {
+      return Rejection.retryAfter(
+          RejectionReason.OVER_CAPACITY, "every endpoint of model '" + spec.key() + "' is at its concurrency limit", retryAfter);
+    }
     if (endpoint.maxRequestsPerSecond() > 0
         && !state.tryAcquireQuota(endpoint.maxRequestsPerSecond(), quotaBurst, now)) {
-      // Another thread took the last slot between the filter and here.
+      state.release();
       return Rejection.retryAfter(
           RejectionReason.QUOTA_EXCEEDED, "endpoint quota of model '" + spec.key() + "' is used up", retryAfter);
     }
-    state.acquire(now);
     Lease lease = new Lease(this, endpoint, state, now);
-    Explanation explanation = request.explain() ? explain(set, version, request, now, index) : null;
     return new Decision(request, endpoint, spec, lease, explanation, route, routeExplanation);
   }
 
@@ -396,7 +403,8 @@ public final class Router {
         && !state.loadedAdapters().contains(adapter)) {
       return Verdict.NO_ADAPTER;
     }
-    if (endpoint.maxConcurrency() > 0 && state.inFlight() >= endpoint.maxConcurrency()) {
+    int limit = concurrencyLimit(endpoint, state);
+    if (limit > 0 && state.inFlight() >= limit) {
       return Verdict.AT_CONCURRENCY_LIMIT;
     }
     if (endpoint.maxRequestsPerSecond() > 0
@@ -404,6 +412,13 @@ public final class Router {
       return Verdict.OVER_QUOTA;
     }
     return Verdict.OK;
+  }
+
+  /** The endpoint's limit on requests in flight: the lower of its own and a temporary cap; 0 for none. */
+  private static int concurrencyLimit(Endpoint endpoint, EndpointState state) {
+    int own = endpoint.maxConcurrency();
+    int cap = state.concurrencyCap();
+    return own <= 0 ? cap : cap <= 0 ? own : Math.min(own, cap);
   }
 
   private Rejection rejectionFor(RejectionReason reason, ModelSpec spec, String by) {

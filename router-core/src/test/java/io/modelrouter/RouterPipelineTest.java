@@ -324,7 +324,7 @@ class RouterPipelineTest {
     assertThat(ex.chosen()).isEqualTo("b");
     assertThat(ex.candidates()).extracting(Explanation.Candidate::endpointId).containsExactly("a", "b");
     assertThat(ex.candidates().get(0).removedBy()).isEqualTo("status");
-    assertThat(ex.candidates().get(1).score()).isEqualTo(1.0); // its own lease is in flight
+    assertThat(ex.candidates().get(1).score()).isEqualTo(0.0); // explained before its own lease is taken
     assertThat(ex.toHeaderValue()).contains("chosen=b").contains("a:status=unhealthy").contains("removed=status");
     d.lease().close();
   }

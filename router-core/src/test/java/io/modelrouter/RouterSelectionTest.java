@@ -254,7 +254,7 @@ class RouterSelectionTest {
     assertThat(e.chosen()).isEqualTo("e1");
     assertThat(e.candidates()).extracting(Explanation.Candidate::removedBy)
         .containsExactly("latency-budget", null, "saturated");
-    // explained after the lease is taken: 20 ms * (1 in flight + 1)
-    assertThat(e.candidates().get(1).score()).isEqualTo(20.0 * MS * 2);
+    // explained before the lease is taken, with the score it won with: 20 ms * (0 in flight + 1)
+    assertThat(e.candidates().get(1).score()).isEqualTo(20.0 * MS);
   }
 }

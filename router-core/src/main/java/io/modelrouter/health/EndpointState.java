@@ -50,6 +50,7 @@ public final class EndpointState {
   private final String id;
 
   private volatile int inFlight;
+  private volatile int concurrencyCap;
   /** When the endpoint last answered or became busy; {@link #UNKNOWN} when it became busy untimed. */
   private volatile long progressStampNanos = UNKNOWN;
   private volatile EndpointStatus status = EndpointStatus.HEALTHY;
@@ -136,6 +137,50 @@ public final class EndpointState {
       return 0;
     }
     return Math.max(nowNanos - stamp, 0);
+  }
+
+  /**
+   * Counts one more request in flight unless {@code limit} are already, as one atomic step: the
+   * conditional form of {@link #acquire(long)}, so that a burst of routing threads cannot all pass
+   * a check of {@link #inFlight()} and then all take a slot.
+   *
+   * @param limit the most requests in flight; 0 or less for no limit
+   * @return whether the slot was taken
+   */
+  public boolean tryAcquire(int limit, long nowNanos) {
+    if (limit <= 0) {
+      acquire(nowNanos);
+      return true;
+    }
+    for (;;) {
+      int n = inFlight;
+      if (n >= limit) {
+        return false;
+      }
+      if (IN_FLIGHT.compareAndSet(this, n, n + 1)) {
+        if (n == 0) {
+          progressStampNanos = nowNanos;
+        }
+        return true;
+      }
+    }
+  }
+
+  /**
+   * A temporary limit on requests in flight, over the endpoint's own {@code maxConcurrency}, that
+   * the router enforces atomically when it takes a slot (such as a few trial requests to an endpoint
+   * coming back). 0 removes it.
+   */
+  public void capConcurrency(int cap) {
+    if (cap < 0) {
+      throw new IllegalArgumentException("cap: " + cap + " (expected: >= 0)");
+    }
+    concurrencyCap = cap;
+  }
+
+  /** The temporary limit on requests in flight, 0 when there is none. */
+  public int concurrencyCap() {
+    return concurrencyCap;
   }
 
   /** Counts one request fewer in flight; called once when a lease completes. */

@@ -38,6 +38,13 @@ final class GatewayApp implements AutoCloseable {
     this.closeAfter = closeAfter;
   }
 
+  /**
+   * The admin listener's port on 127.0.0.1, which serves {@code /metrics} (it names every tenant,
+   * endpoint and model, so not on the gateway's port): 9464, the port Prometheus exporters use; a
+   * free one when the gateway's own port is 0.
+   */
+  static final int DEFAULT_ADMIN_PORT = 9464;
+
   /** The demo's configuration: defaults, with quick health checks and short ejections so recoveries show. */
   static GatewayConfig demoConfig(int port) {
     GatewayConfig d = GatewayConfig.defaults();
@@ -113,6 +120,8 @@ final class GatewayApp implements AutoCloseable {
         .idleTimeout(s.idleTimeout())
         .drainTimeout(s.drainTimeout())
         .threadPool(threads)
+        .adminHost("127.0.0.1")
+        .adminPort(s.port() == 0 ? 0 : DEFAULT_ADMIN_PORT)
         .build();
     try {
       outliers.start();
@@ -133,6 +142,11 @@ final class GatewayApp implements AutoCloseable {
 
   int port() {
     return server.port();
+  }
+
+  /** {@code http://127.0.0.1:PORT} of the admin listener ({@code /metrics}). */
+  String adminUrl() {
+    return "http://127.0.0.1:" + server.adminPort();
   }
 
   /** {@code http://127.0.0.1:PORT}. */

@@ -39,6 +39,7 @@ final class GatewayCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     AutoCloseable running;
     String baseUrl;
+    String adminUrl;
     if (source.demo) {
       DemoFleet fleet = DemoFleet.start(1.0);
       InMemoryRegistry registry = InMemoryRegistry.create();
@@ -52,6 +53,7 @@ final class GatewayCommand implements Callable<Integer> {
       }
       running = app;
       baseUrl = app.baseUrl();
+      adminUrl = app.adminUrl();
     } else {
       GatewayConfig config;
       try {
@@ -67,6 +69,7 @@ final class GatewayCommand implements Callable<Integer> {
       Signals.onHangUp(gateway::reload);
       running = gateway;
       baseUrl = gateway.app().baseUrl();
+      adminUrl = gateway.app().adminUrl();
     }
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -78,6 +81,7 @@ final class GatewayCommand implements Callable<Integer> {
       stopped.countDown();
     }, "gateway-shutdown"));
     System.out.println("listening on " + baseUrl);
+    System.out.println("metrics on " + adminUrl + "/metrics");
     System.out.flush();
     stopped.await();
     return 0;

@@ -23,7 +23,7 @@ import java.time.Duration;
  *   drainTimeoutMs: 10000      # on shutdown, in-flight requests get this long to finish
  *   maxInFlight: 512           # overload shedding; 0 disables it
  *   requestTimeoutMs: 300000   # deadline of requests that carry no latency budget
- *   explain: true              # honour x-modelrouter-explain: true
+ *   explain: false             # true honours x-modelrouter-explain for every tenant (it shows the fleet)
  * }</pre>
  */
 public record ServerConfig(
@@ -71,7 +71,7 @@ public record ServerConfig(
     maxInFlight = maxInFlight == null ? GatewayHandler.DEFAULT_MAX_IN_FLIGHT : maxInFlight;
     check(maxInFlight >= 0, "maxInFlight", maxInFlight, ">= 0 (0 = no shedding)");
     requestTimeoutMs = positive(requestTimeoutMs, GatewayHandler.DEFAULT_REQUEST_TIMEOUT.toMillis(), "requestTimeoutMs");
-    explain = explain == null || explain;
+    explain = explain != null && explain; // off unless asked: an explanation shows the fleet
   }
 
   /** This section listening on another port. */

@@ -34,6 +34,8 @@ class GatewayObservabilityTest {
 
   private static GatewayApp app;
   private static Http http;
+  /** The admin listener: /metrics names every tenant, endpoint and model, so it is not on the gateway's port. */
+  private static Http admin;
   private static final ListAppender<ILoggingEvent> access = new ListAppender<>();
 
   @BeforeAll
@@ -43,6 +45,7 @@ class GatewayObservabilityTest {
     registry.replace(fleet.registry());
     app = GatewayApp.start(GatewayApp.demoConfig(0), registry, DemoFleet.authenticator(), fleet);
     http = new Http(app.baseUrl());
+    admin = new Http(app.adminUrl());
     access.start();
     ((Logger) LoggerFactory.getLogger(AccessLog.LOGGER)).addAppender(access);
   }
@@ -60,7 +63,8 @@ class GatewayObservabilityTest {
     assertThat(http.post("/v1/chat/completions", CHAT, bearer("sk-demo")).statusCode()).isEqualTo(200);
     http.post("/v1/chat/completions", CHAT.replace("demo-chat", "nope"), bearer("sk-demo"));
     http.post("/v1/chat/completions", CHAT, bearer("sk-wrong"));
-    HttpResponse<String> r = http.get("/metrics");
+    assertThat(http.get("/metrics").statusCode()).as("not on the gateway's port").isEqualTo(404);
+    HttpResponse<String> r = admin.get("/metrics");
     assertThat(r.statusCode()).isEqualTo(200);
     assertThat(r.headers().firstValue("content-type")).get().asString().startsWith("text/plain; version=0.0.4");
     assertThat(r.body())
@@ -92,7 +96,7 @@ class GatewayObservabilityTest {
     if (!ci) {
       assumeTrue(Files.isExecutable(promtool), "promtool is missing (the build installs it: .ci/install-promtool)");
     }
-    String text = http.get("/metrics").body();
+    String text = admin.get("/metrics").body();
     Process p = new ProcessBuilder(promtool.toString(), "check", "metrics").redirectErrorStream(true).start();
     p.getOutputStream().write(text.getBytes(StandardCharsets.UTF_8));
     p.getOutputStream().close();
@@ -104,12 +108,12 @@ class GatewayObservabilityTest {
   @Test
   void unknownModelNames_neverBecomeSeries() throws Exception {
     http.post("/v1/chat/completions", CHAT.replace("demo-chat", "warm-up-unknown"), bearer("sk-demo"));
-    int before = series(http.get("/metrics").body());
+    int before = series(admin.get("/metrics").body());
     for (int i = 0; i < 50; i++) {
       HttpResponse<String> r = http.post("/v1/chat/completions", CHAT.replace("demo-chat", "made-up-" + i), bearer("sk-demo"));
       assertThat(r.statusCode()).isEqualTo(404);
     }
-    String after = http.get("/metrics").body();
+    String after = admin.get("/metrics").body();
     assertThat(series(after)).isEqualTo(before);
     assertThat(after).doesNotContain("made-up-");
   }
@@ -145,7 +149,7 @@ class GatewayObservabilityTest {
     String served = servedVersion.substring(0, servedVersion.indexOf(':'));
     assertThat(line("req-route-1")).containsEntry("model", "demo-assistant").containsEntry("route", "demo-assistant")
         .containsEntry("served_model", served);
-    assertThat(http.get("/metrics").body()).containsPattern("gen_ai_client_operation_duration_seconds_count\\{[^}]*"
+    assertThat(admin.get("/metrics").body()).containsPattern("gen_ai_client_operation_duration_seconds_count\\{[^}]*"
         + "gen_ai_request_model=\"demo-assistant\",gen_ai_response_model=\"" + served + "\"[^}]*} [1-9]");
   }
 

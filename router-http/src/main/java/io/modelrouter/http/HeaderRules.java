@@ -23,8 +23,13 @@ final class HeaderRules {
   /** Request fields the HTTP client sets itself for the hop to the endpoint. */
   static final Set<String> SET_PER_HOP = Set.of("host", "content-length", "expect", "accept-encoding");
 
-  /** The client's credentials for the gateway; not for the endpoints unless configured. */
-  static final Set<String> CREDENTIALS = Set.of("authorization", "cookie", "x-api-key", "api-key");
+  /**
+   * The client's credentials for the gateway, and the API-key fields of other vendors' APIs (Google,
+   * Azure, AWS...) that a client may send by mistake: not for the endpoints unless configured.
+   */
+  static final Set<String> CREDENTIALS = Set.of("authorization", "cookie", "x-api-key", "api-key",
+      "x-goog-api-key", "x-goog-iam-authorization-token", "ocp-apim-subscription-key", "x-functions-key",
+      "x-amz-security-token", "x-auth-token", "x-access-token");
 
   private HeaderRules() {}
 
@@ -77,12 +82,7 @@ final class HeaderRules {
       }
     }
     extra.forEach((name, value) -> {
-      if (name.isEmpty() || !name.chars().allMatch(HeaderRules::isTokenChar)) {
-        throw new IllegalArgumentException("upstream header name: '" + name + "' (expected: an HTTP token)");
-      }
-      if (value.indexOf('\r') >= 0 || value.indexOf('\n') >= 0 || value.indexOf('\0') >= 0) {
-        throw new IllegalArgumentException("upstream header " + name + ": the value holds a line break or NUL");
-      }
+      checkField("upstream header", name, value);
       out.add(name.toLowerCase(Locale.ROOT));
       out.add(value);
     });
@@ -96,6 +96,42 @@ final class HeaderRules {
       }
     }
     return false;
+  }
+
+  /**
+   * Checks one header field before it is sent anywhere: the name an HTTP token (RFC 9110 section
+   * 5.1), the value free of control characters other than horizontal tab (section 5.5), so that no
+   * value can end its line and start another header, whatever the transport does with it.
+   * Non-ASCII text (obs-text) passes.
+   *
+   * @throws IllegalArgumentException naming the field when either is malformed
+   */
+  static void checkField(String what, String name, String value) {
+    if (name.isEmpty() || !name.chars().allMatch(HeaderRules::isTokenChar)) {
+      throw new IllegalArgumentException(what + " name: '" + printable(name) + "' (expected: an HTTP token)");
+    }
+    for (int i = 0; i < value.length(); i++) {
+      char c = value.charAt(i);
+      if (c < 0x20 && c != '\t' || c == 0x7f) {
+        throw new IllegalArgumentException(what + " " + name
+            + ": the value holds a line break or control character (0x" + Integer.toHexString(c)
+            + "; expected: no CR, LF, NUL or other control but tab)");
+      }
+    }
+  }
+
+  /** The name with control characters escaped, for an error message. */
+  private static String printable(String s) {
+    StringBuilder b = new StringBuilder(s.length());
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (c < 0x20 || c == 0x7f) {
+        b.append(String.format("\\x%02x", (int) c));
+      } else {
+        b.append(c);
+      }
+    }
+    return b.toString();
   }
 
   /** RFC 9110 tchar. */

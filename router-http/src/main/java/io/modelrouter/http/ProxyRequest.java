@@ -151,10 +151,17 @@ public final class ProxyRequest {
       return this;
     }
 
-    /** Adds one header value; names are case-insensitive. */
+    /**
+     * Adds one header value; names are case-insensitive.
+     *
+     * @throws IllegalArgumentException when the name is not an HTTP token or the value holds a
+     *     control character (CR, LF, NUL...; a tab is fine), which could start a header of its own
+     *     on the way to the endpoint
+     */
     public Builder header(String name, String value) {
       Objects.requireNonNull(name, "name");
       Objects.requireNonNull(value, "value");
+      HeaderRules.checkField("header", name, value);
       namesAndValues.add(name.toLowerCase(Locale.ROOT));
       namesAndValues.add(value);
       return this;

@@ -3,6 +3,7 @@ package io.modelrouter.server;
 import static io.modelrouter.http.internal.Args.positive;
 
 import io.modelrouter.http.gateway.AsyncGatewayResponse;
+import io.modelrouter.http.gateway.BodyBudget;
 import io.modelrouter.http.gateway.GatewayHandler;
 import io.modelrouter.http.gateway.GatewayRequest;
 import java.io.IOException;
@@ -55,7 +56,10 @@ import org.jspecify.annotations.Nullable;
  *   <li>a connection idle for {@link Builder#idleTimeout} is closed, and a request body arriving
  *       slower than {@link Builder#minRequestBytesPerSecond} is failed (slow-loris clients);
  *   <li>at most {@link Builder#maxConnections} connections are open; further ones wait in the
- *       accept queue;
+ *       accept queue; one client address holds at most {@link Builder#maxConnectionsPerAddress};
+ *   <li>a request head must arrive whole within {@link Builder#headTimeout} of its first byte;
+ *   <li>{@code /metrics} is served on a separate {@linkplain Builder#adminPort admin listener}
+ *       (loopback by default), not to the gateway's clients;
  *   <li>{@link #close()} marks the gateway not ready, closes the listening socket (new connections
  *       are refused), and lets in-flight requests, streams included, finish for up to
  *       {@link Builder#drainTimeout} before closing what is left.
@@ -75,6 +79,12 @@ public final class GatewayServer implements AutoCloseable {
    * for a blocking transport (OkHttp), whose calls each hold a thread while the endpoint answers.
    */
   public static final int DEFAULT_MAX_THREADS = 512;
+  /**
+   * Default longest time a request head may take from its first byte: 20 s (as Apache's
+   * mod_reqtimeout allows; Node.js allows 60 s). A client trickling a header byte at a time is cut
+   * off then, whatever the idle timeout.
+   */
+  public static final Duration DEFAULT_HEAD_TIMEOUT = Duration.ofSeconds(20);
   /** Default slowest accepted request body: 1 KiB/s; a client uploading slower is cut off. */
   public static final long DEFAULT_MIN_REQUEST_BYTES_PER_SECOND = 1024;
   /** Default most body bytes read and dropped after an answer that did not need them: 64 MiB. */
@@ -85,6 +95,7 @@ public final class GatewayServer implements AutoCloseable {
   private final GatewayHandler handler;
   private final Server server;
   private final ServerConnector connector;
+  private final @Nullable ServerConnector adminConnector;
   private final GracefulHandler graceful;
   private final Duration drainTimeout;
 
@@ -103,16 +114,29 @@ public final class GatewayServer implements AutoCloseable {
     connector.setPort(b.port);
     connector.setIdleTimeout(b.idleTimeout.toMillis());
     connector.setAcceptQueueSize(b.maxConnections);
+    connector.addBean(new ConnectionGuard(connector.getScheduler(), b.headTimeout,
+        b.maxConnectionsPerAddress >= 0 ? b.maxConnectionsPerAddress : b.maxConnections - b.maxConnections / 4));
     server.addConnector(connector);
     server.addBean(new NetworkConnectionLimit(b.maxConnections, server));
     Handler bridge = new Bridge(handler, b.lingerBytes, b.lingerTime.toNanos());
     Handler rated = b.minRequestBytesPerSecond > 0 ? new MinimumDataRateHandler(bridge, b.minRequestBytesPerSecond, 0) : bridge;
     this.graceful = new GracefulHandler(rated);
-    server.setHandler(graceful);
+    this.adminConnector = b.adminPort < 0 ? null : adminConnector(b, http);
+    server.setHandler(adminConnector == null ? graceful : new Handler.Sequence(new AdminRoutes(handler, adminConnector), graceful));
     // close() drains through the graceful handler itself; Jetty's own graceful stop would also wait
     // for idle keep-alive connections to go away, so it is off.
     server.setStopTimeout(0);
     server.setErrorHandler(new JsonErrorHandler());
+  }
+
+  /** The admin listener: its own connector, with the same limits as the gateway's. */
+  private ServerConnector adminConnector(Builder b, HttpConfiguration http) {
+    ServerConnector admin = new ServerConnector(server, new HttpConnectionFactory(http));
+    admin.setHost(b.adminHost);
+    admin.setPort(b.adminPort);
+    admin.setIdleTimeout(b.idleTimeout.toMillis());
+    server.addConnector(admin);
+    return admin;
   }
 
   /**
@@ -156,6 +180,11 @@ public final class GatewayServer implements AutoCloseable {
   /** The bound port (useful with port 0). */
   public int port() {
     return connector.getLocalPort();
+  }
+
+  /** The admin listener's bound port, or -1 when there is none. */
+  public int adminPort() {
+    return adminConnector == null ? -1 : adminConnector.getLocalPort();
   }
 
   /** The handler this server serves. */
@@ -217,6 +246,10 @@ public final class GatewayServer implements AutoCloseable {
     private @Nullable ThreadPool threadPool;
     private long lingerBytes = DEFAULT_LINGER_BYTES;
     private Duration lingerTime = DEFAULT_LINGER_TIME;
+    private Duration headTimeout = DEFAULT_HEAD_TIMEOUT;
+    private int maxConnectionsPerAddress = -1;
+    private String adminHost = "127.0.0.1";
+    private int adminPort = -1;
 
     private Builder(GatewayHandler handler) {
       this.handler = Objects.requireNonNull(handler, "handler");
@@ -237,6 +270,25 @@ public final class GatewayServer implements AutoCloseable {
       return this;
     }
 
+    /**
+     * The admin listener's port, which serves {@code /metrics}, {@code /healthz} and {@code /readyz}
+     * (0 picks a free one); -1, the default, opens none. The gateway's own listener serves {@code
+     * /metrics} only with the handler's metrics credential.
+     */
+    public Builder adminPort(int port) {
+      if (port < -1 || port > 65535) {
+        throw new IllegalArgumentException("adminPort: " + port + " (expected: -1 for none, or 0..65535)");
+      }
+      this.adminPort = port;
+      return this;
+    }
+
+    /** The address the admin listener binds; {@code 127.0.0.1} (loopback only) by default. */
+    public Builder adminHost(String host) {
+      this.adminHost = Objects.requireNonNull(host, "adminHost");
+      return this;
+    }
+
     /** The largest request line plus headers; larger ones get a 431. 8 KiB by default. */
     public Builder maxHeaderBytes(int bytes) {
       if (bytes < 1024) {
@@ -252,6 +304,34 @@ public final class GatewayServer implements AutoCloseable {
         throw new IllegalArgumentException("maxConnections: " + connections + " (expected: > 0)");
       }
       this.maxConnections = connections;
+      return this;
+    }
+
+    /**
+     * The longest a request head (request line and headers) may take from its first byte; {@link
+     * #DEFAULT_HEAD_TIMEOUT} by default, {@link Duration#ZERO} for no limit. The connection is
+     * closed then.
+     */
+    public Builder headTimeout(Duration timeout) {
+      Objects.requireNonNull(timeout, "headTimeout");
+      if (timeout.isNegative()) {
+        throw new IllegalArgumentException("headTimeout: " + timeout + " (expected: >= 0)");
+      }
+      this.headTimeout = timeout;
+      return this;
+    }
+
+    /**
+     * The most connections one client address may hold open; further ones are closed at once. 0
+     * turns the limit off; by default three quarters of {@link #maxConnections}, so that one address
+     * (a few slow clients) cannot take them all. Behind a load balancer every connection comes from its
+     * addresses: raise the limit or turn it off there.
+     */
+    public Builder maxConnectionsPerAddress(int connections) {
+      if (connections < 0) {
+        throw new IllegalArgumentException("maxConnectionsPerAddress: " + connections + " (expected: >= 0)");
+      }
+      this.maxConnectionsPerAddress = connections;
       return this;
     }
 
@@ -366,6 +446,17 @@ public final class GatewayServer implements AutoCloseable {
     @Override
     public String path() {
       String p = request.getHttpURI().getDecodedPath();
+      return p == null ? "/" : p;
+    }
+
+    @Override
+    public @Nullable String remoteAddress() {
+      return Request.getRemoteAddr(request);
+    }
+
+    @Override
+    public String pathAndQuery() {
+      String p = request.getHttpURI().getPathQuery();
       return p == null ? "/" : p;
     }
 
@@ -491,6 +582,9 @@ public final class GatewayServer implements AutoCloseable {
     private byte[] buf;
     private int size;
     private long total;
+    private final BodyBudget budget;
+    private long reserved;
+    private boolean started;
 
     BodyRead(JettyExchange exchange, long maxBytes, long maxDiscardBytes, GatewayRequest.BodyCallback then) {
       this.exchange = exchange;
@@ -498,8 +592,26 @@ public final class GatewayServer implements AutoCloseable {
       this.maxDiscardBytes = maxDiscardBytes;
       this.then = then;
       long declared = exchange.request.getLength();
-      // Never start above the limit; an undeclared length starts small and grows.
-      this.buf = new byte[(int) Math.min(declared >= 0 ? Math.min(declared, maxBytes) : 8192, maxBytes)];
+      // Grows as the bytes arrive, from at most FIRST_BODY_BUFFER: a declared length is a claim, not
+      // memory to hand out. Never above the limit.
+      this.buf = new byte[(int) Math.min(Math.min(declared >= 0 ? declared : GatewayRequest.FIRST_BODY_BUFFER,
+          GatewayRequest.FIRST_BODY_BUFFER), maxBytes)];
+      this.budget = then.budget();
+    }
+
+    /** Reserves {@code size} more bytes of buffer from the budget; false when it has no room. */
+    private boolean reserve(int size) {
+      if (!budget.tryReserve(size)) {
+        return false;
+      }
+      reserved += size;
+      return true;
+    }
+
+    /** Gives back every buffer reserved: the body is handed on, refused or failed. */
+    private void releaseAll() {
+      budget.release(reserved);
+      reserved = 0;
     }
 
     /** What runs when more arrives: the gateway's checks and routing, which do not block. */
@@ -511,6 +623,13 @@ public final class GatewayServer implements AutoCloseable {
     @Override
     public void run() {
       Request request = exchange.request;
+      if (!started) {
+        started = true;
+        if (!reserve(buf.length)) {
+          exchange.failed(then, new BodyBudget.Exhausted());
+          return;
+        }
+      }
       while (true) {
         Content.Chunk chunk = request.read();
         if (chunk == null) {
@@ -518,6 +637,7 @@ public final class GatewayServer implements AutoCloseable {
           return;
         }
         if (Content.Chunk.isFailure(chunk)) {
+          releaseAll();
           exchange.failed(then, chunk.getFailure());
           return;
         }
@@ -526,12 +646,20 @@ public final class GatewayServer implements AutoCloseable {
         total += n;
         if (buf != null && total <= maxBytes) {
           if (size + n > buf.length) {
-            buf = Arrays.copyOf(buf, (int) Math.min(maxBytes, Math.max((long) buf.length * 2, size + n)));
+            int grown = (int) Math.min(maxBytes, Math.max((long) buf.length * 2, size + n));
+            if (!reserve(grown - buf.length)) {
+              chunk.release();
+              releaseAll();
+              exchange.failed(then, new BodyBudget.Exhausted());
+              return;
+            }
+            buf = Arrays.copyOf(buf, grown);
           }
           b.get(buf, size, n);
           size += n;
         } else {
           buf = null; // too large: drop what was read, and what comes
+          releaseAll();
         }
         boolean last = chunk.isLast();
         chunk.release();
@@ -539,10 +667,12 @@ public final class GatewayServer implements AutoCloseable {
           exchange.bodyRead = true;
         }
         if (buf == null && (last || total >= maxDiscardBytes)) {
+          releaseAll();
           exchange.deliver(then, null);
           return;
         }
         if (last) {
+          releaseAll();
           exchange.deliver(then, size == buf.length ? buf : Arrays.copyOf(buf, size));
           return;
         }

@@ -14,11 +14,36 @@ final class BodyReader {
    * @return the body, or null when it is longer than {@code limit} (the rest is left unread)
    */
   static byte @Nullable [] read(InputStream in, long declaredLength, long limit) throws IOException {
+    return read(in, declaredLength, limit, BodyBudget.unlimited());
+  }
+
+  /**
+   * Like {@link #read(InputStream, long, long)}, the body's buffer reserved from {@code budget} as
+   * it grows, and given back when it is read.
+   *
+   * @throws BodyBudget.Exhausted when the budget has no room for the next buffer
+   */
+  static byte @Nullable [] read(InputStream in, long declaredLength, long limit, BodyBudget budget) throws IOException {
     if (declaredLength > limit) {
       return null;
     }
-    // Never start above the limit: a buffer larger than the limit would accept a body over it.
-    byte[] buf = new byte[(int) Math.min(declaredLength >= 0 ? declaredLength : 8192, limit)];
+    int first = initialSize(declaredLength, limit);
+    if (!budget.tryReserve(first)) {
+      throw new BodyBudget.Exhausted();
+    }
+    long[] reserved = {first};
+    try {
+      return grow(in, new byte[first], limit, budget, reserved);
+    } finally {
+      budget.release(reserved[0]);
+    }
+  }
+
+  private static byte @Nullable [] grow(InputStream in, byte[] first, long limit, BodyBudget budget, long[] reserved)
+      throws IOException {
+    byte[] buf = first;
+    // Grows as data arrives: a declared length is a claim, not memory to hand out before the bytes
+    // come. Never above the limit: a buffer larger than the limit would accept a body over it.
     int n = 0;
     while (true) {
       if (n == buf.length) {
@@ -26,7 +51,12 @@ final class BodyReader {
           // Full at the limit: one more byte means too large.
           return in.read() < 0 ? buf : null;
         }
-        buf = Arrays.copyOf(buf, (int) Math.min(limit, (long) buf.length * 2));
+        int size = (int) Math.min(limit, (long) buf.length * 2);
+        if (!budget.tryReserve(size - buf.length)) {
+          throw new BodyBudget.Exhausted();
+        }
+        reserved[0] += size - buf.length;
+        buf = Arrays.copyOf(buf, size);
       }
       int r = in.read(buf, n, buf.length - n);
       if (r < 0) {
@@ -34,6 +64,12 @@ final class BodyReader {
       }
       n += r;
     }
+  }
+
+  /** The first buffer for a body: the declared length up to {@link GatewayRequest#FIRST_BODY_BUFFER}, never above the limit. */
+  static int initialSize(long declaredLength, long limit) {
+    int first = GatewayRequest.FIRST_BODY_BUFFER;
+    return (int) Math.min(Math.min(declaredLength >= 0 ? declaredLength : first, first), limit);
   }
 
   /**

@@ -51,14 +51,16 @@ import tools.jackson.databind.node.ObjectNode;
  * {@code GET /v1/models} (the models and model routes the caller's tenant may use), {@code GET
  * /v2/models/{name}[/versions/{v}]} (metadata with the input signature; for a model route, each
  * target's, see {@link RouteMetadata}), and, without
- * authentication, {@code GET /healthz}, {@code /readyz} and {@code /metrics} (Prometheus text).
+ * authentication, {@code GET /healthz} and {@code /readyz}; {@code /metrics} (Prometheus text) only
+ * with its own credential ({@link Builder#metricsToken}), else it is for an admin listener.
  *
  * <p>Each inference request goes: authenticate (401 before the body is read) → read the body up
  * to the limit (413) → parse and validate (4xx in the protocol's error shape) → the tenant may use
  * the model (else it looks exactly like an unknown model, 404) → tenant quota (429 with {@code
  * Retry-After}) → overload shedding by priority (503 with {@code Retry-After}) → route and forward.
  * A request carrying {@code x-modelrouter-explain: true} gets the routing decision's explanation in
- * the {@code x-modelrouter-explain} response header when explanations are enabled.
+ * the {@code x-modelrouter-explain} response header when its tenant is allowed explanations (none
+ * is by default: an explanation shows the fleet's endpoints and their load).
  *
  * <p>Thread-safe. Never answers a client's mistake with a 500, and never sends a stack trace.
  */
@@ -66,6 +68,13 @@ public final class GatewayHandler {
 
   /** Default in-flight limit for shedding: 512 concurrent requests through the gateway. */
   public static final int DEFAULT_MAX_IN_FLIGHT = 512;
+
+  /**
+   * The most bytes of request bodies read at once across the gateway by default: 256 MiB, or a
+   * quarter of the heap when that is less (never under the body limit). Past it a body gets a 503
+   * with {@code Retry-After} instead of memory.
+   */
+  public static final long DEFAULT_MAX_BYTES_READING = 256L * 1024 * 1024;
 
   /** The largest request body accepted by default (4 MiB); larger ones get a 413. */
   public static final long DEFAULT_MAX_BODY_BYTES = 4L * 1024 * 1024;
@@ -77,6 +86,11 @@ public final class GatewayHandler {
   public static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofSeconds(300);
   /** The request header that asks for the decision's explanation, and the response header carrying it. */
   public static final String EXPLAIN_HEADER = "x-modelrouter-explain";
+  /**
+   * The output tokens a request without {@code max_tokens} is counted at against its tenant's
+   * tokens-per-minute quota until its usage is known: 1,024, a long chat answer.
+   */
+  public static final int DEFAULT_OUTPUT_TOKENS = 1024;
   /** The response header naming the rejection reason code on every error. */
   public static final String REASON_HEADER = "x-modelrouter-reason";
 
@@ -91,6 +105,8 @@ public final class GatewayHandler {
    */
   static final long MAX_DISCARD_BYTES = 64L * 1024 * 1024;
   static final ObjectMapper JSON = JsonMapper.builder().build();
+  /** In {@link Builder#explainTenants}: every tenant. */
+  private static final String EVERY_TENANT = "*";
 
   /** Retry-after hint when shedding: 1 s, about the time in-flight requests take to free slots. */
   static final Duration SHED_RETRY_AFTER = Duration.ofSeconds(1);
@@ -101,8 +117,16 @@ public final class GatewayHandler {
   private final Authenticator authenticator;
   private final long maxBodyBytes;
   private final Duration requestTimeout;
-  private final boolean explain;
+  /** The tenants whose explain requests are honoured; {@code *} for every tenant. */
+  private final java.util.Set<String> explainTenants;
   private final TenantLimiter limiter;
+  private final HeaderPolicy headerPolicy;
+  private final BodyBudget bodyBudget;
+  private final @Nullable String metricsToken;
+  private final int defaultOutputTokens;
+  private final java.util.Map<String, HintLimits> hintLimits;
+  private final HintLimits defaultHintLimits;
+  private final ForwardedHeaders forwardedHeaders;
   private final LoadShedder shedder;
   private final RequestListener[] listeners;
   private final @Nullable Supplier<String> metricsText;
@@ -116,8 +140,16 @@ public final class GatewayHandler {
     this.authenticator = b.authenticator;
     this.maxBodyBytes = b.maxBodyBytes;
     this.requestTimeout = b.requestTimeout;
-    this.explain = b.explain;
+    this.explainTenants = java.util.Set.copyOf(b.explainTenants);
     this.limiter = new TenantLimiter(b.ticker);
+    this.headerPolicy = b.headerPolicy;
+    this.bodyBudget = BodyBudget.of(b.maxBytesReading > 0 ? b.maxBytesReading
+        : Math.max(b.maxBodyBytes, Math.min(DEFAULT_MAX_BYTES_READING, Runtime.getRuntime().maxMemory() / 4)));
+    this.metricsToken = b.metricsToken;
+    this.defaultOutputTokens = b.defaultOutputTokens;
+    this.hintLimits = java.util.Map.copyOf(b.hintLimits);
+    this.defaultHintLimits = b.defaultHintLimits;
+    this.forwardedHeaders = b.forwardedHeaders;
     this.shedder = new LoadShedder(b.maxInFlight);
     this.listeners = b.listeners.toArray(new RequestListener[0]);
     this.metricsText = b.metricsText;
@@ -206,11 +238,7 @@ public final class GatewayHandler {
         x.json(ready ? 200 : 503, ready ? "{\"status\":\"ready\"}" : "{\"status\":\"not ready\"}");
         return;
       case "/metrics":
-        if (metricsText != null) {
-          x.text(200, "text/plain; version=0.0.4; charset=utf-8", metricsText.get());
-        } else {
-          x.error(Protocol.OPENAI, Rejection.of(RejectionReason.INVALID_INPUT, "no metrics are served here"), 404);
-        }
+        metrics(x);
         return;
       default:
         break;
@@ -251,6 +279,23 @@ public final class GatewayHandler {
       return;
     }
     x.error(protocol, Rejection.of(RejectionReason.INVALID_INPUT, "no route for " + method + " " + path), 404);
+  }
+
+  /**
+   * {@code /metrics} on the gateway's own listener: it names every tenant, endpoint and model, so
+   * it is served only with the metrics credential, and is a 404 when none is configured (an admin
+   * listener serves it instead).
+   */
+  private void metrics(Exchange x) throws IOException {
+    Protocol protocol = Protocol.OPENAI;
+    if (metricsToken == null || metricsText == null) {
+      x.error(protocol, Rejection.of(RejectionReason.INVALID_INPUT, "no route for " + x.request.method() + " /metrics"), 404);
+    } else if (!MetricsCredential.matches(metricsToken, x.request.header("authorization"))) {
+      x.setHeader("www-authenticate", "Bearer");
+      x.reject(protocol, Rejection.of(RejectionReason.UNAUTHORIZED, "the metrics credential is missing or wrong"), null);
+    } else {
+      x.text(200, "text/plain; version=0.0.4; charset=utf-8", metricsText());
+    }
   }
 
   private static void requireGet(Exchange x, String method, Protocol protocol) throws IOException {
@@ -341,8 +386,8 @@ public final class GatewayHandler {
       x.reject(Protocol.OIP, unknownModel(name), null);
       return;
     }
-    ModelVersion mv = version == null ? entry.latest() : entry.resolve(VersionSelector.parse(version));
-    if (mv == null || version != null && version.isEmpty()) {
+    ModelVersion mv = version == null ? entry.latest() : resolveVersion(entry, version);
+    if (mv == null) {
       x.reject(Protocol.OIP, Rejection.of(RejectionReason.NO_MATCHING_VERSION,
           "model '" + name + "' has no version " + version), null);
       return;
@@ -372,6 +417,18 @@ public final class GatewayHandler {
     x.json(200, JSON.writeValueAsString(root));
   }
 
+  /** The version a path selector names; null for none, and for a malformed selector ({@code tag:}, {@code @}). */
+  private static @Nullable ModelVersion resolveVersion(ModelEntry entry, String selector) {
+    if (selector.isBlank()) {
+      return null;
+    }
+    try {
+      return entry.resolve(VersionSelector.parse(selector));
+    } catch (IllegalArgumentException malformed) {
+      return null;
+    }
+  }
+
   static void tensors(ArrayNode array, java.util.List<TensorSpec> specs) {
     for (TensorSpec t : specs) {
       ObjectNode n = array.addObject();
@@ -392,6 +449,12 @@ public final class GatewayHandler {
   // ------------------------------------------------------------------ inference
 
   private void infer(Exchange x, Tenant tenant, Protocol protocol) throws IOException {
+    Rejection overLimit = limiter.checkBeforeBody(tenant);
+    if (overLimit != null) {
+      x.setHeader("connection", "close"); // its body is not read
+      x.reject(protocol, overLimit, null);
+      return;
+    }
     x.request.readBody(maxBodyBytes, Math.min(4 * maxBodyBytes, MAX_DISCARD_BYTES), new GatewayRequest.BodyCallback() {
       @Override
       public void body(byte @Nullable [] body) throws IOException {
@@ -406,10 +469,20 @@ public final class GatewayHandler {
       }
 
       @Override
+      public BodyBudget budget() {
+        return bodyBudget;
+      }
+
+      @Override
       public void failed(IOException e) throws IOException {
+        x.setHeader("connection", "close");
+        if (e instanceof BodyBudget.Exhausted) {
+          x.reject(protocol, Rejection.retryAfter(RejectionReason.OVERLOADED,
+              "the gateway is reading as many request bytes as it may at once", SHED_RETRY_AFTER), null);
+          return;
+        }
         // The client stopped sending (idle timeout, data rate too low) or cut the connection: a
         // 408, if it is still there to read it.
-        x.setHeader("connection", "close");
         x.error(protocol, Rejection.of(RejectionReason.INVALID_INPUT, "the request body did not arrive in time"), 408);
       }
     });
@@ -424,7 +497,14 @@ public final class GatewayHandler {
       return;
     }
     GatewayRequest request = x.request;
-    ParseResult parsed = parser.parse(request.method(), request.path(), request::header, body);
+    String target = RequestTarget.forwardable(request.path(), request.pathAndQuery());
+    if (target == null) {
+      x.reject(protocol, Rejection.of(RejectionReason.INVALID_INPUT,
+          "the request path is not in normal form (no dot segments or broken escapes)"), null);
+      return;
+    }
+    x.target = target;
+    ParseResult parsed = parser.parse(request.method(), RequestTarget.path(target), request::header, body);
     if (!parsed.isRequest()) {
       x.reject(parsed.protocol(), parsed.rejection(), null);
       return;
@@ -436,14 +516,11 @@ public final class GatewayHandler {
       return;
     }
     RouteRequest.Builder rb = route.toBuilder().tenant(tenant.name()).modelAccess(tenant::mayUse);
-    if (!explain && route.explain()) {
+    if (route.explain() && !explainTenants.contains(tenant.name()) && !explainTenants.contains(EVERY_TENANT)) {
       rb.explain(false);
     }
-    if (route.latencyBudgetNanos() == 0) {
-      rb.latencyBudget(requestTimeout);
-    }
-    route = rb.build();
-    Object admitted = limiter.tryAdmit(tenant, (long) route.promptTokens() + route.maxOutputTokens());
+    route = hintLimits.getOrDefault(tenant.name(), defaultHintLimits).clamp(rb.build(), requestTimeout);
+    Object admitted = limiter.tryAdmit(tenant, TenantLimiter.estimate(route, defaultOutputTokens));
     if (admitted instanceof Rejection) {
       x.reject(protocol, (Rejection) admitted, null);
       return;
@@ -545,11 +622,16 @@ public final class GatewayHandler {
     });
   }
 
-  private static ProxyRequest proxyRequest(Exchange x, RouteRequest route, byte[] body) {
-    ProxyRequest.Builder pb = ProxyRequest.builder(x.request.path(), route).method(x.request.method());
-    x.request.forEachHeader((name, value) -> {
+  private ProxyRequest proxyRequest(Exchange x, RouteRequest route, byte[] body) {
+    ProxyRequest.Builder pb = ProxyRequest.builder(Objects.requireNonNull(x.target, "target"), route)
+        .method(x.request.method());
+    forwardedHeaders.forward(x.request, x.request.remoteAddress(), (name, value) -> {
       if (!name.equalsIgnoreCase("content-length") && !name.equalsIgnoreCase(RoutingClient.REQUEST_ID_HEADER)) {
-        pb.header(name, value);
+        try {
+          pb.header(name, value);
+        } catch (IllegalArgumentException malformed) {
+          log.debug("not forwarding a malformed header: {}", malformed.getMessage()); // a server let it through
+        }
       }
     });
     pb.header(RoutingClient.REQUEST_ID_HEADER, x.requestId);
@@ -570,14 +652,15 @@ public final class GatewayHandler {
     }
     ForwardingException f = (ForwardingException) e;
     RejectionReason reason = f.httpStatus() == 504 ? RejectionReason.DEADLINE_UNMEETABLE : RejectionReason.NO_HEALTHY_ENDPOINT;
-    x.error(protocol, Rejection.of(reason, "no endpoint answered: " + f.getMessage()), f.httpStatus() == 499 ? 502 : f.httpStatus());
+    log.info("{} {}: no endpoint answered: {}", x.request.method(), x.request.path(), f.getMessage());
+    x.error(protocol, Rejection.of(reason, ClientMessages.notAnswered(f)), f.httpStatus() == 499 ? 502 : f.httpStatus());
     return 0;
   }
 
   /** Copies the answer's headers (and the explanation) to the client's response. */
-  private static void answerHeaders(Exchange x, ProxyResponse r) {
+  private void answerHeaders(Exchange x, ProxyResponse r) {
     r.forEachHeader((name, value) -> {
-      if (!name.equals("content-length") && !name.equals("transfer-encoding")) {
+      if (headerPolicy.passesToClient(name)) {
         x.addHeader(name, value);
       }
     });
@@ -607,6 +690,8 @@ public final class GatewayHandler {
     private final @Nullable GatewayResponse response;
     final @Nullable AsyncGatewayResponse async;
     @Nullable Tenant tenant;
+    /** The path and query to forward, once checked ({@link RequestTarget}). */
+    @Nullable String target;
     boolean started;
     // What the request listeners hear (CompletedRequest): an API request's facts as they are learnt.
     final long startNanos = System.nanoTime();
@@ -733,10 +818,17 @@ public final class GatewayHandler {
     private long maxBodyBytes = DEFAULT_MAX_BODY_BYTES;
     private int maxInFlight = DEFAULT_MAX_IN_FLIGHT;
     private Duration requestTimeout = DEFAULT_REQUEST_TIMEOUT;
-    private boolean explain = true;
+    private java.util.Set<String> explainTenants = java.util.Set.of();
     private Ticker ticker = Ticker.system();
     private final java.util.List<RequestListener> listeners = new java.util.ArrayList<>();
     private @Nullable Supplier<String> metricsText;
+    private HeaderPolicy headerPolicy = HeaderPolicy.defaults();
+    private long maxBytesReading;
+    private @Nullable String metricsToken;
+    private int defaultOutputTokens = DEFAULT_OUTPUT_TOKENS;
+    private final java.util.Map<String, HintLimits> hintLimits = new java.util.HashMap<>();
+    private HintLimits defaultHintLimits = HintLimits.standard();
+    private ForwardedHeaders forwardedHeaders = ForwardedHeaders.trustingNone();
 
     private Builder(RoutingClient client) {
       this.client = Objects.requireNonNull(client, "client");
@@ -763,6 +855,19 @@ public final class GatewayHandler {
       return this;
     }
 
+    /**
+     * The most bytes of request bodies being read at once across the gateway (their buffers as they
+     * grow); at least the body limit. By default {@link #DEFAULT_MAX_BYTES_READING} or a
+     * quarter of the heap, whichever is less.
+     */
+    public Builder maxBytesReading(long bytes) {
+      if (bytes < 1) {
+        throw new IllegalArgumentException("maxBytesReading: " + bytes + " (expected: > 0)");
+      }
+      this.maxBytesReading = bytes;
+      return this;
+    }
+
     /** The in-flight limit for overload shedding; 0 disables shedding. {@value #DEFAULT_MAX_IN_FLIGHT} by default. */
     public Builder maxInFlight(int maxInFlight) {
       if (maxInFlight < 0) {
@@ -782,9 +887,18 @@ public final class GatewayHandler {
       return this;
     }
 
-    /** Whether {@code x-modelrouter-explain: true} is honoured; true by default. */
+    /**
+     * Whether {@code x-modelrouter-explain: true} is honoured for every tenant; false by default,
+     * since an explanation shows the fleet's endpoints and their load. See {@link #explainTenants}.
+     */
     public Builder explain(boolean explain) {
-      this.explain = explain;
+      this.explainTenants = explain ? java.util.Set.of(EVERY_TENANT) : java.util.Set.of();
+      return this;
+    }
+
+    /** The tenants (by name, {@code *} for all) whose {@code x-modelrouter-explain: true} is honoured; none by default. */
+    public Builder explainTenants(java.util.Set<String> tenants) {
+      this.explainTenants = java.util.Set.copyOf(tenants);
       return this;
     }
 
@@ -804,6 +918,21 @@ public final class GatewayHandler {
     }
 
     /**
+     * The most a tenant's routing hints may ask for (priority, budgets); higher hints are clamped.
+     * A tenant without its own limits gets {@link #defaultHintLimits}.
+     */
+    public Builder hintLimits(String tenant, HintLimits limits) {
+      hintLimits.put(Objects.requireNonNull(tenant, "tenant"), Objects.requireNonNull(limits, "limits"));
+      return this;
+    }
+
+    /** The hint limits of tenants without their own; {@link HintLimits#standard()} by default. */
+    public Builder defaultHintLimits(HintLimits limits) {
+      this.defaultHintLimits = Objects.requireNonNull(limits, "defaultHintLimits");
+      return this;
+    }
+
+    /**
      * What {@code /metrics} serves, in the Prometheus text format: with Micrometer, {@code
      * prometheusMeterRegistry::scrape}. Without one (the default) {@code /metrics} is not served.
      */
@@ -812,7 +941,52 @@ public final class GatewayHandler {
       return this;
     }
 
+    /**
+     * The output tokens a request without {@code max_tokens} counts against its tenant's token
+     * quota until its usage is known; {@value #DEFAULT_OUTPUT_TOKENS} by default.
+     */
+    public Builder defaultOutputTokens(int tokens) {
+      if (tokens < 0) {
+        throw new IllegalArgumentException("defaultOutputTokens: " + tokens + " (expected: >= 0)");
+      }
+      this.defaultOutputTokens = tokens;
+      return this;
+    }
+
+    /**
+     * The bearer token that {@code GET /metrics} on the gateway's own listener needs; without one
+     * (the default) the gateway's listener does not serve {@code /metrics} at all, and an admin
+     * listener should ({@code GatewayServer.Builder.adminPort}).
+     */
+    public Builder metricsToken(String token) {
+      Objects.requireNonNull(token, "metricsToken");
+      if (token.length() < 16) {
+        throw new IllegalArgumentException("metricsToken: " + token.length() + " characters (expected: >= 16)");
+      }
+      this.metricsToken = token;
+      return this;
+    }
+
+    /** Which endpoint response fields reach clients; {@link HeaderPolicy#defaults()} by default. */
+    public Builder headerPolicy(HeaderPolicy policy) {
+      this.headerPolicy = Objects.requireNonNull(policy, "headerPolicy");
+      return this;
+    }
+
+    /**
+     * Which proxies in front of the gateway are trusted with the client's address ({@code
+     * Forwarded}, {@code X-Forwarded-For}, {@code X-Real-IP}); {@link ForwardedHeaders#trustingNone()} by default.
+     */
+    public Builder forwardedHeaders(ForwardedHeaders forwarded) {
+      this.forwardedHeaders = Objects.requireNonNull(forwarded, "forwardedHeaders");
+      return this;
+    }
+
     public GatewayHandler build() {
+      if (maxBytesReading > 0 && maxBytesReading < maxBodyBytes) {
+        throw new IllegalArgumentException("maxBytesReading: " + maxBytesReading
+            + " (expected: >= maxBodyBytes " + maxBodyBytes + ")");
+      }
       return new GatewayHandler(this);
     }
   }

@@ -13,11 +13,35 @@ import org.jspecify.annotations.Nullable;
  */
 public interface GatewayRequest {
 
+  /**
+   * The largest first buffer a binding allocates for a body: 16 KiB, a large chat prompt. A body
+   * grows from there by doubling as its bytes arrive, so that memory follows what was received,
+   * never what a client declared in {@code Content-Length}.
+   */
+  int FIRST_BODY_BUFFER = 16 * 1024;
+
   /** The method in upper case, such as {@code POST}. */
   String method();
 
   /** The decoded path without the query string, such as {@code /v1/chat/completions}. */
   String path();
+
+  /**
+   * The path and query as the client sent them, still percent-encoded, such as {@code
+   * /v2/models/my%20model/infer?trace=1}: what the gateway forwards. The default encodes {@link
+   * #path()} again (no query); a binding that has the raw request target should override it.
+   */
+  default String pathAndQuery() {
+    return RequestTarget.encodePath(path());
+  }
+
+  /**
+   * The address the connection comes from (an IP literal), for the forwarded fields the gateway
+   * adds ({@link ForwardedHeaders}); null when the binding does not know it, the default.
+   */
+  default @Nullable String remoteAddress() {
+    return null;
+  }
 
   /** The first value of a header, matched case-insensitively; null when absent. */
   @Nullable String header(String name);
@@ -58,7 +82,7 @@ public interface GatewayRequest {
   default void readBody(long maxBytes, long maxDiscardBytes, BodyCallback then) throws IOException {
     byte[] body;
     try (InputStream in = body()) {
-      body = BodyReader.read(in, contentLength(), maxBytes);
+      body = BodyReader.read(in, contentLength(), maxBytes, then.budget());
       if (body == null) {
         BodyReader.discard(in, contentLength(), maxDiscardBytes);
       }
@@ -74,7 +98,15 @@ public interface GatewayRequest {
     /** The body, or null when it is larger than the limit. */
     void body(byte @Nullable [] body) throws IOException;
 
-    /** The body did not arrive: the client stopped sending or went away. */
+    /**
+     * The body did not arrive: the client stopped sending or went away, or ({@link
+     * BodyBudget.Exhausted}) the gateway is reading as many bytes as it may at once.
+     */
     void failed(IOException failure) throws IOException;
+
+    /** What the body's buffers are reserved from while it is read; unlimited by default. */
+    default BodyBudget budget() {
+      return BodyBudget.unlimited();
+    }
   }
 }

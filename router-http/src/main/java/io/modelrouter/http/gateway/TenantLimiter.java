@@ -1,5 +1,7 @@
 package io.modelrouter.http.gateway;
 
+import io.modelrouter.Operation;
+import io.modelrouter.RouteRequest;
 import io.modelrouter.Rejection;
 import io.modelrouter.RejectionReason;
 import io.modelrouter.Ticker;
@@ -7,6 +9,7 @@ import java.time.Duration;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Enforces each tenant's {@link TenantQuota}: concurrent requests with a counter, requests per
@@ -92,8 +95,62 @@ final class TenantLimiter {
     return new Permit(s, 0);
   }
 
+  /**
+   * Whether the tenant is over a limit right now, before its request's body is read: at its
+   * concurrent requests, or out of requests or tokens for the moment. Takes nothing ({@link
+   * #tryAdmit} does, once the body is parsed), so that a tenant at its limits gets no body read.
+   *
+   * @return the rejection, or null when the tenant may send
+   */
+  @Nullable Rejection checkBeforeBody(Tenant tenant) {
+    TenantQuota q = tenant.quota();
+    State s = states.get(tenant.name());
+    if (s == null || !s.quota.equals(q)) {
+      return null; // nothing taken yet
+    }
+    long now = ticker.nanoTime();
+    if (q.maxConcurrent() > 0 && s.inFlight.get() >= q.maxConcurrent()) {
+      return reject(tenant, "concurrent requests (" + q.maxConcurrent() + ")", SECOND);
+    }
+    if (q.requestsPerSecond() > 0) {
+      long interval = (long) (SECOND / q.requestsPerSecond());
+      long wait = waitFor(s.requestTat, now, interval, (Math.max(1, (long) q.requestsPerSecond()) - 1) * interval);
+      if (wait > 0) {
+        return reject(tenant, "requests per second (" + fmt(q.requestsPerSecond()) + ")", wait);
+      }
+    }
+    if (q.tokensPerMinute() > 0) {
+      long perToken = Math.max(1, MINUTE / q.tokensPerMinute());
+      long wait = waitFor(s.tokenTat, now, perToken, MINUTE - perToken);
+      if (wait > 0) {
+        return reject(tenant, "tokens per minute (" + q.tokensPerMinute() + ")", wait);
+      }
+    }
+    return null;
+  }
+
+  /** What {@link #take} would wait for {@code cost}, without taking it. */
+  private static long waitFor(AtomicLong tat, long now, long cost, long tolerance) {
+    long current = tat.get();
+    long base = current == Long.MIN_VALUE ? now : Math.max(current, now);
+    long ahead = base - now;
+    return ahead > tolerance ? ahead - tolerance : 0;
+  }
+
   private State replace(String name, State old, State fresh) {
     return states.replace(name, old, fresh) ? fresh : states.getOrDefault(name, fresh);
+  }
+
+  /**
+   * The tokens a request is counted at when admitted: its prompt and its {@code max_tokens}, or
+   * {@code outputAllowance} when it names none (embeddings have no output). Without the allowance
+   * a request without {@code max_tokens} whose answer reports no usage (a stream that did not ask
+   * for it) would cost its prompt alone.
+   */
+  static long estimate(RouteRequest route, int outputAllowance) {
+    int output = route.maxOutputTokens() > 0 || route.operation() == Operation.EMBEDDING
+        ? route.maxOutputTokens() : outputAllowance;
+    return (long) route.promptTokens() + output;
   }
 
   /** {@link #release} tokens for a request that never reached an endpoint: its estimate is given back. */

@@ -25,10 +25,13 @@ public final class ModelRewrite {
    * path rewritten for the chosen model (with its version when the route's target pins one, or
    * when the decision no longer names the route: a retry pinned to the model), else {@code path}.
    */
-  public static String path(String path, Decision d) {
-    if (!path.startsWith(OIP_PREFIX)) {
-      return path;
+  public static String path(String pathAndQuery, Decision d) {
+    if (!pathAndQuery.startsWith(OIP_PREFIX)) {
+      return pathAndQuery;
     }
+    int q = pathAndQuery.indexOf('?'); // the client's query is kept as it came
+    String path = q < 0 ? pathAndQuery : pathAndQuery.substring(0, q);
+    String query = q < 0 ? "" : pathAndQuery.substring(q);
     RouteSpec route = d.route();
     ModelSpec model = d.model();
     int end = path.indexOf('/', OIP_PREFIX.length());
@@ -37,7 +40,7 @@ public final class ModelRewrite {
     if (route == null || pinsVersion(route, model)) {
       sb.append("/versions/").append(model.version());
     }
-    return end < 0 ? sb.toString() : sb.append(action).toString();
+    return (end < 0 ? sb : sb.append(action)).append(query).toString();
   }
 
   private static boolean pinsVersion(RouteSpec route, ModelSpec model) {

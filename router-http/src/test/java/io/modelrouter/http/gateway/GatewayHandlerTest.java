@@ -93,7 +93,7 @@ class GatewayHandlerTest {
   void handle_explainAskedButDisabled_sendsNoExplanation() throws IOException {
     TestExchange on = TestExchange.post("/v1/chat/completions", CHAT).header("authorization", "Bearer k")
         .header("x-modelrouter-explain", "true");
-    handle(handler().build(), on);
+    handle(handler().explain(true).build(), on);
     assertThat(on.responseHeader("x-modelrouter-explain")).contains("chosen=e");
     TestExchange off = TestExchange.post("/v1/chat/completions", CHAT).header("authorization", "Bearer k")
         .header("x-modelrouter-explain", "true");

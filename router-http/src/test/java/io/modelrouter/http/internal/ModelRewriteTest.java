@@ -53,6 +53,7 @@ class ModelRewriteTest {
     Router router = Router.builder(registry).build();
     Decision r = router.route(RouteRequest.of("r")).decisionOrThrow();
     assertThat(ModelRewrite.path("/v2/models/r/infer", r)).isEqualTo("/v2/models/clf/infer");
+    assertThat(ModelRewrite.path("/v2/models/r/infer?trace=a/b", r)).isEqualTo("/v2/models/clf/infer?trace=a/b");
     assertThat(ModelRewrite.path("/v1/chat/completions", r)).isEqualTo("/v1/chat/completions");
     Decision p = router.route(RouteRequest.of("p")).decisionOrThrow();
     assertThat(ModelRewrite.path("/v2/models/p/infer", p)).isEqualTo("/v2/models/pinned/versions/2/infer");

@@ -45,6 +45,13 @@ public final class EtcdClient implements AutoCloseable {
    */
   public static final long DEFAULT_CONNECT_TIMEOUT_MILLIS = 2_000;
 
+  /**
+   * The largest answer read from etcd (a range, or one watch response): 64 MiB, far above etcd's
+   * own 1.5 MiB request limit times a large registry, so that a broken or hostile member cannot
+   * make the client buffer without end.
+   */
+  public static final long DEFAULT_MAX_RESPONSE_BYTES = 64L * 1024 * 1024;
+
   private static final MediaType JSON_TYPE = MediaType.get("application/json");
   private static final JsonMapper JSON = JsonMapper.builder().build();
   private static final Base64.Encoder B64 = Base64.getEncoder();
@@ -54,11 +61,20 @@ public final class EtcdClient implements AutoCloseable {
   private final OkHttpClient unary;
   private final OkHttpClient streaming;
   private final boolean ownsHttp;
+  private final long maxResponseBytes;
+  private final @Nullable String user;
+  private final @Nullable String password;
+  /** The etcd auth token while one is held; null before the first authentication or after a refusal. */
+  private volatile @Nullable String token;
   private volatile int preferred;
 
-  private EtcdClient(List<HttpUrl> urls, OkHttpClient base, boolean ownsHttp, Duration requestTimeout, Duration connectTimeout) {
+  private EtcdClient(List<HttpUrl> urls, OkHttpClient base, boolean ownsHttp, Duration requestTimeout, Duration connectTimeout,
+      Builder b) {
     this.urls = urls;
     this.ownsHttp = ownsHttp;
+    this.maxResponseBytes = b.maxResponseBytes;
+    this.user = b.user;
+    this.password = b.password;
     this.unary = base.newBuilder()
         .connectTimeout(connectTimeout)
         .callTimeout(requestTimeout)
@@ -226,6 +242,14 @@ public final class EtcdClient implements AutoCloseable {
     EtcdException last = null;
     for (int i = 0; i < urls.size(); i++) {
       int index = (start + i) % urls.size();
+      if (user != null && token == null) {
+        try {
+          authenticate(index);
+        } catch (Unavailable e) {
+          last = e.failure;
+          continue;
+        }
+      }
       Call call = client.newCall(request(index, "/v3/watch", req));
       try {
         Response response = call.execute();
@@ -233,6 +257,9 @@ public final class EtcdClient implements AutoCloseable {
           String body = bodyText(response);
           response.close();
           last = httpError(index, "/v3/watch", response.code(), body);
+          if (user != null && refusedToken(response.code(), body)) {
+            token = null; // the caller re-opens the watch, with a new token
+          }
           if (response.code() != 503) {
             throw last;
           }
@@ -281,7 +308,7 @@ public final class EtcdClient implements AutoCloseable {
       String line;
       do {
         try {
-          line = source.readUtf8Line();
+          line = readLine();
         } catch (java.net.SocketTimeoutException idle) {
           return null; // silent for the idle timeout: the caller re-opens from its revision
         } catch (IOException e) {
@@ -297,10 +324,28 @@ public final class EtcdClient implements AutoCloseable {
       if (node.has("error")) {
         client.failedAt(index);
         JsonNode error = node.get("error");
-        throw new EtcdException("watch failed at " + client.urls.get(index) + ": "
-            + error.path("message").asString(error.toString()));
+        String message = error.path("message").asString(error.toString());
+        if (refusedToken(error.path("http_code").asInt(0), message)) {
+          client.token = null; // re-opened with a new token
+        }
+        throw new EtcdException("watch failed at " + client.urls.get(index) + ": " + message);
       }
       return watchResponse(node.path("result"));
+    }
+
+    /** The next line, at most the client's {@code maxResponseBytes}; null at the end of the stream. */
+    private @Nullable String readLine() throws IOException {
+      long limit = client.maxResponseBytes;
+      long newline = source.indexOf((byte) '\n', 0, limit);
+      if (newline < 0) {
+        if (source.getBuffer().size() >= limit) {
+          throw new IOException("a watch response longer than " + limit + " bytes (maxResponseBytes)");
+        }
+        return source.readUtf8Line(); // the end of the stream
+      }
+      String line = source.readUtf8(newline);
+      source.skip(1);
+      return line.endsWith("\r") ? line.substring(0, line.length() - 1) : line;
     }
 
     /** Ends the stream from any thread: a blocked {@link #next()} fails at once. */
@@ -327,27 +372,93 @@ public final class EtcdClient implements AutoCloseable {
     EtcdException last = null;
     for (int i = 0; i < urls.size(); i++) {
       int index = (start + i) % urls.size();
+      try {
+        return postTo(index, path, body);
+      } catch (Unavailable e) {
+        last = e.failure;
+      }
+    }
+    throw Objects.requireNonNull(last);
+  }
+
+  /** A member could not answer (unreachable, or 503): the next one is tried. */
+  private static final class Unavailable extends Exception {
+    private static final long serialVersionUID = 1L;
+    final EtcdException failure;
+
+    Unavailable(EtcdException failure) {
+      super(failure.getMessage(), null, false, false);
+      this.failure = failure;
+    }
+  }
+
+  /** One call to one member, authenticating first (and again once when etcd refuses the token). */
+  private JsonNode postTo(int index, String path, ObjectNode body) throws Unavailable {
+    for (int attempt = 0; ; attempt++) {
+      if (user != null && token == null) {
+        authenticate(index);
+      }
       try (Response response = unary.newCall(request(index, path, body)).execute()) {
         String text = bodyText(response);
         if (response.isSuccessful()) {
           preferred = index;
           return parse(text);
         }
-        last = httpError(index, path, response.code(), text);
-        if (response.code() != 503) {
-          throw last;
+        EtcdException error = httpError(index, path, response.code(), text);
+        if (user != null && attempt == 0 && refusedToken(response.code(), text)) {
+          token = null; // expired or revoked: a new one, once
+          continue;
         }
+        if (response.code() == 503) {
+          throw new Unavailable(error);
+        }
+        throw error;
       } catch (IOException e) {
-        last = new EtcdException("cannot reach etcd at " + urls.get(index) + ": " + e.getMessage(), e);
+        throw new Unavailable(new EtcdException("cannot reach etcd at " + urls.get(index) + ": " + e.getMessage(), e));
       }
     }
-    throw Objects.requireNonNull(last);
+  }
+
+  /** Whether etcd refused the call for its token (expired, revoked, or auth newly enabled). */
+  private static boolean refusedToken(int code, String text) {
+    return code == 401 || text.contains("invalid auth token") || text.contains("user name is empty");
+  }
+
+  /** Gets a token for the client's user from the member at {@code index}. */
+  private void authenticate(int index) throws Unavailable {
+    ObjectNode req = JSON.createObjectNode();
+    req.put("name", user);
+    req.put("password", password);
+    HttpUrl url = urls.get(index).newBuilder().encodedPath("/v3/auth/authenticate").build();
+    Request r = new Request.Builder().url(url).post(RequestBody.create(req.toString(), JSON_TYPE)).build();
+    try (Response response = unary.newCall(r).execute()) {
+      String text = bodyText(response);
+      if (!response.isSuccessful()) {
+        EtcdException error = httpError(index, "/v3/auth/authenticate", response.code(), text);
+        if (response.code() == 503) {
+          throw new Unavailable(error);
+        }
+        throw error;
+      }
+      String t = parse(text).path("token").asString("");
+      if (t.isEmpty()) {
+        throw new EtcdException("etcd at " + urls.get(index) + " gave no auth token (is authentication enabled?)");
+      }
+      token = t;
+    } catch (IOException e) {
+      throw new Unavailable(new EtcdException("cannot reach etcd at " + urls.get(index) + ": " + e.getMessage(), e));
+    }
   }
 
   private Request request(int index, String path, ObjectNode body) {
     HttpUrl base = urls.get(index);
     HttpUrl url = base.newBuilder().encodedPath(path).build();
-    return new Request.Builder().url(url).post(RequestBody.create(body.toString(), JSON_TYPE)).build();
+    Request.Builder r = new Request.Builder().url(url).post(RequestBody.create(body.toString(), JSON_TYPE));
+    String t = token;
+    if (t != null) {
+      r.header("Authorization", t);
+    }
+    return r.build();
   }
 
   private EtcdException httpError(int index, String path, int code, String body) {
@@ -364,9 +475,17 @@ public final class EtcdClient implements AutoCloseable {
     return new EtcdException("etcd at " + urls.get(index) + " answered " + path + " with " + code + ": " + message);
   }
 
-  private static String bodyText(Response response) throws IOException {
+  /** The answer's body, at most {@code maxResponseBytes}; a larger one is an error, not memory. */
+  private String bodyText(Response response) throws IOException {
     ResponseBody body = response.body();
-    return body == null ? "" : body.string();
+    if (body == null) {
+      return "";
+    }
+    BufferedSource source = body.source();
+    if (body.contentLength() > maxResponseBytes || source.request(maxResponseBytes + 1)) {
+      throw new EtcdException("etcd answered with more than " + maxResponseBytes + " bytes (maxResponseBytes)");
+    }
+    return source.getBuffer().readUtf8();
   }
 
   private static JsonNode parse(String text) {
@@ -484,6 +603,11 @@ public final class EtcdClient implements AutoCloseable {
     private Duration requestTimeout = Duration.ofMillis(DEFAULT_REQUEST_TIMEOUT_MILLIS);
     private Duration connectTimeout = Duration.ofMillis(DEFAULT_CONNECT_TIMEOUT_MILLIS);
     private @Nullable OkHttpClient okHttpClient;
+    private long maxResponseBytes = DEFAULT_MAX_RESPONSE_BYTES;
+    private @Nullable String user;
+    private @Nullable String password;
+    private javax.net.ssl.@Nullable SSLSocketFactory sslSocketFactory;
+    private javax.net.ssl.@Nullable X509TrustManager trustManager;
 
     Builder(List<String> urls) {
       Objects.requireNonNull(urls, "urls");
@@ -511,6 +635,40 @@ public final class EtcdClient implements AutoCloseable {
       return this;
     }
 
+    /**
+     * Authenticates as {@code user} (etcd's user/password authentication): the client gets a token
+     * from {@code /v3/auth/authenticate}, sends it on every call, and gets a new one when etcd
+     * refuses it as expired.
+     */
+    public Builder credentials(String user, String password) {
+      this.user = Objects.requireNonNull(user, "user");
+      this.password = Objects.requireNonNull(password, "password");
+      if (user.isBlank()) {
+        throw new IllegalArgumentException("user: '' (expected: an etcd user name)");
+      }
+      return this;
+    }
+
+    /**
+     * The TLS setup for {@code https} member URLs: the trust for etcd's server certificate and, in
+     * the socket factory's key managers, the client certificate when etcd requires one. Without it
+     * {@code https} URLs use the JVM's default trust store.
+     */
+    public Builder tls(javax.net.ssl.SSLSocketFactory socketFactory, javax.net.ssl.X509TrustManager trustManager) {
+      this.sslSocketFactory = Objects.requireNonNull(socketFactory, "socketFactory");
+      this.trustManager = Objects.requireNonNull(trustManager, "trustManager");
+      return this;
+    }
+
+    /** The largest answer read from etcd; {@value EtcdClient#DEFAULT_MAX_RESPONSE_BYTES} bytes by default. */
+    public Builder maxResponseBytes(long bytes) {
+      if (bytes < 1024) {
+        throw new IllegalArgumentException("maxResponseBytes: " + bytes + " (expected: >= 1024)");
+      }
+      this.maxResponseBytes = bytes;
+      return this;
+    }
+
     /** Shares this client's connection pool and dispatcher; the caller keeps owning it. */
     public Builder okHttpClient(OkHttpClient client) {
       this.okHttpClient = Objects.requireNonNull(client, "client");
@@ -523,7 +681,10 @@ public final class EtcdClient implements AutoCloseable {
       if (base == null) {
         base = new OkHttpClient();
       }
-      return new EtcdClient(List.copyOf(urls), base, owns, requestTimeout, connectTimeout);
+      if (sslSocketFactory != null) {
+        base = base.newBuilder().sslSocketFactory(sslSocketFactory, Objects.requireNonNull(trustManager, "trustManager")).build();
+      }
+      return new EtcdClient(List.copyOf(urls), base, owns, requestTimeout, connectTimeout, this);
     }
   }
 

@@ -88,7 +88,7 @@ public final class EtcdRegistry implements ModelRegistry, AutoCloseable {
     this.client = b.client;
     this.prefix = b.prefix;
     this.delegate = InMemoryRegistry.create(b.ticker);
-    this.keyspace = new Keyspace(prefix);
+    this.keyspace = new Keyspace(prefix, b.policy);
     this.minBackoffMillis = b.minBackoff.toMillis();
     this.maxBackoffMillis = b.maxBackoff.toMillis();
     this.backoffMillis = minBackoffMillis;
@@ -354,6 +354,7 @@ public final class EtcdRegistry implements ModelRegistry, AutoCloseable {
     private Duration watchIdleTimeout = Duration.ofMillis(DEFAULT_WATCH_IDLE_TIMEOUT_MILLIS);
     private Ticker ticker = Ticker.system();
     private RandomGenerator random = new java.util.Random();
+    private RegistrationPolicy policy = RegistrationPolicy.allowAll();
 
     private Builder(EtcdClient client) {
       this.client = Objects.requireNonNull(client, "client");
@@ -396,6 +397,15 @@ public final class EtcdRegistry implements ModelRegistry, AutoCloseable {
     }
 
     /** Builds the registry and starts its watch thread. */
+    /**
+     * Which models and endpoint URLs a key may publish; {@link RegistrationPolicy#allowAll()} by
+     * default. A key that breaks it is left out and reported in {@link EtcdRegistry#problems()}.
+     */
+    public Builder policy(RegistrationPolicy policy) {
+      this.policy = Objects.requireNonNull(policy, "policy");
+      return this;
+    }
+
     public EtcdRegistry build() {
       EtcdRegistry registry = new EtcdRegistry(this);
       registry.thread.start();

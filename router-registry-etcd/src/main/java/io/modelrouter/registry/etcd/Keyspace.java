@@ -28,10 +28,16 @@ final class Keyspace {
   static final String ROUTES = "routes/";
 
   private final String prefix;
+  private final RegistrationPolicy policy;
   private final TreeMap<String, Entry> entries = new TreeMap<>();
 
   Keyspace(String prefix) {
+    this(prefix, RegistrationPolicy.allowAll());
+  }
+
+  Keyspace(String prefix, RegistrationPolicy policy) {
     this.prefix = prefix;
+    this.policy = policy;
   }
 
   /** The prefix with a trailing slash; rejects an empty one. */
@@ -80,6 +86,10 @@ final class Keyspace {
           return new Bad(new KeyProblem(key, modRevision,
               "model " + spec.key() + " is under the wrong key (expected: " + expected + ")"));
         }
+        String refused = policy.violation(spec);
+        if (refused != null) {
+          return new Bad(new KeyProblem(key, modRevision, refused));
+        }
         return new Model(spec, modRevision);
       }
       if (key.startsWith(prefix + ENDPOINTS)) {
@@ -88,6 +98,10 @@ final class Keyspace {
         if (!expected.equals(key)) {
           return new Bad(new KeyProblem(key, modRevision,
               "endpoint " + endpoint.id() + " is under the wrong key (expected: " + expected + ")"));
+        }
+        String refused = policy.violation(endpoint);
+        if (refused != null) {
+          return new Bad(new KeyProblem(key, modRevision, refused));
         }
         return new EndpointValue(endpoint, modRevision);
       }
