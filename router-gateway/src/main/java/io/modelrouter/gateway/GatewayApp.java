@@ -45,10 +45,14 @@ final class GatewayApp implements AutoCloseable {
    */
   static final int DEFAULT_ADMIN_PORT = 9464;
 
-  /** The demo's configuration: defaults, with quick health checks and short ejections so recoveries show. */
+  /**
+   * The demo's configuration: defaults, with quick health checks and short ejections so recoveries
+   * show, and explanations on (a demo on loopback shows how it decides; a configured gateway does
+   * not unless told to).
+   */
   static GatewayConfig demoConfig(int port) {
     GatewayConfig d = GatewayConfig.defaults();
-    return d.withServer(d.server().withPort(port))
+    return d.withServer(d.server().withPort(port).withExplain(true))
         .withHealth(d.health().withIntervalMs(1000))
         .withOutliers(d.outliers().withBaseEjectionTimeMs(3000));
   }

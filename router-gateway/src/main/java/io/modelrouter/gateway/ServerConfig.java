@@ -80,6 +80,12 @@ public record ServerConfig(
         drainTimeoutMs, maxInFlight, requestTimeoutMs, explain);
   }
 
+  /** This section with explanations honoured ({@code true}) or not, for every tenant. */
+  public ServerConfig withExplain(boolean honour) {
+    return new ServerConfig(host, port, maxBodyBytes, maxHeaderBytes, maxConnections, maxThreads, idleTimeoutMs,
+        drainTimeoutMs, maxInFlight, requestTimeoutMs, honour);
+  }
+
   /** This section with another in-flight limit. */
   public ServerConfig withMaxInFlight(int limit) {
     return new ServerConfig(host, port, maxBodyBytes, maxHeaderBytes, maxConnections, maxThreads, idleTimeoutMs,

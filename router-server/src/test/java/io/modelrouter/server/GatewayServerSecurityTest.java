@@ -178,9 +178,13 @@ class GatewayServerSecurityTest {
     }
   }
 
+  /** What a Micrometer Prometheus registry would serve: the handler serves metrics only from a source. */
+  private static final java.util.function.Supplier<String> METRICS =
+      () -> "# TYPE modelrouter_requests_in_flight gauge\nmodelrouter_requests_in_flight 0\n";
+
   @Test
   void metrics_areServedOnTheAdminListenerOnly() throws IOException {
-    try (GatewayServer server = GatewayServer.builder(handler().build()).port(0).adminPort(0).build().start()) {
+    try (GatewayServer server = GatewayServer.builder(handler().metricsText(METRICS).build()).port(0).adminPort(0).build().start()) {
       assertThat(server.adminPort()).isPositive().isNotEqualTo(server.port());
       assertThat(get(server.port(), "/metrics", "")).startsWith("HTTP/1.1 404").doesNotContain("modelrouter_");
       assertThat(get(server.port(), "/metrics", "Authorization: Bearer k\r\n")).startsWith("HTTP/1.1 404");
@@ -194,7 +198,7 @@ class GatewayServerSecurityTest {
   @Test
   void metrics_onTheGatewaysListener_needTheirOwnCredential() throws IOException {
     String token = "metrics-0123456789abcdef";
-    try (GatewayServer server = GatewayServer.builder(handler().metricsToken(token).build()).port(0).build().start()) {
+    try (GatewayServer server = GatewayServer.builder(handler().metricsText(METRICS).metricsToken(token).build()).port(0).build().start()) {
       assertThat(server.adminPort()).isEqualTo(-1);
       assertThat(get(server.port(), "/metrics", "")).startsWith("HTTP/1.1 401");
       assertThat(get(server.port(), "/metrics", "Authorization: Bearer k\r\n")).startsWith("HTTP/1.1 401");
