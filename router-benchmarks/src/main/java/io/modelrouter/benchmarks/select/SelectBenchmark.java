@@ -59,6 +59,8 @@ public class SelectBenchmark {
   private SelectionStrategy weightedRoundRobin;
   private SelectionStrategy leastRequest;
   private SelectionStrategy llmAware;
+  /** The version whose endpoints are the candidates; its server metrics are re-stamped each iteration. */
+  private ModelVersion version;
   private SelectionStrategy boundedLoadHash;
   private RouteRequest keyed;
   private Fleet.AllCandidates keyedCandidates;
@@ -73,7 +75,7 @@ public class SelectBenchmark {
   @Setup
   public void setUp() {
     Fleet fleet = new Fleet(endpoints, 1);
-    ModelVersion version = fleet.version(0);
+    version = fleet.version(0);
     candidates = new Fleet.AllCandidates(version, RouteRequest.of(Fleet.modelName(0)));
     keyed = RouteRequest.builder(Fleet.modelName(0)).affinityKey("session-42").build();
     keyedCandidates = new Fleet.AllCandidates(version, keyed);
@@ -103,10 +105,20 @@ public class SelectBenchmark {
     }
   }
 
+  /**
+   * Reads the clock for the iteration and re-stamps every endpoint's scraped metrics with it, as a
+   * scraper would: {@code llmAware} then takes its full scoring path, not the shortcut it takes
+   * for stale metrics (which it reached after warm-up when the fixture was stamped only at setup).
+   * Fresh for {@code LatencyModel}'s default 2 s, so iterations of up to 2 s measure fresh metrics.
+   */
   @Setup(Level.Iteration)
   public void tick() {
     candidates.now = System.nanoTime();
     keyedCandidates.now = candidates.now;
+    for (int i = 0; i < version.endpointCount(); i++) {
+      EndpointState s = version.state(i);
+      s.updateServerMetrics(s.queueDepth(), s.running(), s.kvCacheUsage(), candidates.now);
+    }
   }
 
   @TearDown(Level.Trial)
