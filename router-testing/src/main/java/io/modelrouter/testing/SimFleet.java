@@ -11,6 +11,8 @@ import io.modelrouter.registry.Endpoint;
 import io.modelrouter.registry.InMemoryRegistry;
 import io.modelrouter.registry.ModelSpec;
 import io.modelrouter.registry.RegistryContent;
+import io.modelrouter.select.SelectionStrategy;
+import io.modelrouter.simulator.FaultProxy;
 import io.modelrouter.simulator.SimServer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -44,7 +46,9 @@ import java.util.function.Consumer;
  * the operations their protocol serves; {@link Builder#model} adds what else a spec needs (a
  * schema, a tensor signature, a context window). Faults are toggled at run time on the servers
  * themselves ({@code fleet.server("chat-1").hang(true)}, {@code kill()}, {@code restart()},
- * {@code failureRate(0.5)}).
+ * {@code failureRate(0.5)}). Declared with {@link Builder#faultProxies()}, every server sits
+ * behind a {@link FaultProxy} that plays network faults ({@code fleet.proxy("chat-0")
+ * .fault(Fault.freeze())}).
  *
  * <p>{@link #router()} gives a router over the fleet that records every outcome ({@link
  * #outcomes()}); the {@code await*} methods wait, with a deadline, for what routing tests check.
@@ -57,11 +61,13 @@ public final class SimFleet implements AutoCloseable {
   public record RecordedOutcome(String endpointId, Outcome outcome) {}
 
   private final Map<String, SimServer> servers;
+  private final Map<String, FaultProxy> proxies;
   private final InMemoryRegistry registry;
   private final List<RecordedOutcome> outcomes = new CopyOnWriteArrayList<>();
 
-  private SimFleet(Map<String, SimServer> servers, RegistryContent content) {
+  private SimFleet(Map<String, SimServer> servers, Map<String, FaultProxy> proxies, RegistryContent content) {
     this.servers = Collections.unmodifiableMap(servers);
+    this.proxies = Collections.unmodifiableMap(proxies);
     this.registry = InMemoryRegistry.of(content);
   }
 
@@ -115,6 +121,30 @@ public final class SimFleet implements AutoCloseable {
     return s;
   }
 
+  /**
+   * The fault proxy in front of an endpoint's server: {@code fault(Fault.crashOnRequest())},
+   * {@code kill()}, {@code restart()}, {@code requestCount()}.
+   *
+   * @throws IllegalStateException if the fleet was declared without {@link Builder#faultProxies()}
+   */
+  public FaultProxy proxy(String endpointId) {
+    server(endpointId);
+    FaultProxy p = proxies.get(endpointId);
+    if (p == null) {
+      throw new IllegalStateException("no fault proxy in front of " + endpointId + " (declare the fleet with faultProxies())");
+    }
+    return p;
+  }
+
+  /**
+   * A strategy that picks the candidate declared first (endpoints added to the registry later come
+   * after, by id), so that a test knows which endpoint a request tries first and which next. Pass it
+   * to {@link Router.Builder#strategy}.
+   */
+  public SelectionStrategy inOrder() {
+    return new InOrderStrategy(endpointIds());
+  }
+
   /** The endpoint as the registry describes it now. */
   public Endpoint endpoint(String endpointId) {
     server(endpointId);
@@ -135,7 +165,10 @@ public final class SimFleet implements AutoCloseable {
     return state;
   }
 
-  /** The base URL of an endpoint's server, {@code http://127.0.0.1:<port>}. */
+  /**
+   * The base URL of an endpoint's server, {@code http://127.0.0.1:<port>}; behind a fault proxy,
+   * the endpoint's URL is the proxy's ({@link #endpoint}).
+   */
   public String baseUrl(String endpointId) {
     return server(endpointId).baseUrl();
   }
@@ -175,9 +208,12 @@ public final class SimFleet implements AutoCloseable {
     Await.until(endpointId + " running " + n + " requests", () -> s.runningCount() >= n);
   }
 
-  /** Stops every server. */
+  /** Stops every proxy and server. */
   @Override
   public void close() {
+    for (FaultProxy p : proxies.values()) {
+      p.close();
+    }
     for (SimServer s : servers.values()) {
       s.close();
     }
@@ -196,8 +232,19 @@ public final class SimFleet implements AutoCloseable {
 
     private final List<Group> groups = new ArrayList<>();
     private final Map<String, Consumer<ModelSpec.Builder>> specs = new LinkedHashMap<>();
+    private boolean faultProxies;
 
     private Builder() {}
+
+    /**
+     * Puts a {@link FaultProxy} in front of every server: the registry points at the proxies, and
+     * {@link SimFleet#proxy} plays network faults (freeze, stop mid-stream, resets, crash on a
+     * request) that a simulator alone cannot.
+     */
+    public Builder faultProxies() {
+      faultProxies = true;
+      return this;
+    }
 
     /** {@code count} vLLM-like OpenAI-compatible servers for {@code model}. */
     public Builder openai(String model, int count) {
@@ -263,6 +310,7 @@ public final class SimFleet implements AutoCloseable {
         }
       }
       Map<String, SimServer> servers = new LinkedHashMap<>();
+      Map<String, FaultProxy> proxies = new LinkedHashMap<>();
       List<Endpoint> endpoints = new ArrayList<>();
       Map<String, Protocol> models = new LinkedHashMap<>();
       Map<String, Integer> numbering = new LinkedHashMap<>();
@@ -276,7 +324,13 @@ public final class SimFleet implements AutoCloseable {
             g.server().accept(sb);
             SimServer sim = sb.start();
             servers.put(id, sim);
-            Endpoint.Builder eb = Endpoint.builder(id, sim.baseUrl()).protocol(g.protocol())
+            String url = sim.baseUrl();
+            if (faultProxies) {
+              FaultProxy proxy = FaultProxy.to(sim.port()).start();
+              proxies.put(id, proxy);
+              url = proxy.baseUrl();
+            }
+            Endpoint.Builder eb = Endpoint.builder(id, url).protocol(g.protocol())
                 .server(g.protocol() == Protocol.OIP ? "triton" : "vllm").serves(g.model() + ":1");
             g.endpoint().accept(eb);
             endpoints.add(eb.build());
@@ -288,8 +342,9 @@ public final class SimFleet implements AutoCloseable {
           specs.getOrDefault(m.getKey(), b -> {}).accept(spec);
           specList.add(spec.build());
         }
-        return new SimFleet(servers, new RegistryContent(specList, endpoints));
+        return new SimFleet(servers, proxies, new RegistryContent(specList, endpoints));
       } catch (IOException | RuntimeException e) {
+        proxies.values().forEach(FaultProxy::close);
         servers.values().forEach(SimServer::close);
         throw e;
       }

@@ -12,9 +12,11 @@ import io.modelrouter.health.EndpointStatus;
 import io.modelrouter.registry.Endpoint;
 import io.modelrouter.registry.ModelSpec;
 import io.modelrouter.registry.TensorSpec;
+import io.modelrouter.simulator.Fault;
 import java.io.IOException;
 import java.net.HttpURLConnection;
 import java.net.URI;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -112,5 +114,64 @@ class SimFleetTest {
       assertThatThrownBy(() -> fleet.server("nope"))
           .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("chat-0");
     }
+  }
+
+  @Test
+  void faultProxies_standInFrontOfEveryServerAndTheRegistryPointsAtThem() throws IOException {
+    SimFleet fleet = SimFleet.builder().openai("chat", 2).faultProxies().start();
+    try (fleet) {
+      assertThat(fleet.endpoint("chat-0").baseUrl().toString()).isEqualTo(fleet.proxy("chat-0").baseUrl())
+          .isNotEqualTo(fleet.baseUrl("chat-0"));
+      assertThat(get(fleet.endpoint("chat-1").baseUrl() + "/health")).isEqualTo(200);
+      assertThat(fleet.proxy("chat-1").requestCount()).isEqualTo(1);
+
+      fleet.proxy("chat-1").fault(Fault.crashOnRequest());
+      assertThatThrownBy(() -> get(fleet.endpoint("chat-1").baseUrl() + "/health")).isInstanceOf(IOException.class);
+      assertThat(fleet.proxy("chat-1").isRunning()).as("crashed").isFalse();
+      assertThat(fleet.server("chat-1").isRunning()).as("the server behind it").isTrue();
+    }
+    assertThat(fleet.endpointIds()).allSatisfy(id -> assertThat(fleet.proxy(id).isRunning()).isFalse());
+  }
+
+  @Test
+  void proxy_withoutFaultProxies_saysHowToDeclareThem() throws IOException {
+    try (SimFleet fleet = SimFleet.builder().openai("chat", 1).start()) {
+      assertThatThrownBy(() -> fleet.proxy("chat-0"))
+          .isInstanceOf(IllegalStateException.class).hasMessageContaining("faultProxies()");
+    }
+  }
+
+  @Test
+  void inOrder_picksTheEndpointDeclaredFirst_thenThoseTheFleetDidNotDeclare() throws IOException {
+    try (SimFleet fleet = SimFleet.builder().openai("chat", 11).start()) {
+      fleet.registry().putEndpoint(Endpoint.builder("a-added", fleet.baseUrl("chat-0")).serves("chat:1").build());
+      var router = fleet.router().strategy(fleet.inOrder()).build();
+      List<String> picked = new ArrayList<>();
+      for (String id : fleet.endpointIds()) {
+        picked.add(route(router));
+        fleet.state(id).setStatus(EndpointStatus.EJECTED, System.nanoTime());
+      }
+      picked.add(route(router));
+
+      List<String> expected = new ArrayList<>(fleet.endpointIds());
+      expected.add("a-added");
+      assertThat(picked).as("chat-10 after chat-9, not after chat-1").isEqualTo(expected);
+      assertThat(fleet.inOrder().name()).isEqualTo("in-order");
+    }
+  }
+
+  private static String route(io.modelrouter.Router router) {
+    Decision d = (Decision) router.route(RouteRequest.builder("chat").build());
+    try (var lease = d.lease()) {
+      lease.complete(Outcome.ofStatus(200));
+      return d.endpoint().id();
+    }
+  }
+
+  private static int get(String url) throws IOException {
+    HttpURLConnection c = (HttpURLConnection) URI.create(url).toURL().openConnection();
+    c.setConnectTimeout(5000);
+    c.setReadTimeout(5000);
+    return c.getResponseCode();
   }
 }
