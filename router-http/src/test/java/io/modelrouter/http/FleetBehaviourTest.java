@@ -1,5 +1,6 @@
 package io.modelrouter.http;
 
+import static io.modelrouter.http.Chat.chat;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.modelrouter.Router;
@@ -7,9 +8,12 @@ import io.modelrouter.health.EndpointState;
 import io.modelrouter.health.EndpointStatus;
 import io.modelrouter.http.metrics.MetricsScraper;
 import io.modelrouter.http.outlier.OutlierDetector;
+import io.modelrouter.registry.InMemoryRegistry;
 import io.modelrouter.select.Candidates;
 import io.modelrouter.select.SelectionStrategy;
 import io.modelrouter.simulator.SimServer;
+import io.modelrouter.testing.Await;
+import io.modelrouter.testing.SimFleet;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -17,7 +21,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Test;
 
 /** The pieces together on a fleet of simulated servers: endpoints die and come back, metrics steer traffic. */
@@ -25,11 +28,9 @@ class FleetBehaviourTest {
 
   @Test
   void anEndpointThatDiesIsEjectedAndLaterReturns() throws Exception {
-    SimServer a = SimServer.openai("chat").start();
-    SimServer b = SimServer.openai("chat").start();
-    SimServer c = SimServer.openai("chat").start();
-    try (Fleet fleet = Fleet.openai("chat", a, b, c)) {
-      OutlierDetector outliers = OutlierDetector.builder(fleet.registry)
+    try (SimFleet fleet = SimFleet.builder().openai("chat", 3).start()) {
+      SimServer a = fleet.server("chat-0");
+      OutlierDetector outliers = OutlierDetector.builder(fleet.registry())
           .consecutiveFailures(2).baseEjectionTime(Duration.ofMillis(300)).maxEjectionTime(Duration.ofMillis(600))
           .halfOpenSuccesses(2)
           .sweepInterval(Duration.ofMillis(20)).build();
@@ -39,51 +40,54 @@ class FleetBehaviourTest {
         outliers.start();
         a.kill();
         for (int i = 0; i < 12; i++) {
-          try (ProxyResponse r = client.execute(Fleet.chat("chat", false, 1))) {
+          try (ProxyResponse r = client.execute(chat("chat", false, 1))) {
             assertThat(r.status()).as("every request is still answered").isEqualTo(200);
             r.body().readAllBytes();
           }
         }
-        assertThat(outliers.ejections("e0")).isGreaterThanOrEqualTo(1);
+        assertThat(outliers.ejections("chat-0")).isGreaterThanOrEqualTo(1);
         long servedByA = a.requestCount();
 
         a.restart();
-        await(() -> fleet.state(0).status() != EndpointStatus.EJECTED);
+        Await.until("chat-0 no longer ejected", () -> fleet.state("chat-0").status() != EndpointStatus.EJECTED);
         Map<String, Integer> share = new HashMap<>();
         for (int i = 0; i < 30; i++) {
-          try (ProxyResponse r = client.execute(Fleet.chat("chat", false, 1))) {
+          try (ProxyResponse r = client.execute(chat("chat", false, 1))) {
             r.body().readAllBytes();
             share.merge(r.endpoint().id(), 1, Integer::sum);
           }
         }
-        assertThat(fleet.state(0).status()).isEqualTo(EndpointStatus.HEALTHY);
+        assertThat(fleet.state("chat-0").status()).isEqualTo(EndpointStatus.HEALTHY);
         assertThat(a.requestCount()).isGreaterThan(servedByA);
-        assertThat(share.get("e0")).as("back in rotation").isGreaterThanOrEqualTo(5);
+        assertThat(share.get("chat-0")).as("back in rotation").isGreaterThanOrEqualTo(5);
       }
     }
   }
 
   @Test
   void scrapedQueueDepthSteersTrafficAwayFromTheBusyEndpoint() throws Exception {
-    SimServer busy = SimServer.openai("chat").capacity(1).start();
-    SimServer idle = SimServer.openai("chat").start();
-    try (Fleet fleet = Fleet.openai("chat", busy, idle)) {
+    try (SimFleet fleet = SimFleet.builder().openai("chat", 1, server -> server.capacity(1)).openai("chat", 1).start()) {
+      SimServer busy = fleet.server("chat-0");
       Router router = fleet.router().strategy(SHORTEST_QUEUE).build();
+      // Straight to the busy server, past the fleet's registry: one that holds chat-0 alone.
+      InMemoryRegistry busyOnly = InMemoryRegistry.create();
+      busyOnly.replace(List.of(fleet.registry().snapshot().model("chat").version("1").spec()), List.of(fleet.endpoint("chat-0")));
+      Router toBusy = Router.builder(busyOnly).build();
       try (RoutingClient client = RoutingClient.builder(router).build();
-          RoutingClient direct = RoutingClient.builder(Fleet.openai("chat", busy).router().build()).build();
-          MetricsScraper scraper = MetricsScraper.builder(fleet.registry).build()) {
-        assertThat(route(client, 4)).as("without metrics: the first endpoint").containsOnly("e0");
+          RoutingClient direct = RoutingClient.builder(toBusy).build();
+          MetricsScraper scraper = MetricsScraper.builder(fleet.registry()).build()) {
+        assertThat(route(client, 4)).as("without metrics: the first endpoint").containsOnly("chat-0");
 
         busy.hang(true);
         List<CompletableFuture<ProxyResponse>> backlog = new ArrayList<>();
         for (int i = 0; i < 4; i++) {
-          backlog.add(direct.executeAsync(Fleet.chat("chat", false, 1)));
+          backlog.add(direct.executeAsync(chat("chat", false, 1)));
         }
-        await(() -> busy.waitingCount() == 3);
+        Await.until("three requests waiting on chat-0", () -> busy.waitingCount() == 3);
         scraper.scrapeNow().get(5, TimeUnit.SECONDS);
-        assertThat(fleet.state(0).queueDepth()).isEqualTo(3);
+        assertThat(fleet.state("chat-0").queueDepth()).isEqualTo(3);
 
-        assertThat(route(client, 6)).as("the busy endpoint's queue shows").containsOnly("e1");
+        assertThat(route(client, 6)).as("the busy endpoint's queue shows").containsOnly("chat-1");
 
         busy.hang(false);
         for (CompletableFuture<ProxyResponse> f : backlog) {
@@ -92,7 +96,7 @@ class FleetBehaviourTest {
           }
         }
         scraper.scrapeNow().get(5, TimeUnit.SECONDS);
-        assertThat(route(client, 2)).as("the queue drained").containsOnly("e0");
+        assertThat(route(client, 2)).as("the queue drained").containsOnly("chat-0");
       }
     }
   }
@@ -120,19 +124,11 @@ class FleetBehaviourTest {
   private static List<String> route(RoutingClient client, int n) throws Exception {
     List<String> ids = new ArrayList<>();
     for (int i = 0; i < n; i++) {
-      try (ProxyResponse r = client.execute(Fleet.chat("chat", false, 1))) {
+      try (ProxyResponse r = client.execute(chat("chat", false, 1))) {
         r.body().readAllBytes();
         ids.add(r.endpoint().id());
       }
     }
     return ids;
-  }
-
-  private static void await(BooleanSupplier condition) throws InterruptedException {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-    while (!condition.getAsBoolean() && System.nanoTime() < deadline) {
-      Thread.sleep(5);
-    }
-    assertThat(condition.getAsBoolean()).isTrue();
   }
 }

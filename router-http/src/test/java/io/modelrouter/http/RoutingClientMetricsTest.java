@@ -1,5 +1,6 @@
 package io.modelrouter.http;
 
+import static io.modelrouter.http.Chat.chat;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -8,7 +9,8 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.modelrouter.RejectedException;
 import io.modelrouter.RouteRequest;
 import io.modelrouter.http.observability.RouterMetrics;
-import io.modelrouter.simulator.SimServer;
+import io.modelrouter.testing.Await;
+import io.modelrouter.testing.SimFleet;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -22,31 +24,29 @@ class RoutingClientMetricsTest {
 
   @Test
   void retriedRequest_countsEachAttemptsOutcomeTheRetryAndTheGenAiDurationAndTokens() throws Exception {
-    SimServer dead = SimServer.openai("chat").start();
-    SimServer alive = SimServer.openai("chat").start();
-    dead.kill();
-    try (Fleet fleet = Fleet.openai("chat", dead, alive);
-        RouterMetrics metrics = RouterMetrics.builder(meters, fleet.registry).build();
-        RoutingClient client = RoutingClient.builder(fleet.router().strategy(Fleet.IN_ORDER).build())
+    try (SimFleet fleet = SimFleet.builder().openai("chat", 2).start();
+        RouterMetrics metrics = RouterMetrics.builder(meters, fleet.registry()).build();
+        RoutingClient client = RoutingClient.builder(fleet.router().strategy(fleet.inOrder()).build())
             .retryBudget(RetryBudget.unlimited()).addObserver(metrics).build()) {
-      try (ProxyResponse r = client.execute(Fleet.chat("chat", false, 4))) {
+      fleet.server("chat-0").kill();
+      try (ProxyResponse r = client.execute(chat("chat", false, 4))) {
         r.body().readAllBytes();
       }
-      assertThat(meters.get("modelrouter.routing.decisions").tags("model", "chat", "endpoint", "e0", "outcome", "failure")
+      assertThat(meters.get("modelrouter.routing.decisions").tags("model", "chat", "endpoint", "chat-0", "outcome", "failure")
           .counter().count()).isEqualTo(1);
-      assertThat(meters.get("modelrouter.routing.decisions").tags("model", "chat", "endpoint", "e1", "outcome", "success")
+      assertThat(meters.get("modelrouter.routing.decisions").tags("model", "chat", "endpoint", "chat-1", "outcome", "success")
           .counter().count()).isEqualTo(1);
       assertThat(meters.get("modelrouter.retries").tag("model", "chat").counter().count()).isEqualTo(1);
       assertThat(meters.get("gen_ai.client.operation.duration")
           .tags("gen_ai.operation.name", "chat", "gen_ai.request.model", "chat", "gen_ai.response.model", "chat",
-              "gen_ai.provider.name", "vllm", "server.address", "127.0.0.1", "server.port", Integer.toString(alive.port()),
+              "gen_ai.provider.name", "vllm", "server.address", "127.0.0.1", "server.port", Integer.toString(fleet.server("chat-1").port()),
               "error.type", "")
           .timer().count()).isEqualTo(1);
       assertThat(meters.get("gen_ai.client.token.usage").tag("gen_ai.token.type", "output").summary().totalAmount())
           .isEqualTo(4);
       assertThat(meters.get("gen_ai.server.time_to_first_token").timer().count()).isEqualTo(1);
       // The endpoint only tried shows in the decisions, not with empty histograms.
-      assertThat(meters.find("gen_ai.client.token.usage").tag("server.port", Integer.toString(dead.port())).meters())
+      assertThat(meters.find("gen_ai.client.token.usage").tag("server.port", Integer.toString(fleet.server("chat-0").port())).meters())
           .isEmpty();
       assertThat(meters.get("modelrouter.requests.in.flight").gauge().value()).isZero();
     }
@@ -54,24 +54,20 @@ class RoutingClientMetricsTest {
 
   @Test
   void hedgedRequest_countsTheHedgeAndTheLosersCancellation() throws Exception {
-    SimServer slow = SimServer.openai("chat").baseLatency(Duration.ofSeconds(5)).start();
-    SimServer fast = SimServer.openai("chat").baseLatency(Duration.ofMillis(5)).start();
-    try (Fleet fleet = Fleet.openai("chat", slow, fast);
-        RouterMetrics metrics = RouterMetrics.builder(meters, fleet.registry).build();
-        RoutingClient client = RoutingClient.builder(fleet.router().strategy(Fleet.IN_ORDER).build())
+    try (SimFleet fleet = SimFleet.builder().openai("chat", 1, server -> server.baseLatency(Duration.ofSeconds(5)))
+            .openai("chat", 1, server -> server.baseLatency(Duration.ofMillis(5))).start();
+        RouterMetrics metrics = RouterMetrics.builder(meters, fleet.registry()).build();
+        RoutingClient client = RoutingClient.builder(fleet.router().strategy(fleet.inOrder()).build())
             .retryBudget(RetryBudget.unlimited()).hedging(HedgePolicy.after(Duration.ofMillis(50)))
             .addObserver(metrics).build()) {
-      try (ProxyResponse r = client.execute(Fleet.chat("chat", false, 2))) {
+      try (ProxyResponse r = client.execute(chat("chat", false, 2))) {
         r.body().readAllBytes();
       }
       assertThat(meters.get("modelrouter.hedges").tag("model", "chat").counter().count()).isEqualTo(1);
       // The loser's cancellation lands on the transport's thread: wait for it.
-      long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
-      while (meters.find("modelrouter.routing.decisions").tags("endpoint", "e0", "outcome", "cancelled").counter() == null
-          && System.nanoTime() < deadline) {
-        Thread.onSpinWait();
-      }
-      assertThat(meters.get("modelrouter.routing.decisions").tags("endpoint", "e0", "outcome", "cancelled")
+      Await.until("the loser's cancellation counted", () ->
+          meters.find("modelrouter.routing.decisions").tags("endpoint", "chat-0", "outcome", "cancelled").counter() != null);
+      assertThat(meters.get("modelrouter.routing.decisions").tags("endpoint", "chat-0", "outcome", "cancelled")
           .counter().count()).isEqualTo(1);
       assertThat(meters.find("modelrouter.retries").counters()).isEmpty();
     }
@@ -79,10 +75,10 @@ class RoutingClientMetricsTest {
 
   @Test
   void unknownModelFlood_leavesTheNumberOfSeriesUnchanged() throws Exception {
-    try (Fleet fleet = Fleet.openai("chat", SimServer.openai("chat").start());
-        RouterMetrics metrics = RouterMetrics.builder(meters, fleet.registry).build();
+    try (SimFleet fleet = SimFleet.builder().openai("chat", 1).start();
+        RouterMetrics metrics = RouterMetrics.builder(meters, fleet.registry()).build();
         RoutingClient client = RoutingClient.builder(fleet.router().build()).addObserver(metrics).build()) {
-      try (ProxyResponse r = client.execute(Fleet.chat("chat", false, 1))) {
+      try (ProxyResponse r = client.execute(chat("chat", false, 1))) {
         r.body().readAllBytes();
       }
       assertThatThrownBy(() -> client.execute(unknown("warm-up"))).isInstanceOf(RejectedException.class);
@@ -99,18 +95,18 @@ class RoutingClientMetricsTest {
 
   @Test
   void endpointMeters_followTheRegistryAndGoOnClose() throws Exception {
-    try (Fleet fleet = Fleet.openai("chat", SimServer.openai("chat").start(), SimServer.openai("chat").start())) {
-      RouterMetrics metrics = RouterMetrics.builder(meters, fleet.registry).build();
-      assertThat(endpointsOf("modelrouter.endpoint.in.flight")).containsExactlyInAnyOrder("e0", "e1");
-      assertThat(meters.get("modelrouter.endpoint.routable").tag("endpoint", "e0").gauge().value()).isEqualTo(1);
-      assertThat(meters.get("modelrouter.endpoint.kv.cache.usage").tag("endpoint", "e0").gauge().value()).isNaN();
-      fleet.state(0).updateServerMetrics(3, 5, 0.25, System.nanoTime());
-      assertThat(meters.get("modelrouter.endpoint.queue.waiting").tag("endpoint", "e0").gauge().value()).isEqualTo(3);
-      assertThat(meters.get("modelrouter.endpoint.queue.running").tag("endpoint", "e0").gauge().value()).isEqualTo(5);
-      assertThat(meters.get("modelrouter.endpoint.kv.cache.usage").tag("endpoint", "e0").gauge().value()).isEqualTo(0.25);
+    try (SimFleet fleet = SimFleet.builder().openai("chat", 2).start()) {
+      RouterMetrics metrics = RouterMetrics.builder(meters, fleet.registry()).build();
+      assertThat(endpointsOf("modelrouter.endpoint.in.flight")).containsExactlyInAnyOrder("chat-0", "chat-1");
+      assertThat(meters.get("modelrouter.endpoint.routable").tag("endpoint", "chat-0").gauge().value()).isEqualTo(1);
+      assertThat(meters.get("modelrouter.endpoint.kv.cache.usage").tag("endpoint", "chat-0").gauge().value()).isNaN();
+      fleet.state("chat-0").updateServerMetrics(3, 5, 0.25, System.nanoTime());
+      assertThat(meters.get("modelrouter.endpoint.queue.waiting").tag("endpoint", "chat-0").gauge().value()).isEqualTo(3);
+      assertThat(meters.get("modelrouter.endpoint.queue.running").tag("endpoint", "chat-0").gauge().value()).isEqualTo(5);
+      assertThat(meters.get("modelrouter.endpoint.kv.cache.usage").tag("endpoint", "chat-0").gauge().value()).isEqualTo(0.25);
 
-      fleet.registry.removeEndpoint("e0");
-      assertThat(endpointsOf("modelrouter.endpoint.in.flight")).containsExactly("e1");
+      fleet.registry().removeEndpoint("chat-0");
+      assertThat(endpointsOf("modelrouter.endpoint.in.flight")).containsExactly("chat-1");
       metrics.close();
       assertThat(meters.find("modelrouter.endpoint.in.flight").gauges()).isEmpty();
       assertThat(meters.find("modelrouter.requests.in.flight").gauges()).isEmpty();
@@ -126,7 +122,7 @@ class RoutingClientMetricsTest {
   }
 
   private static ProxyRequest unknown(String model) {
-    return ProxyRequest.builder(Fleet.CHAT, RouteRequest.builder(model).build())
+    return ProxyRequest.builder(Chat.PATH, RouteRequest.builder(model).build())
         .body(("{\"model\":\"" + model + "\"}").getBytes(StandardCharsets.UTF_8), "application/json").build();
   }
 }

@@ -6,6 +6,8 @@ import io.modelrouter.RouteRequest;
 import io.modelrouter.http.observability.RouterTracing;
 import io.modelrouter.Router;
 import io.modelrouter.simulator.SimServer;
+import io.modelrouter.testing.Await;
+import io.modelrouter.testing.SimFleet;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.api.trace.StatusCode;
@@ -19,7 +21,6 @@ import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -43,11 +44,10 @@ class RoutingClientTracingTest {
 
   @Test
   void retriedRequest_oneSpanWithAChildPerAttemptContinuingTheIncomingTrace() throws Exception {
-    SimServer dead = SimServer.openai("chat").start();
-    SimServer alive = SimServer.openai("chat").start();
-    dead.kill();
-    try (Fleet fleet = Fleet.openai("chat", dead, alive)) {
-      Router router = fleet.router().strategy(Fleet.IN_ORDER).build();
+    try (SimFleet fleet = SimFleet.builder().openai("chat", 2).start()) {
+      fleet.server("chat-0").kill();
+      SimServer alive = fleet.server("chat-1");
+      Router router = fleet.router().strategy(fleet.inOrder()).build();
       try (RoutingClient client = RoutingClient.builder(router).retryBudget(RetryBudget.unlimited())
           .addObserver(RouterTracing.create(otel, router)).build();
           ProxyResponse r = client.execute(chat(5))) {
@@ -65,7 +65,7 @@ class RoutingClientTracingTest {
           .containsEntry(AttributeKey.longKey("gen_ai.usage.output_tokens"), 5L)
           .containsEntry(AttributeKey.stringKey("server.address"), "127.0.0.1")
           .containsEntry(AttributeKey.longKey("server.port"), (long) alive.port())
-          .containsEntry(AttributeKey.stringKey("modelrouter.endpoint"), "e1")
+          .containsEntry(AttributeKey.stringKey("modelrouter.endpoint"), "chat-1")
           .containsEntry(AttributeKey.longKey("modelrouter.attempts"), 2L)
           .containsKey(AttributeKey.stringKey("modelrouter.strategy"))
           .containsKey(AttributeKey.longKey("gen_ai.usage.input_tokens"));
@@ -75,10 +75,10 @@ class RoutingClientTracingTest {
       assertThat(attempts).hasSize(2);
       SpanData first = attempt(attempts, 1);
       SpanData second = attempt(attempts, 2);
-      assertThat(first.getAttributes().get(AttributeKey.stringKey("modelrouter.endpoint"))).isEqualTo("e0");
+      assertThat(first.getAttributes().get(AttributeKey.stringKey("modelrouter.endpoint"))).isEqualTo("chat-0");
       assertThat(first.getAttributes().get(AttributeKey.stringKey("error.type"))).isEqualTo("failure");
       assertThat(first.getStatus().getStatusCode()).isEqualTo(StatusCode.ERROR);
-      assertThat(second.getAttributes().get(AttributeKey.stringKey("modelrouter.endpoint"))).isEqualTo("e1");
+      assertThat(second.getAttributes().get(AttributeKey.stringKey("modelrouter.endpoint"))).isEqualTo("chat-1");
       assertThat(second.getAttributes().get(AttributeKey.longKey("http.request.resend_count"))).isEqualTo(1L);
       assertThat(second.getAttributes().get(AttributeKey.longKey("http.response.status_code"))).isEqualTo(200L);
       // The model server got the second attempt's context: same trace, that attempt's span as parent.
@@ -88,10 +88,11 @@ class RoutingClientTracingTest {
 
   @Test
   void hedgedRequest_theLoserIsCancelledAndTheWinnerAnswers() throws Exception {
-    SimServer slow = SimServer.openai("chat").baseLatency(Duration.ofSeconds(5)).start();
-    SimServer fast = SimServer.openai("chat").baseLatency(Duration.ofMillis(5)).start();
-    try (Fleet fleet = Fleet.openai("chat", slow, fast)) {
-      Router router = fleet.router().strategy(Fleet.IN_ORDER).build();
+    try (SimFleet fleet = SimFleet.builder().openai("chat", 1, server -> server.baseLatency(Duration.ofSeconds(5)))
+        .openai("chat", 1, server -> server.baseLatency(Duration.ofMillis(5))).start()) {
+      SimServer slow = fleet.server("chat-0");
+      SimServer fast = fleet.server("chat-1");
+      Router router = fleet.router().strategy(fleet.inOrder()).build();
       try (RoutingClient client = RoutingClient.builder(router).retryBudget(RetryBudget.unlimited())
           .hedging(HedgePolicy.after(Duration.ofMillis(50)))
           .addObserver(RouterTracing.create(otel, router)).build();
@@ -102,7 +103,7 @@ class RoutingClientTracingTest {
       List<SpanData> spans = awaitSpans(3);
       SpanData request = only(spans, "chat chat");
       assertThat(request.getAttributes().asMap())
-          .containsEntry(AttributeKey.stringKey("modelrouter.endpoint"), "e1")
+          .containsEntry(AttributeKey.stringKey("modelrouter.endpoint"), "chat-1")
           .containsEntry(AttributeKey.booleanKey("modelrouter.hedged"), true)
           .containsEntry(AttributeKey.longKey("modelrouter.attempts"), 2L)
           .containsEntry(AttributeKey.longKey("gen_ai.usage.output_tokens"), 2L);
@@ -112,7 +113,7 @@ class RoutingClientTracingTest {
       assertThat(primary.getAttributes().get(AttributeKey.booleanKey("modelrouter.hedge"))).isFalse();
       assertThat(primary.getAttributes().get(AttributeKey.stringKey("modelrouter.outcome"))).isEqualTo("cancelled");
       assertThat(hedge.getAttributes().get(AttributeKey.booleanKey("modelrouter.hedge"))).isTrue();
-      assertThat(hedge.getAttributes().get(AttributeKey.stringKey("modelrouter.endpoint"))).isEqualTo("e1");
+      assertThat(hedge.getAttributes().get(AttributeKey.stringKey("modelrouter.endpoint"))).isEqualTo("chat-1");
       assertThat(hedge.getAttributes().get(AttributeKey.longKey("http.response.status_code"))).isEqualTo(200L);
       assertThat(slow.receivedTraceparents()).containsExactly("00-" + INCOMING_TRACE + "-" + primary.getSpanId() + "-01");
       assertThat(fast.receivedTraceparents()).containsExactly("00-" + INCOMING_TRACE + "-" + hedge.getSpanId() + "-01");
@@ -121,10 +122,10 @@ class RoutingClientTracingTest {
 
   @Test
   void refusedRequest_endsItsSpanWithTheRejectionReason() throws Exception {
-    try (Fleet fleet = Fleet.openai("chat", SimServer.openai("chat").start())) {
+    try (SimFleet fleet = SimFleet.builder().openai("chat", 1).start()) {
       Router router = fleet.router().build();
       try (RoutingClient client = RoutingClient.builder(router).addObserver(RouterTracing.create(otel, router)).build()) {
-        ProxyRequest unknown = ProxyRequest.builder(Fleet.CHAT, RouteRequest.builder("nope").build())
+        ProxyRequest unknown = ProxyRequest.builder(Chat.PATH, RouteRequest.builder("nope").build())
             .body("{}".getBytes(StandardCharsets.UTF_8), "application/json").build();
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> client.execute(unknown))
             .isInstanceOf(io.modelrouter.RejectedException.class);
@@ -138,18 +139,15 @@ class RoutingClientTracingTest {
 
   private static ProxyRequest chat(int maxTokens) {
     String body = "{\"model\":\"chat\",\"messages\":[{\"role\":\"user\",\"content\":\"hello\"}],\"max_tokens\":" + maxTokens + "}";
-    return ProxyRequest.builder(Fleet.CHAT, RouteRequest.builder("chat").build())
+    return ProxyRequest.builder(Chat.PATH, RouteRequest.builder("chat").build())
         .header("traceparent", INCOMING)
         .body(body.getBytes(StandardCharsets.UTF_8), "application/json")
         .build();
   }
 
   /** The finished spans once there are {@code n} (a hedge's loser ends when its cancellation lands). */
-  private List<SpanData> awaitSpans(int n) throws InterruptedException {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-    while (exporter.getFinishedSpanItems().size() < n && System.nanoTime() < deadline) {
-      Thread.onSpinWait();
-    }
+  private List<SpanData> awaitSpans(int n) {
+    Await.until(n + " finished spans", () -> exporter.getFinishedSpanItems().size() >= n);
     List<SpanData> spans = exporter.getFinishedSpanItems();
     assertThat(spans).hasSize(n);
     return spans;

@@ -1,9 +1,10 @@
 package io.modelrouter.http;
 
+import static io.modelrouter.http.Chat.chat;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.modelrouter.Outcome;
-import io.modelrouter.simulator.SimServer;
+import io.modelrouter.testing.SimFleet;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.lang.management.ManagementFactory;
@@ -25,16 +26,15 @@ class StreamingMemoryTest {
   void a100MegabyteStreamPassesThroughA128MegabyteHeap() throws Exception {
     assertThat(Runtime.getRuntime().maxMemory()).as("run with -Xmx128m").isLessThanOrEqualTo(130 * MB);
     // 64 KiB per token, 1,600 tokens: 100 MiB of SSE chunks, plus JSON framing.
-    SimServer sim = SimServer.openai("chat").tokenChars(64 * 1024).start();
-    try (Fleet fleet = Fleet.openai("chat", sim);
+    try (SimFleet fleet = SimFleet.builder().openai("chat", 1, server -> server.tokenChars(64 * 1024)).start();
         RoutingClient client = RoutingClient.builder(fleet.router().build()).build();
-        ProxyResponse r = client.execute(Fleet.chat("chat", true, 1600))) {
+        ProxyResponse r = client.execute(chat("chat", true, 1600))) {
       CountingSink sink = new CountingSink();
       r.transferTo(sink);
 
       assertThat(sink.bytes).isGreaterThan(100 * MB);
       assertThat(sink.tail).endsWith("data: [DONE]\n\n");
-      assertThat(fleet.outcomes).singleElement().satisfies(o -> {
+      assertThat(fleet.outcomes("chat-0")).singleElement().satisfies(o -> {
         assertThat(o.kind()).isEqualTo(Outcome.Kind.SUCCESS);
         assertThat(o.completionTokens()).isEqualTo(1600);
       });
@@ -45,12 +45,11 @@ class StreamingMemoryTest {
   void aThousandOpenStreamsDoNotGrowTheHeapPerByteStreamed() throws Exception {
     int streams = 1000;
     // 200 tokens of 1 KiB each: 200 KiB per stream, 200 MiB in all, more than the heap.
-    SimServer sim = SimServer.openai("chat").tokenChars(1024).capacity(streams).start();
-    try (Fleet fleet = Fleet.openai("chat", sim);
+    try (SimFleet fleet = SimFleet.builder().openai("chat", 1, server -> server.tokenChars(1024).capacity(streams)).start();
         RoutingClient client = RoutingClient.builder(fleet.router().build()).build()) {
       List<CompletableFuture<ProxyResponse>> pending = new ArrayList<>();
       for (int i = 0; i < streams; i++) {
-        pending.add(client.executeAsync(Fleet.chat("chat", true, 200)));
+        pending.add(client.executeAsync(chat("chat", true, 200)));
       }
       List<InputStream> bodies = new ArrayList<>();
       List<ProxyResponse> responses = new ArrayList<>();
@@ -89,7 +88,7 @@ class StreamingMemoryTest {
       assertThat(streamedHeap - openHeap).as("heap growth while %d MiB streamed", streamed / MB)
           .isLessThan(16 * MB);
       assertThat(openHeap / streams).as("heap per open stream").isLessThan(64 * 1024);
-      assertThat(fleet.outcomes).hasSize(streams).allSatisfy(o -> assertThat(o.kind()).isEqualTo(Outcome.Kind.SUCCESS));
+      assertThat(fleet.outcomes("chat-0")).hasSize(streams).allSatisfy(o -> assertThat(o.kind()).isEqualTo(Outcome.Kind.SUCCESS));
     }
   }
 

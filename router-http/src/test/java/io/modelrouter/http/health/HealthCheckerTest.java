@@ -10,6 +10,7 @@ import io.modelrouter.registry.Endpoint;
 import io.modelrouter.registry.InMemoryRegistry;
 import io.modelrouter.registry.ModelSpec;
 import io.modelrouter.simulator.SimServer;
+import io.modelrouter.testing.Await;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -99,11 +100,7 @@ class HealthCheckerTest {
       try (HealthChecker checker = HealthChecker.builder(registry).interval(Duration.ofMillis(20))
           .unhealthyThreshold(3).build().start()) {
         EndpointState s = registry.snapshot().state("a");
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (s.status() != EndpointStatus.UNHEALTHY && System.nanoTime() < deadline) {
-          Thread.sleep(10);
-        }
-        assertThat(s.status()).isEqualTo(EndpointStatus.UNHEALTHY);
+        Await.until("a unhealthy after three failed probes", () -> s.status() == EndpointStatus.UNHEALTHY);
       }
     }
   }

@@ -8,6 +8,7 @@ import io.modelrouter.registry.Endpoint;
 import io.modelrouter.registry.InMemoryRegistry;
 import io.modelrouter.registry.ModelSpec;
 import io.modelrouter.simulator.SimServer;
+import io.modelrouter.testing.Await;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -40,7 +41,7 @@ class MetricsScraperTest {
       try (MetricsScraper scraper = MetricsScraper.builder(registry).ticker(() -> now[0]).build()) {
         sim.hang(true);
         List<CompletableFuture<HttpResponse<String>>> calls = List.of(send(sim, "sql"), send(sim, "m"), send(sim, "m"));
-        await(() -> sim.runningCount() == 1 && sim.waitingCount() == 2);
+        Await.until("one request running and two waiting", () -> sim.runningCount() == 1 && sim.waitingCount() == 2);
 
         scraper.scrapeNow().get(5, TimeUnit.SECONDS);
 
@@ -109,13 +110,5 @@ class MetricsScraperTest {
     String body = "{\"model\":\"" + model + "\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}],\"max_tokens\":2}";
     return JDK.sendAsync(HttpRequest.newBuilder(URI.create(sim.baseUrl() + "/v1/chat/completions"))
         .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
-  }
-
-  static void await(java.util.function.BooleanSupplier condition) throws InterruptedException {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-    while (!condition.getAsBoolean() && System.nanoTime() < deadline) {
-      Thread.sleep(5);
-    }
-    assertThat(condition.getAsBoolean()).isTrue();
   }
 }
