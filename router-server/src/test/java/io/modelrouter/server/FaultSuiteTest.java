@@ -2,10 +2,8 @@ package io.modelrouter.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.modelrouter.Operation;
 import io.modelrouter.RouteRequest;
 import io.modelrouter.Router;
-import io.modelrouter.health.EndpointState;
 import io.modelrouter.http.ForwardingException;
 import io.modelrouter.http.ProxyRequest;
 import io.modelrouter.http.ProxyResponse;
@@ -14,20 +12,15 @@ import io.modelrouter.http.RetryPolicy;
 import io.modelrouter.http.RoutingClient;
 import io.modelrouter.http.health.HealthChecker;
 import io.modelrouter.http.outlier.OutlierDetector;
-import io.modelrouter.registry.Endpoint;
-import io.modelrouter.registry.InMemoryRegistry;
-import io.modelrouter.registry.ModelSpec;
-import io.modelrouter.select.Candidates;
-import io.modelrouter.select.SelectionStrategy;
 import io.modelrouter.simulator.Fault;
 import io.modelrouter.simulator.FaultProxy;
-import io.modelrouter.simulator.SimServer;
+import io.modelrouter.testing.Await;
+import io.modelrouter.testing.SimFleet;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -54,9 +47,7 @@ class FaultSuiteTest {
   private static final Duration BUDGET = Duration.ofSeconds(3);
   private static final int REQUESTS = 30;
 
-  private final List<SimServer> sims = new ArrayList<>();
-  private final List<FaultProxy> proxies = new ArrayList<>();
-  private final InMemoryRegistry registry = InMemoryRegistry.create();
+  private SimFleet fleet;
   private final JettyTransport transport = JettyTransport.create();
   private final ExecutorService callers = Executors.newFixedThreadPool(6);
   private OutlierDetector outliers;
@@ -94,8 +85,9 @@ class FaultSuiteTest {
       outliers.close();
     }
     transport.close();
-    proxies.forEach(FaultProxy::close);
-    sims.forEach(SimServer::close);
+    if (fleet != null) {
+      fleet.close();
+    }
   }
 
   @ParameterizedTest(name = "{0}")
@@ -105,7 +97,8 @@ class FaultSuiteTest {
     start();
     warmUp();
 
-    proxies.get(0).fault(fault);
+    FaultProxy first = fleet.proxy("chat-0");
+    first.fault(fault);
     List<Result> results = runRequests();
 
     assertThat(results).as("%s: %s", name, results).hasSize(REQUESTS);
@@ -116,37 +109,30 @@ class FaultSuiteTest {
     }
 
     // Lift the fault: a crashed endpoint is restarted, as its supervisor would.
-    proxies.get(0).fault(Fault.none());
-    if (!proxies.get(0).isRunning()) {
-      proxies.get(0).restart();
+    first.fault(Fault.none());
+    if (!first.isRunning()) {
+      first.restart();
     }
     long lifted = System.nanoTime();
-    awaitInFlightZero();
+    fleet.awaitNoneInFlight();
     awaitBackInRotation(lifted);
   }
 
   private void start() throws Exception {
-    List<Endpoint> endpoints = new ArrayList<>();
-    for (int i = 0; i < 3; i++) {
-      SimServer sim = SimServer.openai("chat").baseLatency(Duration.ofMillis(20))
-          .perTokenLatency(Duration.ofMillis(5)).start();
-      sims.add(sim);
-      FaultProxy p = FaultProxy.to(sim.port()).start();
-      proxies.add(p);
-      endpoints.add(Endpoint.builder("e" + i, p.baseUrl()).server("vllm").serves("chat:1").build());
-    }
-    registry.replace(List.of(ModelSpec.builder("chat", "1").operations(Set.of(Operation.CHAT)).build()), endpoints);
-    outliers = OutlierDetector.builder(registry).build().start();
-    health = HealthChecker.builder(registry).interval(HEALTH_INTERVAL).timeout(Duration.ofMillis(300))
+    fleet = SimFleet.builder()
+        .openai("chat", 3, server -> server.baseLatency(Duration.ofMillis(20)).perTokenLatency(Duration.ofMillis(5)))
+        .faultProxies().start();
+    outliers = OutlierDetector.builder(fleet.registry()).build().start();
+    health = HealthChecker.builder(fleet.registry()).interval(HEALTH_INTERVAL).timeout(Duration.ofMillis(300))
         .addListener(outliers).build().start();
-    Router router = Router.builder(registry).strategy(IN_ORDER)
+    Router router = Router.builder(fleet.registry()).strategy(fleet.inOrder())
         .addOutcomeListener(outliers).addFilter(outliers.halfOpenFilter()).build();
     client = RoutingClient.builder(router).transport(transport).retryBudget(RetryBudget.unlimited())
         .retryPolicy(RetryPolicy.builder().attemptTimeout(3, 0.99, Duration.ofMillis(300)).build())
         .build();
   }
 
-  /** Teaches the client what each kind of answer usually takes on e0. */
+  /** Teaches the client what each kind of answer usually takes on chat-0. */
   private void warmUp() throws Exception {
     for (int i = 0; i < 2 * RetryPolicy.MIN_SAMPLES; i++) {
       assertThat(call(i % 2 == 0)).isEqualTo(Result.ANSWERED);
@@ -194,35 +180,16 @@ class FaultSuiteTest {
     }
   }
 
-  private void awaitInFlightZero() throws InterruptedException {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-    for (int i = 0; i < 3; i++) {
-      EndpointState s = registry.snapshot().state("e" + i);
-      while (s.inFlight() != 0 && System.nanoTime() < deadline) {
-        Thread.sleep(5);
-      }
-      assertThat(s.inFlight()).as("in flight on e%d", i).isZero();
-    }
-  }
-
-  /** Waits for e0 to take a request again, and checks that it did so within two health intervals. */
+  /** Waits for chat-0 to take a request again, and checks that it did so within two health intervals. */
   private void awaitBackInRotation(long liftedNanos) throws Exception {
-    long deadline = liftedNanos + TimeUnit.SECONDS.toNanos(10);
-    while (System.nanoTime() < deadline) {
-      EndpointState s = registry.snapshot().state("e0");
-      if (s.status().routable()) {
-        long back = System.nanoTime() - liftedNanos;
-        assertThat(back).as("back in rotation after %d ms", back / 1_000_000)
-            .isLessThanOrEqualTo(2 * HEALTH_INTERVAL.toNanos());
-        try (ProxyResponse r = client.execute(chat(false))) {
-          r.body().readAllBytes();
-          assertThat(r.endpoint().id()).as("e0 takes traffic again").isEqualTo("e0");
-        }
-        return;
-      }
-      Thread.sleep(5);
+    Await.until("chat-0 back in rotation", () -> fleet.state("chat-0").status().routable());
+    long back = System.nanoTime() - liftedNanos;
+    assertThat(back).as("back in rotation after %d ms", back / 1_000_000)
+        .isLessThanOrEqualTo(2 * HEALTH_INTERVAL.toNanos());
+    try (ProxyResponse r = client.execute(chat(false))) {
+      r.body().readAllBytes();
+      assertThat(r.endpoint().id()).as("chat-0 takes traffic again").isEqualTo("chat-0");
     }
-    throw new AssertionError("e0 not back in rotation: " + registry.snapshot().state("e0"));
   }
 
   private static ProxyRequest chat(boolean stream) {
@@ -233,22 +200,4 @@ class FaultSuiteTest {
         .body(body.getBytes(StandardCharsets.UTF_8), "application/json")
         .build();
   }
-
-  private static final SelectionStrategy IN_ORDER = new SelectionStrategy() {
-    @Override
-    public int select(Candidates c) {
-      int best = -1;
-      for (int i = 0; i < c.size(); i++) {
-        if (best < 0 || c.endpoint(i).id().compareTo(c.endpoint(best).id()) < 0) {
-          best = i;
-        }
-      }
-      return best;
-    }
-
-    @Override
-    public String name() {
-      return "in-order";
-    }
-  };
 }

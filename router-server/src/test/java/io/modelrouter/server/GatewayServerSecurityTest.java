@@ -10,6 +10,7 @@ import io.modelrouter.http.gateway.Tenant;
 import io.modelrouter.registry.Endpoint;
 import io.modelrouter.registry.InMemoryRegistry;
 import io.modelrouter.registry.ModelSpec;
+import io.modelrouter.testing.Await;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -18,6 +19,7 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -298,12 +300,8 @@ class GatewayServerSecurityTest {
       a.setSoTimeout(300);
       assertThat(closedByServer(a)).isFalse();
       b.close();
-      long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(5);
-      String again = "";
-      while (!again.startsWith("HTTP/1.1 200") && System.nanoTime() < deadline) {
-        again = get(server.port(), "/healthz", ""); // served once the server has seen b close
-      }
-      assertThat(again).startsWith("HTTP/1.1 200");
+      Await.untilAsserted("served once the server has seen b close", java.time.Duration.ofSeconds(5),
+          () -> assertThat(get(server.port(), "/healthz", "")).startsWith("HTTP/1.1 200"));
     }
   }
 
@@ -318,20 +316,15 @@ class GatewayServerSecurityTest {
           + "Content-Type: application/json\r\nContent-Length: " + limit + "\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
       out.write(new byte[200 * 1024]); // and holds the rest
       out.flush();
-      long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
-      String refused = "";
-      while (!refused.startsWith("HTTP/1.1 503") && System.nanoTime() < deadline) {
-        refused = post(server.port(), "/v1/chat/completions", "", CHAT); // refused once the big body's buffers are reserved
-      }
-      assertThat(refused).startsWith("HTTP/1.1 503").containsIgnoringCase("x-modelrouter-reason: overloaded")
-          .containsIgnoringCase("retry-after: 1");
+      AtomicReference<String> refused = new AtomicReference<>();
+      Await.untilAsserted("refused once the big body's buffers are reserved", () -> {
+        refused.set(post(server.port(), "/v1/chat/completions", "", CHAT));
+        assertThat(refused.get()).startsWith("HTTP/1.1 503");
+      });
+      assertThat(refused.get()).containsIgnoringCase("x-modelrouter-reason: overloaded").containsIgnoringCase("retry-after: 1");
       big.close();
-      String served = "";
-      deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
-      while (!served.startsWith("HTTP/1.1 200") && System.nanoTime() < deadline) {
-        served = post(server.port(), "/v1/chat/completions", "", CHAT); // its budget given back once it failed
-      }
-      assertThat(served).startsWith("HTTP/1.1 200");
+      Await.untilAsserted("served once the big body's budget is given back (it failed)",
+          () -> assertThat(post(server.port(), "/v1/chat/completions", "", CHAT)).startsWith("HTTP/1.1 200"));
     }
   }
 }

@@ -1,19 +1,19 @@
 package io.modelrouter.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.modelrouter.Router;
 import io.modelrouter.http.RoutingClient;
 import io.modelrouter.http.gateway.ApiKeyAuthenticator;
 import io.modelrouter.http.gateway.GatewayHandler;
 import io.modelrouter.http.gateway.Tenant;
-import io.modelrouter.registry.Endpoint;
-import io.modelrouter.registry.InMemoryRegistry;
-import io.modelrouter.registry.ModelSpec;
 import io.modelrouter.simulator.SimServer;
+import io.modelrouter.testing.Await;
+import io.modelrouter.testing.SimFleet;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.ConnectException;
 import java.net.InetAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
@@ -36,17 +36,16 @@ import org.junit.jupiter.api.Test;
 /** The Jetty binding on 127.0.0.1, driven with raw sockets so that limits and timeouts are visible. */
 class GatewayServerTest {
 
+  private SimFleet fleet;
   private SimServer sim;
   private RoutingClient client;
   private GatewayHandler handler;
 
   @BeforeEach
   void setUp() throws IOException {
-    sim = SimServer.openai("m").baseLatency(Duration.ofMillis(400)).start();
-    InMemoryRegistry registry = InMemoryRegistry.create();
-    registry.replace(List.of(ModelSpec.builder("m", "1").build()),
-        List.of(Endpoint.builder("e", sim.baseUrl()).serves("m").build()));
-    client = RoutingClient.builder(Router.builder(registry).build()).build();
+    fleet = SimFleet.builder().openai("m", 1, server -> server.baseLatency(Duration.ofMillis(400))).start();
+    sim = fleet.server("m-0");
+    client = RoutingClient.builder(fleet.router().build()).build();
     handler = GatewayHandler.builder(client)
         .authenticator(ApiKeyAuthenticator.of(Map.of(ApiKeyAuthenticator.hash("k"), Tenant.unlimited("t"))))
         .build();
@@ -55,7 +54,7 @@ class GatewayServerTest {
   @AfterEach
   void tearDown() {
     client.close();
-    sim.close();
+    fleet.close();
   }
 
   private static Socket connect(int port) throws IOException {
@@ -98,7 +97,7 @@ class GatewayServerTest {
       send(s, "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n");
       assertThat(readHead(s)).startsWith("HTTP/1.1 200").contains("{\"status\":\"ok\"}");
       send(s, chatRequest());
-      assertThat(readHead(s)).startsWith("HTTP/1.1 200").containsIgnoringCase("x-modelrouter-endpoint: e");
+      assertThat(readHead(s)).startsWith("HTTP/1.1 200").containsIgnoringCase("x-modelrouter-endpoint: m-0");
     }
   }
 
@@ -282,7 +281,7 @@ class GatewayServerTest {
       send(idle, "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n");
       assertThat(readHead(idle)).startsWith("HTTP/1.1 200");
       send(s, chatRequest());
-      Thread.sleep(100);
+      fleet.awaitRunning("m-0", 1);
       assertThat(handler.ready()).isTrue();
       long start = System.nanoTime();
       CompletableFuture<Void> closing = CompletableFuture.runAsync(server::close);
@@ -310,25 +309,14 @@ class GatewayServerTest {
           .header("authorization", "Bearer k").header("content-type", "application/json")
           .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString()));
     }
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-    while (sim.runningCount() + sim.waitingCount() < 12 && System.nanoTime() < deadline) {
-      Thread.sleep(5);
-    }
+    Await.until("all 12 at the endpoint", () -> sim.runningCount() + sim.waitingCount() >= 12);
     assertThat(sim.runningCount() + sim.waitingCount()).as("all in flight").isEqualTo(12);
 
     CompletableFuture<Void> closing = CompletableFuture.runAsync(server::close);
-    while (handler.ready() && System.nanoTime() < deadline) {
-      Thread.sleep(5);
-    }
-    boolean refused = false;
-    while (!refused && System.nanoTime() < deadline) {
-      try (Socket s = new Socket(InetAddress.getLoopbackAddress(), port)) {
-        Thread.sleep(5); // the listening socket closes just after readiness turns false
-      } catch (java.net.ConnectException e) {
-        refused = true;
-      }
-    }
-    assertThat(refused).as("new connections refused while draining").isTrue();
+    Await.until("readiness off", () -> !handler.ready());
+    // The listening socket closes just after readiness turns false.
+    Await.untilAsserted("new connections refused while draining", () ->
+        assertThatThrownBy(() -> new Socket(InetAddress.getLoopbackAddress(), port).close()).isInstanceOf(ConnectException.class));
 
     for (int i = 0; i < answers.size(); i++) {
       HttpResponse<String> r = answers.get(i).get(20, TimeUnit.SECONDS);
@@ -347,14 +335,11 @@ class GatewayServerTest {
   @Test
   void withAJettyTransport_holdsFarMoreRequestsInFlightThanItHasThreads() throws Exception {
     // 8 threads for the server and the transport together; 200 requests each held 3 s by the endpoint.
-    SimServer slow = SimServer.openai("m").baseLatency(Duration.ofSeconds(3)).capacity(1000).start();
-    InMemoryRegistry registry = InMemoryRegistry.create();
-    registry.replace(List.of(ModelSpec.builder("m", "1").build()),
-        List.of(Endpoint.builder("e", slow.baseUrl()).serves("m").build()));
+    SimFleet slow = SimFleet.builder().openai("m", 1, server -> server.baseLatency(Duration.ofSeconds(3)).capacity(1000)).start();
     QueuedThreadPool threads = GatewayServer.threadPool(8);
     threads.start();
     JettyTransport transport = JettyTransport.builder().executor(threads).build();
-    RoutingClient async = RoutingClient.builder(Router.builder(registry).build()).transport(transport).build();
+    RoutingClient async = RoutingClient.builder(slow.router().build()).transport(transport).build();
     GatewayHandler gateway = GatewayHandler.builder(async)
         .authenticator(ApiKeyAuthenticator.of(Map.of(ApiKeyAuthenticator.hash("k"), Tenant.unlimited("t"))))
         .build();
@@ -367,13 +352,7 @@ class GatewayServerTest {
       for (int i = 0; i < 200; i++) {
         answers.add(caller.sendAsync(chat, HttpResponse.BodyHandlers.ofString()));
       }
-      long until = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-      int most = 0;
-      while (most < 200 && System.nanoTime() < until) {
-        most = Math.max(most, slow.runningCount());
-        Thread.sleep(20);
-      }
-      assertThat(most).as("requests the endpoint held at once").isEqualTo(200);
+      slow.awaitRunning("m-0", 200); // the requests the endpoint held at once
       for (var answer : answers) {
         assertThat(answer.get(20, TimeUnit.SECONDS).statusCode()).isEqualTo(200);
       }
