@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.modelrouter.http.gateway.ApiKeyAuthenticator;
 import io.modelrouter.simulator.SimServer;
+import io.modelrouter.testing.Await;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -199,7 +200,7 @@ class GatewaySettingsEndToEndTest {
             for (int i = 0; i < 2; i++) {
               pool.submit(() -> chat(http, "plain"));
             }
-            Eventually.within(Duration.ofSeconds(10), "two requests in flight", () -> slow.runningCount() == 2);
+            Await.until("two requests in flight", () -> slow.runningCount() == 2);
 
             HttpResponse<String> r = http.post("/v1/chat/completions",
                 "{\"model\":\"plain\",\"max_tokens\":2,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}",
@@ -231,7 +232,7 @@ class GatewaySettingsEndToEndTest {
           Http http = new Http(gw.app().baseUrl());
           assertThat(servedBy(chat(http, "plain"))).isNotEqualTo("-");
           sick.healthy(false); // its health route answers 503; inference still works
-          boolean takenOut = Eventually.holds(Duration.ofSeconds(3), () -> {
+          boolean takenOut = Await.holdsWithin(Duration.ofSeconds(3), () -> {
             long before = sick.requestCount();
             for (int i = 0; i < 4; i++) {
               chat(http, "plain");
@@ -263,7 +264,7 @@ class GatewaySettingsEndToEndTest {
       Http http = new Http(gw.app().baseUrl());
       flaky.failureRate(1.0);
       // Three failures in a row eject it (the clients of those see its 500s).
-      assertThat(Eventually.holds(Duration.ofSeconds(10), () -> {
+      assertThat(Await.holdsWithin(Duration.ofSeconds(10), () -> {
         long before = flaky.requestCount();
         for (int i = 0; i < 4; i++) {
           chat(http, "plain");
@@ -271,7 +272,7 @@ class GatewaySettingsEndToEndTest {
         return flaky.requestCount() == before;
       })).as("flaky ejected").isTrue();
       flaky.failureRate(0);
-      return Eventually.holds(wait, () -> {
+      return Await.holdsWithin(wait, () -> {
         long before = flaky.requestCount();
         assertThat(chat(http, "plain").statusCode()).isEqualTo(200);
         return flaky.requestCount() > before;

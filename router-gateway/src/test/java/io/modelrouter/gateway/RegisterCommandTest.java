@@ -9,6 +9,7 @@ import io.modelrouter.registry.etcd.EtcdClient;
 import io.modelrouter.registry.etcd.EtcdRegistryStore;
 import io.modelrouter.registry.etcd.EtcdServer;
 import io.modelrouter.simulator.SimServer;
+import io.modelrouter.testing.Await;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.http.HttpResponse;
@@ -76,21 +77,19 @@ class RegisterCommandTest {
       processes.launch("register", "--etcd", etcd.url(), "--prefix", PREFIX, "--id", "sim-1", "--url", sim.baseUrl(),
           "--serves", "demo-chat", "--server", "vllm", "--interval-ms", "200", "--ttl-seconds", "2");
 
-      Eventually.within(Duration.ofSeconds(15), "sim-1 takes traffic", () -> servedBy(http).equals("sim-1"));
+      Await.untilAsserted("sim-1 takes traffic", Duration.ofSeconds(15), () -> assertThat(servedBy(http)).isEqualTo("sim-1"));
       assertThat(sim.requestCount()).isPositive();
 
       // The server dies: its health check fails twice and the sidecar removes the endpoint.
       sim.kill();
-      Eventually.within(Duration.ofSeconds(10), "sim-1 gone after its server died",
-          () -> gw.registry().snapshot().endpoint("sim-1") == null);
+      Await.until("sim-1 gone after its server died", () -> gw.registry().snapshot().endpoint("sim-1") == null);
 
       // It comes back: registered again. Then the sidecar is killed (SIGKILL): the lease expires.
       sim.restart();
-      Eventually.within(Duration.ofSeconds(10), "sim-1 back", () -> servedBy(http).equals("sim-1"));
+      Await.untilAsserted("sim-1 back", () -> assertThat(servedBy(http)).isEqualTo("sim-1"));
       Process sidecar = processes.launched().get(0);
       sidecar.destroyForcibly().waitFor();
-      Eventually.within(Duration.ofSeconds(10), "sim-1 gone when its lease expired",
-          () -> gw.registry().snapshot().endpoint("sim-1") == null);
+      Await.until("sim-1 gone when its lease expired", () -> gw.registry().snapshot().endpoint("sim-1") == null);
     }
   }
 

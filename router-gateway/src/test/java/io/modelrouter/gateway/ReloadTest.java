@@ -3,6 +3,7 @@ package io.modelrouter.gateway;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.modelrouter.http.gateway.ApiKeyAuthenticator;
+import io.modelrouter.testing.Await;
 import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -12,7 +13,6 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.Locale;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -46,16 +46,16 @@ class ReloadTest {
       assertThat(conn.models("sk-b")).isEqualTo(401);
 
       Files.writeString(file, config(50, "a", "sk-a", "b", "sk-b"));
-      Eventually.within(Duration.ofSeconds(10), "key b accepted", () -> conn.models("sk-b") == 200);
+      Await.untilAsserted("key b accepted", () -> assertThat(conn.models("sk-b")).isEqualTo(200));
 
       Files.writeString(file, config(50, "a", "sk-a", "b", "sk-b") + "  - {name: c, keys: [sk-plain]}\n");
-      Eventually.within(Duration.ofSeconds(10), "bad reload reported", () -> gw.lastReloadError() != null);
+      Await.until("bad reload reported", () -> gw.lastReloadError() != null);
       assertThat(gw.lastReloadError()).contains("gateway.yaml:").contains("key hash: 'sk-plain'");
       assertThat(conn.models("sk-a")).isEqualTo(200);
       assertThat(conn.models("sk-b")).isEqualTo(200);
 
       Files.writeString(file, config(50, "b", "sk-b"));
-      Eventually.within(Duration.ofSeconds(10), "key a revoked", () -> conn.models("sk-a") == 401);
+      Await.untilAsserted("key a revoked", () -> assertThat(conn.models("sk-a")).isEqualTo(401));
       assertThat(gw.lastReloadError()).isNull();
       assertThat(conn.models("sk-b")).isEqualTo(200);
       assertThat(conn.requests()).as("every request on one connection").isGreaterThanOrEqualTo(8);
@@ -74,8 +74,8 @@ class ReloadTest {
       Files.writeString(file, config(3_600_000, "a", "sk-a", "b", "sk-b"));
       new ProcessBuilder("kill", "-HUP", Long.toString(gateway.pid())).start().waitFor();
 
-      Eventually.within(Duration.ofSeconds(10), "key b accepted after SIGHUP",
-          () -> http.get("/v1/models", Http.bearer("sk-b")).statusCode() == 200);
+      Await.untilAsserted("key b accepted after SIGHUP",
+          () -> assertThat(http.get("/v1/models", Http.bearer("sk-b")).statusCode()).isEqualTo(200));
       assertThat(gateway.isAlive()).isTrue();
     }
   }
@@ -92,10 +92,10 @@ class ReloadTest {
       assertThat(gw.registry().snapshot().endpoint("e1")).isNotNull();
 
       Files.writeString(registry, one + "  - {id: e2, url: \"http://127.0.0.1:9002\", serves: [m]}\n");
-      Eventually.within(Duration.ofSeconds(10), "e2 loaded", () -> gw.registry().snapshot().endpoint("e2") != null);
+      Await.until("e2 loaded", () -> gw.registry().snapshot().endpoint("e2") != null);
 
       Files.writeString(registry, one + "  - {id: e3, url: \"http://127.0.0.1:9003\", serves: [m], weight: -1}\n");
-      Eventually.within(Duration.ofSeconds(10), "bad registry reported", () -> gw.lastRegistryReloadError() != null);
+      Await.until("bad registry reported", () -> gw.lastRegistryReloadError() != null);
       assertThat(gw.lastRegistryReloadError()).contains("registry.yaml:").contains("weight of endpoint e3: -1");
       assertThat(gw.registry().snapshot().endpoint("e2")).as("the last good registry still serves").isNotNull();
       assertThat(gw.registry().snapshot().endpoint("e3")).isNull();

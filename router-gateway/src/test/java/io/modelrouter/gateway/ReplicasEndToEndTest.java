@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.modelrouter.http.gateway.ApiKeyAuthenticator;
 import io.modelrouter.registry.etcd.EtcdServer;
 import io.modelrouter.simulator.SimServer;
+import io.modelrouter.testing.Await;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
@@ -67,7 +68,7 @@ class ReplicasEndToEndTest {
         ConfiguredGateway a = replica("a")) {
       ConfiguredGateway b = replica("b");
       try {
-        Eventually.within(Duration.ofSeconds(5), "both replicas count two", () -> a.liveReplicas() == 2 && b.liveReplicas() == 2);
+        Await.until("both replicas count two", Duration.ofSeconds(5), () -> a.liveReplicas() == 2 && b.liveReplicas() == 2);
 
         Path registry = dir.resolve("registry.yaml");
         Files.writeString(registry, """
@@ -79,7 +80,7 @@ class ReplicasEndToEndTest {
             .execute("registry", "import", "--etcd", etcd.url(), "--prefix", "/replicas/", registry.toString());
         long importedAt = System.nanoTime();
         assertThat(imported).as(err.toString()).isZero();
-        Eventually.within(Duration.ofSeconds(5), "both see the import",
+        Await.until("both see the import", Duration.ofSeconds(5),
             () -> a.registry().snapshot().endpoint("sim") != null && b.registry().snapshot().endpoint("sim") != null);
         assertThat(Duration.ofNanos(System.nanoTime() - importedAt)).isLessThan(Duration.ofSeconds(1));
 
@@ -89,7 +90,7 @@ class ReplicasEndToEndTest {
 
         long stopped = System.nanoTime();
         b.close();
-        Eventually.within(Duration.ofSeconds(2), "a counts itself alone within the lease TTL", () -> a.liveReplicas() == 1);
+        Await.until("a counts itself alone within the lease TTL", Duration.ofSeconds(2), () -> a.liveReplicas() == 1);
         assertThat(Duration.ofNanos(System.nanoTime() - stopped)).isLessThan(Duration.ofSeconds(2));
 
         double alone = admittedPerSecond(Duration.ofSeconds(8), a);

@@ -9,7 +9,6 @@ import io.modelrouter.Protocol;
 import io.modelrouter.RejectedException;
 import io.modelrouter.RejectionReason;
 import io.modelrouter.RouteRequest;
-import io.modelrouter.Router;
 import io.modelrouter.Operation;
 import io.modelrouter.simulator.SimServer;
 import io.modelrouter.testing.Await;
