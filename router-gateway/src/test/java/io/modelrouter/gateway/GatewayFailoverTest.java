@@ -4,6 +4,7 @@ import static io.modelrouter.gateway.Http.bearer;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.modelrouter.registry.InMemoryRegistry;
+import io.modelrouter.testing.Await;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -97,7 +98,8 @@ class GatewayFailoverTest {
           sheddable.add(pool.submit(() -> http.post("/v2/models/demo-classifier/infer", body,
               bearer("sk-demo", "x-modelrouter-priority", "sheddable"))));
         }
-        Thread.sleep(150);
+        Await.until("three sheddable requests at the classifiers",
+            () -> fleet.server("clf-a").runningCount() + fleet.server("clf-b").runningCount() >= 3);
         Future<HttpResponse<String>> critical = pool.submit(() -> http.post("/v2/models/demo-classifier/infer", body,
             bearer("sk-demo", "x-modelrouter-priority", "critical")));
         int shed = 0;

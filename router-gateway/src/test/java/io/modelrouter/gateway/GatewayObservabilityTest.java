@@ -9,6 +9,7 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import io.modelrouter.http.gateway.AccessLog;
 import io.modelrouter.registry.InMemoryRegistry;
+import io.modelrouter.testing.Await;
 import java.io.IOException;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -17,6 +18,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -154,19 +156,19 @@ class GatewayObservabilityTest {
   }
 
   /** The access line of a request id, as its key-value pairs, waited for (it is logged once the answer is sent). */
-  private static Map<String, Object> line(String requestId) throws InterruptedException {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-    while (true) {
-      List<ILoggingEvent> events = List.copyOf(access.list);
-      for (ILoggingEvent e : events) {
+  private static Map<String, Object> line(String requestId) {
+    AtomicReference<Map<String, Object>> line = new AtomicReference<>();
+    Await.until("the access line of " + requestId, () -> {
+      for (ILoggingEvent e : List.copyOf(access.list)) {
         Map<String, Object> kv = e.getKeyValuePairs().stream().collect(Collectors.toMap(p -> p.key, p -> p.value));
         if (requestId.equals(kv.get("request_id"))) {
-          return kv;
+          line.set(kv);
+          return true;
         }
       }
-      assertThat(System.nanoTime()).as("the access line of " + requestId).isLessThan(deadline);
-      Thread.onSpinWait();
-    }
+      return false;
+    });
+    return line.get();
   }
 
   /** Samples in a Prometheus text: the lines that are not comments. */
