@@ -446,7 +446,7 @@ final class Exchange {
   /** The next endpoint for a retry after {@code failed}, if attempts, time and budget allow; null otherwise. */
   private @Nullable Decision retryDecision(Attempt failed) {
     route = excluding(failed.decision);
-    if (attempts >= client.maxAttempts || remainingNanos() <= 0 || !client.retryBudget.tryWithdraw()) {
+    if (!Redelivery.mayAttemptAgain(attempts, client.maxAttempts, remainingNanos(), client.retryBudget::tryWithdraw)) {
       return null;
     }
     RouteResult r = routeQuietly();

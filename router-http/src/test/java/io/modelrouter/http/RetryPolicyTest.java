@@ -50,6 +50,18 @@ class RetryPolicyTest {
   }
 
   @Test
+  void redelivery_attemptsAgainWithinAttemptsAndTime_thenAsksTheBudgetLast() {
+    java.util.concurrent.atomic.AtomicInteger asked = new java.util.concurrent.atomic.AtomicInteger();
+    java.util.function.BooleanSupplier budget = () -> asked.incrementAndGet() > 0;
+    assertThat(Redelivery.mayAttemptAgain(3, 3, Long.MAX_VALUE, budget)).as("no attempt left").isFalse();
+    assertThat(Redelivery.mayAttemptAgain(1, 3, 0, budget)).as("deadline passed").isFalse();
+    assertThat(asked).as("the budget is not charged for a retry refused otherwise").hasValue(0);
+    assertThat(Redelivery.mayAttemptAgain(1, 3, 1, budget)).isTrue();
+    assertThat(Redelivery.mayAttemptAgain(1, 3, 1, () -> false)).as("budget spent").isFalse();
+    assertThat(asked).hasValue(1);
+  }
+
+  @Test
   void redelivery_onlyAPooledConnectionFailingWhileWritingIsNotReceived() {
     java.io.IOException reset = new java.io.IOException("reset");
     assertThat(Redelivery.notReceived(true, true, false, reset)).isTrue();

@@ -25,9 +25,10 @@ import java.util.function.BiFunction;
  * it for one policy through a real {@link Router} over an {@link InMemoryRegistry}, in simulated
  * time: each request is routed when it arrives, its lease is completed when the simulated server
  * answers (so in-flight counts, peak EWMAs and TTFT EWMAs move exactly as in production), failed
- * attempts are retried on another endpoint, and a scraper copies each server's waiting, running
+ * attempts may be retried on another endpoint, and a scraper copies each server's waiting, running
  * and KV signals into its {@link EndpointState} every scrape interval, so strategies see metrics
- * as stale as a real scraper would leave them.
+ * as stale as a real scraper would leave them. A failed attempt is sent again by the shipped
+ * client's rule, within its default retry budget ({@link ClientRetry}).
  */
 final class Experiment {
 
@@ -85,6 +86,7 @@ final class Experiment {
     final boolean[] finished;
     final SplittableRandom scrapePhase;
     final boolean sendsBudgets;
+    final ClientRetry retry;
 
     Run(Policy policy, long seed) {
       List<String> ids = new ArrayList<>();
@@ -108,11 +110,12 @@ final class Experiment {
       scrapePhase = random.split();
       stats = new RunStats(policy.name(), ids, durationNanos, bucketNanos);
       finished = new boolean[workload.size()];
+      retry = new ClientRetry(maxAttempts, sim.ticker());
     }
 
     RunStats execute() {
       for (SimRequest r : workload) {
-        sim.at(r.arrivalNanos(), () -> send(r, 1, Set.of()));
+        sim.at(r.arrivalNanos(), () -> send(r, 1, 0, Set.of()));
       }
       for (FleetChange c : changes) {
         sim.at(c.atNanos(), () -> apply(c));
@@ -158,9 +161,12 @@ final class Experiment {
       }
     }
 
-    private void send(SimRequest r, int attempt, Set<String> tried) {
-      if (r.budgetNanos() > 0 && attempt == 1) {
-        stats.budgetRequested(r.budgetNanos());
+    private void send(SimRequest r, int attempt, int receivedFailures, Set<String> tried) {
+      if (attempt == 1) {
+        retry.requestStarted();
+        if (r.budgetNanos() > 0) {
+          stats.budgetRequested(r.budgetNanos());
+        }
       }
       RouteRequest.Builder b = RouteRequest.builder(MODEL).excludedEndpoints(tried).payload(r);
       if (r.outputTokens() > 0) {
@@ -180,10 +186,10 @@ final class Experiment {
       }
       stats.attempt(decision.endpoint().id(), sim.now());
       String id = decision.endpoint().id();
-      fleet.get(id).submit(new Job(r, id, sim.now(), j -> done(j, decision, attempt, tried)));
+      fleet.get(id).submit(new Job(r, id, sim.now(), j -> done(j, decision, attempt, receivedFailures, tried)));
     }
 
-    private void done(Job job, Decision decision, int attempt, Set<String> tried) {
+    private void done(Job job, Decision decision, int attempt, int receivedFailures, Set<String> tried) {
       SimRequest r = job.request;
       long now = sim.now();
       int status = job.status();
@@ -218,15 +224,26 @@ final class Experiment {
         if (r.budgetNanos() > 0 && latency <= r.budgetNanos()) {
           stats.budgetMet(r.budgetNanos());
         }
-      } else if (attempt < maxAttempts && status != 400) {
+        return;
+      }
+      int failedAfterReceipt = receivedFailures + (ClientRetry.receivedThenFailed(job) ? 1 : 0);
+      if (retry.sendAgain(job, attempt, failedAfterReceipt, remainingNanos(r))) {
         stats.retries++;
         Set<String> next = new HashSet<>(tried);
         next.add(id);
-        send(r, attempt + 1, next);
+        send(r, attempt + 1, failedAfterReceipt, next);
       } else {
         finished[r.id()] = true;
         stats.failed++;
       }
+    }
+
+    /**
+     * Time left before the request's deadline, as the shipped client counts it: the latency budget
+     * it was given, from the request's arrival; none when the policy does not send budgets.
+     */
+    private long remainingNanos(SimRequest r) {
+      return sendsBudgets && r.budgetNanos() > 0 ? r.arrivalNanos() + r.budgetNanos() - sim.now() : Long.MAX_VALUE;
     }
   }
 
@@ -325,7 +342,10 @@ final class Experiment {
       return this;
     }
 
-    /** Attempts per request, the first included; failed attempts are retried on another endpoint. */
+    /**
+     * Attempts per request, the first included; a failed attempt is retried on another endpoint
+     * when the shipped client would retry it ({@link ClientRetry}).
+     */
     Builder maxAttempts(int attempts) {
       if (attempts < 1) {
         throw new IllegalArgumentException("maxAttempts: " + attempts + " (expected: >= 1)");

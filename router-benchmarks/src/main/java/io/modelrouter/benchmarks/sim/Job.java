@@ -23,6 +23,11 @@ final class Job {
   boolean prefixHit;
   /** Prompt tokens the server found in its prefix cache. */
   int cachedTokens;
+  /**
+   * Whether the server took the attempt (its process was alive): a {@link #NO_ANSWER} after that
+   * is a connection lost with the request on the server, before it, a connection refused.
+   */
+  boolean received;
   private int status = -1;
   private long doneNanos = -1;
 

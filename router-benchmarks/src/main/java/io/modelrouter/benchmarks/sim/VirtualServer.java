@@ -26,6 +26,7 @@ abstract class VirtualServer {
 
   /** Takes one attempt; the server finishes the job later, in simulated time. */
   final void submit(Job job) {
+    job.received = alive;
     if (!alive) {
       sim.after(CONNECT_FAILURE_NANOS, () -> job.finish(Job.NO_ANSWER, sim.now()));
     } else if (job.request.u() < failShare) {

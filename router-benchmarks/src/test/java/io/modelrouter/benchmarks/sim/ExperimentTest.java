@@ -2,6 +2,7 @@ package io.modelrouter.benchmarks.sim;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.modelrouter.http.RetryBudget;
 import io.modelrouter.select.Candidates;
 import io.modelrouter.select.SelectionStrategy;
 import io.modelrouter.select.Strategies;
@@ -78,6 +79,39 @@ class ExperimentTest {
     assertThat(stats.retries).isPositive();
     assertThat(stats.failed).isZero();
     assertThat(stats.succeeded).isEqualTo(stats.requests);
+  }
+
+  @Test
+  void run_takesA500AsTheAnswer_asTheShippedClientDoes() {
+    Experiment experiment = fleet(3, 100, 10)
+        .maxAttempts(2)
+        .change(FleetChange.failShare(0, "e0", 1))
+        .build();
+
+    RunStats stats = experiment.run(Policy.roundRobin(), 5);
+
+    assertThat(stats.retries).as("a 500 may have run the request: not sent again").isZero();
+    assertThat(stats.failed).isBetween(stats.requests / 4, stats.requests / 2);
+    assertThat(stats.succeeded + stats.failed).isEqualTo(stats.requests);
+  }
+
+  @Test
+  void run_retriesRefusedConnectionsOnlyWithinTheDefaultRetryBudget() {
+    double seconds = 30;
+    Experiment experiment = fleet(3, 40, seconds)
+        .maxAttempts(3)
+        .change(FleetChange.of(0, "e0", FleetChange.Kind.CRASH))
+        .change(FleetChange.of(0, "e1", FleetChange.Kind.CRASH))
+        .build();
+
+    RunStats stats = experiment.run(Policy.roundRobin(), 5);
+
+    // Three attempts would always reach e2; the budget (20% of requests + 10/s) stops short of that.
+    assertThat(stats.retries).isPositive()
+        .isLessThanOrEqualTo((int) (2 * RetryBudget.DEFAULT_RATIO * stats.requests
+            + RetryBudget.DEFAULT_MIN_PER_SECOND * (seconds + RetryBudget.DEFAULT_WINDOW.toSeconds())));
+    assertThat(stats.failed).isPositive();
+    assertThat(stats.succeeded + stats.failed).isEqualTo(stats.requests);
   }
 
   @Test

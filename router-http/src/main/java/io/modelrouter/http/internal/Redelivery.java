@@ -4,6 +4,7 @@ import java.io.InterruptedIOException;
 import java.net.ConnectException;
 import java.net.NoRouteToHostException;
 import java.util.concurrent.TimeoutException;
+import java.util.function.BooleanSupplier;
 
 /**
  * When a request may be sent again: the one rule that both transports (OkHttp's and Jetty's) and
@@ -69,6 +70,21 @@ public final class Redelivery {
    */
   public static boolean mayRetryElsewhere(boolean received, int receivedFailures, boolean retryAfterReceived) {
     return !received || (retryAfterReceived && receivedFailures < MAX_RECEIVED_FAILURES);
+  }
+
+  /**
+   * For the client: whether a failed attempt that may go to another endpoint (by
+   * {@link #refusedByStatus} or {@link #mayRetryElsewhere}) is sent again: attempts and time must be
+   * left, then the retry budget must grant a retry. The budget is asked last, so that a retry
+   * refused for another reason takes nothing from it.
+   *
+   * @param attempts attempts sent so far, the failed one included
+   * @param remainingNanos time left before the request's deadline; {@link Long#MAX_VALUE} for none
+   * @param withdrawFromBudget takes one retry from the retry budget, saying whether there was one
+   */
+  public static boolean mayAttemptAgain(int attempts, int maxAttempts, long remainingNanos,
+      BooleanSupplier withdrawFromBudget) {
+    return attempts < maxAttempts && remainingNanos > 0 && withdrawFromBudget.getAsBoolean();
   }
 
   /** Whether an answer's status says the endpoint refused the request without running it. */
