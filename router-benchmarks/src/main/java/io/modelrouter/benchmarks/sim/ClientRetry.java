@@ -33,6 +33,17 @@ final class ClientRetry {
         RetryBudget.DEFAULT_WINDOW, ticker);
   }
 
+  /** The rule in a sentence, for a scenario's setup. */
+  static final String RULE = "failed attempts are sent again as the shipped RoutingClient does: a refused"
+      + " connection or a 429 or 503 to another endpoint, a connection lost with the request at most once"
+      + " more, a 500 or 400 never (it is the answer), within the client's attempts, its request's deadline"
+      + " and its default retry budget (a retry per 5 requests plus 10 a second, over 10 s)";
+
+  /** The most retries a second the default budget allows a client sending {@code requestsPerSecond}. */
+  static double budgetPerSecond(double requestsPerSecond) {
+    return RetryBudget.DEFAULT_RATIO * requestsPerSecond + RetryBudget.DEFAULT_MIN_PER_SECOND;
+  }
+
   /** Counts a new request, as the client does before its first attempt: it earns a share of a retry. */
   void requestStarted() {
     budget.deposit();

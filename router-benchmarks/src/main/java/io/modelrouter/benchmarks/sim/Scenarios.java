@@ -516,7 +516,8 @@ final class Scenarios {
     }
     String setup = String.format(Locale.ROOT,
         "6 cheap endpoints (median 300 ms, $%.4f a request) and 3 fast ones (median 60 ms, $%.4f a request),"
-            + " each 4 requests at once with a queue of 64 (then 503, retried once elsewhere); waiting and running"
+            + " each 4 requests at once with a queue of 64 (then 503), 2 attempts a request (" + ClientRetry.RULE
+            + "); waiting and running"
             + " scraped every %d ms. Poisson arrivals at %.0f req/s for %.0f s: 40%% with a 250 ms budget (only"
             + " the fast endpoints can meet it), 30%% with 1.5 s, 30%% without. The baselines do not tell the"
             + " router the budgets; ours do.",
@@ -571,7 +572,8 @@ final class Scenarios {
   /**
    * The Linkerd fleet again, without the slowdown: {@code backend-0} first fails half its requests
    * fast with a 500 (seconds 15 to 45), then, in a second run, crashes and refuses connections for
-   * the same window. Failed attempts are retried once elsewhere. No published anchor: it shows what
+   * the same window. Two attempts a request, retried as the shipped client retries
+   * ({@link ClientRetry}). No published anchor: it shows what
    * the feedback path alone (without outlier ejection, which lives in router-http) does with an
    * endpoint that fails fast.
    */
@@ -619,27 +621,43 @@ final class Scenarios {
     String setup = String.format(Locale.ROOT,
         "The fleet of scenario 1 (11 backends, median 167 ms, 1,000 req/s for %.0f s) without the slowdown."
             + " From second %.0f to %.0f %s first fails half its requests with a fast 500 (5 ms); in a second"
-            + " run it crashes instead (connections refused after 1 ms) and restarts. Every failed attempt is"
-            + " retried once on another backend.",
+            + " run it crashes instead (connections refused after 1 ms) and restarts. 2 attempts a request: "
+            + ClientRetry.RULE + ".",
         duration, from, to, bad);
     String anchor = "No published anchor; this drill goes beyond the issue's four scenarios. A fair share is"
         + " 1/11 = 9.1% of attempts.";
+    long window0 = Units.seconds(from);
+    long window1 = Units.seconds(to);
+    StringBuilder failing = new StringBuilder();
+    StringBuilder crashed = new StringBuilder();
+    long failingRetries = 0;
+    for (int i = 0; i < all.size(); i++) {
+      RunStats r = all.get(i);
+      boolean crash = i >= policies.size();
+      StringBuilder line = crash ? crashed : failing;
+      line.append(line.length() == 0 ? "" : "; ").append(r.policy).append(' ')
+          .append(Units.percent(r.share(bad, window0, window1))).append(" of the attempts, ");
+      if (crash) {
+        line.append(String.format(Locale.ROOT, "%,d retries, ", r.retries));
+      } else {
+        failingRetries += r.retries;
+      }
+      line.append(Units.percent(r.errorRate())).append(" unanswered");
+    }
     String explanation = String.format(Locale.ROOT,
-        "Retries hide both faults from the client when every run's unanswered column is 0%% (%s here), but"
-            + " the attempts column shows how a strategy treats an endpoint that fails fast; a fair share is"
-            + " 9.1%%. While %s fails half its requests, least outstanding gives it %s of the attempts and P2C"
-            + " peak EWMA %s: a backend whose requests finish at once has an empty in-flight count, and a fast"
-            + " failure does not lower its EWMA (the router ignores lower samples from failures). Our default"
-            + " multiplies an endpoint's price by one more attempt for each consecutive failure: it gives the"
-            + " failing backend %s and the crashed one %s (P2C peak EWMA %s), since each success resets the"
-            + " run of failures but a crash never ends it. Outlier ejection (router-http) takes such an"
-            + " endpoint out altogether; this simulation runs the router without it.",
-        all.stream().allMatch(r -> r.errorRate() == 0) ? "so" : "NOT so",
-        bad, Units.percent(all.get(1).share(bad, Units.seconds(from), Units.seconds(to))),
-        Units.percent(all.get(2).share(bad, Units.seconds(from), Units.seconds(to))),
-        Units.percent(all.get(3).share(bad, Units.seconds(from), Units.seconds(to))),
-        Units.percent(all.get(7).share(bad, Units.seconds(from), Units.seconds(to))),
-        Units.percent(all.get(6).share(bad, Units.seconds(from), Units.seconds(to))));
+        "The client retries as the shipped RoutingClient does. A fast 500 is the answer (the backend may have"
+            + " run the request), so %s of the failing runs' attempts was sent again, and what a client loses"
+            + " follows the share of attempts the strategy gives the failing backend: %s. A backend whose"
+            + " requests finish at once has an empty in-flight count, and a fast failure does not lower its EWMA"
+            + " (the router ignores lower samples from failures); our default multiplies an endpoint's price by"
+            + " one more attempt for each consecutive failure, but each success resets the run. A crashed"
+            + " backend refuses connections, which the client sends elsewhere freely within its retry budget"
+            + " (at most %.0f retries a second at this rate): %s. A crash never ends the run of failures, so our"
+            + " default gives up on the crashed backend; least outstanding sees only its empty in-flight count."
+            + " Outlier ejection (router-http) takes such an endpoint out altogether; this simulation runs the"
+            + " router without it.",
+        failingRetries == 0 ? "none" : String.format(Locale.ROOT, "%,d", failingRetries), failing,
+        ClientRetry.budgetPerSecond(1000), crashed);
     return new ScenarioReport("drill", name, setup, anchor, table, explanation, charts, all);
   }
 }

@@ -1,7 +1,9 @@
 package io.modelrouter.benchmarks.sim;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.offset;
 
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** The short versions of the published experiments, with fixed seeds: the orderings must hold. */
@@ -119,20 +121,33 @@ class ScenariosTest {
   }
 
   @Test
-  void failureDrill_retriesAnswerEveryRequestWhileOneBackendFailsOrCrashes() {
+  void failureDrill_retriesRefusedConnectionsWithinTheBudgetButNotA500_asTheShippedClient() {
     ScenarioReport report = Scenarios.failureDrill(SEED, true, Scenarios.Progress.NONE);
+    List<RunStats> runs = report.runs();
+    assertThat(runs).hasSize(8).allSatisfy(r -> assertThat(r.latencyMs(99.9)).isLessThan(230));
+    long quarter = runs.get(0).durationNanos / 4;
 
-    assertThat(report.runs()).hasSize(8).allSatisfy(r -> {
-      assertThat(r.errorRate()).isZero();
-      assertThat(r.retries).isPositive();
-      assertThat(r.latencyMs(99.9)).isLessThan(230);
+    // backend-0 fails half its requests for half the run: a 500 is the answer, never sent again.
+    assertThat(runs.subList(0, 4)).allSatisfy(r -> {
+      assertThat(r.retries).isZero();
+      assertThat(r.errorRate()).isCloseTo(0.5 * 0.5 * r.share("backend-0", quarter, 3 * quarter), offset(0.005));
     });
+    // backend-0 crashed: refused connections go elsewhere, within the retry budget.
+    RunStats leastOutstanding = runs.get(5);
+    assertThat(leastOutstanding.policy).isEqualTo("least outstanding");
+    double crashSeconds = 2 * quarter / 1e9;
+    assertThat(leastOutstanding.retries).isPositive()
+        .isLessThan((int) (ClientRetry.budgetPerSecond(1000) * (crashSeconds + 10)));
+    assertThat(leastOutstanding.errorRate()).as("the black hole exhausts the budget").isPositive();
+    for (RunStats r : List.of(runs.get(4), runs.get(6), runs.get(7))) {
+      assertThat(r.retries).isPositive();
+      assertThat(r.errorRate()).isZero();
+    }
     RunStats rr = report.run("round robin");
-    long quarter = rr.durationNanos / 4;
-    assertThat(rr.share("backend-0", quarter, 3 * quarter)).isCloseTo(1 / 11.0, org.assertj.core.data.Offset.offset(0.01));
+    assertThat(rr.share("backend-0", quarter, 3 * quarter)).isCloseTo(1 / 11.0, offset(0.01));
     // The crashed backend: the default stops choosing it after a run of refusals.
-    RunStats ewma = report.runs().get(6);
-    RunStats ours = report.runs().get(7);
+    RunStats ewma = runs.get(6);
+    RunStats ours = runs.get(7);
     assertThat(ewma.policy).isEqualTo("P2C peak EWMA");
     assertThat(ours.policy).isEqualTo("ours (default)");
     assertThat(ours.share("backend-0", quarter, 3 * quarter)).isLessThan(0.03).isLessThan(ewma.share("backend-0", quarter, 3 * quarter) / 5);
