@@ -61,6 +61,17 @@ class SimServerTest {
   }
 
   @Test
+  void embeddings_areAnsweredWholeEvenWhenAStreamIsAskedFor() throws Exception {
+    try (SimServer sim = SimServer.openai("m").embeddingDimensions(4).start()) {
+      HttpResponse<String> r = post(sim, "/v1/embeddings", "{\"model\":\"m\",\"input\":\"a\",\"stream\":true}");
+
+      assertThat(r.statusCode()).isEqualTo(200);
+      assertThat(r.headers().firstValue("content-type")).hasValue("application/json");
+      assertThat(r.body()).startsWith("{\"object\":\"list\"").contains("\"embedding\":[");
+    }
+  }
+
+  @Test
   void badRequests_getOpenAiShapedErrors() throws Exception {
     try (SimServer sim = SimServer.openai("m").start()) {
       HttpResponse<String> notJson = post(sim, "/v1/chat/completions", "{not json");
