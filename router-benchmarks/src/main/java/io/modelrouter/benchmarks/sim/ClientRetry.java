@@ -22,6 +22,13 @@ import io.modelrouter.http.internal.Redelivery;
  */
 final class ClientRetry {
 
+  /** The rule in a sentence, for a scenario's setup. */
+  static final String RULE = "failed attempts are sent again as the shipped RoutingClient does: a refused"
+      + " connection or a 429 or 503 to another endpoint, a connection lost with the request at most once"
+      + " more, a 500 or 400 never (it is the answer), within the client's attempts, its request's deadline"
+      + " and its default retry budget (a retry per " + Math.round(1 / RetryBudget.DEFAULT_RATIO) + " requests plus "
+      + RetryBudget.DEFAULT_MIN_PER_SECOND + " a second, over " + RetryBudget.DEFAULT_WINDOW.toSeconds() + " s)";
+
   private final int maxAttempts;
   private final RetryPolicy policy = RetryPolicy.ofDefaults();
   private final RetryBudget budget;
@@ -32,12 +39,6 @@ final class ClientRetry {
     this.budget = RetryBudget.of(RetryBudget.DEFAULT_RATIO, RetryBudget.DEFAULT_MIN_PER_SECOND,
         RetryBudget.DEFAULT_WINDOW, ticker);
   }
-
-  /** The rule in a sentence, for a scenario's setup. */
-  static final String RULE = "failed attempts are sent again as the shipped RoutingClient does: a refused"
-      + " connection or a 429 or 503 to another endpoint, a connection lost with the request at most once"
-      + " more, a 500 or 400 never (it is the answer), within the client's attempts, its request's deadline"
-      + " and its default retry budget (a retry per 5 requests plus 10 a second, over 10 s)";
 
   /** The most retries a second the default budget allows a client sending {@code requestsPerSecond}. */
   static double budgetPerSecond(double requestsPerSecond) {

@@ -24,11 +24,11 @@ import java.util.function.BiFunction;
  * One experiment: a fleet, a workload and the changes the fleet goes through. {@link #run} replays
  * it for one policy through a real {@link Router} over an {@link InMemoryRegistry}, in simulated
  * time: each request is routed when it arrives, its lease is completed when the simulated server
- * answers (so in-flight counts, peak EWMAs and TTFT EWMAs move exactly as in production), failed
- * attempts may be retried on another endpoint, and a scraper copies each server's waiting, running
- * and KV signals into its {@link EndpointState} every scrape interval, so strategies see metrics
- * as stale as a real scraper would leave them. A failed attempt is sent again by the shipped
- * client's rule, within its default retry budget ({@link ClientRetry}).
+ * answers (so in-flight counts, peak EWMAs and TTFT EWMAs move exactly as in production), a failed
+ * attempt goes to another endpoint when the shipped client would send it again ({@link
+ * ClientRetry}), and a scraper copies each server's waiting, running and KV signals into its
+ * {@link EndpointState} every scrape interval, so strategies see metrics as stale as a real
+ * scraper would leave them.
  */
 final class Experiment {
 

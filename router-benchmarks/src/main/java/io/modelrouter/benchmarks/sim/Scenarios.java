@@ -646,7 +646,7 @@ final class Scenarios {
     }
     String explanation = String.format(Locale.ROOT,
         "The client retries as the shipped RoutingClient does. A fast 500 is the answer (the backend may have"
-            + " run the request), so %s of the failing runs' attempts was sent again, and what a client loses"
+            + " run the request), so %s, and what a client loses"
             + " follows the share of attempts the strategy gives the failing backend: %s. A backend whose"
             + " requests finish at once has an empty in-flight count, and a fast failure does not lower its EWMA"
             + " (the router ignores lower samples from failures); our default multiplies an endpoint's price by"
@@ -656,7 +656,8 @@ final class Scenarios {
             + " default gives up on the crashed backend; least outstanding sees only its empty in-flight count."
             + " Outlier ejection (router-http) takes such an endpoint out altogether; this simulation runs the"
             + " router without it.",
-        failingRetries == 0 ? "none" : String.format(Locale.ROOT, "%,d", failingRetries), failing,
+        failingRetries == 0 ? "no attempt of the failing runs was sent again"
+            : String.format(Locale.ROOT, "%,d attempts of the failing runs were sent again", failingRetries), failing,
         ClientRetry.budgetPerSecond(1000), crashed);
     return new ScenarioReport("drill", name, setup, anchor, table, explanation, charts, all);
   }
