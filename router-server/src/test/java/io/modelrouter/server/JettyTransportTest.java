@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.modelrouter.http.Transport;
 import io.modelrouter.simulator.Fault;
 import io.modelrouter.simulator.FaultProxy;
+import io.modelrouter.testing.Await;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InterruptedIOException;
@@ -46,6 +47,8 @@ class JettyTransportTest {
   private JettyTransport transport;
   /** Holds {@code /stream}'s second event until the test has read the first. */
   private final CountDownLatch secondEvent = new CountDownLatch(1);
+  /** Calls to {@code /hang} the endpoint holds. */
+  private final AtomicInteger hung = new AtomicInteger();
 
   @BeforeEach
   void setUp() throws Exception {
@@ -104,9 +107,7 @@ class JettyTransportTest {
           }
           response.write(true, utf8("end"), callback);
         }
-        case "/hang" -> {
-          // Never answers.
-        }
+        case "/hang" -> hung.incrementAndGet(); // never answers
         case "/stall" -> write(response, "part"); // headers and a first piece, then nothing
         case "/big" -> response.write(true, ByteBuffer.wrap(new byte[4 << 20]), callback);
         case "/length" -> {
@@ -333,7 +334,7 @@ class JettyTransportTest {
   void cancelBeforeTheAnswer_failsTheCall() throws Exception {
     Transport.Call call = transport.call(get("/hang", 5 * SECOND));
     Outcome outcome = start(call);
-    Thread.sleep(100);
+    Await.until("the endpoint holds the call", () -> hung.get() == 1);
     call.cancel();
 
     assertThat(outcome.failure()).hasMessage("cancelled");
@@ -489,8 +490,8 @@ class JettyTransportTest {
       assertThat(failure).isNotInstanceOf(InterruptedIOException.class);
       assertThat(causedBy(failure, ConnectException.class)).isFalse();
       assertThat(call.sent()).as("the endpoint may have run it").isTrue();
-      Thread.sleep(100);
-      assertThat(endpoint.requests).hasValue(1);
+      assertThat(Await.holdsWithin(Duration.ofMillis(500), () -> endpoint.requests.get() > 1))
+          .as("not sent again").isFalse();
     }
   }
 
@@ -510,7 +511,7 @@ class JettyTransportTest {
         failedOn.complete(Thread.currentThread());
       }
     });
-    Thread.sleep(100);
+    Await.until("the endpoint holds the call", () -> hung.get() == 1);
     call.cancel();
 
     assertThat(failedOn.get(5, TimeUnit.SECONDS)).isNotSameAs(Thread.currentThread());

@@ -14,6 +14,7 @@ import io.modelrouter.http.RetryBudget;
 import io.modelrouter.http.RoutingClient;
 import io.modelrouter.registry.Endpoint;
 import io.modelrouter.simulator.SimServer;
+import io.modelrouter.testing.Await;
 import io.modelrouter.testing.SimFleet;
 import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
@@ -151,7 +152,8 @@ class RoutingClientOverJettyTest {
 
       assertThat(fleet.outcomes("chat-0")).hasSize(2).allSatisfy(o -> assertThat(o.kind()).isEqualTo(Outcome.Kind.SUCCESS));
       assertThat(fleet.outcomes("chat-0")).extracting(Outcome::completionTokens).containsExactly(tokens, 7);
-      Thread.sleep(50); // a second done would come late
+      assertThat(Await.holdsWithin(Duration.ofMillis(200), () -> s.doneCalls.get() > 1 || w.doneCalls.get() > 1))
+          .as("a second done, late").isFalse();
       assertThat(s.doneCalls).hasValue(1);
       assertThat(w.doneCalls).hasValue(1);
       assertThat(fleet.state("chat-0").inFlight()).isZero();
@@ -299,7 +301,7 @@ class RoutingClientOverJettyTest {
         assertThat(r.body().readAllBytes()).isNotEmpty();
         first = r.header("x-connection");
       }
-      Thread.sleep(400); // the server closed the idle connection meanwhile
+      server.awaitIdleClose();
 
       for (boolean async : new boolean[] {false, true}) {
         try (ProxyResponse r = async ? client.executeAsync(chat(false, 1)).get(5, TimeUnit.SECONDS)
@@ -309,7 +311,7 @@ class RoutingClientOverJettyTest {
           assertThat(new String(r.body().readAllBytes(), StandardCharsets.UTF_8)).contains("\"usage\"");
           assertThat(r.header("x-connection")).as("a new connection").isNotEqualTo(first);
         }
-        Thread.sleep(400);
+        server.awaitIdleClose();
       }
       assertThat(fleet.outcomes("chat-0")).hasSize(3).allSatisfy(o -> assertThat(o.kind()).isEqualTo(Outcome.Kind.SUCCESS));
     }
@@ -444,11 +446,11 @@ class RoutingClientOverJettyTest {
    */
   private static final class ShortKeepAliveServer implements AutoCloseable {
     final Server server = new Server();
+    final ServerConnector connector = new ServerConnector(server);
     final String baseUrl;
 
     ShortKeepAliveServer(long idleMillis) throws Exception {
       server.setStopTimeout(0);
-      ServerConnector connector = new ServerConnector(server);
       connector.setHost("127.0.0.1");
       connector.setPort(0);
       connector.setIdleTimeout(idleMillis);
@@ -467,6 +469,11 @@ class RoutingClientOverJettyTest {
       });
       server.start();
       baseUrl = "http://127.0.0.1:" + connector.getLocalPort();
+    }
+
+    /** Waits until the server has closed every connection it had (its idle timeout). */
+    void awaitIdleClose() {
+      Await.until("the server closed its idle connections", () -> connector.getConnectedEndPoints().isEmpty());
     }
 
     @Override

@@ -9,13 +9,13 @@ import io.modelrouter.Router;
 import io.modelrouter.registry.Endpoint;
 import io.modelrouter.registry.ModelSpec;
 import io.modelrouter.registry.RegistryContent;
+import io.modelrouter.testing.Await;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -74,7 +74,7 @@ class EtcdRegistryTest {
 
     long start = System.nanoTime();
     store.put(endpoint("b", 1));
-    awaitTrue(Duration.ofSeconds(1), () -> first.snapshot().endpoint("b") != null && second.snapshot().endpoint("b") != null);
+    Await.until("both registries see endpoint b", Duration.ofSeconds(1), () -> first.snapshot().endpoint("b") != null && second.snapshot().endpoint("b") != null);
     assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(1));
 
     assertThat(routedIds(r1)).containsExactly("a", "b");
@@ -90,7 +90,7 @@ class EtcdRegistryTest {
     EtcdRegistry second = registry(client);
 
     store.removeEndpoint("a");
-    awaitTrue(Duration.ofSeconds(5), () -> first.snapshot().endpoint("a") == null && second.snapshot().endpoint("a") == null);
+    Await.until("both registries dropped endpoint a", Duration.ofSeconds(5), () -> first.snapshot().endpoint("a") == null && second.snapshot().endpoint("a") == null);
 
     assertThat(routedIds(Router.builder(second).build())).containsExactly("b");
   }
@@ -104,17 +104,17 @@ class EtcdRegistryTest {
     EndpointRegistration lease = EndpointRegistration.builder(client, endpoint("leased", 1))
         .prefix(prefix).ttl(Duration.ofSeconds(2)).register();
     closeables.add(lease);
-    awaitTrue(Duration.ofSeconds(5), () -> first.snapshot().endpoint("leased") != null && second.snapshot().endpoint("leased") != null);
+    Await.until("both registries see the leased endpoint", Duration.ofSeconds(5), () -> first.snapshot().endpoint("leased") != null && second.snapshot().endpoint("leased") != null);
 
     // Keep-alives hold the key well past its TTL.
-    Thread.sleep(3_000);
-    assertThat(first.snapshot().endpoint("leased")).isNotNull();
+    assertThat(Await.holdsWithin(Duration.ofSeconds(3), () -> first.snapshot().endpoint("leased") == null))
+        .as("the leased endpoint outlives its TTL").isFalse();
     assertThat(routedIds(Router.builder(first).build())).containsExactly("leased", "static");
 
     // The process dies: no more keep-alives, no revoke. etcd expires the lease after the TTL.
     long died = System.nanoTime();
     lease.abandon();
-    awaitTrue(Duration.ofSeconds(5), () -> first.snapshot().endpoint("leased") == null && second.snapshot().endpoint("leased") == null);
+    Await.until("the expired lease removed the endpoint from both registries", Duration.ofSeconds(5), () -> first.snapshot().endpoint("leased") == null && second.snapshot().endpoint("leased") == null);
     assertThat(Duration.ofNanos(System.nanoTime() - died)).isGreaterThanOrEqualTo(Duration.ofSeconds(1));
 
     assertThat(routedIds(Router.builder(first).build())).containsExactly("static");
@@ -127,11 +127,11 @@ class EtcdRegistryTest {
     EtcdRegistry registry = registry(client);
     EndpointRegistration lease = EndpointRegistration.builder(client, endpoint("leased", 1))
         .prefix(prefix).ttl(Duration.ofSeconds(30)).register();
-    awaitTrue(Duration.ofSeconds(5), () -> registry.snapshot().endpoint("leased") != null);
+    Await.until("the leased endpoint registered", Duration.ofSeconds(5), () -> registry.snapshot().endpoint("leased") != null);
 
     lease.close();
 
-    awaitTrue(Duration.ofSeconds(5), () -> registry.snapshot().endpoint("leased") == null);
+    Await.until("the leased endpoint removed", Duration.ofSeconds(5), () -> registry.snapshot().endpoint("leased") == null);
   }
 
   @Test
@@ -155,12 +155,12 @@ class EtcdRegistryTest {
 
     // A bad value arriving through the watch is skipped the same way; fixing it clears the problem.
     client.put(prefix + "endpoints/a", "{\"id\": \"a\", \"url\": \"ftp://nope\"}", 0);
-    awaitTrue(Duration.ofSeconds(5), () -> registry.problems().size() == 5);
+    Await.until("five problems reported", Duration.ofSeconds(5), () -> registry.problems().size() == 5);
     assertThat(registry.snapshot().endpoints()).extracting(Endpoint::id).containsExactly("d");
 
     store.put(endpoint("a", 1));
     client.delete(prefix + "stray");
-    awaitTrue(Duration.ofSeconds(5), () -> registry.problems().size() == 3);
+    Await.until("three problems reported", Duration.ofSeconds(5), () -> registry.problems().size() == 3);
     assertThat(registry.snapshot().endpoints()).extracting(Endpoint::id).containsExactly("a", "d");
   }
 
@@ -190,19 +190,19 @@ class EtcdRegistryTest {
       List<Integer> weightsSeen = recordWeightsOf(cutOff, "a");
 
       proxy.cut();
-      awaitTrue(Duration.ofSeconds(5), () -> !cutOff.connected());
+      Await.until("the cut-off registry disconnected", Duration.ofSeconds(5), () -> !cutOff.connected());
       for (int w = 2; w <= 5; w++) {
         store.put(endpoint("a", w));
       }
       store.removeEndpoint("b");
       long last = store.put(endpoint("c", 1));
-      awaitTrue(Duration.ofSeconds(5), () -> direct.revision() >= last);
+      Await.until("the direct registry at the last revision", Duration.ofSeconds(5), () -> direct.revision() >= last);
 
       // Cut off, the router keeps routing on what it knew.
       assertThat(routedIds(router)).containsExactly("a", "b");
 
       proxy.heal();
-      awaitTrue(Duration.ofSeconds(5), () -> cutOff.revision() >= last && cutOff.connected());
+      Await.until("the cut-off registry reconnected at the last revision", Duration.ofSeconds(5), () -> cutOff.revision() >= last && cutOff.connected());
       assertThat(cutOff.snapshot().endpoints()).isEqualTo(direct.snapshot().endpoints());
       assertThat(routedIds(router)).containsExactly("a", "c");
       assertThat(cutOff.snapshot().endpoint("a").weight()).isEqualTo(5);
@@ -221,20 +221,20 @@ class EtcdRegistryTest {
       EtcdRegistry registry = registry(viaProxy);
 
       proxy.cut();
-      awaitTrue(Duration.ofSeconds(2), () -> !registry.connected());
+      Await.until("the registry disconnected", Duration.ofSeconds(2), () -> !registry.connected());
       store.removeEndpoint("a");
       store.put(endpoint("b", 7));
       long now = store.put(endpoint("c", 1));
       client.compact(now);
 
       proxy.heal();
-      awaitTrue(Duration.ofSeconds(5), () -> registry.revision() >= now && registry.connected());
+      Await.until("the registry reconnected at the current revision", Duration.ofSeconds(5), () -> registry.revision() >= now && registry.connected());
       assertThat(registry.snapshot().endpoints()).extracting(Endpoint::id).containsExactly("b", "c");
       assertThat(registry.snapshot().endpoint("b").weight()).isEqualTo(7);
 
       // And it watches again from there.
       store.put(endpoint("d", 1));
-      awaitTrue(Duration.ofSeconds(1), () -> registry.snapshot().endpoint("d") != null);
+      Await.until("endpoint d seen", Duration.ofSeconds(1), () -> registry.snapshot().endpoint("d") != null);
     }
   }
 
@@ -250,7 +250,7 @@ class EtcdRegistryTest {
       one.cut();
       long last = store.put(endpoint("b", 1));
 
-      awaitTrue(Duration.ofSeconds(2), () -> registry.revision() >= last);
+      Await.until("the registry at the last revision", Duration.ofSeconds(2), () -> registry.revision() >= last);
       assertThat(registry.snapshot().endpoints()).extracting(Endpoint::id).containsExactly("a", "b");
       assertThat(EtcdRegistryStore.of(both, prefix).list().content().endpoints()).hasSize(2);
     }
@@ -264,10 +264,10 @@ class EtcdRegistryTest {
     closeables.add(registry);
     assertThat(registry.awaitLoaded(Duration.ofSeconds(5))).isTrue();
 
-    awaitTrue(Duration.ofSeconds(3), () -> registry.watchesOpened() >= 3);
+    Await.until("three watches opened", Duration.ofSeconds(3), () -> registry.watchesOpened() >= 3);
     long last = store.put(endpoint("a", 1));
 
-    awaitTrue(Duration.ofSeconds(1), () -> registry.revision() >= last);
+    Await.until("the registry at the last revision", Duration.ofSeconds(1), () -> registry.revision() >= last);
     assertThat(registry.snapshot().endpoints()).extracting(Endpoint::id).containsExactly("a");
     assertThat(registry.problems()).isEmpty();
   }
@@ -377,16 +377,6 @@ class EtcdRegistryTest {
       }
     });
     return weights;
-  }
-
-  static void awaitTrue(Duration timeout, BooleanSupplier condition) throws InterruptedException {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("condition not met within " + timeout);
-      }
-      Thread.sleep(5);
-    }
   }
 
   static int port(String url) {

@@ -1,6 +1,5 @@
 package io.modelrouter.registry.etcd;
 
-import static io.modelrouter.registry.etcd.EtcdRegistryTest.awaitTrue;
 import static io.modelrouter.registry.etcd.EtcdRegistryTest.chat;
 import static io.modelrouter.registry.etcd.EtcdRegistryTest.endpoint;
 import static io.modelrouter.registry.etcd.EtcdRegistryTest.recordWeightsOf;
@@ -9,6 +8,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.modelrouter.Router;
 import io.modelrouter.registry.Endpoint;
+import io.modelrouter.testing.Await;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -30,18 +30,16 @@ class EtcdRestartTest {
               .prefix("/restart/").ttl(Duration.ofSeconds(3)).register()) {
         Router r1 = Router.builder(first).build();
         Router r2 = Router.builder(second).build();
-        awaitTrue(Duration.ofSeconds(1), () -> first.snapshot().endpoint("leased") != null && second.snapshot().endpoint("leased") != null);
+        Await.until("both registries see the leased endpoint", Duration.ofSeconds(1), () -> first.snapshot().endpoint("leased") != null && second.snapshot().endpoint("leased") != null);
         List<Integer> weights1 = recordWeightsOf(first, "a");
         List<Integer> weights2 = recordWeightsOf(second, "a");
 
         etcd.stop();
-        awaitTrue(Duration.ofSeconds(2), () -> !first.connected() && !second.connected());
+        Await.until("both registries disconnected", Duration.ofSeconds(2), () -> !first.connected() && !second.connected());
         // While etcd is down (and the routers back off and retry), routing goes on.
-        for (int i = 0; i < 10; i++) {
-          assertThat(routedIds(r1)).containsExactly("a", "b", "leased");
-          assertThat(routedIds(r2)).containsExactly("a", "b", "leased");
-          Thread.sleep(100);
-        }
+        List<String> before = List.of("a", "b", "leased");
+        assertThat(Await.holdsWithin(Duration.ofSeconds(1), () -> !List.copyOf(routedIds(r1)).equals(before) || !List.copyOf(routedIds(r2)).equals(before)))
+            .as("both routers route to a, b and leased all the while").isFalse();
 
         etcd.start();
         // Writes land as soon as etcd is back, racing the routers' reconnects.
@@ -51,7 +49,7 @@ class EtcdRestartTest {
         store.removeEndpoint("b");
         long last = store.put(endpoint("c", 1));
 
-        awaitTrue(Duration.ofSeconds(5), () -> first.revision() >= last && second.revision() >= last);
+        Await.until("both registries at the last revision", Duration.ofSeconds(5), () -> first.revision() >= last && second.revision() >= last);
         for (EtcdRegistry r : List.of(first, second)) {
           assertThat(r.snapshot().endpoints()).extracting(Endpoint::id).containsExactly("a", "c", "leased");
           assertThat(r.snapshot().endpoint("a").weight()).isEqualTo(6);
@@ -62,9 +60,9 @@ class EtcdRestartTest {
         assertThat(routedIds(r1)).containsExactly("a", "c", "leased");
 
         // The keep-alives resumed too: the leased endpoint outlives its TTL after the restart.
-        Thread.sleep(3_500);
-        assertThat(first.snapshot().endpoint("leased")).isNotNull();
-        assertThat(second.snapshot().endpoint("leased")).isNotNull();
+        assertThat(Await.holdsWithin(Duration.ofMillis(3_500),
+                () -> first.snapshot().endpoint("leased") == null || second.snapshot().endpoint("leased") == null))
+            .as("the leased endpoint outlives its TTL").isFalse();
       }
     }
   }

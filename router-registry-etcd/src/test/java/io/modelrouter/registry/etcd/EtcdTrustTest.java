@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.modelrouter.registry.Endpoint;
 import io.modelrouter.registry.ModelSpec;
+import io.modelrouter.testing.Await;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -63,10 +64,8 @@ class EtcdTrustTest {
       try (EtcdRegistry registry = EtcdRegistry.builder(root).prefix("/auth/").build()) {
         assertThat(registry.awaitLoaded(Duration.ofSeconds(5))).isTrue();
         long revision = store.put(Endpoint.builder("a", "http://127.0.0.1:9001").serves("chat").build());
-        long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
-        while (registry.revision() < revision && System.nanoTime() < deadline) {
-          java.util.concurrent.locks.LockSupport.parkNanos(10_000_000); // the watch (with the token) delivers it
-        }
+        // The watch (with the token) delivers it.
+        Await.until("the watch delivered the put", Duration.ofSeconds(5), () -> registry.revision() >= revision);
         assertThat(registry.snapshot().endpoints()).extracting(Endpoint::id).containsExactly("a");
       }
     }

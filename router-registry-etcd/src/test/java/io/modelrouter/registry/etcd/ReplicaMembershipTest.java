@@ -2,6 +2,7 @@ package io.modelrouter.registry.etcd;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.modelrouter.testing.Await;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -33,11 +34,11 @@ class ReplicaMembershipTest {
       assertThat(a.key()).isEqualTo("/clean-replicas/a");
       ReplicaMembership b = ReplicaMembership.builder(c2, "/clean-replicas/").id("b").ttl(Duration.ofSeconds(5)).join();
       assertThat(b.liveReplicas()).isEqualTo(2);
-      EtcdRegistryTest.awaitTrue(Duration.ofSeconds(5), () -> a.liveReplicas() == 2);
+      Await.until("two live replicas", Duration.ofSeconds(5), () -> a.liveReplicas() == 2);
 
       b.close();
 
-      EtcdRegistryTest.awaitTrue(Duration.ofSeconds(3), () -> a.liveReplicas() == 1);
+      Await.until("one live replica", Duration.ofSeconds(3), () -> a.liveReplicas() == 1);
     }
   }
 
@@ -47,12 +48,12 @@ class ReplicaMembershipTest {
         EtcdClient c2 = EtcdClient.connect(etcd.url());
         ReplicaMembership a = ReplicaMembership.builder(c1, "/dead-replicas/").id("a").ttl(Duration.ofSeconds(2)).join()) {
       ReplicaMembership b = ReplicaMembership.builder(c2, "/dead-replicas/").id("b").ttl(Duration.ofSeconds(2)).join();
-      EtcdRegistryTest.awaitTrue(Duration.ofSeconds(5), () -> a.liveReplicas() == 2);
+      Await.until("two live replicas", Duration.ofSeconds(5), () -> a.liveReplicas() == 2);
 
       long died = System.nanoTime();
       b.abandon(); // no revoke, no more keep-alives: as a killed process
 
-      EtcdRegistryTest.awaitTrue(Duration.ofSeconds(10), () -> a.liveReplicas() == 1);
+      Await.until("one live replica", Duration.ofSeconds(10), () -> a.liveReplicas() == 1);
       // The lease TTL (2 s; etcd checks expiry every 500 ms), plus one poll.
       assertThat(Duration.ofNanos(System.nanoTime() - died)).isLessThan(Duration.ofSeconds(2).plus(a.pollInterval()).plusSeconds(1));
     }
