@@ -87,6 +87,7 @@ final class Experiment {
     final SplittableRandom scrapePhase;
     final boolean sendsBudgets;
     final ClientRetry retry;
+    final TurnPacing pacing = new TurnPacing(workload, durationNanos);
 
     Run(Policy policy, long seed) {
       List<String> ids = new ArrayList<>();
@@ -115,7 +116,9 @@ final class Experiment {
 
     RunStats execute() {
       for (SimRequest r : workload) {
-        sim.at(r.arrivalNanos(), () -> send(r, 1, 0, Set.of()));
+        if (pacing.opens(r)) {
+          sim.at(r.arrivalNanos(), () -> send(r, 1, 0, Set.of()));
+        }
       }
       for (FleetChange c : changes) {
         sim.at(c.atNanos(), () -> apply(c));
@@ -130,12 +133,12 @@ final class Experiment {
       long end = durationNanos + drainNanos;
       sim.runUntil(end);
       for (SimRequest r : workload) {
-        if (!finished[r.id()]) {
+        if (pacing.wasSent(r) && !finished[r.id()]) {
           stats.unfinished++;
-          stats.latency.add(end - r.arrivalNanos());
+          stats.latency.add(end - pacing.sentNanos(r));
         }
       }
-      stats.requests = workload.size();
+      stats.requests = pacing.sent();
       return stats;
     }
 
@@ -164,6 +167,7 @@ final class Experiment {
     private void send(SimRequest r, int attempt, int receivedFailures, Set<String> tried) {
       if (attempt == 1) {
         retry.requestStarted();
+        pacing.sending(r, sim.now());
         if (r.budgetNanos() > 0) {
           stats.budgetRequested(r.budgetNanos());
         }
@@ -176,7 +180,7 @@ final class Experiment {
         b.prefixHash(prefixHash(r.prefixGroup())).prefixBlocks(prefixBlocks(r));
       }
       if (r.budgetNanos() > 0 && sendsBudgets) {
-        b.latencyBudget(Duration.ofNanos(Math.max(1, r.budgetNanos() - (sim.now() - r.arrivalNanos()))));
+        b.latencyBudget(Duration.ofNanos(Math.max(1, r.budgetNanos() - (sim.now() - pacing.sentNanos(r)))));
       }
       RouteResult result = router.route(b.build());
       if (!(result instanceof Decision decision)) {
@@ -208,10 +212,10 @@ final class Experiment {
       if (status == 200) {
         finished[r.id()] = true;
         stats.succeeded++;
-        long latency = now - r.arrivalNanos();
+        long latency = now - pacing.sentNanos(r);
         stats.latency.add(latency);
         if (job.firstTokenNanos >= 0) {
-          stats.ttft.add(job.firstTokenNanos - r.arrivalNanos());
+          stats.ttft.add(job.firstTokenNanos - pacing.sentNanos(r));
         }
         stats.cost += costs.get(id);
         stats.outputTokens += r.outputTokens();
@@ -223,6 +227,10 @@ final class Experiment {
         stats.cachedPromptTokens += job.cachedTokens;
         if (r.budgetNanos() > 0 && latency <= r.budgetNanos()) {
           stats.budgetMet(r.budgetNanos());
+        }
+        TurnPacing.FollowUp next = pacing.answered(r, now);
+        if (next != null) {
+          sim.at(next.atNanos(), () -> send(next.turn(), 1, 0, Set.of()));
         }
         return;
       }
@@ -240,10 +248,10 @@ final class Experiment {
 
     /**
      * Time left before the request's deadline, as the shipped client counts it: the latency budget
-     * it was given, from the request's arrival; none when the policy does not send budgets.
+     * it was given, from when the request was first sent; none when the policy does not send budgets.
      */
     private long remainingNanos(SimRequest r) {
-      return sendsBudgets && r.budgetNanos() > 0 ? r.arrivalNanos() + r.budgetNanos() - sim.now() : Long.MAX_VALUE;
+      return sendsBudgets && r.budgetNanos() > 0 ? pacing.sentNanos(r) + r.budgetNanos() - sim.now() : Long.MAX_VALUE;
     }
   }
 

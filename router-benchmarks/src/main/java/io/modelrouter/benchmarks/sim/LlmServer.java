@@ -68,6 +68,11 @@ final class LlmServer extends VirtualServer {
     return sessions.getOrDefault(session, 0);
   }
 
+  /** Tokens the prefix cache holds now: shared prefixes and conversations, pinned or not. */
+  long cachedTokens() {
+    return cachedTokens;
+  }
+
   private static long sessionKey(int session) {
     return 1L << 32 | session;
   }
@@ -171,9 +176,13 @@ final class LlmServer extends VirtualServer {
   }
 
   private void cacheSession(int session, int tokens) {
-    prefixCache.put(sessionKey(session), tokens);
-    sessions.put(session, tokens);
-    cachedTokens += tokens;
+    // Two turns of one conversation may run at once (a client that does not wait for the answer):
+    // the conversation is then cached already, and the longer of the two holds the shorter.
+    Integer old = sessions.get(session);
+    int kept = old == null ? tokens : Math.max(old, tokens);
+    prefixCache.put(sessionKey(session), kept);
+    sessions.put(session, kept);
+    cachedTokens += kept - (old == null ? 0 : old);
   }
 
   private void pin(SimRequest r) {

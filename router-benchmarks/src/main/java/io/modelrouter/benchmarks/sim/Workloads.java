@@ -52,8 +52,10 @@ final class Workloads {
    * far after the system prompt, adds an exponentially distributed number of new tokens (mean
    * {@code meanUserTokens}, at least 16) and answers with an exponential number of tokens (mean
    * {@code meanOutputTokens}, 16 to 4x the mean); the next turn comes an exponential think time of
-   * mean {@code meanThinkSeconds} later. Turns arriving after {@code seconds} are dropped. Ids are
-   * the arrival order.
+   * mean {@code meanThinkSeconds} after the previous turn's answer, which it repeats. A later turn's
+   * {@link SimRequest#arrivalNanos()} is the previous turn's plus the think time: the earliest it can
+   * come; {@link Experiment} sends it the think time after the answer ({@link TurnPacing}). Turns
+   * arriving after {@code seconds} are dropped. Ids are the order of these arrival times.
    */
   static List<SimRequest> sessions(
       double sessionsPerSecond, double seconds, long seed, int groups, double hotShare, int prefixTokens,

@@ -164,4 +164,48 @@ class ExperimentTest {
     assertThat(stats.latency.size()).isEqualTo(stats.requests);
     assertThat(stats.latencyMs(99)).isGreaterThan(5_000);
   }
+
+  @Test
+  void run_sendsAConversationsNextTurnItsThinkTimeAfterThePreviousAnswer() {
+    // Two turns of one conversation drawn 1 s apart; each takes 3 s to answer on this server.
+    List<SimRequest> workload = List.of(
+        new SimRequest(0, Units.seconds(1), 0, 0.5, 100, 10, 0, 50, 0, 7, 0),
+        new SimRequest(1, Units.seconds(2), 0, 0.5, 170, 10, 0, 50, 0, 7, 60));
+    List<Long> sentAt = new ArrayList<>();
+    SelectionStrategy spy = c -> {
+      sentAt.add(c.nanoTime());
+      return 0;
+    };
+    Experiment experiment = Experiment.builder()
+        .duration(10)
+        .drain(10)
+        .workload(workload)
+        .server(Scenarios.endpoint("e"), (id, sim) -> new QueueingServer(id, sim, Units.seconds(3), 0, 1, 0))
+        .build();
+
+    RunStats stats = experiment.run(Policy.of("spy", spy), 1);
+
+    // The second turn repeats the first one's answer: sent 1 s (its think time) after it, at 5 s.
+    assertThat(sentAt).containsExactly(Units.seconds(1), Units.seconds(5));
+    assertThat(stats.requests).isEqualTo(2);
+    assertThat(stats.latencyMs(100)).isCloseTo(3_000, org.assertj.core.data.Offset.offset(1.0));
+  }
+
+  @Test
+  void run_sendsNoTurnAfterTheArrivalWindowAndDoesNotCountIt() {
+    List<SimRequest> workload = List.of(
+        new SimRequest(0, Units.seconds(1), 0, 0.5, 100, 10, 0, 50, 0, 7, 0),
+        new SimRequest(1, Units.seconds(2), 0, 0.5, 170, 10, 0, 50, 0, 7, 60));
+    Experiment experiment = Experiment.builder()
+        .duration(4) // the second turn would be sent at 5 s
+        .drain(10)
+        .workload(workload)
+        .server(Scenarios.endpoint("e"), (id, sim) -> new QueueingServer(id, sim, Units.seconds(3), 0, 1, 0))
+        .build();
+
+    RunStats stats = experiment.run(Policy.roundRobin(), 1);
+
+    assertThat(stats.requests).isEqualTo(1).isEqualTo(stats.succeeded);
+    assertThat(stats.unfinished).isZero();
+  }
 }

@@ -61,6 +61,18 @@ class LlmServerTest {
   }
 
   @Test
+  void turnsOfOneConversationRunningAtOnce_leaveItCachedOnce_theLongerOne() {
+    LlmServer server = new LlmServer("h", sim, SMALL);
+    submit(server, turn(0, 5, 2500, 0, 100)); // conversation after it: 600 tokens
+    submit(server, turn(1, 5, 2900, 600, 2)); // sent before the first is answered; after it: 902
+    sim.runUntil(10_000 * MS);
+
+    assertThat(done).hasSize(2);
+    assertThat(server.heldSessionTokens(5)).isEqualTo(902);
+    assertThat(server.cachedTokens()).isEqualTo(2000 + 902); // the shared prefix and the conversation, once
+  }
+
+  @Test
   void conversation_isEvictedLeastRecentlyUsedFirst_andThenPrefilledAgain() {
     LlmServer server = new LlmServer("h", sim, SMALL);
     submit(server, turn(0, 1, 4000, 0, 10));
