@@ -76,6 +76,7 @@ public final class EndpointState {
   private volatile boolean hasMetrics;
   private volatile Set<String> loadedAdapters = Set.of();
   private volatile @Nullable PrefixBlockCache prefixBlocks;
+  private final PrefillBacklog prefillBacklog = new PrefillBacklog();
 
   /** Theoretical arrival time of the generic cell rate algorithm behind the per-endpoint quota. */
   private volatile long quotaTat = Long.MIN_VALUE;
@@ -457,10 +458,17 @@ public final class EndpointState {
 
   /**
    * Forgets the prompt blocks sent to the endpoint, for when its server restarted (its prefix cache
-   * is empty): {@link #prefixBlocks()} is null until the next request records a new table.
+   * is empty): {@link #prefixBlocks()} is null until the next request records a new table, and the
+   * {@link #prefillBacklog()} is empty.
    */
   public void forgetPrefixBlocks() {
     prefixBlocks = null;
+    prefillBacklog.clear();
+  }
+
+  /** The prompt blocks this router sent the endpoint to prefill that it probably has not yet. */
+  public PrefillBacklog prefillBacklog() {
+    return prefillBacklog;
   }
 
   // ---------------------------------------------------------------- quota

@@ -6,9 +6,9 @@ import java.util.Locale;
 import java.util.Objects;
 
 /**
- * The default for LLM servers: prefix-cache reuse, the server's queue, running sequences and
- * KV-cache use, this router's requests in flight and the endpoint's speed scored together, under a
- * load bound. See {@link Strategies#llmCombined()} for the score and its weights.
+ * The default for LLM servers: prefix-cache reuse, the prefill this router sent the endpoint and
+ * it has probably not done yet, the server's queue, running sequences and KV-cache use, this
+ * router's requests in flight and the endpoint's speed scored together, under a load bound. See {@link Strategies#llmCombined()} for the score and its weights.
  *
  * <p>Built from the parts of a {@link CompositeStrategy}, fused into one pass: the terms are those
  * of {@link Scorers#prefixCache}, {@link Scorers#queueDepth}, {@link Scorers#runningSequences},
@@ -16,7 +16,8 @@ import java.util.Objects;
  * multiplied by the endpoint's slowness against the candidates' mean, plus a slowness term; the
  * picker takes the lowest score among the candidates under the load bound. A first pass over the
  * candidates reads the in-flight counts, weights and speeds for the bound and the means; after the
- * pick the {@link PrefixCacheIndex} learns where the request went. Above {@link
+ * pick the chosen endpoint's {@link EndpointState#prefillBacklog()} gains the blocks it lacks and
+ * the {@link PrefixCacheIndex} learns where the request went. Above {@link
  * Builder#fullScanLimit} candidates a pick scores only two random ones and the index's likely
  * prefix holders, so its cost does not grow with the pool. (An explanation's {@link #score} takes
  * its means over all candidates, so above the limit it may differ a little from the pick's.)
@@ -37,6 +38,8 @@ public final class LlmCombinedStrategy implements SelectionStrategy {
   private final double kvCacheWeight;
   private final double inFlightWeight;
   private final double latencyWeight;
+  private final double backlogWeight;
+  private final double prefillBlocksPerSecond;
   private final double loadFactor;
   private final int fullScanLimit;
 
@@ -49,6 +52,8 @@ public final class LlmCombinedStrategy implements SelectionStrategy {
     this.kvCacheWeight = b.kvCacheWeight;
     this.inFlightWeight = b.inFlightWeight;
     this.latencyWeight = b.latencyWeight;
+    this.backlogWeight = b.backlogWeight;
+    this.prefillBlocksPerSecond = b.prefillBlocksPerSecond;
     this.loadFactor = b.loadFactor;
     this.fullScanLimit = b.fullScanLimit;
   }
@@ -63,7 +68,7 @@ public final class LlmCombinedStrategy implements SelectionStrategy {
     int n = c.size();
     if (n <= 1) {
       if (n == 1) {
-        prefixIndex.chosen(c, 0);
+        chosen(c, 0);
         return 0;
       }
       return NONE;
@@ -123,9 +128,21 @@ public final class LlmCombinedStrategy implements SelectionStrategy {
       }
     }
     if (best != NONE) {
-      prefixIndex.chosen(c, best);
+      chosen(c, best);
     }
     return best;
+  }
+
+  /**
+   * Adds the blocks the chosen endpoint lacks to its {@linkplain EndpointState#prefillBacklog()
+   * prefill backlog}, then tells the index where the request went.
+   */
+  private void chosen(Candidates c, int index) {
+    if (backlogWeight > 0 && c.request().prefixBlockCount() > 0) {
+      int missing = c.request().prefixBlockCount() - prefixIndex.matchedBlocks(c, index);
+      c.state(index).prefillBacklog().add(missing, c.nanoTime(), prefillBlocksPerSecond);
+    }
+    prefixIndex.chosen(c, index);
   }
 
   /**
@@ -210,7 +227,7 @@ public final class LlmCombinedStrategy implements SelectionStrategy {
     if (best == NONE) {
       best = fallback;
     }
-    prefixIndex.chosen(c, best);
+    chosen(c, best);
     return best;
   }
 
@@ -233,6 +250,9 @@ public final class LlmCombinedStrategy implements SelectionStrategy {
     if (prefixWeight > 0) {
       int missing = c.request().prefixBlockCount() - prefixIndex.matchedBlocks(c, index);
       score += prefixWeight * Scorers.prefixTerm(missing);
+    }
+    if (backlogWeight > 0) {
+      score += backlogWeight * Scorers.backlogTerm(s.prefillBacklog().blocks(c.nanoTime(), prefillBlocksPerSecond));
     }
     if (!model.metricsFresh(s, c.nanoTime())) {
       return score + queueWeight + runningWeight + kvCacheWeight; // unknown scores as bad, not idle
@@ -334,12 +354,14 @@ public final class LlmCombinedStrategy implements SelectionStrategy {
     double meanTpot = meanTpot(c);
     double slowness = slowness(c, index, meanTpot, meanTpot > 0 ? 0 : meanRtt(c));
     double stall = stall(s, c.nanoTime(), meanUsual(c));
+    double backlog = s.prefillBacklog().blocks(c.nanoTime(), prefillBlocksPerSecond);
     int q = s.queueDepth();
     return String.format(Locale.ROOT,
-        "prefix_blocks=%d/%d slowness=%.2f prefix=%.3f*%s queue=%.3f*%s running=%.3f*%s kv=%.3f*%s"
-            + " inflight=%.3f*%s latency=%.3f*%s%s",
-        matched, r.prefixBlockCount(), slowness,
+        "prefix_blocks=%d/%d backlog_blocks=%.1f slowness=%.2f prefix=%.3f*%s backlog=%.3f*%s queue=%.3f*%s"
+            + " running=%.3f*%s kv=%.3f*%s inflight=%.3f*%s latency=%.3f*%s%s",
+        matched, r.prefixBlockCount(), backlog, slowness,
         Scorers.prefixTerm(r.prefixBlockCount() - matched), w(prefixWeight),
+        Scorers.backlogTerm(backlog), w(backlogWeight),
         fresh && q >= 0 ? Scorers.queueTerm(q * slowness) : 1, w(queueWeight),
         fresh ? Scorers.runningTerm(s.running()) : 1, w(runningWeight),
         fresh ? Scorers.kvCacheTerm(s.kvCacheUsage()) : 1, w(kvCacheWeight),
@@ -360,10 +382,10 @@ public final class LlmCombinedStrategy implements SelectionStrategy {
   @Override
   public String toString() {
     return String.format(Locale.ROOT,
-        "LlmCombinedStrategy{prefix=%s, queue=%s, running=%s, kv=%s, inFlight=%s, latency=%s, loadFactor=%s,"
-            + " fullScanLimit=%d, index=%s}",
-        prefixWeight, queueWeight, runningWeight, kvCacheWeight, inFlightWeight, latencyWeight, loadFactor,
-        fullScanLimit, prefixIndex.name());
+        "LlmCombinedStrategy{prefix=%s, backlog=%s, queue=%s, running=%s, kv=%s, inFlight=%s, latency=%s,"
+            + " prefillBlocksPerSecond=%s, loadFactor=%s, fullScanLimit=%d, index=%s}",
+        prefixWeight, backlogWeight, queueWeight, runningWeight, kvCacheWeight, inFlightWeight, latencyWeight,
+        prefillBlocksPerSecond, loadFactor, fullScanLimit, prefixIndex.name());
   }
 
   /** Builds an {@link LlmCombinedStrategy}; every setter checks its argument. */
@@ -376,6 +398,8 @@ public final class LlmCombinedStrategy implements SelectionStrategy {
     private double kvCacheWeight = Strategies.DEFAULT_LLM_KV_CACHE_WEIGHT;
     private double inFlightWeight = Strategies.DEFAULT_LLM_IN_FLIGHT_WEIGHT;
     private double latencyWeight = Strategies.DEFAULT_LLM_LATENCY_WEIGHT;
+    private double backlogWeight = Strategies.DEFAULT_LLM_BACKLOG_WEIGHT;
+    private double prefillBlocksPerSecond = Strategies.DEFAULT_LLM_PREFILL_BLOCKS_PER_SECOND;
     private double loadFactor = Strategies.DEFAULT_LLM_LOAD_FACTOR;
     private int fullScanLimit = Strategies.DEFAULT_FULL_SCAN_LIMIT;
 
@@ -423,9 +447,32 @@ public final class LlmCombinedStrategy implements SelectionStrategy {
       return this;
     }
 
-    /** Weight of the time-to-first-token EWMA; {@value Strategies#DEFAULT_LLM_LATENCY_WEIGHT} by default. */
+    /** Weight of the slowness (decode speed against the candidates' mean) and the stall; {@value Strategies#DEFAULT_LLM_LATENCY_WEIGHT} by default. */
     public Builder latencyWeight(double weight) {
       this.latencyWeight = check("latencyWeight", weight);
+      return this;
+    }
+
+    /**
+     * Weight of the prefill backlog (prompt blocks sent to the endpoint to prefill, not yet worked
+     * off); {@value Strategies#DEFAULT_LLM_BACKLOG_WEIGHT} by default, 0 turns it off.
+     */
+    public Builder backlogWeight(double weight) {
+      this.backlogWeight = check("backlogWeight", weight);
+      return this;
+    }
+
+    /**
+     * How many prompt blocks a second an endpoint is assumed to prefill, which drains its backlog;
+     * {@value Strategies#DEFAULT_LLM_PREFILL_BLOCKS_PER_SECOND} by default. Set it near the servers'
+     * prefill throughput (prompt tokens a second over tokens per block).
+     */
+    public Builder prefillBlocksPerSecond(double blocksPerSecond) {
+      if (!(blocksPerSecond > 0) || Double.isInfinite(blocksPerSecond)) {
+        throw new IllegalArgumentException(
+            "prefillBlocksPerSecond: " + blocksPerSecond + " (expected: a finite number > 0)");
+      }
+      this.prefillBlocksPerSecond = blocksPerSecond;
       return this;
     }
 

@@ -36,6 +36,13 @@ public final class Scorers {
    */
   public static final int DEFAULT_RUNNING_SCALE = 32;
 
+  /**
+   * Prefill backlog, in blocks, at which {@link Strategies#llmCombined()}'s backlog term scores one
+   * half: 128, about 8,000 tokens at 64 a block (one long cold prompt, half a second of prefill on an
+   * H100 serving an 8B model).
+   */
+  static final int DEFAULT_BACKLOG_SCALE_BLOCKS = 128;
+
   private Scorers() {}
 
   /** Requests this router has in flight to the candidate: {@code k / (k + 4)}. */
@@ -166,6 +173,11 @@ public final class Scorers {
   /** The KV-cache use capped at 1, 1 when unknown (NaN). */
   static double kvCacheTerm(double kv) {
     return kv >= 0 ? Math.min(kv, 1) : 1;
+  }
+
+  /** {@code b / (b + 128)} for a backlog of {@code b} blocks to prefill. */
+  static double backlogTerm(double backlogBlocks) {
+    return backlogBlocks / (backlogBlocks + DEFAULT_BACKLOG_SCALE_BLOCKS);
   }
 
   /** {@code m / (m + 16)} for {@code m} blocks to prefill. */

@@ -81,6 +81,20 @@ public final class Strategies {
   public static final double DEFAULT_LLM_LATENCY_WEIGHT = 1;
 
   /**
+   * Weight of the prefill-backlog term of {@link #llmCombined()} (prompt blocks this router sent the
+   * endpoint to prefill that it has probably not prefilled yet): 1, the in-flight term's.
+   */
+  public static final double DEFAULT_LLM_BACKLOG_WEIGHT = 1;
+
+  /**
+   * How fast {@link #llmCombined()} assumes an endpoint works off its prefill backlog, in blocks per
+   * second: 200, which is 12,800 prompt tokens a second at 64 tokens a block, between an A100 and an
+   * H100 prefilling for an 8B model (about 10k and 25k tokens a second). In the simulator's scenario 3
+   * the targets held from 100 to 400 blocks a second ({@code docs/routing-quality.md}).
+   */
+  public static final double DEFAULT_LLM_PREFILL_BLOCKS_PER_SECOND = 200;
+
+  /**
    * The load bound of {@link #llmCombined()}: an endpoint with at least {@code ceil(3 * (total in
    * flight + 1) * weight / total weight)} requests in flight is passed over, so a hot prefix spills
    * to other servers instead of piling onto the one that holds it. Looser than {@link
@@ -126,7 +140,7 @@ public final class Strategies {
   }
 
   /**
-   * For LLM servers (vLLM, SGLang, TGI): the lowest weighted sum of six terms, each {@code 0}
+   * For LLM servers (vLLM, SGLang, TGI): the lowest weighted sum of seven terms, each {@code 0}
    * (ideal) to {@code 1} ({@link Scorers}), over the candidates under a load bound (all of them up
    * to {@link #DEFAULT_FULL_SCAN_LIMIT}, a bounded sample above):
    *
@@ -136,6 +150,12 @@ public final class Strategies {
    *       chain not in its prefix cache as the {@link PrefixCacheIndex} sees it (by default {@link
    *       PrefixCacheIndex#estimated()}: the blocks this router sent there, partial matches
    *       included, so each turn of a conversation finds the previous one's cache);
+   *   <li>prefill backlog, {@value #DEFAULT_LLM_BACKLOG_WEIGHT}: the prompt blocks this router sent
+   *       the endpoint to prefill, by the same estimate (a miss adds the whole chain, a hit its new
+   *       blocks), drained at {@value #DEFAULT_LLM_PREFILL_BLOCKS_PER_SECOND} blocks a second,
+   *       {@code b / (b + 128)} ({@link io.modelrouter.health.EndpointState#prefillBacklog()}): a
+   *       server just sent several cold prompts has seconds of prefill ahead that its in-flight
+   *       count and its scraped queue do not show yet, so the next cold prompts go elsewhere;
    *   <li>queue, {@value #DEFAULT_LLM_QUEUE_WEIGHT}: requests waiting on the server, {@code q / (q +
    *       4)}, with {@code q} times the endpoint's slowness (below);
    *   <li>running, {@value #DEFAULT_LLM_RUNNING_WEIGHT} (tuned out, see there): sequences running

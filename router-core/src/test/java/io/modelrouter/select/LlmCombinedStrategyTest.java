@@ -125,6 +125,30 @@ class LlmCombinedStrategyTest {
   }
 
   @Test
+  void prefillBacklog_sendsTheNextColdPromptAwayFromTheServerJustSentOne_untilItIsWorkedOff() {
+    Pool pool = Pool.of(2, (i, b) -> b.server("vllm"));
+    fresh(pool);
+    SelectionStrategy s = Strategies.llmCombined();
+    pool.request(b -> b.prefixBlocks(chain(31, 100))); // a cold prompt: 100 blocks to prefill
+    int first = s.select(pool);
+    assertThat(pool.state(first).prefillBacklog().blocks(pool.now, Strategies.DEFAULT_LLM_PREFILL_BLOCKS_PER_SECOND))
+        .isCloseTo(100, org.assertj.core.data.Offset.offset(0.01));
+    assertThat(s.explain(pool, first)).contains("backlog_blocks=100.0 ");
+    // In flight counts as equal (neither lease taken): only the backlog tells them apart.
+    pool.request(b -> b.prefixBlocks(chain(32, 100)));
+    int second = s.select(pool);
+    assertThat(second).isEqualTo(1 - first);
+    pool.advanceMillis(1_000); // 200 blocks a second: both worked off
+    assertThat(pool.state(first).prefillBacklog().blocks(pool.now, Strategies.DEFAULT_LLM_PREFILL_BLOCKS_PER_SECOND))
+        .isZero();
+    // A cached prompt adds only the blocks the server lacks.
+    pool.request(b -> b.prefixBlocks(concat(chain(31, 100), chain(33, 4))));
+    assertThat(s.select(pool)).isEqualTo(first);
+    assertThat(pool.state(first).prefillBacklog().blocks(pool.now, Strategies.DEFAULT_LLM_PREFILL_BLOCKS_PER_SECOND))
+        .isCloseTo(4, org.assertj.core.data.Offset.offset(0.01));
+  }
+
+  @Test
   void loadBound_followsTheEndpointsWeights() {
     Pool pool = Pool.of(2, (i, b) -> b.server("vllm").weight(i == 0 ? 300 : 100));
     fresh(pool);
@@ -208,7 +232,7 @@ class LlmCombinedStrategyTest {
         sum += Double.parseDouble(m.group(2)) * Double.parseDouble(m.group(3));
         count++;
       }
-      assertThat(count).isEqualTo(6);
+      assertThat(count).isEqualTo(7);
       assertThat(sum).isCloseTo(s.score(pool, i), org.assertj.core.data.Offset.offset(0.01));
     }
   }
@@ -218,6 +242,9 @@ class LlmCombinedStrategyTest {
     assertThatThrownBy(() -> LlmCombinedStrategy.builder().queueWeight(-1))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("queueWeight: -1.0 (expected: a finite number >= 0)");
+    assertThatThrownBy(() -> LlmCombinedStrategy.builder().prefillBlocksPerSecond(0))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("prefillBlocksPerSecond: 0.0 (expected: a finite number > 0)");
     assertThatThrownBy(() -> LlmCombinedStrategy.builder().loadFactor(0.5))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("loadFactor: 0.5 (expected: a finite number >= 1)");
