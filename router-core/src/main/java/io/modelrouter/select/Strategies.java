@@ -89,8 +89,8 @@ public final class Strategies {
   /**
    * How fast {@link #llmCombined()} assumes an endpoint works off its prefill backlog, in blocks per
    * second: 200, which is 12,800 prompt tokens a second at 64 tokens a block, between an A100 and an
-   * H100 prefilling for an 8B model (about 10k and 25k tokens a second). In the simulator's scenario 3
-   * the targets held from 100 to 400 blocks a second ({@code docs/routing-quality.md}).
+   * H100 prefilling for an 8B model (about 10k and 25k tokens a second). In the simulator the
+   * targets held at 200, 400 and 800 blocks a second, not at 100 ({@code docs/routing-quality.md}).
    */
   public static final double DEFAULT_LLM_PREFILL_BLOCKS_PER_SECOND = 200;
 

@@ -389,8 +389,8 @@ final class Scenarios {
             + " than it has, so queues grow for the whole run and TTFT with them (load-aware policies only spread"
             + " the overload evenly: they cannot create cache hits). Affinity keeps each prefix on the few servers"
             + " that hold it. Ours scores the prefix match with the load: the estimated prefix index sends a"
-            + " group's requests where its blocks went before, and the queue, in-flight and speed terms and the"
-            + " load bound move them when that server is busier than a miss elsewhere would cost.",
+            + " group's requests where its blocks went before, and the queue, in-flight, prefill-backlog and speed"
+            + " terms and the load bound move them when that server is busier than a miss elsewhere would cost.",
         LLM_RATE, Units.formatMillis(affinity.ttftMs(90)), Units.percent(affinity.prefixHitRate()),
         Units.formatMillis(random.ttftMs(90)), Units.percent(random.prefixHitRate()),
         PREFIX_TOKENS, PREFIX_TOKENS + QUESTION_TOKENS,
@@ -444,8 +444,8 @@ final class Scenarios {
             + " KV cache, 14 ms per step plus 0.18 ms per sequence, prefill 10k tokens/s. Chat sessions start as"
             + " Poisson arrivals at %s per second for %.0f s; each uses one of %d %d-token system prompts, one"
             + " of them (the hot prefix) for %.0f%% of the sessions; 1 to %d turns, each repeating the whole"
-            + " conversation, adding about %d tokens and answering about %d, %.0f s of think time apart, so"
-            + " prompts grow turn by turn. A finished turn leaves its conversation in the server's prefix cache,"
+            + " conversation, adding about %d tokens and answering about %d, sent %.0f s of think time after the"
+            + " previous turn's answer, so prompts grow turn by turn. A finished turn leaves its conversation in the server's prefix cache,"
             + " where the next turn finds it unless it was evicted. Metrics scraped every %d ms.",
         SESSION_H100S, SESSION_A100S, a100.maxBatch(), a100.kvCapacityTokens(), rates(SESSION_RATES), duration,
         SESSION_GROUPS, SESSION_PREFIX_TOKENS, SESSION_HOT_SHARE * 100, SESSION_MAX_TURNS, SESSION_USER_TOKENS,
