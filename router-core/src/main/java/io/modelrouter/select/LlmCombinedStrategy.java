@@ -8,7 +8,8 @@ import java.util.Objects;
 /**
  * The default for LLM servers: prefix-cache reuse, the prefill this router sent the endpoint and
  * it has probably not done yet, the server's queue, running sequences and KV-cache use, this
- * router's requests in flight and the endpoint's speed scored together, under a load bound. See {@link Strategies#llmCombined()} for the score and its weights.
+ * router's requests in flight and the endpoint's speed scored together, under a load bound. See
+ * {@link Strategies#llmCombined()} for the score and its weights.
  *
  * <p>Built from the parts of a {@link CompositeStrategy}, fused into one pass: the terms are those
  * of {@link Scorers#prefixCache}, {@link Scorers#queueDepth}, {@link Scorers#runningSequences},
