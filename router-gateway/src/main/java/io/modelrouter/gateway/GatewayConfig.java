@@ -302,7 +302,8 @@ public final class GatewayConfig {
   boolean sameApartFromTenants(GatewayConfig other) {
     return server.withPort(0).equals(other.server.withPort(0)) && routing.equals(other.routing) && forwarding.equals(other.forwarding)
         && health.equals(other.health) && outliers.equals(other.outliers) && scraping.equals(other.scraping)
-        && security.equals(other.security) && admin.equals(other.admin) && registry.equals(other.registry) && inlineRegistry.equals(other.inlineRegistry);
+        && security.equals(other.security) && admin.equals(other.admin) && registry.equals(other.registry)
+        && inlineRegistry.equals(other.inlineRegistry);
   }
 
   // ------------------------------------------------------------------ withers (tests, the demo)
