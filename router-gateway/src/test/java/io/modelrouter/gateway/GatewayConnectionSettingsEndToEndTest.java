@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.modelrouter.http.gateway.ApiKeyAuthenticator;
 import io.modelrouter.simulator.SimServer;
+import io.modelrouter.testing.Await;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -14,7 +15,6 @@ import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -135,11 +135,11 @@ class GatewayConnectionSettingsEndToEndTest {
           + "\r\nContent-Type: application/json\r\nContent-Length: " + limit + "\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
       out.write(new byte[limit - 1024]); // and holds the rest
       out.flush();
-      Eventually.within(Duration.ofSeconds(10), "a 503 while the big body holds the budget",
-          () -> post(gw.app().port()).startsWith("HTTP/1.1 503"));
+      Await.untilAsserted("a 503 while the big body holds the budget",
+          () -> assertThat(post(gw.app().port())).startsWith("HTTP/1.1 503"));
       big.close();
-      Eventually.within(Duration.ofSeconds(10), "a 200 once the budget is given back",
-          () -> post(gw.app().port()).startsWith("HTTP/1.1 200"));
+      Await.untilAsserted("a 200 once the budget is given back",
+          () -> assertThat(post(gw.app().port())).startsWith("HTTP/1.1 200"));
     }
   }
 

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.modelrouter.http.gateway.ApiKeyAuthenticator;
 import io.modelrouter.simulator.SimServer;
+import io.modelrouter.testing.Await;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -91,7 +92,7 @@ class GatewaySecuritySettingsEndToEndTest {
       for (int i = 0; i < 4; i++) { // the standard limit, held for 3 s
         holding.add(client.sendAsync(chat(gw, OPS, CHAT), HttpResponse.BodyHandlers.ofString()));
       }
-      Eventually.within(Duration.ofSeconds(10), "4 requests at the endpoint", () -> sim.runningCount() + sim.waitingCount() >= 4);
+      Await.until("4 requests at the endpoint", () -> sim.runningCount() + sim.waitingCount() >= 4);
       Http http = new Http(gw.app().baseUrl());
       HttpResponse<String> team = http.post("/v1/chat/completions", CHAT, bearer(TEAM, "x-modelrouter-priority", "critical"));
       HttpResponse<String> ops = http.post("/v1/chat/completions", CHAT, bearer(OPS, "x-modelrouter-priority", "critical"));
@@ -154,7 +155,7 @@ class GatewaySecuritySettingsEndToEndTest {
     long before = sim.requestCount();
     CompletableFuture<HttpResponse<String>> first =
         HttpClient.newHttpClient().sendAsync(chat(gw, TEAM, noMax), HttpResponse.BodyHandlers.ofString());
-    Eventually.within(Duration.ofSeconds(10), "the first request at the endpoint", () -> sim.requestCount() > before);
+    Await.until("the first request at the endpoint", () -> sim.requestCount() > before);
     int second = new Http(gw.app().baseUrl()).post("/v1/chat/completions", noMax, bearer(TEAM)).statusCode();
     assertThat(first.get().statusCode()).isEqualTo(200);
     return second;
