@@ -31,7 +31,10 @@
 # docs/benchmarks.md; set it empty for the JVM's default collector), PIN (unset: every process
 # shares every core; PIN=1 pins wrk and the simulated servers to CPU 0 and the gateway and the
 # peers to the other CPUs, with taskset, so that the proxy in front does not take its CPU from the
-# load generator and the endpoints; the direct run then has CPU 0 alone).
+# load generator and the endpoints; the direct run then has CPU 0 alone), JFR (unset; JFR=1 records
+# the gateway with Java Flight Recorder from its warm-up to the end of its run, keeps gateway.jfr
+# in the run's folder and prints where its threads parked on a lock for 10 ms or more: a
+# recording costs the gateway some throughput, so not for the figures of record).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 JAR=${JAR:-router-gateway/target/modelrouter.jar}
@@ -174,6 +177,9 @@ echo "== warm-up"
 for target in "${ports[0]}" $NGINX_PORT; do
   "${LOAD_CPUS[@]}" wrk -t"$THREADS" -c"$CONNECTIONS" -d"$WARMUP" -s "$LUA" "http://127.0.0.1:$target/v1/chat/completions" > /dev/null
 done
+if [ -n "${JFR:-}" ]; then
+  jcmd "$GW_PID" JFR.start name=load settings=profile filename="$WORK/gateway.jfr" > /dev/null
+fi
 warm_jvm "$GW_PID" "$gw"
 warm_jvm "$(cat "$WORK/jetty-proxy.log.pid")" "$jp"
 warm_jvm "$(cat "$WORK/armeria-proxy.log.pid")" "$ap"
@@ -181,6 +187,18 @@ echo "== direct: one simulated endpoint"
 measure direct "$LUA" "http://127.0.0.1:${ports[0]}/v1/chat/completions"
 echo "== gateway: in front of $ENDPOINTS simulated endpoints"
 measure gateway "$LUA" "http://127.0.0.1:$gw/v1/chat/completions" "$GW_PID"
+if [ -n "${JFR:-}" ]; then
+  jcmd "$GW_PID" JFR.stop name=load > /dev/null
+  echo "gateway threads parked 10 ms or more on a lock (JFR, warm-up and run; $WORK/gateway.jfr):"
+  # Each park's first frame that names the lock's owner: a queue, a pool, a scheduler.
+  jfr print --events jdk.ThreadPark --stack-depth 10 "$WORK/gateway.jfr" | awk '
+    /jdk.ThreadPark/ { site = ""; idle = 0 }
+    /duration = / { d = $3; if ($4 == "s") d *= 1000; else if ($4 == "us") d /= 1000 }
+    /idleJobPoll|getTask|awaitTimeout/ { idle = 1 }
+    site == "" && /line:/ && !/java\.util\.concurrent\.locks|LockSupport|AutoLock|Unsafe/ { site = $1 }
+    /^}/ && site != "" && !idle { n[site]++; t[site] += d }
+    END { for (k in n) printf "  %5d parks, %7.0f ms in all: %s\n", n[k], t[k], k }' | sort -rn | head -5
+fi
 echo "== peer: Jetty's reverse proxy in front of $ENDPOINTS simulated endpoints (forwarding only)"
 measure jetty-proxy "$LUA" "http://127.0.0.1:$jp/v1/chat/completions" "$(cat "$WORK/jetty-proxy.log.pid")"
 echo "== peer: Armeria (Netty) reverse proxy in front of $ENDPOINTS simulated endpoints (forwarding only)"
