@@ -62,6 +62,7 @@ class ConfigCommandTest {
         .contains("staleAfterMs: 3000")
         .contains("intervalMs: 5000")
         .contains("reloadIntervalMs: 1000")
+        .contains("maxConnectionsPerEndpoint: 1024\n  forwardCredentials: false")
         .contains("explainTenants: []\n  headTimeoutMs: 20000\n  maxConnectionsPerAddress: 768\n  minRequestBytesPerSecond: 1024"
             + "\n  maxBytesReading: 0")
         .contains("security:\n  trustedProxies: []\n  hintLimits:\n    highestPriority: \"standard\"\n    longestBudgetMs: 0"

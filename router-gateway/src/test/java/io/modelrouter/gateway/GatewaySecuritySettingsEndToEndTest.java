@@ -65,6 +65,21 @@ class GatewaySecuritySettingsEndToEndTest {
   }
 
   @Test
+  void forwardCredentials_sendsTheClientsCredentialHeadersToTheEndpoint_onlyWhenOn() throws Exception {
+    try (SimServer sim = SimServer.openai("chat").start()) {
+      try (ConfiguredGateway gw = start(sim, "gateway: {port: 0}\n")) {
+        new Http(gw.app().baseUrl()).post("/v1/chat/completions", CHAT, bearer(OPS, "x-api-key", "vendor-key"));
+        assertThat(sim.lastRequestHeaders()).doesNotContainKeys("authorization", "x-api-key");
+      }
+      try (ConfiguredGateway gw = start(sim, "gateway: {port: 0}\nforwarding: {forwardCredentials: true}\n")) {
+        new Http(gw.app().baseUrl()).post("/v1/chat/completions", CHAT, bearer(OPS, "x-api-key", "vendor-key"));
+        assertThat(sim.lastRequestHeaders().get("x-api-key")).containsExactly("vendor-key");
+        assertThat(sim.lastRequestHeaders().get("authorization")).containsExactly("Bearer " + OPS);
+      }
+    }
+  }
+
+  @Test
   void explainTenants_onlyTheListedTenantGetsTheExplanation() throws Exception {
     try (SimServer sim = SimServer.openai("chat").start();
         ConfiguredGateway gw = start(sim, "gateway: {port: 0, explainTenants: [ops]}\n")) {
