@@ -190,13 +190,13 @@ measure gateway "$LUA" "http://127.0.0.1:$gw/v1/chat/completions" "$GW_PID"
 if [ -n "${JFR:-}" ]; then
   jcmd "$GW_PID" JFR.stop name=load > /dev/null
   echo "gateway threads parked 10 ms or more on a lock (JFR, warm-up and run; $WORK/gateway.jfr):"
-  # Each park's first frame that names the lock's owner: a queue, a pool, a scheduler.
+  # Parks acquiring a lock (not idle waits), by the first frame that names the lock's owner.
   jfr print --events jdk.ThreadPark --stack-depth 10 "$WORK/gateway.jfr" | awk '
-    /jdk.ThreadPark/ { site = ""; idle = 0 }
+    /jdk.ThreadPark/ { site = ""; locked = 0 }
     /duration = / { d = $3; if ($4 == "s") d *= 1000; else if ($4 == "us") d /= 1000 }
-    /idleJobPoll|getTask|awaitTimeout/ { idle = 1 }
+    /AbstractQueuedSynchronizer\.acquire|ReentrantLock\$Sync\.lock/ { locked = 1 }
     site == "" && /line:/ && !/java\.util\.concurrent\.locks|LockSupport|AutoLock|Unsafe/ { site = $1 }
-    /^}/ && site != "" && !idle { n[site]++; t[site] += d }
+    /^}/ && site != "" && locked { n[site]++; t[site] += d }
     END { for (k in n) printf "  %5d parks, %7.0f ms in all: %s\n", n[k], t[k], k }' | sort -rn | head -5
 fi
 echo "== peer: Jetty's reverse proxy in front of $ENDPOINTS simulated endpoints (forwarding only)"
