@@ -18,6 +18,9 @@
 # it is the floor of the gateway's own cost. After each run the CPU time every process used per
 # request is printed (from /proc), which is what bounds throughput when the cores are shared.
 #
+# At the end it prints the live heap of the gateway and of the Jetty peer after a full collection
+# (both run with -Xmx256m).
+#
 # Environment: CONNECTIONS (256), DURATION (20s), WARMUP (30s, for the simulated server and
 # nginx; the JVM proxies warm up until their JIT settles, see warm_jvm), MAX_WARMUP_SLICES (30),
 # THREADS (2), ENDPOINTS (2), JAR (router-gateway/target/modelrouter.jar),
@@ -28,7 +31,10 @@
 # docs/benchmarks.md; set it empty for the JVM's default collector), PIN (unset: every process
 # shares every core; PIN=1 pins wrk and the simulated servers to CPU 0 and the gateway and the
 # peers to the other CPUs, with taskset, so that the proxy in front does not take its CPU from the
-# load generator and the endpoints; the direct run then has CPU 0 alone).
+# load generator and the endpoints; the direct run then has CPU 0 alone), JFR (unset; JFR=1 records
+# the gateway with Java Flight Recorder from its warm-up to the end of its run, keeps gateway.jfr
+# in the run's folder and prints where its threads parked on a lock for 10 ms or more: a
+# recording costs the gateway some throughput, so not for the figures of record).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 JAR=${JAR:-router-gateway/target/modelrouter.jar}
@@ -132,7 +138,7 @@ ticks() { local t=0 p; for p in "$@"; do t=$((t + $(awk '{ print $14 + $15 }' "/
 # Runs wrk on URL with SCRIPT, then prints the CPU microseconds per request of the proxy in front
 # (PROXY_PIDS: the gateway or a peer; none for direct), of the simulated servers together, and of
 # wrk. Keeps the requests/s in RATE[LABEL].
-declare -A RATE
+declare -A RATE P99
 measure() {
   local label=$1 script=$2 url=$3; shift 3
   local out g0 s0 s1 sims=("${PIDS[@]:0:$ENDPOINTS}")
@@ -141,6 +147,7 @@ measure() {
   s1=$(ticks "${sims[@]}")
   echo "$out" | grep -v '^wrk-cpu'
   RATE[$label]=$(echo "$out" | awk '/^Requests\/sec/ { print $2 }')
+  P99[$label]=$(echo "$out" | awk '$1 == "99%" { print $2 }')
   echo "$out" | awk -v hz="$(getconf CLK_TCK)" -v g="$(( $(ticks "$@") - g0 ))" -v s="$((s1 - s0))" -v l="$label" '
     / requests in / { n = $1 }
     /^wrk-cpu/ { w = ($2 + $3) * 1e6 }
@@ -170,6 +177,9 @@ echo "== warm-up"
 for target in "${ports[0]}" $NGINX_PORT; do
   "${LOAD_CPUS[@]}" wrk -t"$THREADS" -c"$CONNECTIONS" -d"$WARMUP" -s "$LUA" "http://127.0.0.1:$target/v1/chat/completions" > /dev/null
 done
+if [ -n "${JFR:-}" ]; then
+  jcmd "$GW_PID" JFR.start name=load settings=profile filename="$WORK/gateway.jfr" > /dev/null
+fi
 warm_jvm "$GW_PID" "$gw"
 warm_jvm "$(cat "$WORK/jetty-proxy.log.pid")" "$jp"
 warm_jvm "$(cat "$WORK/armeria-proxy.log.pid")" "$ap"
@@ -177,6 +187,18 @@ echo "== direct: one simulated endpoint"
 measure direct "$LUA" "http://127.0.0.1:${ports[0]}/v1/chat/completions"
 echo "== gateway: in front of $ENDPOINTS simulated endpoints"
 measure gateway "$LUA" "http://127.0.0.1:$gw/v1/chat/completions" "$GW_PID"
+if [ -n "${JFR:-}" ]; then
+  jcmd "$GW_PID" JFR.stop name=load > /dev/null
+  echo "gateway threads parked 10 ms or more on a lock (JFR, warm-up and run; $WORK/gateway.jfr):"
+  # Parks acquiring a lock (not idle waits), by the first frame that names the lock's owner.
+  jfr print --events jdk.ThreadPark --stack-depth 10 "$WORK/gateway.jfr" | awk '
+    /jdk.ThreadPark/ { site = ""; locked = 0 }
+    /duration = / { d = $3; if ($4 == "s") d *= 1000; else if ($4 == "us") d /= 1000 }
+    /AbstractQueuedSynchronizer\.acquire|ReentrantLock\$Sync\.lock/ { locked = 1 }
+    site == "" && /line:/ && !/java\.util\.concurrent\.locks|LockSupport|AutoLock|Unsafe/ { site = $1 }
+    /^}/ && site != "" && locked { n[site]++; t[site] += d }
+    END { for (k in n) printf "  %5d parks, %7.0f ms in all: %s\n", n[k], t[k], k }' | sort -rn | head -5
+fi
 echo "== peer: Jetty's reverse proxy in front of $ENDPOINTS simulated endpoints (forwarding only)"
 measure jetty-proxy "$LUA" "http://127.0.0.1:$jp/v1/chat/completions" "$(cat "$WORK/jetty-proxy.log.pid")"
 echo "== peer: Armeria (Netty) reverse proxy in front of $ENDPOINTS simulated endpoints (forwarding only)"
@@ -189,17 +211,25 @@ if [ -n "$NGINX_PORT" ]; then
 fi
 echo "== gateway, unknown model: answered before forwarding (the gateway's own floor)"
 measure gateway-floor "$UNKNOWN_LUA" "http://127.0.0.1:$gw/v1/chat/completions" "$GW_PID"
-echo "== requests/s against direct"
+echo "== summary: requests/s, against direct, p99"
 for l in direct gateway jetty-proxy armeria-proxy nginx gateway-floor; do
   if [ -n "${RATE[$l]:-}" ]; then
-    awk -v l="$l" -v r="${RATE[$l]}" -v d="${RATE[direct]}" 'BEGIN { printf "%-14s %10.0f  %5.1f%%\n", l, r, 100 * r / d }'
+    awk -v l="$l" -v r="${RATE[$l]}" -v d="${RATE[direct]}" -v p="${P99[$l]}" 'BEGIN { printf "%-14s %10.0f  %5.1f%%  %8s\n", l, r, 100 * r / d, p }'
   fi
 done
-echo "== live heap after a full collection (-Xmx256m): gateway, then the Jetty proxy peer"
-for pid in "$GW_PID" "$(cat "$WORK/jetty-proxy.log.pid")"; do
-  jcmd "$pid" GC.run > /dev/null || true
-  jcmd "$pid" GC.heap_info | grep -iE 'heap|used' | head -4 || true
-done
-awk '/Pause/ { split($0, a, "->"); split(a[2], b, "M"); if (b[1] + 0 > max) max = b[1] + 0 } END { print "largest heap after a GC pause: " max " MiB" }' "$WORK/gc.log"
+# The live heap of a JVM (PID): a full collection (GC.run), then the heap's used kilobytes
+# (GC.heap_info's "used" of each generation, whatever the collector; Metaspace aside), in MiB.
+live_heap_mib() {
+  jcmd "$1" GC.run > /dev/null || { echo "?"; return; }
+  jcmd "$1" GC.heap_info | awk '/Metaspace|class space/ { next }
+    /total [0-9]+K, used [0-9]+K/ { for (i = 1; i < NF; i++) if ($i == "used") { u += $(i + 1) + 0 } }
+    END { printf "%.1f\n", u / 1024 }'
+}
+echo "== live heap after a full collection (-Xmx256m, jcmd GC.run then GC.heap_info)"
+HEAP_GW=$(live_heap_mib "$GW_PID")
+HEAP_JP=$(live_heap_mib "$(cat "$WORK/jetty-proxy.log.pid")")
+printf "%-14s %6s MiB\n%-14s %6s MiB\n" gateway "$HEAP_GW" jetty-proxy "$HEAP_JP"
+awk '/Pause/ && !/System.gc/ { split($0, a, "->"); split(a[2], b, "M"); if (b[1] + 0 > max) max = b[1] + 0 } END { print "gateway: largest heap after a GC pause under load: " max " MiB" }' "$WORK/gc.log"
 echo "== gateway metrics"
-curl -s "http://127.0.0.1:$gw/metrics" | grep -E "^modelrouter_(routing_decisions|rejections)_total" || echo "(no metrics: curl exit $?)"
+METRICS_URL=$(sed -n 's/^metrics on //p' "$WORK/gateway.log" | head -1)
+curl -s "$METRICS_URL" | grep -E "^modelrouter_(routing_decisions|rejections)_total" || echo "(no metrics: curl exit $?)"

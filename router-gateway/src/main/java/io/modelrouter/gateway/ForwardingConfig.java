@@ -24,6 +24,7 @@ import io.modelrouter.server.JettyTransport;
  *   connectTimeoutMs: 2000            # opening a connection to an endpoint
  *   endpointIdleTimeoutMs: 60000      # an unused pooled connection is closed after this long
  *   maxConnectionsPerEndpoint: 1024   # connections open to one endpoint at most
+ *   forwardCredentials: false         # true sends clients' Authorization, Cookie and API-key headers to endpoints
  * }</pre>
  */
 public record ForwardingConfig(
@@ -34,13 +35,14 @@ public record ForwardingConfig(
     HedgingConfig hedging,
     Long connectTimeoutMs,
     Long endpointIdleTimeoutMs,
-    Integer maxConnectionsPerEndpoint) {
+    Integer maxConnectionsPerEndpoint,
+    Boolean forwardCredentials) {
 
   /** How long an unused connection to an endpoint stays open by default: 60 s, the transport's. */
   public static final long DEFAULT_ENDPOINT_IDLE_TIMEOUT_MS = RoutingClient.DEFAULT_READ_TIMEOUT.toMillis();
 
   /** Every key at its default. */
-  public static final ForwardingConfig DEFAULTS = new ForwardingConfig(null, null, null, null, null, null, null, null);
+  public static final ForwardingConfig DEFAULTS = new ForwardingConfig(null, null, null, null, null, null, null, null, null);
 
   public ForwardingConfig {
     maxAttempts = atLeast(maxAttempts, RoutingClient.DEFAULT_MAX_ATTEMPTS, 1, "maxAttempts");
@@ -52,12 +54,13 @@ public record ForwardingConfig(
     endpointIdleTimeoutMs = positive(endpointIdleTimeoutMs, DEFAULT_ENDPOINT_IDLE_TIMEOUT_MS, "endpointIdleTimeoutMs");
     maxConnectionsPerEndpoint =
         atLeast(maxConnectionsPerEndpoint, JettyTransport.DEFAULT_MAX_CONNECTIONS_PER_ENDPOINT, 1, "maxConnectionsPerEndpoint");
+    forwardCredentials = forwardCredentials != null && forwardCredentials; // off: a gateway key is not the endpoint's
   }
 
   /** This section with another hedging policy. */
   public ForwardingConfig withHedging(HedgingConfig h) {
     return new ForwardingConfig(maxAttempts, retryAfterReceived, attemptTimeout, retryBudget, h, connectTimeoutMs,
-        endpointIdleTimeoutMs, maxConnectionsPerEndpoint);
+        endpointIdleTimeoutMs, maxConnectionsPerEndpoint, forwardCredentials);
   }
 
   JettyTransport.Builder applyTo(JettyTransport.Builder b) {
@@ -68,6 +71,7 @@ public record ForwardingConfig(
 
   RoutingClient.Builder applyTo(RoutingClient.Builder b) {
     RetryPolicy policy = attemptTimeout.applyTo(RetryPolicy.builder().retryAfterReceived(retryAfterReceived)).build();
-    return b.maxAttempts(maxAttempts).retryPolicy(policy).retryBudget(retryBudget.build()).hedging(hedging.build());
+    return b.maxAttempts(maxAttempts).retryPolicy(policy).retryBudget(retryBudget.build()).hedging(hedging.build())
+        .forwardCredentials(forwardCredentials);
   }
 }

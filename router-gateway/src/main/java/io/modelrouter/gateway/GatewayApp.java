@@ -20,6 +20,7 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The standalone gateway assembled: registry → schema validator, outlier detector, health checker
@@ -31,19 +32,14 @@ final class GatewayApp implements AutoCloseable {
   private final RoutingClient client;
   private final GatewayServer server;
   private final List<AutoCloseable> closeAfter;
+  private final String adminHost;
 
-  private GatewayApp(RoutingClient client, GatewayServer server, List<AutoCloseable> closeAfter) {
+  private GatewayApp(RoutingClient client, GatewayServer server, List<AutoCloseable> closeAfter, String adminHost) {
     this.client = client;
     this.server = server;
     this.closeAfter = closeAfter;
+    this.adminHost = adminHost;
   }
-
-  /**
-   * The admin listener's port on 127.0.0.1, which serves {@code /metrics} (it names every tenant,
-   * endpoint and model, so not on the gateway's port): 9464, the port Prometheus exporters use; a
-   * free one when the gateway's own port is 0.
-   */
-  static final int DEFAULT_ADMIN_PORT = 9464;
 
   /**
    * The demo's configuration: defaults, with quick health checks and short ejections so recoveries
@@ -106,16 +102,23 @@ final class GatewayApp implements AutoCloseable {
       closeAfter.add(scraper);
     }
     closeAfter.addAll(List.of(closeWithApp));
-    GatewayHandler handler = GatewayHandler.builder(client)
+    GatewayHandler.Builder hb = config.security().applyTo(GatewayHandler.builder(client), s.requestTimeout())
         .authenticator(authenticator)
         .maxBodyBytes(s.maxBodyBytes())
         .maxInFlight(s.maxInFlight())
         .requestTimeout(s.requestTimeout())
-        .explain(s.explain())
+        .explainTenants(s.explaining())
         .addRequestListener(metrics)
         .addRequestListener(AccessLog.create())
-        .metricsText(prometheus::scrape)
-        .build();
+        .metricsText(prometheus::scrape);
+    if (s.maxBytesReading() > 0) {
+      hb.maxBytesReading(s.maxBytesReading());
+    }
+    AdminConfig admin = config.admin();
+    if (admin.metricsToken() != null) {
+      hb.metricsTokenHash(admin.metricsToken());
+    }
+    GatewayHandler handler = hb.build();
     GatewayServer server = GatewayServer.builder(handler)
         .host(s.host())
         .port(s.port())
@@ -123,9 +126,12 @@ final class GatewayApp implements AutoCloseable {
         .maxConnections(s.maxConnections())
         .idleTimeout(s.idleTimeout())
         .drainTimeout(s.drainTimeout())
+        .headTimeout(s.headTimeout())
+        .maxConnectionsPerAddress(s.maxConnectionsPerAddress())
+        .minRequestBytesPerSecond(s.minRequestBytesPerSecond())
         .threadPool(threads)
-        .adminHost("127.0.0.1")
-        .adminPort(s.port() == 0 ? 0 : DEFAULT_ADMIN_PORT)
+        .adminHost(admin.host())
+        .adminPort(admin.port(s.port()))
         .build();
     try {
       outliers.start();
@@ -141,16 +147,16 @@ final class GatewayApp implements AutoCloseable {
       closeAll(closeAfter);
       throw e;
     }
-    return new GatewayApp(client, server, closeAfter);
+    return new GatewayApp(client, server, closeAfter, admin.host());
   }
 
   int port() {
     return server.port();
   }
 
-  /** {@code http://127.0.0.1:PORT} of the admin listener ({@code /metrics}). */
-  String adminUrl() {
-    return "http://127.0.0.1:" + server.adminPort();
+  /** {@code http://HOST:PORT} of the admin listener ({@code /metrics}), or null when there is none. */
+  @Nullable String adminUrl() {
+    return server.adminPort() < 0 ? null : "http://" + adminHost + ":" + server.adminPort();
   }
 
   /** {@code http://127.0.0.1:PORT}. */

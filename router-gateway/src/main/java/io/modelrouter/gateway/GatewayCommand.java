@@ -5,6 +5,7 @@ import io.modelrouter.registry.RegistryException;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -39,7 +40,7 @@ final class GatewayCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     AutoCloseable running;
     String baseUrl;
-    String adminUrl;
+    @Nullable String adminUrl;
     if (source.demo) {
       DemoFleet fleet = DemoFleet.start(1.0);
       InMemoryRegistry registry = InMemoryRegistry.create();
@@ -81,7 +82,9 @@ final class GatewayCommand implements Callable<Integer> {
       stopped.countDown();
     }, "gateway-shutdown"));
     System.out.println("listening on " + baseUrl);
-    System.out.println("metrics on " + adminUrl + "/metrics");
+    if (adminUrl != null) {
+      System.out.println("metrics on " + adminUrl + "/metrics");
+    }
     System.out.flush();
     stopped.await();
     return 0;

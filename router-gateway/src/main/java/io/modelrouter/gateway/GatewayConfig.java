@@ -37,6 +37,8 @@ import tools.jackson.dataformat.yaml.YAMLMapper;
  *   <li>{@code forwarding:} attempts, retry budget, hedging, connections ({@link ForwardingConfig});
  *   <li>{@code health:}, {@code outliers:}, {@code scraping:} ({@link HealthConfig}, {@link OutlierConfig},
  *       {@link ScrapingConfig});
+ *   <li>{@code security:} trusted proxies, routing-hint limits, response headers ({@link SecurityConfig});
+ *   <li>{@code admin:} the admin listener ({@code /metrics}) and the metrics credential ({@link AdminConfig});
  *   <li>{@code registry:} a registry file or etcd ({@link RegistryConfig}), or the registry inline
  *       ({@code models:}, {@code endpoints:} and {@code routes:} in the {@link RegistryFiles} format);
  *   <li>{@code tenants:} API-key hashes, allowed models and quotas ({@link TenantConfig}), reloaded
@@ -72,6 +74,8 @@ public final class GatewayConfig {
       @Nullable HealthConfig health,
       @Nullable OutlierConfig outliers,
       @Nullable ScrapingConfig scraping,
+      @Nullable SecurityConfig security,
+      @Nullable AdminConfig admin,
       @Nullable RegistryConfig registry,
       @Nullable List<TenantConfig> tenants,
       @Nullable List<JsonNode> models,
@@ -85,6 +89,8 @@ public final class GatewayConfig {
   private final HealthConfig health;
   private final OutlierConfig outliers;
   private final ScrapingConfig scraping;
+  private final SecurityConfig security;
+  private final AdminConfig admin;
   private final RegistryConfig registry;
   private final @Nullable Path registryFile;
   private final RegistryContent inlineRegistry;
@@ -93,8 +99,8 @@ public final class GatewayConfig {
 
   private GatewayConfig(
       @Nullable Path file, ServerConfig server, RoutingConfig routing, ForwardingConfig forwarding, HealthConfig health,
-      OutlierConfig outliers, ScrapingConfig scraping, RegistryConfig registry, @Nullable Path registryFile,
-      RegistryContent inlineRegistry, List<TenantConfig> tenantEntries, Tenants tenants) {
+      OutlierConfig outliers, ScrapingConfig scraping, SecurityConfig security, AdminConfig admin, RegistryConfig registry,
+      @Nullable Path registryFile, RegistryContent inlineRegistry, List<TenantConfig> tenantEntries, Tenants tenants) {
     this.file = file;
     this.server = server;
     this.routing = routing;
@@ -102,6 +108,8 @@ public final class GatewayConfig {
     this.health = health;
     this.outliers = outliers;
     this.scraping = scraping;
+    this.security = security;
+    this.admin = admin;
     this.registry = registry;
     this.registryFile = registryFile;
     this.inlineRegistry = inlineRegistry;
@@ -112,7 +120,8 @@ public final class GatewayConfig {
   /** Every section at its defaults, no tenants, an empty inline registry. */
   public static GatewayConfig defaults() {
     return new GatewayConfig(null, ServerConfig.DEFAULTS, RoutingConfig.DEFAULTS, ForwardingConfig.DEFAULTS,
-        HealthConfig.DEFAULTS, OutlierConfig.DEFAULTS, ScrapingConfig.DEFAULTS, RegistryConfig.INLINE, null,
+        HealthConfig.DEFAULTS, OutlierConfig.DEFAULTS, ScrapingConfig.DEFAULTS, SecurityConfig.DEFAULTS, AdminConfig.DEFAULTS,
+        RegistryConfig.INLINE, null,
         new RegistryContent(List.of(), List.of()), List.of(), Tenants.of(List.of()));
   }
 
@@ -181,13 +190,16 @@ public final class GatewayConfig {
     } catch (IllegalArgumentException e) {
       throw new RegistryException(source, "tenants: " + e.getMessage());
     }
-    return new GatewayConfig(file,
-        doc.gateway() == null ? ServerConfig.DEFAULTS : doc.gateway(),
+    ServerConfig server = doc.gateway() == null ? ServerConfig.DEFAULTS : doc.gateway();
+    SecurityConfig security = doc.security() == null ? SecurityConfig.DEFAULTS : doc.security();
+    TenantNames.check(source, text, json ? JSON : YAML, entries, server, security);
+    return new GatewayConfig(file, server,
         doc.routing() == null ? RoutingConfig.DEFAULTS : doc.routing(),
         doc.forwarding() == null ? ForwardingConfig.DEFAULTS : doc.forwarding(),
         doc.health() == null ? HealthConfig.DEFAULTS : doc.health(),
         doc.outliers() == null ? OutlierConfig.DEFAULTS : doc.outliers(),
         doc.scraping() == null ? ScrapingConfig.DEFAULTS : doc.scraping(),
+        security, doc.admin() == null ? AdminConfig.DEFAULTS : doc.admin(),
         registry, registryFile, inline, entries, tenants);
   }
 
@@ -271,6 +283,8 @@ public final class GatewayConfig {
     doc.put("health", health);
     doc.put("outliers", outliers);
     doc.put("scraping", scraping);
+    doc.put("security", security);
+    doc.put("admin", admin.printable());
     doc.put("registry", registry);
     doc.put("tenants", tenantEntries);
     if (registry.inline()) {
@@ -288,34 +302,35 @@ public final class GatewayConfig {
   boolean sameApartFromTenants(GatewayConfig other) {
     return server.withPort(0).equals(other.server.withPort(0)) && routing.equals(other.routing) && forwarding.equals(other.forwarding)
         && health.equals(other.health) && outliers.equals(other.outliers) && scraping.equals(other.scraping)
-        && registry.equals(other.registry) && inlineRegistry.equals(other.inlineRegistry);
+        && security.equals(other.security) && admin.equals(other.admin) && registry.equals(other.registry)
+        && inlineRegistry.equals(other.inlineRegistry);
   }
 
   // ------------------------------------------------------------------ withers (tests, the demo)
 
   public GatewayConfig withServer(ServerConfig s) {
-    return new GatewayConfig(file, s, routing, forwarding, health, outliers, scraping, registry, registryFile,
-        inlineRegistry, tenantEntries, tenants);
+    return new GatewayConfig(file, s, routing, forwarding, health, outliers, scraping, security, admin, registry,
+        registryFile, inlineRegistry, tenantEntries, tenants);
   }
 
   public GatewayConfig withRouting(RoutingConfig r) {
-    return new GatewayConfig(file, server, r, forwarding, health, outliers, scraping, registry, registryFile,
-        inlineRegistry, tenantEntries, tenants);
+    return new GatewayConfig(file, server, r, forwarding, health, outliers, scraping, security, admin, registry,
+        registryFile, inlineRegistry, tenantEntries, tenants);
   }
 
   public GatewayConfig withForwarding(ForwardingConfig f) {
-    return new GatewayConfig(file, server, routing, f, health, outliers, scraping, registry, registryFile,
-        inlineRegistry, tenantEntries, tenants);
+    return new GatewayConfig(file, server, routing, f, health, outliers, scraping, security, admin, registry,
+        registryFile, inlineRegistry, tenantEntries, tenants);
   }
 
   public GatewayConfig withHealth(HealthConfig h) {
-    return new GatewayConfig(file, server, routing, forwarding, h, outliers, scraping, registry, registryFile,
-        inlineRegistry, tenantEntries, tenants);
+    return new GatewayConfig(file, server, routing, forwarding, h, outliers, scraping, security, admin, registry,
+        registryFile, inlineRegistry, tenantEntries, tenants);
   }
 
   public GatewayConfig withOutliers(OutlierConfig o) {
-    return new GatewayConfig(file, server, routing, forwarding, health, o, scraping, registry, registryFile,
-        inlineRegistry, tenantEntries, tenants);
+    return new GatewayConfig(file, server, routing, forwarding, health, o, scraping, security, admin, registry,
+        registryFile, inlineRegistry, tenantEntries, tenants);
   }
 
   // ------------------------------------------------------------------ sections
@@ -353,6 +368,16 @@ public final class GatewayConfig {
   /** {@code scraping:}. */
   public ScrapingConfig scraping() {
     return scraping;
+  }
+
+  /** {@code security:}. */
+  public SecurityConfig security() {
+    return security;
+  }
+
+  /** {@code admin:}: the admin listener and the metrics credential. */
+  public AdminConfig admin() {
+    return admin;
   }
 
   /** {@code registry:}: file, etcd, or inline. */

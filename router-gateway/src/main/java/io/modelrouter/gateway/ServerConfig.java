@@ -6,7 +6,10 @@ import static io.modelrouter.gateway.ConfigChecks.ms;
 import static io.modelrouter.gateway.ConfigChecks.positive;
 
 import io.modelrouter.http.gateway.GatewayHandler;
+import io.modelrouter.server.GatewayServer;
 import java.time.Duration;
+import java.util.List;
+import java.util.Set;
 
 /**
  * The {@code gateway:} section: the listener, its limits and the handler's admission settings.
@@ -24,6 +27,11 @@ import java.time.Duration;
  *   maxInFlight: 512           # overload shedding; 0 disables it
  *   requestTimeoutMs: 300000   # deadline of requests that carry no latency budget
  *   explain: false             # true honours x-modelrouter-explain for every tenant (it shows the fleet)
+ *   explainTenants: []         # or only these tenants' (by name)
+ *   headTimeoutMs: 20000       # a request head must arrive whole this soon after its first byte; 0 = no limit
+ *   maxConnectionsPerAddress: 768   # three quarters of maxConnections; 0 = no limit (raise it behind a load balancer)
+ *   minRequestBytesPerSecond: 1024  # slower body uploads are cut off; 0 = no limit
+ *   maxBytesReading: 0         # request-body bytes being read at once, gateway-wide; 0 = 256 MiB or a quarter of the heap
  * }</pre>
  */
 public record ServerConfig(
@@ -37,7 +45,12 @@ public record ServerConfig(
     Long drainTimeoutMs,
     Integer maxInFlight,
     Long requestTimeoutMs,
-    Boolean explain) {
+    Boolean explain,
+    List<String> explainTenants,
+    Long headTimeoutMs,
+    Integer maxConnectionsPerAddress,
+    Long minRequestBytesPerSecond,
+    Long maxBytesReading) {
 
   /** Default largest accepted request body: 4 MiB, room for long chat histories and mid-size tensors. */
   public static final long DEFAULT_MAX_BODY_BYTES = GatewayHandler.DEFAULT_MAX_BODY_BYTES;
@@ -55,7 +68,8 @@ public record ServerConfig(
   public static final int DEFAULT_PORT = 8080;
 
   /** Every key at its default. */
-  public static final ServerConfig DEFAULTS = new ServerConfig(null, null, null, null, null, null, null, null, null, null, null);
+  public static final ServerConfig DEFAULTS = new ServerConfig(null, null, null, null, null, null, null, null, null, null, null, null, null,
+      null, null, null);
 
   public ServerConfig {
     host = host == null ? "127.0.0.1" : host;
@@ -72,24 +86,36 @@ public record ServerConfig(
     check(maxInFlight >= 0, "maxInFlight", maxInFlight, ">= 0 (0 = no shedding)");
     requestTimeoutMs = positive(requestTimeoutMs, GatewayHandler.DEFAULT_REQUEST_TIMEOUT.toMillis(), "requestTimeoutMs");
     explain = explain != null && explain; // off unless asked: an explanation shows the fleet
+    explainTenants = explainTenants == null ? List.of() : List.copyOf(explainTenants);
+    headTimeoutMs = atLeast(headTimeoutMs, GatewayServer.DEFAULT_HEAD_TIMEOUT.toMillis(), 0, "headTimeoutMs");
+    maxConnectionsPerAddress = atLeast(maxConnectionsPerAddress, maxConnections - maxConnections / 4, 0,
+        "maxConnectionsPerAddress");
+    minRequestBytesPerSecond = atLeast(minRequestBytesPerSecond, GatewayServer.DEFAULT_MIN_REQUEST_BYTES_PER_SECOND, 0,
+        "minRequestBytesPerSecond");
+    maxBytesReading = atLeast(maxBytesReading, 0, 0, "maxBytesReading");
+    check(maxBytesReading == 0 || maxBytesReading >= maxBodyBytes, "maxBytesReading", maxBytesReading,
+        "0 (automatic) or >= maxBodyBytes " + maxBodyBytes);
   }
 
   /** This section listening on another port. */
   public ServerConfig withPort(int newPort) {
     return new ServerConfig(host, newPort, maxBodyBytes, maxHeaderBytes, maxConnections, maxThreads, idleTimeoutMs,
-        drainTimeoutMs, maxInFlight, requestTimeoutMs, explain);
+        drainTimeoutMs, maxInFlight, requestTimeoutMs, explain, explainTenants, headTimeoutMs,
+        maxConnectionsPerAddress, minRequestBytesPerSecond, maxBytesReading);
   }
 
   /** This section with explanations honoured ({@code true}) or not, for every tenant. */
   public ServerConfig withExplain(boolean honour) {
     return new ServerConfig(host, port, maxBodyBytes, maxHeaderBytes, maxConnections, maxThreads, idleTimeoutMs,
-        drainTimeoutMs, maxInFlight, requestTimeoutMs, honour);
+        drainTimeoutMs, maxInFlight, requestTimeoutMs, honour, explainTenants, headTimeoutMs,
+        maxConnectionsPerAddress, minRequestBytesPerSecond, maxBytesReading);
   }
 
   /** This section with another in-flight limit. */
   public ServerConfig withMaxInFlight(int limit) {
     return new ServerConfig(host, port, maxBodyBytes, maxHeaderBytes, maxConnections, maxThreads, idleTimeoutMs,
-        drainTimeoutMs, limit, requestTimeoutMs, explain);
+        drainTimeoutMs, limit, requestTimeoutMs, explain, explainTenants, headTimeoutMs,
+        maxConnectionsPerAddress, minRequestBytesPerSecond, maxBytesReading);
   }
 
   Duration idleTimeout() {
@@ -102,5 +128,14 @@ public record ServerConfig(
 
   Duration requestTimeout() {
     return ms(requestTimeoutMs);
+  }
+
+  Duration headTimeout() {
+    return ms(headTimeoutMs);
+  }
+
+  /** The tenants whose explanation requests are honoured: {@code *} for every one when {@code explain} is on. */
+  Set<String> explaining() {
+    return explain ? Set.of("*") : Set.copyOf(explainTenants);
   }
 }

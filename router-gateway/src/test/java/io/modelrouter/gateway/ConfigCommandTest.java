@@ -61,7 +61,23 @@ class ConfigCommandTest {
         .contains("maxEjectedShare: 0.5")
         .contains("staleAfterMs: 3000")
         .contains("intervalMs: 5000")
-        .contains("reloadIntervalMs: 1000");
+        .contains("reloadIntervalMs: 1000")
+        .contains("maxConnectionsPerEndpoint: 1024\n  forwardCredentials: false")
+        .contains("explainTenants: []\n  headTimeoutMs: 20000\n  maxConnectionsPerAddress: 768\n  minRequestBytesPerSecond: 1024"
+            + "\n  maxBytesReading: 0")
+        .contains("security:\n  trustedProxies: []\n  hintLimits:\n    highestPriority: \"standard\"\n    longestBudgetMs: 0"
+            + "\n    tenants: {}\n  responseHeaders:\n    allow: []\n    allowPrefixes: []\n    exposeEndpointAddress: false"
+            + "\n  defaultOutputTokens: 1024")
+        .contains("admin:\n  host: \"127.0.0.1\"\n  port: 9464\n");
+  }
+
+  @Test
+  void check_neverPrintsTheMetricsToken() throws Exception {
+    String hash = io.modelrouter.http.gateway.ApiKeyAuthenticator.hash("metrics-token-0123456789");
+    int code = check(write("m.yaml", "admin: {metricsToken: \"sha256:" + hash + "\"}\n"));
+
+    assertThat(code).as(err.toString()).isZero();
+    assertThat(out.toString()).contains("metricsToken: \"(hidden)\"").doesNotContain(hash);
   }
 
   @Test
@@ -107,6 +123,19 @@ class ConfigCommandTest {
       bad api key hash       | 'tenants:\n  - name: a\n    keys: [sk-plain]'          | 3:5   | tenants[0]: key hash: 'sk-plain' (expected: the SHA-256 of the key, 64 hex digits)
       negative quota         | 'tenants:\n  - name: a\n    quota: {requestsPerSecond: -1}' | 3:13 | tenants[0].quota: requestsPerSecond: -1.0 (expected: >= 0)
       duplicate key          | 'gateway: {port: 1}\ngateway: {port: 2}'                     | 2:8   | Duplicate Object property "gateway"
+      head timeout           | gateway: {headTimeoutMs: -1}                                 | 1:11  | gateway: headTimeoutMs: -1 (expected: >= 0)
+      per-address cap        | gateway: {maxConnectionsPerAddress: -1}                      | 1:11  | gateway: maxConnectionsPerAddress: -1 (expected: >= 0)
+      upload floor           | gateway: {minRequestBytesPerSecond: -1}                      | 1:11  | gateway: minRequestBytesPerSecond: -1 (expected: >= 0)
+      body budget            | gateway: {maxBodyBytes: 1000, maxBytesReading: 10}           | 1:31  | gateway: maxBytesReading: 10 (expected: 0 (automatic) or >= maxBodyBytes 1000)
+      explain, no tenant     | gateway: {explainTenants: [nobody]}                          | 1:28  | gateway.explainTenants: tenant nobody is not listed under tenants (expected: one of [])
+      trusted proxy          | security: {trustedProxies: [proxy.example.com]}              | 1:12  | security: trustedProxies: trusted proxy: 'proxy.example.com' (expected: an IP address or CIDR range
+      hint priority          | security: {hintLimits: {highestPriority: urgent}}            | 1:25  | security.hintLimits: highestPriority: urgent (expected: critical, standard or sheddable)
+      hint budget            | 'security:\n  hintLimits:\n    tenants:\n      a: {longestBudgetMs: -1}' | 4:11 | longestBudgetMs: -1 (expected: >= 0)
+      hint, no tenant        | security: {hintLimits: {tenants: {nobody: {highestPriority: critical}}}} | 1:35 | security.hintLimits.tenants: tenant nobody is not listed under tenants
+      own header allowed     | security: {responseHeaders: {allow: [x-modelrouter-endpoint]}} | 1:30 | security.responseHeaders: allow: header name: 'x-modelrouter-endpoint' (expected: a field that is not the gateway's own
+      output tokens          | security: {defaultOutputTokens: -1}                          | 1:12  | security: defaultOutputTokens: -1 (expected: >= 0)
+      admin port             | admin: {port: 70000}                                         | 1:9   | admin: port: 70000 (expected: -1 (none) or 0..65535)
+      plain metrics token    | admin: {metricsToken: my-metrics-token-in-clear}             | 1:9   | admin: metricsToken: not a SHA-256 hash (expected: sha256: and 64 hex digits
       """)
   void check_aBrokenFile_namesFileLineColumnAndWhatWasExpected(String what, String yaml, String lineColumn, String message)
       throws Exception {

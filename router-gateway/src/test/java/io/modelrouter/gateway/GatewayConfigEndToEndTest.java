@@ -38,6 +38,8 @@ class GatewayConfigEndToEndTest {
     assertThat(example.health()).isEqualTo(HealthConfig.DEFAULTS);
     assertThat(example.outliers()).isEqualTo(OutlierConfig.DEFAULTS);
     assertThat(example.scraping()).isEqualTo(ScrapingConfig.DEFAULTS);
+    assertThat(example.security()).isEqualTo(SecurityConfig.DEFAULTS);
+    assertThat(example.admin()).isEqualTo(AdminConfig.DEFAULTS);
   }
 
   @Test

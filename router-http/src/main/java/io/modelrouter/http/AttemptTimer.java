@@ -1,9 +1,5 @@
 package io.modelrouter.http;
 
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -14,17 +10,13 @@ import org.jspecify.annotations.Nullable;
  */
 final class AttemptTimer {
 
-  private @Nullable ScheduledFuture<?> future;
+  private AttemptTimeouts.@Nullable Timeout timeout;
   private boolean answered;
   private volatile boolean abandoned;
 
-  /** Cancels {@code call} after {@code delayNanos} unless an answer came first; nothing if the scheduler is closed. */
-  synchronized void arm(ScheduledExecutorService scheduler, long delayNanos, Transport.Call call) {
-    try {
-      future = scheduler.schedule(() -> abandon(call), delayNanos, TimeUnit.NANOSECONDS);
-    } catch (RejectedExecutionException closed) {
-      // the client is closing: no per-attempt timeout
-    }
+  /** Cancels {@code call} after {@code delayNanos} unless an answer came first; nothing if the timeouts are closed. */
+  synchronized void arm(AttemptTimeouts timeouts, long delayNanos, Transport.Call call) {
+    timeout = timeouts.schedule(() -> abandon(call), delayNanos);
   }
 
   private void abandon(Transport.Call call) {
@@ -46,9 +38,9 @@ final class AttemptTimer {
 
   /** Stops the timer: the attempt failed or was cancelled. */
   synchronized void disarm() {
-    if (future != null) {
-      future.cancel(false);
-      future = null;
+    if (timeout != null) {
+      timeout.cancel();
+      timeout = null;
     }
   }
 

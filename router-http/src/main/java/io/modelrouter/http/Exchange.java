@@ -435,7 +435,7 @@ final class Exchange {
     }
     long timeout = policy.attemptTimeoutNanos(usual, remainingNanos());
     if (timeout > 0) {
-      a.timer.arm(client.scheduler(), timeout, a.call);
+      a.timer.arm(client.attemptTimeouts, timeout, a.call);
     }
   }
 

@@ -95,6 +95,8 @@ public final class RoutingClient implements AutoCloseable {
   private final boolean ownsTransport;
   private final Object schedulerLock = new Object();
   private @Nullable ScheduledExecutorService scheduler;
+  /** Per-attempt timeouts: armed by every attempt, so lock-free (see {@link AttemptTimeouts}). */
+  final AttemptTimeouts attemptTimeouts = new AttemptTimeouts("modelrouter-attempt-timeouts");
   private static final int MAX_CACHED_URLS = 4096;
   private final Map<String, Target> targets = new ConcurrentHashMap<>();
 
@@ -244,6 +246,7 @@ public final class RoutingClient implements AutoCloseable {
         scheduler.shutdownNow();
       }
     }
+    attemptTimeouts.close();
     if (ownsTransport) {
       transport.close();
     }

@@ -122,6 +122,7 @@ public final class GatewayHandler {
   private final TenantLimiter limiter;
   private final HeaderPolicy headerPolicy;
   private final BodyBudget bodyBudget;
+  /** The metrics token's SHA-256, hex. */
   private final @Nullable String metricsToken;
   private final int defaultOutputTokens;
   private final java.util.Map<String, HintLimits> hintLimits;
@@ -963,7 +964,16 @@ public final class GatewayHandler {
       if (token.length() < 16) {
         throw new IllegalArgumentException("metricsToken: " + token.length() + " characters (expected: >= 16)");
       }
-      this.metricsToken = token;
+      this.metricsToken = ApiKeyAuthenticator.hash(token);
+      return this;
+    }
+
+    /**
+     * As {@link #metricsToken}, given the token's SHA-256 ({@code sha256:} and 64 hex digits, as
+     * API keys are configured), so that the token itself is written nowhere.
+     */
+    public Builder metricsTokenHash(String sha256) {
+      this.metricsToken = ApiKeyAuthenticator.normalizeHash(sha256);
       return this;
     }
 

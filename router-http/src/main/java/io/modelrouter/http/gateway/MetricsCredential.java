@@ -9,12 +9,16 @@ final class MetricsCredential {
 
   private MetricsCredential() {}
 
-  /** Whether {@code authorization} is {@code Bearer TOKEN} with the expected token. */
-  static boolean matches(String token, @Nullable String authorization) {
+  /**
+   * Whether {@code authorization} is {@code Bearer TOKEN} with a token whose SHA-256 is {@code
+   * tokenHash} (64 lower-case hex digits, as {@link ApiKeyAuthenticator#hash} gives it): the
+   * gateway keeps only the hash, like its API keys'.
+   */
+  static boolean matches(String tokenHash, @Nullable String authorization) {
     if (authorization == null || !authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
       return false;
     }
-    byte[] given = authorization.substring(7).trim().getBytes(StandardCharsets.UTF_8);
-    return MessageDigest.isEqual(given, token.getBytes(StandardCharsets.UTF_8));
+    byte[] given = ApiKeyAuthenticator.hash(authorization.substring(7).trim()).getBytes(StandardCharsets.US_ASCII);
+    return MessageDigest.isEqual(given, tokenHash.getBytes(StandardCharsets.US_ASCII));
   }
 }
