@@ -492,6 +492,7 @@ public final class Router {
         state.recordLatency(latency, now, ewmaDecayNanos);
         if (outcome.ttftNanos() >= 0) {
           state.recordTtft(outcome.ttftNanos(), now, ewmaDecayNanos);
+          state.recordPrefill(outcome.promptTokens(), outcome.ttftNanos(), now, ewmaDecayNanos);
           if (outcome.completionTokens() > 1) {
             state.recordTpot((double) (latency - outcome.ttftNanos()) / (outcome.completionTokens() - 1), now, ewmaDecayNanos);
           }
