@@ -194,7 +194,7 @@ final class TargetSelection {
       double best = Double.POSITIVE_INFINITY;
       for (int k = 0; k < n; k++) {
         int p = s.comparedPosition(t, k);
-        best = Math.min(best, latencyModel.predictTtftNanos(set.endpoint(p), set.state(p), now));
+        best = Math.min(best, latencyModel.predictTtftNanos(set.endpoint(p), set.state(p), request.promptTokens(), now));
       }
       s.ttft[t] = best;
     }
@@ -218,8 +218,9 @@ final class TargetSelection {
   /**
    * The request's predicted latency on an endpoint, for comparing targets whose requests differ in
    * size: once the endpoint has reported its time to first token and its time per output token
-   * (from answers that carry their token counts), the predicted TTFT (queue included) plus the
-   * request's output tokens after the first at that rate; before, {@link
+   * (from answers that carry their token counts), the predicted TTFT of the request's prompt (queue
+   * and {@linkplain EndpointState#prefillNanosPerToken() prefill rate} included) plus the request's
+   * output tokens after the first at that rate; before, {@link
    * LatencyModel#predictLatencyNanos}, the endpoint's whole-request latency.
    */
   private double predictLatency(RouteRequest request, Endpoint endpoint, EndpointState state, long now) {
@@ -228,17 +229,24 @@ final class TargetSelection {
     if (!(tpot > 0) || !(state.ttftEwmaNanos() > 0) || output <= 0) {
       return latencyModel.predictLatencyNanos(endpoint, state, now);
     }
-    return latencyModel.predictTtftNanos(endpoint, state, now) + (output - 1) * tpot;
+    return latencyModel.predictTtftNanos(endpoint, state, request.promptTokens(), now) + (output - 1) * tpot;
   }
 
-  /** {@link LatencyModel#fitsBudget} with the latency of {@link #predictLatency}. */
+  /**
+   * {@link LatencyModel#fitsBudget} with the latency of {@link #predictLatency} and the TTFT of the
+   * request's prompt; for a request without a budget, whether the endpoint is not {@linkplain
+   * LatencyModel#saturated saturated}.
+   */
   private boolean fitsBudget(RouteRequest request, Endpoint endpoint, EndpointState state, long now) {
     long budget = request.latencyBudgetNanos();
+    if (budget <= 0 && request.ttftBudgetNanos() <= 0) {
+      return !latencyModel.saturated(endpoint, state, now);
+    }
     if (budget > 0 && predictLatency(request, endpoint, state, now) > budget) {
       return false;
     }
     long ttftBudget = request.ttftBudgetNanos();
-    return ttftBudget <= 0 || latencyModel.predictTtftNanos(endpoint, state, now) <= ttftBudget;
+    return ttftBudget <= 0 || latencyModel.predictTtftNanos(endpoint, state, request.promptTokens(), now) <= ttftBudget;
   }
 
   /**

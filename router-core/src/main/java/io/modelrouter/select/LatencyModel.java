@@ -197,6 +197,17 @@ public final class LatencyModel {
   }
 
   /**
+   * Whether requests wait for a slot on the endpoint: its fresh scraped metrics report a queue, or,
+   * without them, its requests in flight fill its declared {@linkplain Endpoint#slots() slots} or
+   * concurrency limit. False when neither is known. One more request sent there would queue behind
+   * others and lengthen their wait: a request without a budget is not predicted to be served in
+   * good time there.
+   */
+  public boolean saturated(Endpoint endpoint, EndpointState state, long nowNanos) {
+    return queueFactor(endpoint, state, nowNanos) > 1;
+  }
+
+  /**
    * Whether the endpoint is predicted to meet the request's latency and time-to-first-token
    * budgets; true when the request has none.
    */
