@@ -36,6 +36,15 @@ import org.jspecify.annotations.Nullable;
 final class TargetSelection {
 
   private static final ModelSelector ORDERED = ModelSelectors.ordered();
+  private static final ModelSelector FASTEST = ModelSelectors.fastest();
+  private static final ModelSelector CHEAPEST = ModelSelectors.cheapest();
+
+  /**
+   * How many random endpoints of a large target a selector that predicts draws to find its {@link
+   * #SAMPLE} routable ones, before it filters them all: with half a pool unroutable, 8 draws miss
+   * two routable ones 3.5% of the time.
+   */
+  static final int MAX_DRAWS = 8;
 
   /** Up to how many candidates a target's predictions compare them all, as the endpoint strategies do. */
   static final int FULL_SCAN_LIMIT = Strategies.DEFAULT_FULL_SCAN_LIMIT;
@@ -71,9 +80,12 @@ final class TargetSelection {
     s.reset(this, route, request, random);
     // The ordered policy needs only the first eligible target; the explanation needs them all.
     boolean firstWins = selector == ORDERED && !request.explain();
+    // fastest and cheapest judge a large target by two random endpoints and pick among those: no
+    // need to filter the rest (the explanation, which counts them, does).
+    boolean sampleLarge = (selector == FASTEST || selector == CHEAPEST) && !request.explain();
     try {
       for (int t = 0; t < route.targetCount(); t++) {
-        s.fate[t] = evaluate(s, t, route, request, now);
+        s.fate[t] = evaluate(s, t, route, request, now, sampleLarge);
         if (s.fate[t] == TargetScratch.ELIGIBLE) {
           s.eligible[s.eligibleCount++] = t;
           if (firstWins) {
@@ -109,8 +121,14 @@ final class TargetSelection {
     return builtIn != null ? builtIn : custom.get(policy);
   }
 
-  /** Runs every eligibility check on target {@code t}; leaves its candidates in its set when eligible. */
-  private byte evaluate(TargetScratch s, int t, RouteEntry route, RouteRequest request, long now) {
+  /**
+   * Runs every eligibility check on target {@code t}; leaves its candidates in its set when eligible:
+   * with {@code sampleLarge} and more than {@link #FULL_SCAN_LIMIT} endpoints, the {@link #SAMPLE}
+   * random ones that {@link #sampleRoutable} found and the router's filters kept, else every endpoint
+   * that passes them. The sample decides eligibility only when it passes; otherwise the whole pool is
+   * filtered, so a target is eligible exactly when some endpoint passes every filter.
+   */
+  private byte evaluate(TargetScratch s, int t, RouteEntry route, RouteRequest request, long now, boolean sampleLarge) {
     RouteTarget target = route.target(t);
     if (!request.mayUse(target.model())) {
       return TargetScratch.HIDDEN;
@@ -141,9 +159,14 @@ final class TargetSelection {
     if (invalid == null) {
       CandidateSet set = s.sets[t];
       set.reset(version, request, now, random);
-      invalid = router.filterBuiltIn(set, version, request, now);
-      if (invalid == null) {
-        invalid = router.applyStages(set, request, spec, null);
+      boolean sampled = sampleLarge && sampleRoutable(set, version, request, now)
+          && router.applyStages(set, request, spec, null) == null;
+      if (!sampled) {
+        set.reset(version, request, now, random);
+        invalid = router.filterBuiltIn(set, version, request, now);
+        if (invalid == null) {
+          invalid = router.applyStages(set, request, spec, null);
+        }
       }
     }
     if (invalid != null) {
@@ -151,6 +174,31 @@ final class TargetSelection {
       return TargetScratch.REJECTED;
     }
     return TargetScratch.ELIGIBLE;
+  }
+
+  /**
+   * Adds to {@code set} {@link #SAMPLE} distinct random endpoints of a version of more than {@link
+   * #FULL_SCAN_LIMIT} that pass the built-in filters (status, exclusion, adapter, concurrency,
+   * quota), drawing at most {@link #MAX_DRAWS}: O(1) however large the pool. False when the pool is
+   * small or the draws found fewer.
+   */
+  private boolean sampleRoutable(CandidateSet set, ModelVersion version, RouteRequest request, long now) {
+    int n = version.endpointCount();
+    if (n <= FULL_SCAN_LIMIT) {
+      return false;
+    }
+    int first = -1;
+    for (int d = 0; d < MAX_DRAWS; d++) {
+      int i = random.nextInt(n);
+      if (i != first && router.passesBuiltIn(version, i, request, now)) {
+        set.add(i);
+        if (first >= 0) {
+          return true;
+        }
+        first = i;
+      }
+    }
+    return false;
   }
 
   private static long tokens(RouteRequest request) {

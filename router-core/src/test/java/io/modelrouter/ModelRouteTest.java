@@ -505,4 +505,24 @@ class ModelRouteTest {
     shortPrompt.lease().close();
     longPrompt.lease().close();
   }
+
+  @Test
+  void route_largePool_whoseRandomDrawsMissItsFewRoutableEndpoints_isStillEligible() {
+    pool(TargetSelection.FULL_SCAN_LIMIT + 4);
+    for (int i = 0; i < TargetSelection.FULL_SCAN_LIMIT + 4; i++) {
+      if (i != 0 && i != 7) {
+        registry.snapshot().state("s" + i).setStatus(EndpointStatus.UNHEALTHY, now.get());
+      }
+    }
+    Router r = router().build();
+    Map<String, Integer> served = new HashMap<>();
+    for (int i = 0; i < 200; i++) {
+      Decision d = decision(r.route(chat().build()));
+      served.merge(d.endpoint().id(), 1, Integer::sum);
+      d.lease().close();
+    }
+    // Eight draws of 20 rarely find both routable endpoints: the whole pool is filtered then, its two
+    // routable endpoints are compared, and small on s0 (10 ms) beats large (200 ms) every time.
+    assertThat(served).containsOnlyKeys("s0");
+  }
 }
