@@ -389,6 +389,11 @@ public final class Router {
     }
   }
 
+  /** Whether the version's endpoint at {@code index} passes the built-in filters of {@link #filterBuiltIn}. */
+  boolean passesBuiltIn(ModelVersion version, int index, RouteRequest request, long now) {
+    return builtInVerdict(version.endpoint(index), version.state(index), request, now) == Verdict.OK;
+  }
+
   private Verdict builtInVerdict(Endpoint endpoint, EndpointState state, RouteRequest request, long now) {
     if (!state.status().routable()) {
       return Verdict.NOT_ROUTABLE;
@@ -492,6 +497,7 @@ public final class Router {
         state.recordLatency(latency, now, ewmaDecayNanos);
         if (outcome.ttftNanos() >= 0) {
           state.recordTtft(outcome.ttftNanos(), now, ewmaDecayNanos);
+          state.recordPrefill(outcome.promptTokens(), outcome.ttftNanos(), now, ewmaDecayNanos);
           if (outcome.completionTokens() > 1) {
             state.recordTpot((double) (latency - outcome.ttftNanos()) / (outcome.completionTokens() - 1), now, ewmaDecayNanos);
           }

@@ -36,6 +36,15 @@ import org.jspecify.annotations.Nullable;
 final class TargetSelection {
 
   private static final ModelSelector ORDERED = ModelSelectors.ordered();
+  private static final ModelSelector FASTEST = ModelSelectors.fastest();
+  private static final ModelSelector CHEAPEST = ModelSelectors.cheapest();
+
+  /**
+   * How many random endpoints of a large target a selector that predicts draws to find its {@link
+   * #SAMPLE} routable ones, before it filters them all: with half a pool unroutable, 8 draws miss
+   * two routable ones 3.5% of the time.
+   */
+  static final int MAX_DRAWS = 8;
 
   /** Up to how many candidates a target's predictions compare them all, as the endpoint strategies do. */
   static final int FULL_SCAN_LIMIT = Strategies.DEFAULT_FULL_SCAN_LIMIT;
@@ -71,9 +80,12 @@ final class TargetSelection {
     s.reset(this, route, request, random);
     // The ordered policy needs only the first eligible target; the explanation needs them all.
     boolean firstWins = selector == ORDERED && !request.explain();
+    // fastest and cheapest judge a large target by two random endpoints and pick among those: no
+    // need to filter the rest (the explanation, which counts them, does).
+    boolean sampleLarge = (selector == FASTEST || selector == CHEAPEST) && !request.explain();
     try {
       for (int t = 0; t < route.targetCount(); t++) {
-        s.fate[t] = evaluate(s, t, route, request, now);
+        s.fate[t] = evaluate(s, t, route, request, now, sampleLarge);
         if (s.fate[t] == TargetScratch.ELIGIBLE) {
           s.eligible[s.eligibleCount++] = t;
           if (firstWins) {
@@ -109,8 +121,14 @@ final class TargetSelection {
     return builtIn != null ? builtIn : custom.get(policy);
   }
 
-  /** Runs every eligibility check on target {@code t}; leaves its candidates in its set when eligible. */
-  private byte evaluate(TargetScratch s, int t, RouteEntry route, RouteRequest request, long now) {
+  /**
+   * Runs every eligibility check on target {@code t}; leaves its candidates in its set when eligible:
+   * with {@code sampleLarge} and more than {@link #FULL_SCAN_LIMIT} endpoints, the {@link #SAMPLE}
+   * random ones that {@link #sampleRoutable} found and the router's filters kept, else every endpoint
+   * that passes them. The sample decides eligibility only when it passes; otherwise the whole pool is
+   * filtered, so a target is eligible exactly when some endpoint passes every filter.
+   */
+  private byte evaluate(TargetScratch s, int t, RouteEntry route, RouteRequest request, long now, boolean sampleLarge) {
     RouteTarget target = route.target(t);
     if (!request.mayUse(target.model())) {
       return TargetScratch.HIDDEN;
@@ -141,9 +159,14 @@ final class TargetSelection {
     if (invalid == null) {
       CandidateSet set = s.sets[t];
       set.reset(version, request, now, random);
-      invalid = router.filterBuiltIn(set, version, request, now);
-      if (invalid == null) {
-        invalid = router.applyStages(set, request, spec, null);
+      boolean sampled = sampleLarge && sampleRoutable(set, version, request, now)
+          && router.applyStages(set, request, spec, null) == null;
+      if (!sampled) {
+        set.reset(version, request, now, random);
+        invalid = router.filterBuiltIn(set, version, request, now);
+        if (invalid == null) {
+          invalid = router.applyStages(set, request, spec, null);
+        }
       }
     }
     if (invalid != null) {
@@ -151,6 +174,31 @@ final class TargetSelection {
       return TargetScratch.REJECTED;
     }
     return TargetScratch.ELIGIBLE;
+  }
+
+  /**
+   * Adds to {@code set} {@link #SAMPLE} distinct random endpoints of a version of more than {@link
+   * #FULL_SCAN_LIMIT} that pass the built-in filters (status, exclusion, adapter, concurrency,
+   * quota), drawing at most {@link #MAX_DRAWS}: O(1) however large the pool. False when the pool is
+   * small or the draws found fewer.
+   */
+  private boolean sampleRoutable(CandidateSet set, ModelVersion version, RouteRequest request, long now) {
+    int n = version.endpointCount();
+    if (n <= FULL_SCAN_LIMIT) {
+      return false;
+    }
+    int first = -1;
+    for (int d = 0; d < MAX_DRAWS; d++) {
+      int i = random.nextInt(n);
+      if (i != first && router.passesBuiltIn(version, i, request, now)) {
+        set.add(i);
+        if (first >= 0) {
+          return true;
+        }
+        first = i;
+      }
+    }
+    return false;
   }
 
   private static long tokens(RouteRequest request) {
@@ -194,7 +242,7 @@ final class TargetSelection {
       double best = Double.POSITIVE_INFINITY;
       for (int k = 0; k < n; k++) {
         int p = s.comparedPosition(t, k);
-        best = Math.min(best, latencyModel.predictTtftNanos(set.endpoint(p), set.state(p), now));
+        best = Math.min(best, latencyModel.predictTtftNanos(set.endpoint(p), set.state(p), request.promptTokens(), now));
       }
       s.ttft[t] = best;
     }
@@ -218,8 +266,9 @@ final class TargetSelection {
   /**
    * The request's predicted latency on an endpoint, for comparing targets whose requests differ in
    * size: once the endpoint has reported its time to first token and its time per output token
-   * (from answers that carry their token counts), the predicted TTFT (queue included) plus the
-   * request's output tokens after the first at that rate; before, {@link
+   * (from answers that carry their token counts), the predicted TTFT of the request's prompt (queue
+   * and {@linkplain EndpointState#prefillNanosPerToken() prefill rate} included) plus the request's
+   * output tokens after the first at that rate; before, {@link
    * LatencyModel#predictLatencyNanos}, the endpoint's whole-request latency.
    */
   private double predictLatency(RouteRequest request, Endpoint endpoint, EndpointState state, long now) {
@@ -228,17 +277,24 @@ final class TargetSelection {
     if (!(tpot > 0) || !(state.ttftEwmaNanos() > 0) || output <= 0) {
       return latencyModel.predictLatencyNanos(endpoint, state, now);
     }
-    return latencyModel.predictTtftNanos(endpoint, state, now) + (output - 1) * tpot;
+    return latencyModel.predictTtftNanos(endpoint, state, request.promptTokens(), now) + (output - 1) * tpot;
   }
 
-  /** {@link LatencyModel#fitsBudget} with the latency of {@link #predictLatency}. */
+  /**
+   * {@link LatencyModel#fitsBudget} with the latency of {@link #predictLatency} and the TTFT of the
+   * request's prompt; for a request without a budget, whether the endpoint is not {@linkplain
+   * LatencyModel#saturated saturated}.
+   */
   private boolean fitsBudget(RouteRequest request, Endpoint endpoint, EndpointState state, long now) {
     long budget = request.latencyBudgetNanos();
+    if (budget <= 0 && request.ttftBudgetNanos() <= 0) {
+      return !latencyModel.saturated(endpoint, state, now);
+    }
     if (budget > 0 && predictLatency(request, endpoint, state, now) > budget) {
       return false;
     }
     long ttftBudget = request.ttftBudgetNanos();
-    return ttftBudget <= 0 || latencyModel.predictTtftNanos(endpoint, state, now) <= ttftBudget;
+    return ttftBudget <= 0 || latencyModel.predictTtftNanos(endpoint, state, request.promptTokens(), now) <= ttftBudget;
   }
 
   /**

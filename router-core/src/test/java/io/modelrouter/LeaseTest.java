@@ -101,6 +101,18 @@ class LeaseTest {
   }
 
   @Test
+  void complete_withPromptTokensAndTtft_teachesTheEndpointsPrefillRate() {
+    int[][] answers = {{1_000, 60}, {9_000, 460}, {3_000, 160}};
+    for (int[] a : answers) {
+      Decision d = router.route(RouteRequest.builder("m").promptTokens(a[0]).build()).decisionOrThrow();
+      now.addAndGet(500 * MS);
+      d.lease().complete(Outcome.success().withTtftNanos(a[1] * MS).withTokens(a[0], 10));
+    }
+    // 10 ms plus 0.05 ms per prompt token
+    assertThat(state().prefillNanosPerToken()).isCloseTo(50_000, within(1.0));
+  }
+
+  @Test
   void fastFailure_doesNotMakeTheEndpointLookFast_butTimeoutsRaiseItsLatency() {
     Decision ok = router.route(RouteRequest.of("m")).decisionOrThrow();
     now.addAndGet(100 * MS);

@@ -1,7 +1,9 @@
 package io.modelrouter;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
+import io.modelrouter.health.EndpointState;
 import io.modelrouter.health.EndpointStatus;
 import io.modelrouter.registry.Endpoint;
 import io.modelrouter.registry.InMemoryRegistry;
@@ -457,5 +459,70 @@ class ModelRouteTest {
     assertThat(longAnswer.routeExplanation().targets().get(0).predictedLatencyMillis()).isEqualTo(20.0);
     shortAnswer.lease().close();
     longAnswer.lease().close();
+  }
+
+  @Test
+  void route_cheapest_withoutBudget_skipsACheaperTargetWhoseServersQueue() {
+    fleet("cheapest");
+    Router router = router().build();
+    long t = now.get();
+    registry.snapshot().state("s1").updateServerMetrics(3, 1, 0.5, t); // requests wait on every small server
+    registry.snapshot().state("s2").updateServerMetrics(2, 1, 0.5, t);
+    Decision d = decision(router.route(chat().build()));
+    assertThat(d.model().name()).as("the cheapest with a free slot").isEqualTo("vision");
+    d.lease().close();
+    registry.snapshot().state("v1").updateServerMetrics(1, 1, 0.5, t);
+    registry.snapshot().state("l1").updateServerMetrics(1, 1, 0.5, t);
+    Decision e = decision(router.route(chat().build()));
+    // every target queues: the fastest, small (s2: 25 ms x (1 + 2 / 1)) against vision's 160 ms, large's 400 ms
+    assertThat(e.model().name()).isEqualTo("small");
+    e.lease().close();
+  }
+
+  @Test
+  void route_longPrompt_isPredictedItsPrefillAtTheTargetsLearntRate() {
+    fleet("fastest");
+    EndpointState l1 = registry.snapshot().state("l1");
+    // large answers 1k-token prompts in 60 ms and 9k-token ones in 460 ms: 0.05 ms per prompt token
+    for (int i = 0; i < 6; i++) {
+      int prompt = i % 2 == 0 ? 1_000 : 9_000;
+      long ttft = i % 2 == 0 ? 60_000_000L : 460_000_000L;
+      long at = now.addAndGet(100_000_000L);
+      l1.recordTtft(ttft, at, DECAY);
+      l1.recordPrefill(prompt, ttft, at, DECAY);
+    }
+    l1.recordTpot(2_000_000.0, now.get(), DECAY);
+    Router r = router().build();
+    Decision shortPrompt = decision(r.route(chat().promptTokens(1_000).explain(true).build()));
+    Decision longPrompt = decision(r.route(chat().promptTokens(20_000).explain(true).build()));
+    double rate = l1.prefillNanosPerToken();
+    assertThat(rate).isCloseTo(50_000, within(1.0));
+    double expected = (l1.ttftEwmaNanos() + rate * (20_000 - l1.prefillMeanTokens())) / 1e6;
+    RouteExplanation.Target large = longPrompt.routeExplanation().targets().get(1);
+    assertThat(large.predictedTtftMillis()).isCloseTo(expected, within(1e-6)).isGreaterThan(1_000.0);
+    assertThat(large.predictedLatencyMillis()).isCloseTo(expected + 199 * 2.0, within(1e-6));
+    assertThat(shortPrompt.routeExplanation().targets().get(1).predictedTtftMillis()).isLessThan(300.0);
+    shortPrompt.lease().close();
+    longPrompt.lease().close();
+  }
+
+  @Test
+  void route_largePool_whoseRandomDrawsMissItsFewRoutableEndpoints_isStillEligible() {
+    pool(TargetSelection.FULL_SCAN_LIMIT + 4);
+    for (int i = 0; i < TargetSelection.FULL_SCAN_LIMIT + 4; i++) {
+      if (i != 0 && i != 7) {
+        registry.snapshot().state("s" + i).setStatus(EndpointStatus.UNHEALTHY, now.get());
+      }
+    }
+    Router r = router().build();
+    Map<String, Integer> served = new HashMap<>();
+    for (int i = 0; i < 200; i++) {
+      Decision d = decision(r.route(chat().build()));
+      served.merge(d.endpoint().id(), 1, Integer::sum);
+      d.lease().close();
+    }
+    // Eight draws of 20 rarely find both routable endpoints: the whole pool is filtered then, its two
+    // routable endpoints are compared, and small on s0 (10 ms) beats large (200 ms) every time.
+    assertThat(served).containsOnlyKeys("s0");
   }
 }

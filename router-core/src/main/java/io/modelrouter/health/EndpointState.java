@@ -64,6 +64,7 @@ public final class EndpointState {
   private volatile long ttftStampNanos;
   private volatile double tpotEwmaNanos;
   private volatile long tpotStampNanos;
+  private final PrefillRate prefill = new PrefillRate();
 
   private volatile long requests;
   private volatile long failures;
@@ -333,6 +334,39 @@ public final class EndpointState {
       }
       tpotStampNanos = nowNanos;
     }
+  }
+
+  /**
+   * The time this endpoint takes per prompt token before its first output token (its prefill rate),
+   * in nanoseconds, learnt from answers that report their prompt tokens and TTFT; 0 while unknown
+   * (before two answers with prompts of different lengths). Prompt tokens count as the server
+   * reports them, prefix-cache hits included, so the rate is an average over the endpoint's hits
+   * and misses. See {@link #recordPrefill}.
+   */
+  public double prefillNanosPerToken() {
+    return prefill.nanosPerToken();
+  }
+
+  /**
+   * The mean prompt length, in tokens, of the answers {@link #prefillNanosPerToken()} was learnt
+   * from (decayed as the TTFT EWMA is); 0 before any. A request's predicted TTFT is the TTFT EWMA
+   * plus the rate times its prompt's difference from this mean.
+   */
+  public double prefillMeanTokens() {
+    return prefill.meanTokens();
+  }
+
+  /**
+   * Records one answer's prompt length and time to first token for {@link #prefillNanosPerToken()}:
+   * a least-squares line through these samples, weighted by time decay with constant {@code
+   * tauNanos}, whose slope is kept between 0 and the mean TTFT per mean prompt token. Samples
+   * without a prompt or a TTFT are ignored.
+   */
+  public void recordPrefill(int promptTokens, long ttftNanos, long nowNanos, long tauNanos) {
+    if (promptTokens <= 0 || ttftNanos < 0) {
+      return;
+    }
+    prefill.record(promptTokens, ttftNanos, nowNanos, tauNanos);
   }
 
   // ---------------------------------------------------------------- errors

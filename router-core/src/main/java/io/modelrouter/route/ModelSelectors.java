@@ -10,8 +10,10 @@ import org.jspecify.annotations.Nullable;
  *   <li>{@code weighted}: split by the targets' weights among the eligible ones, sticky per
  *       {@linkplain io.modelrouter.RouteRequest#affinityKey() affinity key} (random without one).
  *   <li>{@code fastest}: the target whose best endpoint has the lowest predicted latency.
- *   <li>{@code cheapest}: the cheapest target predicted to meet the request's budgets (with no
- *       budget, the cheapest); when none is, the fastest. Ties go to the faster one.
+ *   <li>{@code cheapest}: the cheapest target predicted to meet the request's budgets; for a
+ *       request without a budget, the cheapest whose servers have a free slot (requests queue on
+ *       none of its endpoints compared, see {@link TargetChoices#meetsBudget}); when none is, the
+ *       fastest. Ties go to the faster one.
  * </ul>
  *
  * <p>A request's minimum quality ({@link io.modelrouter.RouteRequest#minQuality()}, header {@code

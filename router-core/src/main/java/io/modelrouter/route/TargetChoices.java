@@ -53,12 +53,18 @@ public interface TargetChoices {
   /**
    * The lowest predicted end-to-end latency of this request among its endpoints compared, in
    * nanoseconds: on an endpoint that reports its time to first token and per output token, the
-   * predicted TTFT (queue included) plus the request's output tokens at that rate; else the
-   * endpoint's whole-request latency stretched by its queue.
+   * predicted TTFT of its prompt (queue included, see {@link #predictedTtftNanos}) plus the
+   * request's output tokens at that rate; else the endpoint's whole-request latency stretched by
+   * its queue.
    */
   double predictedLatencyNanos(int position);
 
-  /** The lowest predicted time to first token among its endpoints compared, in nanoseconds. */
+  /**
+   * The lowest predicted time to first token of this request among its endpoints compared, in
+   * nanoseconds: the endpoint's TTFT EWMA stretched by its queue, plus its learnt prefill time
+   * per prompt token ({@link io.modelrouter.health.EndpointState#prefillNanosPerToken()}) times
+   * the request's prompt's difference from the prompts it usually serves.
+   */
   double predictedTtftNanos(int position);
 
   /**
@@ -67,7 +73,13 @@ public interface TargetChoices {
    */
   double cost(int position);
 
-  /** Whether one of its endpoints compared is predicted to meet the request's latency and TTFT budgets (true without budgets). */
+  /**
+   * Whether one of its endpoints compared is predicted to meet the request's latency and TTFT
+   * budgets; for a request without a budget, whether one of them is not {@linkplain
+   * io.modelrouter.select.LatencyModel#saturated saturated}: one more request would not queue
+   * behind others there, so a request with no deadline still does not go where it waits and
+   * lengthens the wait of those with one.
+   */
   boolean meetsBudget(int position);
 
   /** The router's random source for this call. */

@@ -157,6 +157,25 @@ public final class LatencyModel {
   }
 
   /**
+   * The predicted time to first token of one more request with {@code promptTokens} prompt tokens,
+   * in nanoseconds: {@link #predictTtftNanos(Endpoint, EndpointState, long)}, which predicts for
+   * the endpoint's usual prompt, plus its {@linkplain EndpointState#prefillNanosPerToken() prefill
+   * rate} times this prompt's difference from the {@linkplain EndpointState#prefillMeanTokens()
+   * mean prompt} the rate was learnt on, and never less than this prompt's own prefill. A long
+   * prompt on an endpoint that mostly serves short ones is predicted to take its prefill's time,
+   * not the short prompts' TTFT. Without a learnt rate, or with {@code promptTokens <= 0}
+   * (unknown), the same as the prompt-blind prediction.
+   */
+  public double predictTtftNanos(Endpoint endpoint, EndpointState state, int promptTokens, long nowNanos) {
+    double ttft = predictTtftNanos(endpoint, state, nowNanos);
+    double rate = state.prefillNanosPerToken();
+    if (!(rate > 0) || promptTokens <= 0) {
+      return ttft;
+    }
+    return Math.max(ttft + rate * (promptTokens - state.prefillMeanTokens()), rate * promptTokens);
+  }
+
+  /**
    * How much longer than its latency one more request takes on an endpoint with {@code inFlight}
    * requests on {@code slots} slots: {@code max(1, (inFlight + 1) / slots)}, 1 while a slot is free,
    * then one more latency for each round of {@code slots} requests queued ahead. With one slot it is
@@ -175,6 +194,17 @@ public final class LatencyModel {
       return 1 + waiting / (double) (known > 0 ? known : Math.max(state.running(), 1));
     }
     return known > 0 ? loadFactor(state.inFlight(), known) : 1;
+  }
+
+  /**
+   * Whether requests wait for a slot on the endpoint: its fresh scraped metrics report a queue, or,
+   * without them, its requests in flight fill its declared {@linkplain Endpoint#slots() slots} or
+   * concurrency limit. False when neither is known. One more request sent there would queue behind
+   * others and lengthen their wait: a request without a budget is not predicted to be served in
+   * good time there.
+   */
+  public boolean saturated(Endpoint endpoint, EndpointState state, long nowNanos) {
+    return queueFactor(endpoint, state, nowNanos) > 1;
   }
 
   /**

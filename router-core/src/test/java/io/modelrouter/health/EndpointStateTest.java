@@ -169,4 +169,48 @@ class EndpointStateTest {
     s.recordAnswer(6_000 * MS);
     assertThat(s.pendingAgeNanos(6_300 * MS)).isEqualTo(300 * MS);
   }
+
+  @Test
+  void prefillRate_isTheSlopeOfTtftOverPromptTokens() {
+    EndpointState s = new EndpointState("x", 0);
+    assertThat(s.prefillNanosPerToken()).as("unknown before any sample").isZero();
+    // 20 ms fixed plus 0.1 ms per prompt token, prompts of four lengths, one answer every 100 ms
+    int[] prompts = {200, 4_000, 1_000, 12_000};
+    for (int i = 0; i < 40; i++) {
+      int p = prompts[i % prompts.length];
+      s.recordPrefill(p, 20 * MS + p * 100_000L, (1_000 + 100 * i) * MS, TAU);
+    }
+    assertThat(s.prefillNanosPerToken()).isCloseTo(100_000, within(1.0));
+    assertThat(s.prefillMeanTokens()).isBetween(200.0, 12_000.0);
+  }
+
+  @Test
+  void prefillRate_staysUnknownWhilePromptsHaveOneLength_andIgnoresAnswersWithoutTokens() {
+    EndpointState s = new EndpointState("x", 0);
+    for (int i = 0; i < 10; i++) {
+      s.recordPrefill(500, (30 + i) * MS, (1_000 + i) * MS, TAU);
+    }
+    assertThat(s.prefillNanosPerToken()).isZero();
+    assertThat(s.prefillMeanTokens()).isEqualTo(500.0);
+    s.recordPrefill(0, 5_000 * MS, 2_000 * MS, TAU);
+    s.recordPrefill(9_000, -1, 2_000 * MS, TAU);
+    assertThat(s.prefillNanosPerToken()).isZero();
+    assertThat(s.prefillMeanTokens()).isEqualTo(500.0);
+  }
+
+  @Test
+  void prefillRate_isNeverNegativeNorAboveTheMeanTtftPerToken() {
+    EndpointState s = new EndpointState("x", 0);
+    // longer prompts answered sooner (a queue that drained): no negative rate
+    s.recordPrefill(1_000, 900 * MS, 1_000 * MS, TAU);
+    s.recordPrefill(8_000, 100 * MS, 1_100 * MS, TAU);
+    assertThat(s.prefillNanosPerToken()).isZero();
+    // a steep line through two close lengths: bounded by mean TTFT / mean tokens (intercept >= 0)
+    EndpointState t = new EndpointState("y", 0);
+    t.recordPrefill(1_000, 10 * MS, 1_000 * MS, TAU);
+    t.recordPrefill(1_010, 500 * MS, 1_100 * MS, TAU);
+    assertThat(t.prefillNanosPerToken()).isPositive();
+    assertThat(t.prefillNanosPerToken() * t.prefillMeanTokens()).as("the mean prompt's prefill")
+        .isLessThanOrEqualTo(500.0 * MS);
+  }
 }

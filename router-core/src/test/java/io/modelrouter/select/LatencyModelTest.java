@@ -2,6 +2,7 @@ package io.modelrouter.select;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
 
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
@@ -70,6 +71,38 @@ class LatencyModelTest {
     assertThat(model.fitsBudget(pool.request, pool.endpoint(0), pool.state(0), pool.now)).isFalse();
     pool.request(b -> b.latencyBudget(Duration.ofMillis(90)));
     assertThat(model.fitsBudget(pool.request, pool.endpoint(0), pool.state(0), pool.now)).isFalse();
+  }
+
+  @Test
+  void predictTtft_forAPrompt_addsTheLearntPrefillRateTimesItsDifferenceFromTheMeanPrompt() {
+    Pool pool = Pool.of(1);
+    var state = pool.state(0);
+    // short prompts answered in 50 ms, long ones in 1,050 ms: 0.1 ms per token over 10,000 tokens
+    for (int i = 0; i < 20; i++) {
+      long at = pool.now + i * 10 * (long) MS;
+      int prompt = i % 2 == 0 ? 500 : 10_500;
+      long ttft = (long) ((i % 2 == 0 ? 50 : 1_050) * MS);
+      state.recordTtft(ttft, at, model.decayNanos());
+      state.recordPrefill(prompt, ttft, at, model.decayNanos());
+    }
+    pool.advanceMillis(200);
+    double usual = model.predictTtftNanos(pool.endpoint(0), state, pool.now);
+    double rate = state.prefillNanosPerToken();
+    assertThat(rate).isCloseTo(100_000, within(1.0));
+    assertThat(model.predictTtftNanos(pool.endpoint(0), state, 20_000, pool.now))
+        .isCloseTo(usual + rate * (20_000 - state.prefillMeanTokens()), within(1.0));
+    assertThat(model.predictTtftNanos(pool.endpoint(0), state, 20_000, pool.now)).as("its prefill, not the usual TTFT").isGreaterThan(1_900 * MS);
+    assertThat(model.predictTtftNanos(pool.endpoint(0), state, 100, pool.now))
+        .as("never less than its own prefill").isGreaterThanOrEqualTo(100 * rate).isLessThan(usual);
+    assertThat(model.predictTtftNanos(pool.endpoint(0), state, 0, pool.now)).as("prompt unknown").isEqualTo(usual);
+  }
+
+  @Test
+  void predictTtft_forAPrompt_withoutALearntRate_isThePromptBlindPrediction() {
+    Pool pool = Pool.of(1);
+    pool.state(0).recordTtft(40_000_000L, pool.now, model.decayNanos());
+    assertThat(model.predictTtftNanos(pool.endpoint(0), pool.state(0), 20_000, pool.now))
+        .isEqualTo(model.predictTtftNanos(pool.endpoint(0), pool.state(0), pool.now));
   }
 
   @Test

@@ -40,7 +40,8 @@ import java.util.SplittableRandom;
  *       endpoint of each;
  *   <li><b>ours</b>: the route {@code chat} with the {@code cheapest} policy: eligibility per target
  *       (capabilities, context window, budget), the cheapest target predicted to meet the budget,
- *       the default strategy within it, fallback to the next eligible target on failure.
+ *       the default strategy within it, a failed attempt sent again to the route (so to another
+ *       endpoint or target) when the shipped client would retry it ({@link ClientRetry}).
  * </ul>
  *
  * A model that gets a request it cannot serve (a prompt past its context, an image without
@@ -167,6 +168,7 @@ final class ModelRouteScenario {
     final Router router;
     final Result result;
     final boolean[] finished;
+    final ClientRetry retry;
     static final int MAX_ATTEMPTS = 3;
 
     Run(Way way, List<Request> workload, double seconds, long seed) {
@@ -195,11 +197,12 @@ final class ModelRouteScenario {
           .random(new SplittableRandom(seed)).deadlinePolicy(DeadlinePolicy.BEST_EFFORT).build();
       result = new Result(new RunStats(way.label, new ArrayList<>(servers.keySet()), durationNanos, Units.seconds(1)));
       finished = new boolean[workload.size()];
+      retry = new ClientRetry(MAX_ATTEMPTS, sim.ticker());
     }
 
     Result execute() {
       for (Request r : workload) {
-        sim.at(r.base().arrivalNanos(), () -> send(r, 1, 0, Set.of()));
+        sim.at(r.base().arrivalNanos(), () -> send(r, 1, 0, 0, Set.of()));
       }
       for (LlmServer s : servers.values()) {
         sim.at(Units.millis(250), () -> scrape(s));
@@ -236,10 +239,13 @@ final class ModelRouteScenario {
       };
     }
 
-    private void send(Request r, int attempt, int step, Set<String> tried) {
+    private void send(Request r, int attempt, int step, int receivedFailures, Set<String> tried) {
       SimRequest base = r.base();
-      if (base.budgetNanos() > 0 && attempt == 1) {
-        result.stats.budgetRequested(base.budgetNanos());
+      if (attempt == 1) {
+        retry.requestStarted();
+        if (base.budgetNanos() > 0) {
+          result.stats.budgetRequested(base.budgetNanos());
+        }
       }
       RouteRequest.Builder b = RouteRequest.builder(target(step)).excludedEndpoints(tried)
           .promptTokens(base.promptTokens()).maxOutputTokens(base.outputTokens()).stream(true);
@@ -259,7 +265,7 @@ final class ModelRouteScenario {
       String id = decision.endpoint().id();
       result.stats.attempt(id, sim.now());
       ModelSetup model = modelOf.get(id);
-      Job job = new Job(base, id, sim.now(), j -> done(r, j, decision, attempt, step, tried));
+      Job job = new Job(base, id, sim.now(), j -> done(r, j, decision, attempt, step, receivedFailures, tried));
       if (r.image() && !model.vision() || base.promptTokens() + base.outputTokens() > model.context()) {
         sim.after(VirtualServer.FAST_FAILURE_NANOS, () -> job.finish(400, sim.now())); // the server refuses it
       } else {
@@ -267,7 +273,8 @@ final class ModelRouteScenario {
       }
     }
 
-    private void done(Request r, Job job, Decision decision, int attempt, int step, Set<String> tried) {
+    private void done(Request r, Job job, Decision decision, int attempt, int step, int receivedFailures,
+        Set<String> tried) {
       SimRequest base = r.base();
       int status = job.status();
       Outcome outcome = status == Job.NO_ANSWER ? Outcome.failure() : Outcome.ofStatus(status);
@@ -295,13 +302,17 @@ final class ModelRouteScenario {
         }
         return;
       }
-      // The ordered baseline moves to its next model on any error; the others retry elsewhere.
-      int nextStep = way == Way.ORDERED_RANDOM ? step + 1 : step;
-      if (attempt < MAX_ATTEMPTS && nextStep < MODELS.length) {
+      // The ordered baseline moves to its next model on any error, as LiteLLM's fallbacks do; the
+      // others send a failed attempt again by the shipped client's rule (ClientRetry).
+      int failedAfterReceipt = receivedFailures + (ClientRetry.receivedThenFailed(job) ? 1 : 0);
+      boolean again = way == Way.ORDERED_RANDOM
+          ? attempt < MAX_ATTEMPTS && step + 1 < MODELS.length
+          : retry.sendAgain(job, attempt, failedAfterReceipt, remainingNanos(base));
+      if (again) {
         stats.retries++;
         Set<String> next = new HashSet<>(tried);
         next.add(job.endpointId);
-        send(r, attempt + 1, nextStep, next);
+        send(r, attempt + 1, way == Way.ORDERED_RANDOM ? step + 1 : step, failedAfterReceipt, next);
         return;
       }
       finished[base.id()] = true;
@@ -313,6 +324,14 @@ final class ModelRouteScenario {
           result.lostContext++;
         }
       }
+    }
+
+    /**
+     * Time left before the request's deadline, as the shipped client counts it: the latency budget
+     * from the request's arrival, for ours, the one way told the budgets; none for the others.
+     */
+    private long remainingNanos(SimRequest base) {
+      return way == Way.OURS && base.budgetNanos() > 0 ? base.arrivalNanos() + base.budgetNanos() - sim.now() : Long.MAX_VALUE;
     }
   }
 
@@ -346,7 +365,10 @@ final class ModelRouteScenario {
             + " 2 servers, 32 sequences, 15 ms + 0.2 ms/seq, 12.5k prefill tokens/s, 32k, images, $%.4f. Nominal capacity %.0f req/s (prefill plus full-batch decode of the mix, mean output %d tokens); Poisson arrivals at"
             + " 70%% and 90%% of it for %.0f s. Prompts: 65%% 100-1k tokens, 25%% 1k-4k, 10%% 9k-20k; 10%% with an"
             + " image; budgets 4 s (40%%), 15 s (30%%), none; 20%% sheddable, 10%% critical (only ours is told"
-            + " capabilities, budgets and priorities; the baselines send the model name alone). Up to 3 attempts.",
+            + " capabilities, budgets and priorities; the baselines send the model name alone). Up to 3 attempts: the"
+            + " ordered baseline moves to its next model on any error (LiteLLM's fallbacks); the others send a failed"
+            + " attempt again by the shipped client's rule (refused 429/503 and lost connections, within its deadline"
+            + " and retry budget; a 400 is the answer).",
         SETUP.get(0).costPer1k(), SETUP.get(1).costPer1k(), SETUP.get(2).costPer1k(), capacity(), MEAN_OUTPUT, seconds);
     String anchor = "No published number. The issue's targets: ours answers every request some model can serve,"
         + " meets at least the best baseline's budget attainment, at no more than half the cost of always large.";
