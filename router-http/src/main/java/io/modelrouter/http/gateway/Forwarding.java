@@ -1,0 +1,174 @@
+package io.modelrouter.http.gateway;
+
+import io.modelrouter.Protocol;
+import io.modelrouter.RejectedException;
+import io.modelrouter.Rejection;
+import io.modelrouter.RejectionReason;
+import io.modelrouter.RouteRequest;
+import io.modelrouter.http.ForwardingException;
+import io.modelrouter.http.ProxyRequest;
+import io.modelrouter.http.ProxyResponse;
+import io.modelrouter.http.RoutingClient;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.function.LongConsumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Sends an admitted request through the {@link RoutingClient} and copies the endpoint's answer to
+ * the client: blocking ({@link RoutingClient#execute}, the answer streamed through the response's
+ * output stream) or not ({@link RoutingClient#executeAsync}, the answer written as it arrives).
+ * The forwarded request carries the client's headers (proxy fields per {@link ForwardedHeaders})
+ * and the request id; a refusal or a failure of every endpoint is answered in the protocol's shape
+ * without transport details. The tenant's quota and the shedder's slot are given back once, when
+ * the exchange is over, with the tokens the answer's usage reported.
+ */
+final class Forwarding {
+
+  private static final Logger log = LoggerFactory.getLogger(GatewayHandler.class);
+
+  private final RoutingClient client;
+  private final ForwardedHeaders forwardedHeaders;
+  private final HeaderPolicy headerPolicy;
+
+  Forwarding(RoutingClient client, ForwardedHeaders forwardedHeaders, HeaderPolicy headerPolicy) {
+    this.client = client;
+    this.forwardedHeaders = forwardedHeaders;
+    this.headerPolicy = headerPolicy;
+  }
+
+  /**
+   * Forwards and answers; {@code release} gets the tokens the answer's usage reported (0 when
+   * unknown) or {@link TenantLimiter#NOT_SENT}, once, when the exchange is over.
+   */
+  void forward(GatewayExchange x, Protocol protocol, RouteRequest route, byte[] body, LongConsumer release)
+      throws IOException {
+    x.routed = true;
+    if (x.async != null) {
+      forwardAsync(x, x.async, protocol, route, body, release);
+      return;
+    }
+    long tokens = TenantLimiter.NOT_SENT;
+    try {
+      tokens = forwardBlocking(x, protocol, route, body);
+    } finally {
+      release.accept(tokens);
+    }
+  }
+
+  /**
+   * Forwards a routed request and streams the answer back, blocking.
+   *
+   * @return the tokens its usage reported (0 when unknown), or {@link TenantLimiter#NOT_SENT}
+   */
+  private long forwardBlocking(GatewayExchange x, Protocol protocol, RouteRequest route, byte[] body) throws IOException {
+    ProxyResponse answer;
+    try {
+      answer = client.execute(proxyRequest(x, route, body));
+    } catch (RejectedException | ForwardingException e) {
+      return notForwarded(x, protocol, e);
+    }
+    try (ProxyResponse r = answer) {
+      x.endpointHeaders(r, headerPolicy);
+      try (OutputStream out = x.response().start(r.status(), r.contentLength())) {
+        r.transferTo(out);
+      } catch (IOException e) {
+        answered(x, r);
+        throw e;
+      }
+      return answered(x, r);
+    }
+  }
+
+  /** Forwards a routed request without blocking and writes the answer as it arrives. */
+  private void forwardAsync(GatewayExchange x, AsyncGatewayResponse out, Protocol protocol, RouteRequest route,
+      byte[] body, LongConsumer release) {
+    CompletableFuture<ProxyResponse> answer;
+    try {
+      answer = client.executeAsync(proxyRequest(x, route, body));
+    } catch (RuntimeException e) {
+      release.accept(TenantLimiter.NOT_SENT);
+      throw e;
+    }
+    answer.whenComplete((r, failure) -> {
+      if (failure != null) {
+        long tokens = TenantLimiter.NOT_SENT;
+        try {
+          Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+          if (!(cause instanceof RejectedException) && !(cause instanceof ForwardingException)) {
+            throw new IllegalStateException("forwarding failed", cause);
+          }
+          tokens = notForwarded(x, protocol, (Exception) cause);
+        } catch (IOException | RuntimeException e) {
+          x.fail(e);
+        } finally {
+          release.accept(tokens);
+        }
+        return;
+      }
+      try {
+        x.endpointHeaders(r, headerPolicy);
+        out.status(r.status(), r.contentLength());
+        r.transferTo(out, broken -> {
+          release.accept(answered(x, r));
+          if (broken != null) {
+            out.abort(broken);
+          }
+        });
+      } catch (RuntimeException e) {
+        r.close();
+        release.accept(0);
+        x.fail(e);
+      }
+    });
+  }
+
+  private ProxyRequest proxyRequest(GatewayExchange x, RouteRequest route, byte[] body) {
+    ProxyRequest.Builder pb = ProxyRequest.builder(Objects.requireNonNull(x.target, "target"), route)
+        .method(x.request.method());
+    forwardedHeaders.forward(x.request, x.request.remoteAddress(), (name, value) -> {
+      if (!name.equalsIgnoreCase("content-length") && !name.equalsIgnoreCase(RoutingClient.REQUEST_ID_HEADER)) {
+        try {
+          pb.header(name, value);
+        } catch (IllegalArgumentException malformed) {
+          log.debug("not forwarding a malformed header: {}", malformed.getMessage()); // a server let it through
+        }
+      }
+    });
+    pb.header(RoutingClient.REQUEST_ID_HEADER, x.requestId);
+    String contentType = x.request.header("content-type");
+    pb.body(body, contentType == null ? "application/json" : contentType);
+    return pb.build();
+  }
+
+  /**
+   * Answers a request the router refused or no endpoint answered.
+   *
+   * @return the tokens to release: {@link TenantLimiter#NOT_SENT} for a refusal, 0 for a failure
+   */
+  private long notForwarded(GatewayExchange x, Protocol protocol, Exception e) throws IOException {
+    if (e instanceof RejectedException) {
+      x.reject(protocol, ((RejectedException) e).rejection(), null);
+      return TenantLimiter.NOT_SENT;
+    }
+    ForwardingException f = (ForwardingException) e;
+    RejectionReason reason = f.httpStatus() == 504 ? RejectionReason.DEADLINE_UNMEETABLE : RejectionReason.NO_HEALTHY_ENDPOINT;
+    log.info("{} {}: no endpoint answered: {}", x.request.method(), x.request.path(), f.getMessage());
+    x.error(protocol, Rejection.of(reason, ClientMessages.notAnswered(f)), f.httpStatus() == 499 ? 502 : f.httpStatus());
+    return 0;
+  }
+
+  /**
+   * Tells the listeners about a forwarded request once its answer was copied, or failed to be.
+   *
+   * @return the tokens its usage reported, 0 when unknown
+   */
+  private static long answered(GatewayExchange x, ProxyResponse r) {
+    x.done(r.status(), r);
+    return r.promptTokens() < 0 ? 0 : (long) r.promptTokens() + r.completionTokens();
+  }
+}
