@@ -77,16 +77,21 @@ final class Forwarding {
       try (OutputStream out = x.response().start(r.status(), r.contentLength())) {
         r.transferTo(out);
       } catch (IOException e) {
-        answered(x, r);
+        answered(x, r, r.status());
         throw e;
       }
-      return answered(x, r);
+      return answered(x, r, r.status());
     }
   }
 
-  /** Forwards a routed request without blocking and writes the answer as it arrives. */
+  /**
+   * Forwards a routed request without blocking and writes the answer as it arrives. Should the
+   * client go away meanwhile, the call is cancelled ({@link ClientDeparture}).
+   */
   private void forwardAsync(GatewayExchange x, AsyncGatewayResponse out, Protocol protocol, RouteRequest route,
       byte[] body, LongConsumer release) {
+    ClientDeparture departure = new ClientDeparture();
+    out.onClientGone(departure);
     CompletableFuture<ProxyResponse> answer;
     try {
       answer = client.executeAsync(proxyRequest(x, route, body));
@@ -94,27 +99,18 @@ final class Forwarding {
       release.accept(TenantLimiter.NOT_SENT);
       throw e;
     }
+    departure.calling(answer);
     answer.whenComplete((r, failure) -> {
       if (failure != null) {
-        long tokens = TenantLimiter.NOT_SENT;
-        try {
-          Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
-          if (!(cause instanceof RejectedException) && !(cause instanceof ForwardingException)) {
-            throw new IllegalStateException("forwarding failed", cause);
-          }
-          tokens = notForwarded(x, protocol, (Exception) cause);
-        } catch (IOException | RuntimeException e) {
-          x.fail(e);
-        } finally {
-          release.accept(tokens);
-        }
+        notAnsweredAsync(x, out, protocol, failure, departure, release);
         return;
       }
       try {
+        departure.answered(r);
         x.endpointHeaders(r, headerPolicy);
         out.status(r.status(), r.contentLength());
         r.transferTo(out, broken -> {
-          release.accept(answered(x, r));
+          release.accept(answered(x, r, departure.gone() ? ClientDeparture.CLIENT_CLOSED : r.status()));
           if (broken != null) {
             out.abort(broken);
           }
@@ -125,6 +121,33 @@ final class Forwarding {
         x.fail(e);
       }
     });
+  }
+
+  /**
+   * Ends an asynchronous exchange that got no answer: a refusal or a failure is answered; a call
+   * cancelled because the client went away ends the exchange unanswered, its tokens counted at the
+   * estimate (the endpoint may have started on it).
+   */
+  private void notAnsweredAsync(GatewayExchange x, AsyncGatewayResponse out, Protocol protocol, Throwable failure,
+      ClientDeparture departure, LongConsumer release) {
+    if (departure.gone()) {
+      x.done(ClientDeparture.CLIENT_CLOSED, null);
+      release.accept(0);
+      out.abort(failure);
+      return;
+    }
+    long tokens = TenantLimiter.NOT_SENT;
+    try {
+      Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+      if (!(cause instanceof RejectedException) && !(cause instanceof ForwardingException)) {
+        throw new IllegalStateException("forwarding failed", cause);
+      }
+      tokens = notForwarded(x, protocol, (Exception) cause);
+    } catch (IOException | RuntimeException e) {
+      x.fail(e);
+    } finally {
+      release.accept(tokens);
+    }
   }
 
   private ProxyRequest proxyRequest(GatewayExchange x, RouteRequest route, byte[] body) {
@@ -165,10 +188,11 @@ final class Forwarding {
   /**
    * Tells the listeners about a forwarded request once its answer was copied, or failed to be.
    *
+   * @param status the status they hear: the endpoint's, or {@link ClientDeparture#CLIENT_CLOSED}
    * @return the tokens its usage reported, 0 when unknown
    */
-  private static long answered(GatewayExchange x, ProxyResponse r) {
-    x.done(r.status(), r);
+  private static long answered(GatewayExchange x, ProxyResponse r, int status) {
+    x.done(status, r);
     return r.promptTokens() < 0 ? 0 : (long) r.promptTokens() + r.completionTokens();
   }
 }
