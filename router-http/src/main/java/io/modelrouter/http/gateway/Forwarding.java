@@ -9,6 +9,7 @@ import io.modelrouter.http.ForwardingException;
 import io.modelrouter.http.ProxyRequest;
 import io.modelrouter.http.ProxyResponse;
 import io.modelrouter.http.RoutingClient;
+import io.modelrouter.http.internal.StreamUsage;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.util.Objects;
@@ -34,27 +35,34 @@ final class Forwarding {
   private final RoutingClient client;
   private final ForwardedHeaders forwardedHeaders;
   private final HeaderPolicy headerPolicy;
+  private final boolean askStreamUsage;
 
-  Forwarding(RoutingClient client, ForwardedHeaders forwardedHeaders, HeaderPolicy headerPolicy) {
+  Forwarding(RoutingClient client, ForwardedHeaders forwardedHeaders, HeaderPolicy headerPolicy, boolean askStreamUsage) {
     this.client = client;
     this.forwardedHeaders = forwardedHeaders;
     this.headerPolicy = headerPolicy;
+    this.askStreamUsage = askStreamUsage;
   }
 
   /**
    * Forwards and answers; {@code release} gets the tokens the answer's usage reported (0 when
-   * unknown) or {@link TenantLimiter#NOT_SENT}, once, when the exchange is over.
+   * unknown) or {@link TenantLimiter#NOT_SENT}, once, when the exchange is over. An OpenAI stream
+   * whose client did not ask for its usage is asked for it ({@link StreamUsage}), and the usage
+   * chunk taken out of what the client gets ({@link UsageChunkStrip}), so that its tokens count.
    */
   void forward(GatewayExchange x, Protocol protocol, RouteRequest route, byte[] body, LongConsumer release)
       throws IOException {
     x.routed = true;
+    byte[] asked = askStreamUsage && route.stream() && protocol == Protocol.OPENAI ? StreamUsage.ask(body) : null;
+    boolean strip = asked != null;
+    byte[] sent = strip ? asked : body;
     if (x.async != null) {
-      forwardAsync(x, x.async, protocol, route, body, release);
+      forwardAsync(x, x.async, protocol, route, sent, strip, release);
       return;
     }
     long tokens = TenantLimiter.NOT_SENT;
     try {
-      tokens = forwardBlocking(x, protocol, route, body);
+      tokens = forwardBlocking(x, protocol, route, sent, strip);
     } finally {
       release.accept(tokens);
     }
@@ -65,7 +73,8 @@ final class Forwarding {
    *
    * @return the tokens its usage reported (0 when unknown), or {@link TenantLimiter#NOT_SENT}
    */
-  private long forwardBlocking(GatewayExchange x, Protocol protocol, RouteRequest route, byte[] body) throws IOException {
+  private long forwardBlocking(GatewayExchange x, Protocol protocol, RouteRequest route, byte[] body, boolean strip)
+      throws IOException {
     ProxyResponse answer;
     try {
       answer = client.execute(proxyRequest(x, route, body));
@@ -75,12 +84,19 @@ final class Forwarding {
     try (ProxyResponse r = answer) {
       x.endpointHeaders(r, headerPolicy);
       try (OutputStream out = x.response().start(r.status(), r.contentLength())) {
-        r.transferTo(out);
+        if (strip && r.isEventStream()) {
+          try (OutputStream stripped = UsageChunkStrip.stream(out)) {
+            r.transferTo(stripped);
+          }
+        } else {
+          r.transferTo(out);
+        }
       } catch (IOException e) {
-        answered(x, r, r.status());
+        x.done(r.status(), r);
         throw e;
       }
-      return answered(x, r, r.status());
+      x.done(r.status(), r);
+      return usedTokens(r);
     }
   }
 
@@ -89,7 +105,7 @@ final class Forwarding {
    * client go away meanwhile, the call is cancelled ({@link ClientDeparture}).
    */
   private void forwardAsync(GatewayExchange x, AsyncGatewayResponse out, Protocol protocol, RouteRequest route,
-      byte[] body, LongConsumer release) {
+      byte[] body, boolean strip, LongConsumer release) {
     ClientDeparture departure = new ClientDeparture();
     out.onClientGone(departure);
     CompletableFuture<ProxyResponse> answer;
@@ -109,8 +125,9 @@ final class Forwarding {
         departure.answered(r);
         x.endpointHeaders(r, headerPolicy);
         out.status(r.status(), r.contentLength());
-        r.transferTo(out, broken -> {
-          release.accept(answered(x, r, departure.gone() ? ClientDeparture.CLIENT_CLOSED : r.status()));
+        r.transferTo(strip && r.isEventStream() ? UsageChunkStrip.sink(out) : out, broken -> {
+          release.accept(usedTokens(r)); // the slots are free by the time the listeners hear
+          x.done(departure.gone() ? ClientDeparture.CLIENT_CLOSED : r.status(), r);
           if (broken != null) {
             out.abort(broken);
           }
@@ -185,14 +202,8 @@ final class Forwarding {
     return 0;
   }
 
-  /**
-   * Tells the listeners about a forwarded request once its answer was copied, or failed to be.
-   *
-   * @param status the status they hear: the endpoint's, or {@link ClientDeparture#CLIENT_CLOSED}
-   * @return the tokens its usage reported, 0 when unknown
-   */
-  private static long answered(GatewayExchange x, ProxyResponse r, int status) {
-    x.done(status, r);
+  /** The tokens an answer copied (or cut) reported in its usage, 0 when unknown. */
+  private static long usedTokens(ProxyResponse r) {
     return r.promptTokens() < 0 ? 0 : (long) r.promptTokens() + r.completionTokens();
   }
 }

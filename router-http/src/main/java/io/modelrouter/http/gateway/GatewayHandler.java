@@ -82,7 +82,7 @@ public final class GatewayHandler {
         : PayloadParser.builder().maxBodyBytes((int) Math.min(Integer.MAX_VALUE, b.maxBodyBytes)).build();
     BodyBudget bodyBudget = BodyBudget.of(b.maxBytesReading > 0 ? b.maxBytesReading
         : Math.max(b.maxBodyBytes, Math.min(DEFAULT_MAX_BYTES_READING, Runtime.getRuntime().maxMemory() / 4)));
-    Forwarding forwarding = new Forwarding(b.client, b.forwardedHeaders, b.headerPolicy);
+    Forwarding forwarding = new Forwarding(b.client, b.forwardedHeaders, b.headerPolicy, b.askStreamUsage);
     Admission admission = new Admission(b.authenticator, parser, b.maxBodyBytes, bodyBudget, b.requestTimeout,
         b.explainTenants, b.hintLimits, b.defaultHintLimits, b.defaultOutputTokens, new TenantLimiter(b.ticker),
         new LoadShedder(b.maxInFlight), forwarding);
@@ -178,6 +178,7 @@ public final class GatewayHandler {
     private final java.util.Map<String, HintLimits> hintLimits = new java.util.HashMap<>();
     private HintLimits defaultHintLimits = HintLimits.standard();
     private ForwardedHeaders forwardedHeaders = ForwardedHeaders.trustingNone();
+    private boolean askStreamUsage = true;
 
     private Builder(RoutingClient client) {
       this.client = Objects.requireNonNull(client, "client");
@@ -328,6 +329,19 @@ public final class GatewayHandler {
      */
     public Builder forwardedHeaders(ForwardedHeaders forwarded) {
       this.forwardedHeaders = Objects.requireNonNull(forwarded, "forwardedHeaders");
+      return this;
+    }
+
+    /**
+     * Whether an OpenAI stream whose client did not ask for its usage ({@code
+     * stream_options.include_usage}) is asked for it on the client's behalf, the usage chunk then
+     * taken out of the client's stream, so that the tenant's token quota, the metrics and the
+     * router's time-per-token feedback count its tokens; true by default. Without it such a stream
+     * counts at its prompt and {@link #defaultOutputTokens} or {@code max_tokens}. Turn it off only
+     * for servers that refuse {@code stream_options}.
+     */
+    public Builder askStreamUsage(boolean ask) {
+      this.askStreamUsage = ask;
       return this;
     }
 
