@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BiConsumer;
@@ -455,7 +456,7 @@ public final class ProxyResponse implements Closeable {
       lease.complete(e instanceof InterruptedIOException ? Outcome.timeout() : Outcome.failure());
       response.close();
       unregister();
-      ended(cancelled ? new java.util.concurrent.CancellationException("the call was cancelled") : e);
+      ended(cancelled ? new CancellationException("the call was cancelled") : e);
     }
 
     /** See {@link ProxyResponse#cancel()}: the reader hears of it as a failed read. */
@@ -473,7 +474,7 @@ public final class ProxyResponse implements Closeable {
         finished = true;
         call.cancel();
         lease.complete(Outcome.cancelled());
-        ended(new java.util.concurrent.CancellationException("the body was closed before its end"));
+        ended(new CancellationException("the body was closed before its end"));
       }
       response.close();
       unregister();

@@ -17,9 +17,9 @@ import org.jspecify.annotations.Nullable;
 /**
  * Notices a client that goes away while its request waits on the endpoint. Jetty's HTTP/1.1
  * connection does not read while a request it has read whole is being handled, so a client that
- * closes or resets its connection then goes unseen until a write to it fails, and Jetty's request
- * failure listeners fire on the idle timeout too, which a client waiting for a slow answer is
- * not. The watch asks to hear when the connection becomes readable, as nginx does for a proxied
+ * closes or resets its connection then goes unseen until a write to it fails; and Jetty's request
+ * failure listeners also fire on its idle timeout, which says nothing of a client waiting for a
+ * slow answer. The watch asks to hear when the connection becomes readable, as nginx does for a proxied
  * request: readable with no byte to read is the end of the client's input (it closed its side, or
  * reset the connection), and the watch closes the connection and runs its action; bytes to read
  * are a request pipelined behind this one, left to Jetty, and the watch stops. A client that only
@@ -39,7 +39,7 @@ final class ClientWatch implements Callback {
   private final SocketChannel channel;
   private final Runnable onGone;
   private final AtomicInteger state = new AtomicInteger(WATCHING);
-  /** Whether a byte of a pipelined request was read by the watch; only in a race, see {@link #readable}. */
+  /** Whether a byte of a pipelined request was read by the watch; only in a race, see {@link #look}. */
   private volatile boolean consumed;
 
   private ClientWatch(EndPoint endPoint, SocketChannel channel, Runnable onGone) {

@@ -566,9 +566,9 @@ public final class GatewayServer implements AutoCloseable {
 
     /**
      * Runs {@code cancel} should the client go away while the request is forwarded ({@link
-     * ClientWatch}). Meanwhile the client's silence is expected: Jetty's idle timeout, which would
-     * fail the request, is ignored while nothing is being read or written (the request's deadline
-     * bounds the wait; a write the client does not take still fails on it).
+     * ClientWatch}). Meanwhile the client's silence is expected: Jetty's idle timeout, which it
+     * would report as a failure of the request, is ignored while nothing is being read or written
+     * (the request's deadline bounds the wait; a write the client does not take still fails on it).
      */
     @Override
     public void onClientGone(Runnable cancel) {

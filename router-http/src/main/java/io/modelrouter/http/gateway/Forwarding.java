@@ -141,21 +141,21 @@ final class Forwarding {
   }
 
   /**
-   * Ends an asynchronous exchange that got no answer: a refusal or a failure is answered; a call
-   * cancelled because the client went away ends the exchange unanswered, its tokens counted at the
-   * estimate (the endpoint may have started on it).
+   * Ends an asynchronous exchange that got no answer: a refusal or a failure is answered; when the
+   * client went away the exchange ends unanswered, a call it cancelled counted at its estimate (the
+   * endpoint may have started on it).
    */
   private void notAnsweredAsync(GatewayExchange x, AsyncGatewayResponse out, Protocol protocol, Throwable failure,
       ClientDeparture departure, LongConsumer release) {
+    Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
     if (departure.gone()) {
+      release.accept(cause instanceof RejectedException ? TenantLimiter.NOT_SENT : 0);
       x.done(ClientDeparture.CLIENT_CLOSED, null);
-      release.accept(0);
       out.abort(failure);
       return;
     }
     long tokens = TenantLimiter.NOT_SENT;
     try {
-      Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
       if (!(cause instanceof RejectedException) && !(cause instanceof ForwardingException)) {
         throw new IllegalStateException("forwarding failed", cause);
       }
