@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BiConsumer;
@@ -262,6 +263,16 @@ public final class ProxyResponse implements Closeable {
     body.close();
   }
 
+  /**
+   * Cancels the call from any thread while another one reads the body, as a gateway does when the
+   * client the answer is for went away: unless the body already ended, the lease completes as
+   * cancelled, and reads (a blocked one, or a copy waiting for more) fail from then on. The reader
+   * still ends with {@link #close()} or a failed read. Harmless after the end and when repeated.
+   */
+  public void cancel() {
+    body.cancel();
+  }
+
   @Override
   public String toString() {
     return "ProxyResponse{" + status + " from " + decision.endpoint().id() + ", attempts=" + attempts
@@ -320,6 +331,8 @@ public final class ProxyResponse implements Closeable {
     private int promptTokens = -1;
     private int completionTokens = -1;
     private volatile boolean finished;
+    /** Set by {@link #cancel()}, from any thread. */
+    private volatile boolean cancelled;
     /** Told once when the body ended (null), failed or was closed early; set before the body is read. */
     volatile @Nullable Consumer<@Nullable Throwable> onEnd;
     /** Registered while the lease waits for the end of the body, to complete it should the body be dropped. */
@@ -439,10 +452,20 @@ public final class ProxyResponse implements Closeable {
         return; // closed while a read was blocked: the lease is complete already
       }
       finished = true;
+      // After cancel() the lease is complete already, as cancelled: the endpoint is not blamed.
       lease.complete(e instanceof InterruptedIOException ? Outcome.timeout() : Outcome.failure());
       response.close();
       unregister();
-      ended(e);
+      ended(cancelled ? new CancellationException("the call was cancelled") : e);
+    }
+
+    /** See {@link ProxyResponse#cancel()}: the reader hears of it as a failed read. */
+    void cancel() {
+      if (!finished) {
+        cancelled = true;
+        lease.complete(Outcome.cancelled());
+        call.cancel();
+      }
     }
 
     @Override
@@ -451,7 +474,7 @@ public final class ProxyResponse implements Closeable {
         finished = true;
         call.cancel();
         lease.complete(Outcome.cancelled());
-        ended(new java.util.concurrent.CancellationException("the body was closed before its end"));
+        ended(new CancellationException("the body was closed before its end"));
       }
       response.close();
       unregister();

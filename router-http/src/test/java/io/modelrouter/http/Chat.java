@@ -12,7 +12,8 @@ final class Chat {
 
   static ProxyRequest chat(String model, boolean stream, int maxTokens) {
     String body = "{\"model\":\"" + model + "\",\"messages\":[{\"role\":\"user\",\"content\":\"hello world\"}],"
-        + "\"max_tokens\":" + maxTokens + ",\"stream\":" + stream + "}";
+        + "\"max_tokens\":" + maxTokens + ",\"stream\":" + stream
+        + (stream ? ",\"stream_options\":{\"include_usage\":true}}" : "}"); // a stream's usage only when asked, as vLLM
     return ProxyRequest.builder(PATH, RouteRequest.builder(model).stream(stream).build())
         .body(body.getBytes(StandardCharsets.UTF_8), "application/json")
         .build();

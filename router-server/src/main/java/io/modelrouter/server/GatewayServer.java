@@ -55,6 +55,9 @@ import org.jspecify.annotations.Nullable;
  *       whole body before reading sees the status rather than a broken pipe;
  *   <li>a connection idle for {@link Builder#idleTimeout} is closed, and a request body arriving
  *       slower than {@link Builder#minRequestBytesPerSecond} is failed (slow-loris clients);
+ *       while a request waits on its endpoint, its client's silence is expected and the request's
+ *       deadline applies instead, but a client that goes away then (closes or resets its
+ *       connection) has its upstream call cancelled at once;
  *   <li>at most {@link Builder#maxConnections} connections are open; further ones wait in the
  *       accept queue; one client address holds at most {@link Builder#maxConnectionsPerAddress};
  *   <li>a request head must arrive whole within {@link Builder#headTimeout} of its first byte;
@@ -335,7 +338,10 @@ public final class GatewayServer implements AutoCloseable {
       return this;
     }
 
-    /** How long a connection may stay silent in both directions; 30 s by default. */
+    /**
+     * How long a connection may stay silent in both directions; 30 s by default. It does not cut
+     * off a request waiting on its endpoint: the request's deadline does.
+     */
     public Builder idleTimeout(Duration timeout) {
       this.idleTimeout = positive(timeout, "idleTimeout");
       return this;
@@ -429,6 +435,8 @@ public final class GatewayServer implements AutoCloseable {
     private final long lingerNanos;
     /** Whether the body was read to its end (see {@link LingeringClose}). */
     volatile boolean bodyRead;
+    /** Watches for the client going away while the request is forwarded; null before. */
+    private volatile @Nullable ClientWatch watch;
 
     JettyExchange(Request request, Response response, Callback callback, long lingerBytes, long lingerNanos) {
       this.request = request;
@@ -556,8 +564,29 @@ public final class GatewayServer implements AutoCloseable {
       end(failure);
     }
 
+    /**
+     * Runs {@code cancel} should the client go away while the request is forwarded ({@link
+     * ClientWatch}). Meanwhile the client's silence is expected: Jetty's idle timeout, which it
+     * would report as a failure of the request, is ignored while nothing is being read or written
+     * (the request's deadline bounds the wait; a write the client does not take still fails on it).
+     */
+    @Override
+    public void onClientGone(Runnable cancel) {
+      request.addIdleTimeoutListener(timeout -> false);
+      ClientWatch w = ClientWatch.start(request, cancel);
+      watch = w;
+      if (w != null && ended.get()) {
+        w.stop();
+      }
+    }
+
     private void end(@Nullable Throwable failure) {
       if (ended.compareAndSet(false, true)) {
+        ClientWatch w = watch;
+        if (w != null && w.stop() && failure == null) {
+          // The watch read a byte of a request pipelined behind this one: the connection must close.
+          failure = new IOException("a pipelined request was cut: the connection closes after this answer");
+        }
         if (failure == null && !bodyRead && lingerBytes > 0
             && (request.getLength() > 0 || request.getHeaders().contains(HttpHeader.TRANSFER_ENCODING))) {
           LingeringClose.start(request, lingerBytes, lingerNanos, callback::succeeded);

@@ -118,7 +118,8 @@ class RedeliveryOverJettyTest {
 
   private static ProxyRequest chat(boolean stream, int maxTokens) {
     String body = "{\"model\":\"chat\",\"messages\":[{\"role\":\"user\",\"content\":\"hello\"}],\"max_tokens\":"
-        + maxTokens + ",\"stream\":" + stream + "}";
+        + maxTokens + ",\"stream\":" + stream
+        + (stream ? ",\"stream_options\":{\"include_usage\":true}}" : "}"); // a stream's usage only when asked, as vLLM
     return ProxyRequest.builder("/v1/chat/completions", RouteRequest.builder("chat").stream(stream).build())
         .body(body.getBytes(StandardCharsets.UTF_8), "application/json")
         .build();

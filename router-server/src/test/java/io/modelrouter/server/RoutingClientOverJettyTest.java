@@ -427,7 +427,8 @@ class RoutingClientOverJettyTest {
 
   private static ProxyRequest chat(boolean stream, int maxTokens) {
     String body = "{\"model\":\"chat\",\"messages\":[{\"role\":\"user\",\"content\":\"hello world\"}],"
-        + "\"max_tokens\":" + maxTokens + ",\"stream\":" + stream + "}";
+        + "\"max_tokens\":" + maxTokens + ",\"stream\":" + stream
+        + (stream ? ",\"stream_options\":{\"include_usage\":true}}" : "}"); // a stream's usage only when asked, as vLLM
     return ProxyRequest.builder(CHAT, RouteRequest.builder("chat").stream(stream).build())
         .body(body.getBytes(StandardCharsets.UTF_8), "application/json")
         .build();

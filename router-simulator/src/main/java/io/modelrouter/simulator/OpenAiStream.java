@@ -29,11 +29,11 @@ final class OpenAiStream {
 
   /**
    * Whether a stream ends with a usage chunk, decided from the request's JSON body when it is
-   * parsed: always, as if the client had asked with {@code stream_options.include_usage}, since the
-   * router reads it.
+   * parsed: only when the client asked with {@code "stream_options": {"include_usage": true}}, as
+   * vLLM and OpenAI do (the gateway asks on its clients' behalf).
    */
   static boolean sendsUsage(Object requestBody) {
-    return true;
+    return Boolean.TRUE.equals(Json.member(Json.member(requestBody, "stream_options"), "include_usage"));
   }
 
   /** Streams the answer to {@code job}; {@code succeeded} counts it before its last chunks leave. */

@@ -21,8 +21,8 @@ import org.jspecify.annotations.Nullable;
 /**
  * A simulated model server on 127.0.0.1: vLLM-like for the OpenAI-compatible API or Triton-like
  * for the Open Inference Protocol (KServe v2). Its answers are real (chat and completion text with
- * a usage object, SSE streams ending in a usage chunk and {@code [DONE]}, embeddings, a sum per
- * row for {@code infer}) and its {@code /metrics} follow its real queue and simulated KV cache
+ * a usage object, SSE streams ending in {@code [DONE]}, after a usage chunk when asked for one,
+ * embeddings, a sum per row for {@code infer}) and its {@code /metrics} follow its real queue and simulated KV cache
  * under the real metric names.
  *
  * <p>Latency, capacity and failures are set on the {@link Builder} and can be changed while it

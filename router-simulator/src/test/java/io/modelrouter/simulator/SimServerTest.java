@@ -35,9 +35,23 @@ class SimServerTest {
   }
 
   @Test
-  void chat_streamsOneChunkPerTokenThenUsageThenDone() throws Exception {
+  void chat_streamsOneChunkPerTokenThenDone_withoutUsageUnlessAsked() throws Exception {
     try (SimServer sim = SimServer.openai("m").start()) {
       HttpResponse<String> r = post(sim, "/v1/chat/completions", chat("m", 3, true));
+
+      String[] events = r.body().split("\n\n");
+      assertThat(events).hasSize(5); // 3 tokens, the finish chunk, [DONE]
+      assertThat(events[3]).contains("\"finish_reason\":\"length\"");
+      assertThat(r.body()).doesNotContain("\"usage\"");
+      assertThat(events[4]).isEqualTo("data: [DONE]");
+    }
+  }
+
+  @Test
+  void chat_streamsOneChunkPerTokenThenUsageThenDone_whenAskedForUsage() throws Exception {
+    try (SimServer sim = SimServer.openai("m").start()) {
+      HttpResponse<String> r = post(sim, "/v1/chat/completions",
+          chat("m", 3, true).replaceFirst("\\{", "{\"stream_options\":{\"include_usage\":true},"));
 
       assertThat(r.headers().firstValue("content-type")).hasValue("text/event-stream");
       String[] events = r.body().split("\n\n");

@@ -37,4 +37,13 @@ public interface AsyncGatewayResponse extends BodySink {
    * exchange ended.
    */
   void abort(Throwable failure);
+
+  /**
+   * Asks to have {@code cancel} run should the client go away (close or reset its connection)
+   * before the exchange ends, so that the work done for it stops: the handler asks once it
+   * forwards the request, and then ends the exchange itself. Run at most once, on any thread;
+   * harmless when late. The default never runs it, for a binding that cannot tell; such a client's
+   * call then runs until its deadline or until a write to the client fails.
+   */
+  default void onClientGone(Runnable cancel) {}
 }

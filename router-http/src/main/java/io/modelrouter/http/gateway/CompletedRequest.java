@@ -14,7 +14,7 @@ import org.jspecify.annotations.Nullable;
  * @param route the registry route the request went through, null when it named a model
  * @param servedModel the registry model that answered, null when none did
  * @param endpoint the registry id of the endpoint that answered, null when none did
- * @param status the HTTP status sent to the client
+ * @param status the HTTP status sent to the client; 499 when the client went away before its answer ended
  * @param reason the rejection reason code of an error the gateway or the router gave, null otherwise
  * @param routed whether the request reached the routing client (its refusals and failures are
  *     then the client's to count)

@@ -28,7 +28,7 @@ final class RouteMetadata {
    */
   static @Nullable Rejection refusal(RouteEntry route, Tenant tenant, @Nullable String version) {
     if (!tenant.mayUse(route.name()) || visibleTargets(route, tenant) == 0) {
-      return GatewayHandler.unknownModel(route.name());
+      return Admission.unknownModel(route.name());
     }
     if (version != null) {
       return Rejection.of(RejectionReason.NO_MATCHING_VERSION, "model '" + route.name() + "' is a route and has no version "
@@ -52,7 +52,7 @@ final class RouteMetadata {
 
   /** The metadata document, as described above. */
   static String json(RouteEntry route, Tenant tenant) {
-    ObjectNode root = GatewayHandler.JSON.createObjectNode();
+    ObjectNode root = ModelMetadata.JSON.createObjectNode();
     root.put("name", route.name());
     root.putArray("versions");
     root.put("platform", "modelrouter");
@@ -69,10 +69,10 @@ final class RouteMetadata {
       ObjectNode target = targets.addObject();
       target.put("name", v.spec().name());
       target.put("version", v.spec().version());
-      GatewayHandler.tensors(target.putArray("inputs"), v.spec().inputs());
-      GatewayHandler.tensors(target.putArray("outputs"), v.spec().outputs());
+      ModelMetadata.tensors(target.putArray("inputs"), v.spec().inputs());
+      ModelMetadata.tensors(target.putArray("outputs"), v.spec().outputs());
     }
-    return GatewayHandler.JSON.writeValueAsString(root);
+    return ModelMetadata.JSON.writeValueAsString(root);
   }
 
   private static int visibleTargets(RouteEntry route, Tenant tenant) {

@@ -107,7 +107,7 @@ public final class ModelRewrite {
     return null;
   }
 
-  private static int skipSpace(byte[] b, int i) {
+  static int skipSpace(byte[] b, int i) {
     while (i < b.length && (b[i] == ' ' || b[i] == '\n' || b[i] == '\r' || b[i] == '\t')) {
       i++;
     }
@@ -115,7 +115,7 @@ public final class ModelRewrite {
   }
 
   /** The index after the string opening at {@code i}, or -1 when it does not close. */
-  private static int stringEnd(byte[] b, int i) {
+  static int stringEnd(byte[] b, int i) {
     for (int k = i + 1; k < b.length; k++) {
       if (b[k] == '\\') {
         k++;
@@ -127,7 +127,7 @@ public final class ModelRewrite {
   }
 
   /** The index after the JSON value starting at {@code i}, or -1 when it does not end. */
-  private static int valueEnd(byte[] b, int i) {
+  static int valueEnd(byte[] b, int i) {
     byte c = b[i];
     if (c == '"') {
       return stringEnd(b, i);
