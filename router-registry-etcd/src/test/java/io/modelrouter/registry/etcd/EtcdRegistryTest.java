@@ -155,13 +155,18 @@ class EtcdRegistryTest {
 
     // A bad value arriving through the watch is skipped the same way; fixing it clears the problem.
     client.put(prefix + "endpoints/a", "{\"id\": \"a\", \"url\": \"ftp://nope\"}", 0);
-    Await.until("five problems reported", Duration.ofSeconds(5), () -> registry.problems().size() == 5);
-    assertThat(registry.snapshot().endpoints()).extracting(Endpoint::id).containsExactly("d");
+    // The problems and the snapshot are published one after the other: wait for both.
+    Await.untilAsserted("five problems reported and a dropped", Duration.ofSeconds(5), () -> {
+      assertThat(registry.problems()).hasSize(5);
+      assertThat(registry.snapshot().endpoints()).extracting(Endpoint::id).containsExactly("d");
+    });
 
     store.put(endpoint("a", 1));
     client.delete(prefix + "stray");
-    Await.until("three problems reported", Duration.ofSeconds(5), () -> registry.problems().size() == 3);
-    assertThat(registry.snapshot().endpoints()).extracting(Endpoint::id).containsExactly("a", "d");
+    Await.untilAsserted("three problems reported and a back", Duration.ofSeconds(5), () -> {
+      assertThat(registry.problems()).hasSize(3);
+      assertThat(registry.snapshot().endpoints()).extracting(Endpoint::id).containsExactly("a", "d");
+    });
   }
 
   @Test
