@@ -25,6 +25,7 @@ import io.modelrouter.server.JettyTransport;
  *   endpointIdleTimeoutMs: 60000      # an unused pooled connection is closed after this long
  *   maxConnectionsPerEndpoint: 1024   # connections open to one endpoint at most
  *   forwardCredentials: false         # true sends clients' Authorization, Cookie and API-key headers to endpoints
+ *   askStreamUsage: true              # asks OpenAI streams for their usage (stream_options.include_usage) to count their tokens
  * }</pre>
  */
 public record ForwardingConfig(
@@ -36,13 +37,14 @@ public record ForwardingConfig(
     Long connectTimeoutMs,
     Long endpointIdleTimeoutMs,
     Integer maxConnectionsPerEndpoint,
-    Boolean forwardCredentials) {
+    Boolean forwardCredentials,
+    Boolean askStreamUsage) {
 
   /** How long an unused connection to an endpoint stays open by default: 60 s, the transport's. */
   public static final long DEFAULT_ENDPOINT_IDLE_TIMEOUT_MS = RoutingClient.DEFAULT_READ_TIMEOUT.toMillis();
 
   /** Every key at its default. */
-  public static final ForwardingConfig DEFAULTS = new ForwardingConfig(null, null, null, null, null, null, null, null, null);
+  public static final ForwardingConfig DEFAULTS = new ForwardingConfig(null, null, null, null, null, null, null, null, null, null);
 
   public ForwardingConfig {
     maxAttempts = atLeast(maxAttempts, RoutingClient.DEFAULT_MAX_ATTEMPTS, 1, "maxAttempts");
@@ -55,12 +57,14 @@ public record ForwardingConfig(
     maxConnectionsPerEndpoint =
         atLeast(maxConnectionsPerEndpoint, JettyTransport.DEFAULT_MAX_CONNECTIONS_PER_ENDPOINT, 1, "maxConnectionsPerEndpoint");
     forwardCredentials = forwardCredentials != null && forwardCredentials; // off: a gateway key is not the endpoint's
+    // On: a stream's tokens count against its tenant's quota; off for servers that refuse stream_options.
+    askStreamUsage = askStreamUsage == null || askStreamUsage;
   }
 
   /** This section with another hedging policy. */
   public ForwardingConfig withHedging(HedgingConfig h) {
     return new ForwardingConfig(maxAttempts, retryAfterReceived, attemptTimeout, retryBudget, h, connectTimeoutMs,
-        endpointIdleTimeoutMs, maxConnectionsPerEndpoint, forwardCredentials);
+        endpointIdleTimeoutMs, maxConnectionsPerEndpoint, forwardCredentials, askStreamUsage);
   }
 
   JettyTransport.Builder applyTo(JettyTransport.Builder b) {

@@ -108,6 +108,7 @@ final class GatewayApp implements AutoCloseable {
         .maxInFlight(s.maxInFlight())
         .requestTimeout(s.requestTimeout())
         .explainTenants(s.explaining())
+        .askStreamUsage(config.forwarding().askStreamUsage())
         .addRequestListener(metrics)
         .addRequestListener(AccessLog.create())
         .metricsText(prometheus::scrape);

@@ -80,6 +80,27 @@ class GatewaySecuritySettingsEndToEndTest {
   }
 
   @Test
+  void askStreamUsage_off_leavesAStreamChargedItsOutputAllowance() throws Exception {
+    // team may use 200 tokens a minute; a stream without max_tokens is admitted at its prompt plus 150.
+    String stream = "{\"model\":\"chat\",\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
+    try (SimServer sim = SimServer.openai("chat").outputTokens(16).start()) {
+      try (ConfiguredGateway gw = start(sim, "gateway: {port: 0}\nsecurity: {defaultOutputTokens: 150}\n")) {
+        Http http = new Http(gw.app().baseUrl());
+        assertThat(http.post("/v1/chat/completions", stream, bearer(TEAM)).statusCode()).isEqualTo(200);
+        Await.untilAsserted("a second stream admitted: the first was charged its 16 real tokens",
+            () -> assertThat(http.post("/v1/chat/completions", stream, bearer(TEAM)).statusCode()).isEqualTo(200));
+      }
+      try (ConfiguredGateway gw = start(sim,
+          "gateway: {port: 0}\nsecurity: {defaultOutputTokens: 150}\nforwarding: {askStreamUsage: false}\n")) {
+        Http http = new Http(gw.app().baseUrl());
+        assertThat(http.post("/v1/chat/completions", stream, bearer(TEAM)).statusCode()).isEqualTo(200);
+        assertThat(http.post("/v1/chat/completions", stream, bearer(TEAM)).statusCode())
+            .as("the first stream, never asked for its usage, still counts at its allowance").isEqualTo(429);
+      }
+    }
+  }
+
+  @Test
   void explainTenants_onlyTheListedTenantGetsTheExplanation() throws Exception {
     try (SimServer sim = SimServer.openai("chat").start();
         ConfiguredGateway gw = start(sim, "gateway: {port: 0, explainTenants: [ops]}\n")) {
