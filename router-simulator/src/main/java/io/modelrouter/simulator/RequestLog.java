@@ -5,18 +5,21 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Queue;
 import java.util.TreeMap;
-import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
 
 /**
  * What the inference requests carried, for tests to check what a router forwarded: the last
- * request's headers, and every W3C {@code traceparent} in arrival order (observability tests).
+ * request's headers, and the W3C {@code traceparent} of the last {@value #TRACEPARENTS_KEPT} in
+ * arrival order (observability tests); bounded, so a long traced load run does not grow the heap.
  */
 final class RequestLog {
 
   private volatile Map<String, List<String>> lastHeaders = Map.of();
-  private final Queue<String> traceparents = new ConcurrentLinkedQueue<>();
+  static final int TRACEPARENTS_KEPT = 1024;
+
+  private final BlockingQueue<String> traceparents = new ArrayBlockingQueue<>(TRACEPARENTS_KEPT);
 
   void record(Headers headers) {
     Map<String, List<String>> seen = new TreeMap<>();
@@ -24,7 +27,9 @@ final class RequestLog {
     lastHeaders = Collections.unmodifiableMap(seen);
     List<String> traceparent = seen.get("traceparent");
     if (traceparent != null && !traceparent.isEmpty()) {
-      traceparents.add(traceparent.get(0));
+      while (!traceparents.offer(traceparent.get(0))) {
+        traceparents.poll();
+      }
     }
   }
 

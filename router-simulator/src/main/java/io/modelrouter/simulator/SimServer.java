@@ -311,7 +311,7 @@ public final class SimServer implements AutoCloseable {
     return requests.lastHeaders();
   }
 
-  /** The W3C {@code traceparent} of every inference request that carried one, oldest first. */
+  /** The W3C {@code traceparent} of the last 1,024 inference requests that carried one, oldest first. */
   public List<String> receivedTraceparents() {
     return requests.traceparents();
   }
