@@ -14,7 +14,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * direct, ...) at the same concurrency, so that background load falls on both alike; latencies of
  * every call are kept and their percentiles compared, and throughput is summed over the phases;
  * the median over rounds of the routed/direct throughput ratio of each round's pair of phases is
- * printed too, since it is what a burst of background load moves least.
+ * printed too, since it is what a burst of background load moves least; and the process's CPU time
+ * per call (callers, server, exporter threads and GC together), which background load moves less.
  *
  * <pre>
  * java -cp router-benchmarks/target/benchmarks.jar io.modelrouter.benchmarks.http.ForwardingLoad [threads] [phaseSeconds] [rounds]
@@ -70,6 +71,8 @@ public final class ForwardingLoad {
     double routedSeconds = 0;
     long directCpu = 0;
     long routedCpu = 0;
+    long directProcessCpu = 0;
+    long routedProcessCpu = 0;
     double[] ratios = new double[rounds];
     for (int r = 0; r < rounds; r++) {
       boolean directFirst = r % 2 == 0;
@@ -78,17 +81,21 @@ public final class ForwardingLoad {
         boolean routed = directFirst == (k == 1);
         long start = System.nanoTime();
         long cpuBefore = CPU_NANOS.get();
+        long processBefore = processCpuNanos();
         long[] lat = phase(routed ? other : base, threads, phaseSeconds);
         double secs = (System.nanoTime() - start) / 1e9;
         long cpu = CPU_NANOS.get() - cpuBefore;
+        long processCpu = processCpuNanos() - processBefore;
         rates[routed ? 1 : 0] = lat.length / secs;
         if (routed) {
           routedCpu += cpu;
+          routedProcessCpu += processCpu;
           routedNanos = concat(routedNanos, lat);
           routedCalls += lat.length;
           routedSeconds += secs;
         } else {
           directCpu += cpu;
+          directProcessCpu += processCpu;
           directNanos = concat(directNanos, lat);
           directCalls += lat.length;
           directSeconds += secs;
@@ -102,21 +109,35 @@ public final class ForwardingLoad {
     double directRate = directCalls / directSeconds;
     double routedRate = routedCalls / routedSeconds;
     System.out.printf(Locale.ROOT, "threads=%d phases=%d x %.1fs%n", threads, 2 * rounds, phaseSeconds);
-    System.out.printf(Locale.ROOT, "%-9s %10s %9s %9s %9s %9s %14s%n", "", "calls/s", "p50 us", "p90 us", "p99 us",
-        "calls", "caller cpu us");
-    print(baseName, directRate, directNanos, directCpu);
-    print(otherName, routedRate, routedNanos, routedCpu);
+    System.out.printf(Locale.ROOT, "%-9s %10s %9s %9s %9s %9s %14s %15s%n", "", "calls/s", "p50 us", "p90 us", "p99 us",
+        "calls", "caller cpu us", "process cpu us");
+    print(baseName, directRate, directNanos, directCpu, directProcessCpu);
+    print(otherName, routedRate, routedNanos, routedCpu, routedProcessCpu);
     System.out.printf(Locale.ROOT, "added at p50: %.1f us; %s throughput: %.1f%% of %s%n",
         (pct(routedNanos, 0.5) - pct(directNanos, 0.5)) / 1e3, otherName, 100 * routedRate / directRate, baseName);
+    System.out.printf(Locale.ROOT, "process cpu per call: %s %.1f%% of %s%n", otherName,
+        100.0 * routedProcessCpu / Math.max(routedCalls, 1) / ((double) directProcessCpu / Math.max(directCalls, 1)), baseName);
     // Each round pairs the two phases back to back: the median of the rounds' ratios is what a
     // burst of background load on one phase moves least.
     System.out.printf(Locale.ROOT, "%s/%s per round: median %.1f%%, quartiles %.1f%% to %.1f%% (%d rounds)%n",
         otherName, baseName, 100 * ratios[rounds / 2], 100 * ratios[rounds / 4], 100 * ratios[(3 * rounds) / 4], rounds);
   }
 
-  private static void print(String name, double rate, long[] sorted, long cpuNanos) {
-    System.out.printf(Locale.ROOT, "%-9s %10.0f %9.1f %9.1f %9.1f %9d %14.1f%n", name, rate, pct(sorted, 0.5) / 1e3,
-        pct(sorted, 0.9) / 1e3, pct(sorted, 0.99) / 1e3, sorted.length, cpuNanos / 1e3 / Math.max(sorted.length, 1));
+  private static void print(String name, double rate, long[] sorted, long cpuNanos, long processCpuNanos) {
+    int calls = Math.max(sorted.length, 1);
+    System.out.printf(Locale.ROOT, "%-9s %10.0f %9.1f %9.1f %9.1f %9d %14.1f %15.1f%n", name, rate, pct(sorted, 0.5) / 1e3,
+        pct(sorted, 0.9) / 1e3, pct(sorted, 0.99) / 1e3, sorted.length, cpuNanos / 1e3 / calls,
+        processCpuNanos / 1e3 / calls);
+  }
+
+  /**
+   * CPU time of the whole process (callers, the simulated server, exporter threads, GC): what a
+   * call costs the machine, which the load of other processes moves far less than throughput.
+   */
+  private static long processCpuNanos() {
+    java.lang.management.OperatingSystemMXBean os = java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+    return os instanceof com.sun.management.OperatingSystemMXBean
+        ? ((com.sun.management.OperatingSystemMXBean) os).getProcessCpuTime() : 0;
   }
 
   /** CPU time of the calling threads, summed: what each call costs the caller, whatever the machine's load. */
