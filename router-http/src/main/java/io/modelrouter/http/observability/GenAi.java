@@ -3,6 +3,7 @@ package io.modelrouter.http.observability;
 import io.modelrouter.Decision;
 import io.modelrouter.Operation;
 import io.modelrouter.Outcome;
+import io.modelrouter.http.ForwardingException;
 import io.modelrouter.registry.Endpoint;
 import io.modelrouter.registry.RegistrySnapshot;
 import java.net.URI;
@@ -25,6 +26,17 @@ final class GenAi {
   static final String SERVER_ADDRESS = "server.address";
   static final String SERVER_PORT = "server.port";
   static final String ERROR_TYPE = "error.type";
+
+  /** The values above, made once: these are written on every request. */
+  private static final String[] OUTCOME_KINDS = lower(Outcome.Kind.values());
+  private static final String[] FAILURE_KINDS = lower(ForwardingException.Kind.values());
+  private static final String[] STATUS_CODES = new String[200];
+
+  static {
+    for (int i = 0; i < STATUS_CODES.length; i++) {
+      STATUS_CODES[i] = Integer.toString(400 + i);
+    }
+  }
 
   private GenAi() {}
 
@@ -66,6 +78,12 @@ final class GenAi {
     return route == null ? null : route.name();
   }
 
+  /** The route a decision went through as a label value: empty for a model named directly. */
+  static String routeLabel(Decision decision) {
+    io.modelrouter.registry.RouteSpec route = decision.route();
+    return route == null ? "" : route.name();
+  }
+
   static String host(Endpoint endpoint) {
     String host = endpoint.baseUrl().getHost();
     return host == null ? "" : host;
@@ -81,7 +99,10 @@ final class GenAi {
 
   /** {@code error.type} of an answer: its status code from 400 up, else null (no error). */
   static @Nullable String errorType(int status) {
-    return status >= 400 ? Integer.toString(status) : null;
+    if (status < 400) {
+      return null;
+    }
+    return status < 600 ? STATUS_CODES[status - 400] : Integer.toString(status);
   }
 
   /** {@code error.type} of an attempt's outcome: null for a success. */
@@ -89,10 +110,24 @@ final class GenAi {
     if (outcome.httpStatus() > 0) {
       return errorType(outcome.httpStatus());
     }
-    return outcome.isFailure() || outcome.kind() == Outcome.Kind.CANCELLED ? lower(outcome.kind().name()) : null;
+    return outcome.isFailure() || outcome.kind() == Outcome.Kind.CANCELLED ? name(outcome.kind()) : null;
   }
 
-  static String lower(String s) {
-    return s.toLowerCase(Locale.ROOT);
+  /** An outcome's kind as a label or attribute value ({@code success}, {@code timeout}, ...). */
+  static String name(Outcome.Kind kind) {
+    return OUTCOME_KINDS[kind.ordinal()];
+  }
+
+  /** A forwarding failure's kind as a label or attribute value. */
+  static String name(ForwardingException.Kind kind) {
+    return FAILURE_KINDS[kind.ordinal()];
+  }
+
+  private static String[] lower(Enum<?>[] values) {
+    String[] names = new String[values.length];
+    for (Enum<?> v : values) {
+      names[v.ordinal()] = v.name().toLowerCase(Locale.ROOT);
+    }
+    return names;
   }
 }

@@ -1,5 +1,9 @@
 package io.modelrouter.http.observability;
 
+import static io.opentelemetry.api.common.AttributeKey.booleanKey;
+import static io.opentelemetry.api.common.AttributeKey.longKey;
+import static io.opentelemetry.api.common.AttributeKey.stringKey;
+
 import io.modelrouter.Decision;
 import io.modelrouter.Outcome;
 import io.modelrouter.Rejection;
@@ -10,14 +14,18 @@ import io.modelrouter.http.ProxyRequest;
 import io.modelrouter.http.ProxyResponse;
 import io.modelrouter.registry.Endpoint;
 import io.opentelemetry.api.OpenTelemetry;
+import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanBuilder;
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.api.trace.StatusCode;
 import io.opentelemetry.api.trace.Tracer;
 import io.opentelemetry.context.Context;
 import io.opentelemetry.context.propagation.TextMapGetter;
 import io.opentelemetry.context.propagation.TextMapPropagator;
+import io.opentelemetry.context.propagation.TextMapSetter;
 import java.util.Objects;
+import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 import java.util.function.BiConsumer;
 import org.jspecify.annotations.Nullable;
 
@@ -55,6 +63,35 @@ public final class RouterTracing implements ForwardingObserver {
     }
   };
 
+  // Attribute keys made once: a key made from a name costs an object and a hash on every use.
+  private static final AttributeKey<String> OPERATION_NAME = stringKey(GenAi.OPERATION_NAME);
+  private static final AttributeKey<String> REQUEST_MODEL = stringKey(GenAi.REQUEST_MODEL);
+  private static final AttributeKey<String> RESPONSE_MODEL = stringKey(GenAi.RESPONSE_MODEL);
+  private static final AttributeKey<Long> INPUT_TOKENS = longKey(GenAi.INPUT_TOKENS);
+  private static final AttributeKey<Long> OUTPUT_TOKENS = longKey(GenAi.OUTPUT_TOKENS);
+  private static final AttributeKey<String> SERVER_ADDRESS = stringKey(GenAi.SERVER_ADDRESS);
+  private static final AttributeKey<Long> SERVER_PORT = longKey(GenAi.SERVER_PORT);
+  private static final AttributeKey<String> ERROR_TYPE = stringKey(GenAi.ERROR_TYPE);
+  private static final AttributeKey<String> METHOD = stringKey("http.request.method");
+  private static final AttributeKey<Long> STATUS_CODE = longKey("http.response.status_code");
+  private static final AttributeKey<Long> RESEND_COUNT = longKey("http.request.resend_count");
+  private static final AttributeKey<String> STRATEGY = stringKey("modelrouter.strategy");
+  private static final AttributeKey<String> REQUEST_ID = stringKey("modelrouter.request_id");
+  private static final AttributeKey<String> ROUTE = stringKey("modelrouter.route");
+  private static final AttributeKey<String> ENDPOINT = stringKey("modelrouter.endpoint");
+  private static final AttributeKey<Long> ATTEMPT = longKey("modelrouter.attempt");
+  private static final AttributeKey<Long> ATTEMPTS = longKey("modelrouter.attempts");
+  private static final AttributeKey<Boolean> HEDGE = booleanKey("modelrouter.hedge");
+  private static final AttributeKey<Boolean> HEDGED = booleanKey("modelrouter.hedged");
+  private static final AttributeKey<String> OUTCOME = stringKey("modelrouter.outcome");
+  private static final AttributeKey<String> REJECTION_REASON = stringKey("modelrouter.rejection.reason");
+
+  private static final TextMapSetter<BiConsumer<String, String>> SETTER = (sink, name, value) -> {
+    if (sink != null) {
+      sink.accept(name, value);
+    }
+  };
+
   private final Tracer tracer;
   private final TextMapPropagator propagator;
   private final String strategy;
@@ -77,10 +114,10 @@ public final class RouterTracing implements ForwardingObserver {
     Span span = tracer.spanBuilder(operation + ' ' + request.route().model())
         .setParent(parent)
         .setSpanKind(SpanKind.CLIENT)
-        .setAttribute(GenAi.OPERATION_NAME, operation)
-        .setAttribute(GenAi.REQUEST_MODEL, request.route().model())
-        .setAttribute("modelrouter.strategy", strategy)
-        .setAttribute("modelrouter.request_id", requestId)
+        .setAttribute(OPERATION_NAME, operation)
+        .setAttribute(REQUEST_MODEL, request.route().model())
+        .setAttribute(STRATEGY, strategy)
+        .setAttribute(REQUEST_ID, requestId)
         .startSpan();
     return new RequestSpan(request, span, parent.with(span));
   }
@@ -90,8 +127,8 @@ public final class RouterTracing implements ForwardingObserver {
     private final ProxyRequest request;
     private final Span span;
     private final Context context;
-    /** A caller's cancellation may race the answer's end: the span ends once. */
-    private final java.util.concurrent.atomic.AtomicBoolean ended = new java.util.concurrent.atomic.AtomicBoolean();
+    /** A caller's cancellation may race the answer's end: the span ends once (0 open, 1 ended). */
+    private volatile int ended;
 
     RequestSpan(ProxyRequest request, Span span, Context context) {
       this.request = request;
@@ -102,33 +139,35 @@ public final class RouterTracing implements ForwardingObserver {
     @Override
     public AttemptObservation attempt(Decision decision, int number, boolean hedge, BiConsumer<String, String> headers) {
       Endpoint e = decision.endpoint();
-      Span attempt = tracer.spanBuilder(request.method())
+      SpanBuilder b = tracer.spanBuilder(request.method())
           .setParent(context)
           .setSpanKind(SpanKind.CLIENT)
-          .setAttribute("http.request.method", request.method())
-          .setAttribute(GenAi.SERVER_ADDRESS, GenAi.host(e))
-          .setAttribute(GenAi.SERVER_PORT, GenAi.port(e))
-          .setAttribute("modelrouter.endpoint", e.id())
-          .setAttribute(GenAi.RESPONSE_MODEL, decision.model().name())
-          .setAttribute("modelrouter.attempt", number)
-          .setAttribute("modelrouter.hedge", hedge)
-          .startSpan();
+          .setAttribute(METHOD, request.method())
+          .setAttribute(SERVER_ADDRESS, GenAi.host(e))
+          .setAttribute(SERVER_PORT, (long) GenAi.port(e))
+          .setAttribute(ENDPOINT, e.id())
+          .setAttribute(RESPONSE_MODEL, decision.model().name())
+          .setAttribute(ATTEMPT, (long) number)
+          .setAttribute(HEDGE, hedge);
       if (number > 1 && !hedge) {
-        attempt.setAttribute("http.request.resend_count", number - 1);
+        b.setAttribute(RESEND_COUNT, (long) (number - 1));
       }
-      String route = GenAi.route(decision);
-      if (route != null) {
-        span.setAttribute("modelrouter.route", route);
+      Span attempt = b.startSpan();
+      if (number == 1) {
+        String route = GenAi.route(decision);
+        if (route != null) {
+          span.setAttribute(ROUTE, route);
+        }
       }
-      propagator.inject(context.with(attempt), headers, (sink, name, value) -> sink.accept(name, value));
+      propagator.inject(context.with(attempt), headers, SETTER);
       return outcome -> {
         if (outcome.httpStatus() > 0) {
-          attempt.setAttribute("http.response.status_code", outcome.httpStatus());
+          attempt.setAttribute(STATUS_CODE, outcome.httpStatus());
         }
-        attempt.setAttribute("modelrouter.outcome", GenAi.lower(outcome.kind().name()));
+        attempt.setAttribute(OUTCOME, GenAi.name(outcome.kind()));
         String error = GenAi.errorType(outcome);
         if (error != null) {
-          attempt.setAttribute(GenAi.ERROR_TYPE, error);
+          attempt.setAttribute(ERROR_TYPE, error);
           if (outcome.kind() != Outcome.Kind.CANCELLED) {
             attempt.setStatus(StatusCode.ERROR);
           }
@@ -139,26 +178,26 @@ public final class RouterTracing implements ForwardingObserver {
 
     @Override
     public void rejected(Rejection rejection) {
-      if (!ended.compareAndSet(false, true)) {
+      if (!end()) {
         return;
       }
-      span.setAttribute("modelrouter.rejection.reason", rejection.reason().code());
-      span.setAttribute(GenAi.ERROR_TYPE, rejection.reason().code());
-      span.setAttribute("modelrouter.attempts", 0);
+      span.setAttribute(REJECTION_REASON, rejection.reason().code());
+      span.setAttribute(ERROR_TYPE, rejection.reason().code());
+      span.setAttribute(ATTEMPTS, 0L);
       span.setStatus(StatusCode.ERROR, rejection.message());
       span.end();
     }
 
     @Override
     public void failed(ForwardingException failure) {
-      if (!ended.compareAndSet(false, true)) {
+      if (!end()) {
         return;
       }
-      span.setAttribute(GenAi.ERROR_TYPE, GenAi.lower(failure.kind().name()));
-      span.setAttribute("modelrouter.attempts", failure.attempts());
+      span.setAttribute(ERROR_TYPE, GenAi.name(failure.kind()));
+      span.setAttribute(ATTEMPTS, failure.attempts());
       String endpoint = failure.endpointId();
       if (endpoint != null) {
-        span.setAttribute("modelrouter.endpoint", endpoint);
+        span.setAttribute(ENDPOINT, endpoint);
       }
       span.setStatus(StatusCode.ERROR, failure.getMessage());
       span.end();
@@ -166,29 +205,37 @@ public final class RouterTracing implements ForwardingObserver {
 
     @Override
     public void completed(ProxyResponse response, @Nullable Throwable failure) {
-      if (!ended.compareAndSet(false, true)) {
+      if (!end()) {
         return;
       }
       Endpoint e = response.endpoint();
-      span.setAttribute(GenAi.RESPONSE_MODEL, response.decision().model().name());
-      span.setAttribute(GenAi.SERVER_ADDRESS, GenAi.host(e));
-      span.setAttribute(GenAi.SERVER_PORT, GenAi.port(e));
-      span.setAttribute("modelrouter.endpoint", e.id());
-      span.setAttribute("modelrouter.attempts", response.attempts());
-      span.setAttribute("modelrouter.hedged", response.hedged());
-      span.setAttribute("http.response.status_code", response.status());
+      span.setAttribute(RESPONSE_MODEL, response.decision().model().name());
+      span.setAttribute(SERVER_ADDRESS, GenAi.host(e));
+      span.setAttribute(SERVER_PORT, GenAi.port(e));
+      span.setAttribute(ENDPOINT, e.id());
+      span.setAttribute(ATTEMPTS, response.attempts());
+      span.setAttribute(HEDGED, response.hedged());
+      span.setAttribute(STATUS_CODE, response.status());
       if (response.promptTokens() >= 0) {
-        span.setAttribute(GenAi.INPUT_TOKENS, response.promptTokens());
-        span.setAttribute(GenAi.OUTPUT_TOKENS, response.completionTokens());
+        span.setAttribute(INPUT_TOKENS, response.promptTokens());
+        span.setAttribute(OUTPUT_TOKENS, response.completionTokens());
       }
       String error = failure != null ? failure.getClass().getName() : GenAi.errorType(response.status());
       if (error != null) {
-        span.setAttribute(GenAi.ERROR_TYPE, error);
+        span.setAttribute(ERROR_TYPE, error);
         span.setStatus(StatusCode.ERROR);
       }
       span.end();
     }
+
+    /** True for the one caller that ends the span. */
+    private boolean end() {
+      return ENDED.compareAndSet(this, 0, 1);
+    }
   }
+
+  private static final AtomicIntegerFieldUpdater<RequestSpan> ENDED =
+      AtomicIntegerFieldUpdater.newUpdater(RequestSpan.class, "ended");
 
   @Override
   public String toString() {
