@@ -72,14 +72,14 @@ class GatewayObservabilityTest {
     assertThat(r.body())
         .containsPattern("gen_ai_client_operation_duration_seconds_bucket\\{error_type=\"\",gen_ai_operation_name=\"chat\","
             + "gen_ai_provider_name=\"vllm\",gen_ai_request_model=\"demo-chat\",gen_ai_response_model=\"demo-chat\","
-            + "server_address=\"127.0.0.1\",server_port=\"[0-9]+\",le=\"0.01\"}")
+            + "modelrouter_route=\"\",server_address=\"127.0.0.1\",server_port=\"[0-9]+\",le=\"0.01\"}")
         .contains("# TYPE gen_ai_client_token_usage histogram")
         .containsPattern("gen_ai_client_token_usage_count\\{[^}]*gen_ai_token_type=\"output\"[^}]*} [1-9]")
         .contains("# TYPE gen_ai_server_time_to_first_token_seconds histogram")
-        .containsPattern("modelrouter_routing_decisions_total\\{endpoint=\"chat-[a-z0-9]+\",model=\"demo-chat\",outcome=\"success\"} [1-9]")
+        .containsPattern("modelrouter_routing_decisions_total\\{endpoint=\"chat-[a-z0-9]+\",model=\"demo-chat\",outcome=\"success\",route=\"\"} [1-9]")
         .containsPattern("modelrouter_rejections_total\\{reason=\"unknown_model\"} [1-9]")
         .containsPattern("modelrouter_rejections_total\\{reason=\"unauthorized\"} [1-9]")
-        .containsPattern("modelrouter_gateway_requests_total\\{status=\"200\",tenant=\"demo\"} [1-9]")
+        .containsPattern("modelrouter_gateway_requests_total\\{route=\"\",status=\"200\",tenant=\"demo\"} [1-9]")
         .contains("modelrouter_requests_in_flight ")
         .contains("modelrouter_endpoint_in_flight{endpoint=\"chat-fast\"}")
         .contains("modelrouter_endpoint_kv_cache_usage{endpoint=\"chat-fast\"}")
@@ -110,6 +110,9 @@ class GatewayObservabilityTest {
   @Test
   void unknownModelNames_neverBecomeSeries() throws Exception {
     http.post("/v1/chat/completions", CHAT.replace("demo-chat", "warm-up-unknown"), bearer("sk-demo"));
+    // A request through the demo route first: its route-labelled series exist before the flood.
+    assertThat(http.post("/v1/chat/completions", CHAT.replace("demo-chat", "demo-assistant"), bearer("sk-demo"))
+        .statusCode()).isEqualTo(200);
     int before = series(admin.get("/metrics").body());
     for (int i = 0; i < 50; i++) {
       HttpResponse<String> r = http.post("/v1/chat/completions", CHAT.replace("demo-chat", "made-up-" + i), bearer("sk-demo"));
@@ -152,7 +155,11 @@ class GatewayObservabilityTest {
     assertThat(line("req-route-1")).containsEntry("model", "demo-assistant").containsEntry("route", "demo-assistant")
         .containsEntry("served_model", served);
     assertThat(admin.get("/metrics").body()).containsPattern("gen_ai_client_operation_duration_seconds_count\\{[^}]*"
-        + "gen_ai_request_model=\"demo-assistant\",gen_ai_response_model=\"" + served + "\"[^}]*} [1-9]");
+        + "gen_ai_request_model=\"demo-assistant\",gen_ai_response_model=\"" + served + "\",modelrouter_route=\"demo-assistant\""
+        + "[^}]*} [1-9]")
+        .containsPattern("modelrouter_routing_decisions_total\\{[^}]*model=\"" + served + "\",outcome=\"success\","
+            + "route=\"demo-assistant\"} [1-9]")
+        .containsPattern("modelrouter_gateway_requests_total\\{route=\"demo-assistant\",status=\"200\",tenant=\"demo\"} [1-9]");
   }
 
   /** The access line of a request id, as its key-value pairs, waited for (it is logged once the answer is sent). */

@@ -9,12 +9,16 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.modelrouter.RejectedException;
 import io.modelrouter.RouteRequest;
 import io.modelrouter.http.observability.RouterMetrics;
+import io.modelrouter.registry.RouteSpec;
+import io.modelrouter.registry.RouteTarget;
 import io.modelrouter.testing.Await;
 import io.modelrouter.testing.SimFleet;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 /** RouterMetrics recording a RoutingClient's requests to simulated servers on 127.0.0.1. */
@@ -90,6 +94,59 @@ class RoutingClientMetricsTest {
       assertThat(meters.getMeters()).hasSize(before);
       assertThat(meters.getMeters()).allSatisfy(m -> assertThat(m.getId().getTags().toString()).doesNotContain("made-up"));
       assertThat(meters.get("modelrouter.rejections").tag("reason", "unknown_model").counter().count()).isEqualTo(101);
+    }
+  }
+
+  @Test
+  void routeRequest_labelsItsSeriesWithTheRouteAndTheModelServed() throws Exception {
+    try (SimFleet fleet = SimFleet.builder().openai("chat", 1).start();
+        RouterMetrics metrics = RouterMetrics.builder(meters, fleet.registry()).build();
+        RoutingClient client = RoutingClient.builder(fleet.router().build()).addObserver(metrics).build()) {
+      fleet.registry().putRoute(RouteSpec.builder("assistant").targets(List.of(RouteTarget.of("chat"))).build());
+      for (String asked : List.of("assistant", "chat")) {
+        try (ProxyResponse r = client.execute(chat(asked, false, 1))) {
+          r.body().readAllBytes();
+        }
+      }
+      assertThat(meters.get("gen_ai.client.operation.duration")
+          .tags("gen_ai.request.model", "assistant", "gen_ai.response.model", "chat", "modelrouter.route", "assistant")
+          .timer().count()).isEqualTo(1);
+      assertThat(meters.get("gen_ai.client.operation.duration")
+          .tags("gen_ai.request.model", "chat", "gen_ai.response.model", "chat", "modelrouter.route", "")
+          .timer().count()).isEqualTo(1);
+      assertThat(meters.get("modelrouter.routing.decisions")
+          .tags("route", "assistant", "model", "chat", "endpoint", "chat-0", "outcome", "success").counter().count())
+          .isEqualTo(1);
+      assertThat(meters.get("modelrouter.routing.decisions")
+          .tags("route", "", "model", "chat", "endpoint", "chat-0", "outcome", "success").counter().count())
+          .isEqualTo(1);
+    }
+  }
+
+  @Test
+  void unknownNameFlood_besideARoute_leavesTheNumberOfSeriesAndRouteLabelsUnchanged() throws Exception {
+    try (SimFleet fleet = SimFleet.builder().openai("chat", 1).start();
+        RouterMetrics metrics = RouterMetrics.builder(meters, fleet.registry()).build();
+        RoutingClient client = RoutingClient.builder(fleet.router().build()).addObserver(metrics).build()) {
+      fleet.registry().putRoute(RouteSpec.builder("assistant").targets(List.of(RouteTarget.of("chat"))).build());
+      try (ProxyResponse r = client.execute(chat("assistant", false, 1))) {
+        r.body().readAllBytes();
+      }
+      assertThatThrownBy(() -> client.execute(unknown("warm-up"))).isInstanceOf(RejectedException.class);
+      int before = meters.getMeters().size();
+      for (int i = 0; i < 100; i++) {
+        ProxyRequest madeUp = unknown(i % 2 == 0 ? "assistant-" + i : "made-up-" + i);
+        assertThatThrownBy(() -> client.execute(madeUp)).isInstanceOf(RejectedException.class);
+      }
+      assertThat(meters.getMeters()).hasSize(before);
+      Set<String> routes = new HashSet<>();
+      for (Meter m : meters.getMeters()) {
+        routes.add(m.getId().getTag("route"));
+        routes.add(m.getId().getTag("modelrouter.route"));
+      }
+      routes.remove(null);
+      routes.remove("");
+      assertThat(routes).containsExactly("assistant");
     }
   }
 

@@ -49,17 +49,24 @@ import org.jspecify.annotations.Nullable;
  * {@code gen_ai.client.token.usage} and {@code gen_ai.server.time_to_first_token} (s), with {@code
  * gen_ai.operation.name}, {@code gen_ai.provider.name}, {@code gen_ai.request.model}, {@code
  * gen_ai.response.model}, {@code server.address}, {@code server.port} (and {@code error.type},
- * {@code gen_ai.token.type}), with the conventions' bucket boundaries. Under {@code modelrouter.*}:
- * routing decisions by model, endpoint and outcome; rejections by reason; retries and hedges by
- * model; ejections, requests in flight, scraped queue and KV-cache use and routability per
- * endpoint; gateway requests by tenant and status. README's "Metrics, traces and logs" lists them
- * as Prometheus names.
+ * {@code gen_ai.token.type}) and {@code modelrouter.route}, with the conventions' bucket
+ * boundaries. Under {@code modelrouter.*}: routing decisions by route, model, endpoint and outcome;
+ * rejections by reason; retries and hedges by route and model; ejections, requests in flight,
+ * scraped queue and KV-cache use and routability per endpoint; gateway requests by tenant, route
+ * and status. The route label is the registry route a request went through, empty when it named a
+ * model. README's "Metrics, traces and logs" lists them as Prometheus names.
  *
  * <p>Every label value comes from the registry or the configuration: a model the registry does not
  * know never becomes one, so clients cannot grow the number of series. Thread-safe; close it to
  * remove its endpoint meters and stop following the registry.
  */
 public final class RouterMetrics implements ForwardingObserver, RequestListener, AutoCloseable {
+
+  /**
+   * The route a request went through, on the GenAI meters (empty for a model named directly):
+   * not a GenAI convention, so under our own namespace.
+   */
+  static final String ROUTE_ATTRIBUTE = "modelrouter.route";
 
   /** {@code gen_ai.client.operation.duration}'s bucket boundaries in seconds, as the conventions advise. */
   static final double[] DURATION_BUCKETS = {
@@ -114,19 +121,19 @@ public final class RouterMetrics implements ForwardingObserver, RequestListener,
         .serviceLevelObjectives(TOKEN_BUCKETS)
         .withRegistry(meters);
     this.decisions = Counter.builder("modelrouter.routing.decisions")
-        .description("Attempts sent, by model, endpoint and outcome (success, client_error, overloaded, failure, timeout, cancelled).")
+        .description("Attempts sent, by route (empty for a model named directly), model served, endpoint and outcome (success, client_error, overloaded, failure, timeout, cancelled).")
         .withRegistry(meters);
     this.rejections = Counter.builder("modelrouter.rejections")
         .description("Requests refused by the gateway or the router, or that no endpoint answered, by reason.")
         .withRegistry(meters);
     this.retries = Counter.builder("modelrouter.retries")
-        .description("Retries sent to another endpoint, by model.")
+        .description("Retries sent to another endpoint, by route and model served.")
         .withRegistry(meters);
     this.hedges = Counter.builder("modelrouter.hedges")
-        .description("Hedged copies sent to a second endpoint, by model.")
+        .description("Hedged copies sent to a second endpoint, by route and model served.")
         .withRegistry(meters);
     this.gatewayRequests = Counter.builder("modelrouter.gateway.requests")
-        .description("API requests the gateway answered, by tenant and HTTP status.")
+        .description("API requests the gateway answered, by tenant, route (empty when none) and HTTP status.")
         .withRegistry(meters);
     this.inFlightGauge = Gauge.builder("modelrouter.requests.in.flight", inFlight, AtomicInteger::get)
         .description("Requests between their start and the end of their answer.")
@@ -165,9 +172,9 @@ public final class RouterMetrics implements ForwardingObserver, RequestListener,
       Series series = series(request, decision);
       last = series;
       if (hedge) {
-        hedges.withTags("model", decision.model().name()).increment();
+        series.hedged();
       } else if (number > 1) {
-        retries.withTags("model", decision.model().name()).increment();
+        series.retried();
       }
       return series::decided;
     }
@@ -189,7 +196,7 @@ public final class RouterMetrics implements ForwardingObserver, RequestListener,
       rejections.withTags("reason", reason.code()).increment();
       Series series = last;
       if (series != null) {
-        series.duration(GenAi.lower(failure.kind().name())).record(ticker.nanoTime() - startNanos, TimeUnit.NANOSECONDS);
+        series.duration(GenAi.name(failure.kind())).record(ticker.nanoTime() - startNanos, TimeUnit.NANOSECONDS);
       }
     }
 
@@ -199,7 +206,10 @@ public final class RouterMetrics implements ForwardingObserver, RequestListener,
         return;
       }
       Decision d = response.decision();
-      Series series = series(request, d);
+      Series series = last;
+      if (series == null || series.key.endpoint != d.endpoint() || series.key.model != d.model()) {
+        series = series(request, d);
+      }
       String error = failure != null ? (failure instanceof java.util.concurrent.CancellationException ? "cancelled" : "failure")
           : GenAi.errorType(response.status());
       series.duration(error).record(ticker.nanoTime() - startNanos, TimeUnit.NANOSECONDS);
@@ -229,7 +239,7 @@ public final class RouterMetrics implements ForwardingObserver, RequestListener,
   private Series series(ProxyRequest request, Decision d) {
     String asked = request.route().model();
     String requestModel = GenAi.requestModel(asked, registry.snapshot(), d);
-    SeriesKey key = new SeriesKey(request.route().operation(), d.endpoint(), d.model(), requestModel);
+    SeriesKey key = new SeriesKey(request.route().operation(), d.endpoint(), d.model(), requestModel, GenAi.routeLabel(d));
     Series s = series.get(key);
     if (s == null) {
       if (series.size() >= MAX_CACHED_SERIES) {
@@ -246,21 +256,28 @@ public final class RouterMetrics implements ForwardingObserver, RequestListener,
     final Endpoint endpoint;
     final ModelSpec model;
     final String requestModel;
+    /** The route's name, empty for a model named directly. */
+    final String route;
     private final int hash;
 
-    SeriesKey(Operation operation, Endpoint endpoint, ModelSpec model, String requestModel) {
+    SeriesKey(Operation operation, Endpoint endpoint, ModelSpec model, String requestModel, String route) {
       this.operation = operation;
       this.endpoint = endpoint;
       this.model = model;
       this.requestModel = requestModel;
-      this.hash = (31 * (31 * System.identityHashCode(endpoint) + System.identityHashCode(model)) + operation.ordinal())
-          * 31 + requestModel.hashCode();
+      this.route = route;
+      this.hash = ((31 * (31 * System.identityHashCode(endpoint) + System.identityHashCode(model)) + operation.ordinal())
+          * 31 + requestModel.hashCode()) * 31 + route.hashCode();
     }
 
     @Override
     public boolean equals(@Nullable Object o) {
-      return o instanceof SeriesKey && ((SeriesKey) o).endpoint == endpoint && ((SeriesKey) o).model == model
-          && ((SeriesKey) o).operation == operation && ((SeriesKey) o).requestModel.equals(requestModel);
+      if (!(o instanceof SeriesKey)) {
+        return false;
+      }
+      SeriesKey k = (SeriesKey) o;
+      return k.endpoint == endpoint && k.model == model && k.operation == operation && k.requestModel.equals(requestModel)
+          && k.route.equals(route);
     }
 
     @Override
@@ -274,14 +291,18 @@ public final class RouterMetrics implements ForwardingObserver, RequestListener,
    * used: an endpoint that was only tried shows no empty histograms.
    */
   private final class Series {
-    /** The GenAI attributes; {@code route} joins them when routes exist. */
+    final SeriesKey key;
+    /** The GenAI attributes and the route. */
     private final String[] genAi;
     private final String model;
     private final String endpoint;
     private final Counter[] byOutcome = new Counter[Outcome.Kind.values().length];
     private volatile @Nullable Answered answered;
+    private volatile @Nullable Counter retried;
+    private volatile @Nullable Counter hedged;
 
     Series(SeriesKey k) {
+      this.key = k;
       Endpoint e = k.endpoint;
       this.genAi = new String[] {
         GenAi.OPERATION_NAME, GenAi.operation(k.operation),
@@ -289,7 +310,8 @@ public final class RouterMetrics implements ForwardingObserver, RequestListener,
         GenAi.REQUEST_MODEL, k.requestModel,
         GenAi.RESPONSE_MODEL, k.model.name(),
         GenAi.SERVER_ADDRESS, GenAi.host(e),
-        GenAi.SERVER_PORT, Integer.toString(GenAi.port(e))
+        GenAi.SERVER_PORT, Integer.toString(GenAi.port(e)),
+        ROUTE_ATTRIBUTE, k.route
       };
       this.model = k.model.name();
       this.endpoint = e.id();
@@ -315,8 +337,28 @@ public final class RouterMetrics implements ForwardingObserver, RequestListener,
       int i = outcome.kind().ordinal();
       Counter c = byOutcome[i];
       if (c == null) {
-        c = decisions.withTags("model", model, "endpoint", endpoint, "outcome", GenAi.lower(outcome.kind().name()));
+        c = decisions.withTags("route", key.route, "model", model, "endpoint", endpoint, "outcome", GenAi.name(outcome.kind()));
         byOutcome[i] = c;
+      }
+      c.increment();
+    }
+
+    /** Counts a retry sent to this series' endpoint. */
+    void retried() {
+      Counter c = retried;
+      if (c == null) {
+        c = retries.withTags("route", key.route, "model", model);
+        retried = c;
+      }
+      c.increment();
+    }
+
+    /** Counts a hedged copy sent to this series' endpoint. */
+    void hedged() {
+      Counter c = hedged;
+      if (c == null) {
+        c = hedges.withTags("route", key.route, "model", model);
+        hedged = c;
       }
       c.increment();
     }
@@ -350,7 +392,7 @@ public final class RouterMetrics implements ForwardingObserver, RequestListener,
   @Override
   public void onRequest(CompletedRequest request) {
     gatewayRequests.withTags("tenant", request.tenant() == null ? "" : request.tenant(),
-        "status", Integer.toString(request.status())).increment();
+        "route", request.route() == null ? "" : request.route(), "status", Integer.toString(request.status())).increment();
     if (!request.routed() && request.reason() != null) {
       rejections.withTags("reason", request.reason()).increment();
     }
