@@ -72,6 +72,7 @@ public final class Router {
   private final EndpointFilter budgetFilter;
   private final EndpointFilter shedFilter;
   private final OutcomeListener[] listeners;
+  private final RouteListener[] routeListeners;
   private final Duration retryAfter;
   private final int quotaBurst;
   private final InputValidator validator;
@@ -91,6 +92,7 @@ public final class Router {
     this.budgetFilter = Filters.latencyBudget(latencyModel, b.deadlinePolicy);
     this.shedFilter = Filters.notSaturated(shedding, latencyModel);
     this.listeners = b.listeners.toArray(new OutcomeListener[0]);
+    this.routeListeners = b.routeListeners.toArray(new RouteListener[0]);
     this.retryAfter = b.retryAfter;
     this.quotaBurst = b.quotaBurst;
     this.validator = b.validator;
@@ -130,6 +132,19 @@ public final class Router {
    * @return a {@link Decision} whose lease must be completed, or a {@link Rejection}
    */
   public RouteResult route(RouteRequest request) {
+    RouteResult result = select(request);
+    for (RouteListener l : routeListeners) {
+      try {
+        l.onRoute(request, result);
+      } catch (RuntimeException e) {
+        Thread t = Thread.currentThread();
+        t.getUncaughtExceptionHandler().uncaughtException(t, e);
+      }
+    }
+    return result;
+  }
+
+  private RouteResult select(RouteRequest request) {
     RegistrySnapshot snapshot = registry.snapshot();
     ModelEntry entry = snapshot.model(request.model());
     if (entry == null) {
@@ -540,6 +555,7 @@ public final class Router {
     private DeadlinePolicy deadlinePolicy = DeadlinePolicy.REJECT;
     private LoadShedding shedding = LoadShedding.ofDefaults();
     private final List<OutcomeListener> listeners = new ArrayList<>();
+    private final List<RouteListener> routeListeners = new ArrayList<>();
     private Duration retryAfter = DEFAULT_RETRY_AFTER;
     private int quotaBurst = DEFAULT_QUOTA_BURST;
     private InputValidator validator = InputValidator.acceptAll();
@@ -622,6 +638,12 @@ public final class Router {
     /** Adds a listener for completed leases (ejection, metrics). */
     public Builder addOutcomeListener(OutcomeListener listener) {
       listeners.add(Objects.requireNonNull(listener, "listener"));
+      return this;
+    }
+
+    /** Adds a listener for every decision and rejection {@link Router#route} makes (metrics); called in order. */
+    public Builder addRouteListener(RouteListener listener) {
+      routeListeners.add(Objects.requireNonNull(listener, "listener"));
       return this;
     }
 
