@@ -355,9 +355,9 @@ final class Exchange {
     }
     ForwardingObserver.AttemptObservation observed = ForwardingObserver.AttemptObservation.NONE;
     if (observation != ForwardingObserver.none()) {
-      Map<String, String> context = new java.util.HashMap<>(4);
-      observed = observation.attempt(d, attempts, hedge, context::put);
-      h = context.isEmpty() ? h : HeaderRules.withEndpointHeaders(h, context);
+      AttemptHeaders context = new AttemptHeaders();
+      observed = observation.attempt(d, attempts, hedge, context);
+      h = context.over(h);
     }
     long timeout = deadlineNanos == 0 ? 0 : Math.max(remainingNanos(), 1);
     String path = request.path();

@@ -107,7 +107,7 @@ final class HeaderRules {
    * @throws IllegalArgumentException naming the field when either is malformed
    */
   static void checkField(String what, String name, String value) {
-    if (name.isEmpty() || !name.chars().allMatch(HeaderRules::isTokenChar)) {
+    if (!isToken(name)) {
       throw new IllegalArgumentException(what + " name: '" + printable(name) + "' (expected: an HTTP token)");
     }
     for (int i = 0; i < value.length(); i++) {
@@ -118,6 +118,18 @@ final class HeaderRules {
             + "; expected: no CR, LF, NUL or other control but tab)");
       }
     }
+  }
+
+  private static boolean isToken(String name) {
+    if (name.isEmpty()) {
+      return false;
+    }
+    for (int i = 0; i < name.length(); i++) {
+      if (!isTokenChar(name.charAt(i))) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** The name with control characters escaped, for an error message. */

@@ -14,8 +14,10 @@ import io.modelrouter.registry.Endpoint;
 import io.modelrouter.registry.InMemoryRegistry;
 import io.modelrouter.registry.ModelSpec;
 import io.modelrouter.simulator.SimServer;
+import io.opentelemetry.api.baggage.propagation.W3CBaggagePropagator;
 import io.opentelemetry.api.trace.propagation.W3CTraceContextPropagator;
 import io.opentelemetry.context.propagation.ContextPropagators;
+import io.opentelemetry.context.propagation.TextMapPropagator;
 import io.opentelemetry.sdk.OpenTelemetrySdk;
 import io.opentelemetry.sdk.common.CompletableResultCode;
 import io.opentelemetry.sdk.trace.SdkTracerProvider;
@@ -79,10 +81,7 @@ public class ObservabilityBenchmark {
     Router router = Router.builder(registry).build();
     plain = RoutingClient.builder(router).build();
     metrics = RouterMetrics.builder(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), registry).build();
-    otel = OpenTelemetrySdk.builder()
-        .setTracerProvider(SdkTracerProvider.builder().addSpanProcessor(BatchSpanProcessor.builder(new Dropping()).build()).build())
-        .setPropagators(ContextPropagators.create(W3CTraceContextPropagator.getInstance()))
-        .build();
+    otel = sdk();
     String what = System.getProperty("observe", "metrics,traces");
     RoutingClient.Builder b = RoutingClient.builder(router);
     if (what.contains("metrics")) {
@@ -151,6 +150,19 @@ public class ObservabilityBenchmark {
       total += n;
     }
     return total;
+  }
+
+  /**
+   * The SDK as the gateway's {@code OTEL_*} autoconfiguration sets it up by default (every span
+   * sampled, parent-based; the standard {@link BatchSpanProcessor} with its default queue and batch;
+   * W3C trace context and baggage), exporting to nowhere.
+   */
+  static OpenTelemetrySdk sdk() {
+    return OpenTelemetrySdk.builder()
+        .setTracerProvider(SdkTracerProvider.builder().addSpanProcessor(BatchSpanProcessor.builder(new Dropping()).build()).build())
+        .setPropagators(ContextPropagators.create(TextMapPropagator.composite(W3CTraceContextPropagator.getInstance(),
+            W3CBaggagePropagator.getInstance())))
+        .build();
   }
 
   /** Exports nowhere: the cost measured is making, ending and batching spans, not a collector's. */
