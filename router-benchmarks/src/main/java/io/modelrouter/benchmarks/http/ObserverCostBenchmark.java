@@ -45,6 +45,7 @@ import org.openjdk.jmh.annotations.TearDown;
  *
  * <pre>
  * java -jar router-benchmarks/target/benchmarks.jar ObserverCostBenchmark -f 1 -wi 3 -w 1s -i 5 -r 1s -prof gc
+ * java -cp router-benchmarks/target/benchmarks.jar io.modelrouter.benchmarks.http.ObserverCostBenchmark [rounds] [requests]
  * </pre>
  */
 @State(Scope.Benchmark)
@@ -109,6 +110,55 @@ public class ObserverCostBenchmark {
       }
       return total;
     }
+  }
+
+  /**
+   * CPU time per request on a shared machine, where JMH's wall-clock time is mostly other
+   * processes': the four set-ups in turn, {@code rounds} times, {@code requests} calls each after a
+   * warm-up; prints each one's median over the rounds of the calling thread's CPU time per request
+   * and of the whole process's (the span exporter's thread and GC included).
+   */
+  public static void main(String[] args) throws IOException {
+    int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 10;
+    int requests = args.length > 1 ? Integer.parseInt(args[1]) : 50_000;
+    String[] setups = {"none", "metrics", "traces", "both"};
+    ObserverCostBenchmark[] benches = new ObserverCostBenchmark[setups.length];
+    for (int i = 0; i < setups.length; i++) {
+      benches[i] = new ObserverCostBenchmark();
+      benches[i].observe = setups[i];
+      benches[i].setUp();
+      for (int n = 0; n < 4 * requests; n++) {
+        benches[i].request();
+      }
+    }
+    java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
+    com.sun.management.OperatingSystemMXBean os =
+        (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+    double[][] thread = new double[setups.length][rounds];
+    double[][] process = new double[setups.length][rounds];
+    for (int r = 0; r < rounds; r++) {
+      for (int k = 0; k < setups.length; k++) {
+        int i = (k + r) % setups.length; // rotate the order, so no set-up always follows the same one
+        long t0 = threads.getCurrentThreadCpuTime();
+        long p0 = os.getProcessCpuTime();
+        for (int n = 0; n < requests; n++) {
+          benches[i].request();
+        }
+        thread[i][r] = (threads.getCurrentThreadCpuTime() - t0) / (double) requests;
+        process[i][r] = (os.getProcessCpuTime() - p0) / (double) requests;
+      }
+    }
+    System.out.printf(java.util.Locale.ROOT, "%-8s %22s %22s%n", "observe", "thread cpu ns/request", "process cpu ns/request");
+    for (int i = 0; i < setups.length; i++) {
+      System.out.printf(java.util.Locale.ROOT, "%-8s %22.0f %22.0f%n", setups[i], median(thread[i]), median(process[i]));
+      benches[i].tearDown();
+    }
+  }
+
+  private static double median(double[] values) {
+    double[] v = values.clone();
+    java.util.Arrays.sort(v);
+    return v[v.length / 2];
   }
 
   /** Answers every call at once with {@link #ANSWER}. */

@@ -72,13 +72,7 @@ final class GenAi {
     return snapshot.model(asked) != null ? asked : decision.model().name();
   }
 
-  /** The route a decision went through, null for a model named directly. */
-  static @Nullable String route(Decision decision) {
-    io.modelrouter.registry.RouteSpec route = decision.route();
-    return route == null ? null : route.name();
-  }
-
-  /** The route a decision went through as a label value: empty for a model named directly. */
+  /** The route a decision went through, as a label or attribute value: empty for a model named directly. */
   static String routeLabel(Decision decision) {
     io.modelrouter.registry.RouteSpec route = decision.route();
     return route == null ? "" : route.name();

@@ -154,8 +154,8 @@ public final class RouterTracing implements ForwardingObserver {
       }
       Span attempt = b.startSpan();
       if (number == 1) {
-        String route = GenAi.route(decision);
-        if (route != null) {
+        String route = GenAi.routeLabel(decision);
+        if (!route.isEmpty()) {
           span.setAttribute(ROUTE, route);
         }
       }
