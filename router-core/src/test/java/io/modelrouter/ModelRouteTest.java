@@ -316,7 +316,8 @@ class ModelRouteTest {
   @Test
   void route_explanation_listsEveryTargetsFateAndPredictions() {
     fleet("cheapest");
-    Decision d = decision(router().build().route(chat().capabilities(Set.of()).promptTokens(9000).explain(true).build()));
+    Decision d = decision(router().build().route(chat().capabilities(Set.of()).promptTokens(9000)
+        .latencyBudget(Duration.ofSeconds(1)).explain(true).build()));
     RouteExplanation why = d.routeExplanation();
     assertThat(why.policy()).isEqualTo("cheapest");
     assertThat(why.chosen()).isEqualTo("vision:1");
@@ -469,14 +470,31 @@ class ModelRouteTest {
     registry.snapshot().state("s1").updateServerMetrics(3, 1, 0.5, t); // requests wait on every small server
     registry.snapshot().state("s2").updateServerMetrics(2, 1, 0.5, t);
     Decision d = decision(router.route(chat().build()));
-    assertThat(d.model().name()).as("the cheapest with a free slot").isEqualTo("vision");
+    assertThat(d.model().name()).as("the cheapest with a free slot that the request needs").isEqualTo("large");
     d.lease().close();
     registry.snapshot().state("v1").updateServerMetrics(1, 1, 0.5, t);
     registry.snapshot().state("l1").updateServerMetrics(1, 1, 0.5, t);
     Decision e = decision(router.route(chat().build()));
-    // every target queues: the fastest, small (s2: 25 ms x (1 + 2 / 1)) against vision's 160 ms, large's 400 ms
+    // every target queues: the fastest of small (s2: 25 ms x (1 + 2 / 1)) and large (400 ms); vision is not needed
     assertThat(e.model().name()).isEqualTo("small");
     e.lease().close();
+  }
+
+  @Test
+  void route_cheapest_withoutBudget_leavesATargetWithCapabilitiesItDoesNotNeedToThoseThatNeedThem() {
+    fleet("cheapest");
+    Router router = router().deadlinePolicy(DeadlinePolicy.BEST_EFFORT).build();
+    RouteRequest.Builder longText = chat().promptTokens(9000); // past small's context: large or vision
+    Decision noBudget = decision(router.route(longText.build()));
+    assertThat(noBudget.model().name()).as("vision is cheaper, but text without a budget leaves it to images")
+        .isEqualTo("large");
+    noBudget.lease().close();
+    Decision budget = decision(router.route(longText.latencyBudget(Duration.ofMillis(150)).build()));
+    assertThat(budget.model().name()).as("only vision meets the budget").isEqualTo("vision");
+    budget.lease().close();
+    Decision image = decision(router.route(chat().capabilities(Set.of("vision")).build()));
+    assertThat(image.model().name()).as("a request that needs vision, no budget").isEqualTo("vision");
+    image.lease().close();
   }
 
   @Test

@@ -13,7 +13,10 @@ import org.jspecify.annotations.Nullable;
  *   <li>{@code cheapest}: the cheapest target predicted to meet the request's budgets; for a
  *       request without a budget, the cheapest whose servers have a free slot (requests queue on
  *       none of its endpoints compared, see {@link TargetChoices#meetsBudget}); when none is, the
- *       fastest. Ties go to the faster one.
+ *       fastest. Ties go to the faster one. A request without a budget leaves the targets with
+ *       capabilities it does not need (a vision model, for a text request) to the requests that
+ *       need them, as long as another target is eligible: its prefill there would hold up requests
+ *       that have no other target, and it has no budget of its own to gain by it.
  * </ul>
  *
  * <p>A request's minimum quality ({@link io.modelrouter.RouteRequest#minQuality()}, header {@code
@@ -88,28 +91,23 @@ public final class ModelSelectors {
     FASTEST("fastest") {
       @Override
       int select(TargetChoices c) {
-        int best = 0;
-        for (int i = 1; i < c.size(); i++) {
-          if (c.predictedLatencyNanos(i) < c.predictedLatencyNanos(best)) {
-            best = i;
-          }
-        }
-        return best;
+        return fastest(c, false);
       }
     },
     CHEAPEST("cheapest") {
       @Override
       int select(TargetChoices c) {
+        boolean yields = !hasBudget(c) && hasPlainTarget(c);
         int best = -1;
         for (int i = 0; i < c.size(); i++) {
-          if (c.meetsBudget(i)
+          if (c.meetsBudget(i) && !(yields && specialised(c, i))
               && (best < 0
                   || c.cost(i) < c.cost(best)
                   || c.cost(i) == c.cost(best) && c.predictedLatencyNanos(i) < c.predictedLatencyNanos(best))) {
             best = i;
           }
         }
-        return best >= 0 ? best : FASTEST.select(c);
+        return best >= 0 ? best : fastest(c, yields);
       }
     };
 
@@ -137,6 +135,41 @@ public final class ModelSelectors {
     }
 
     abstract int select(TargetChoices c);
+  }
+
+  /** The eligible target with the lowest predicted latency; with {@code plainOnly}, among the {@linkplain #specialised plain} ones. */
+  private static int fastest(TargetChoices c, boolean plainOnly) {
+    int best = -1;
+    for (int i = 0; i < c.size(); i++) {
+      if (!(plainOnly && specialised(c, i))
+          && (best < 0 || c.predictedLatencyNanos(i) < c.predictedLatencyNanos(best))) {
+        best = i;
+      }
+    }
+    return best;
+  }
+
+  private static boolean hasBudget(TargetChoices c) {
+    return c.request().latencyBudgetNanos() > 0 || c.request().ttftBudgetNanos() > 0;
+  }
+
+  /**
+   * Whether the target has capabilities the request does not need: an eligible target has every
+   * capability the request needs, so it has more exactly when it has more capabilities than the
+   * request names. Allocation-free.
+   */
+  private static boolean specialised(TargetChoices c, int position) {
+    return c.model(position).capabilities().size() > c.request().capabilities().size();
+  }
+
+  /** Whether some eligible target has no capability the request does not need. */
+  private static boolean hasPlainTarget(TargetChoices c) {
+    for (int i = 0; i < c.size(); i++) {
+      if (!specialised(c, i)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** Spreads a 32-bit hash (murmur3 finaliser), as the router's traffic split does. */
