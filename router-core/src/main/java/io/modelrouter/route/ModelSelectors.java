@@ -137,7 +137,10 @@ public final class ModelSelectors {
     abstract int select(TargetChoices c);
   }
 
-  /** The eligible target with the lowest predicted latency; with {@code plainOnly}, among the {@linkplain #specialised plain} ones. */
+  /**
+   * The eligible target with the lowest predicted latency; with {@code plainOnly}, among those
+   * without capabilities the request does not need ({@link #specialised}).
+   */
   private static int fastest(TargetChoices c, boolean plainOnly) {
     int best = -1;
     for (int i = 0; i < c.size(); i++) {
