@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** The model-route scenario, short, with a fixed seed: what must hold whatever the tuning. */
+/** The model-route scenario with a fixed seed: what must hold whatever the tuning. */
 class ModelRouteScenarioTest {
 
   private static final long SEED = 11;
