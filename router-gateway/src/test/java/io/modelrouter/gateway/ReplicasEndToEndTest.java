@@ -13,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -103,18 +104,20 @@ class ReplicasEndToEndTest {
 
   /**
    * Drives each gateway with one client sending a request every 10 ms (well over its share), and
-   * returns the requests admitted per second by all of them together over {@code window}, after a
-   * second in which the buckets' initial burst is spent. A client stalled by a busy machine lets its
-   * bucket refill, up to one second's worth (the quota's burst): over 8 s that is at most 1/8 over
-   * the rate in the worst case, and far less in practice.
+   * returns the requests admitted per second by all of them together over {@code window}, once
+   * every replica has refused a request (its bucket's initial burst spent). A client stalled by a
+   * busy machine lets its bucket refill, up to one second's worth (the quota's burst): over 8 s
+   * that is at most 1/8 over the rate in the worst case, and far less in practice.
    */
   private static double admittedPerSecond(Duration window, ConfiguredGateway... gateways) throws Exception {
     AtomicBoolean counting = new AtomicBoolean();
     AtomicBoolean running = new AtomicBoolean(true);
     AtomicLong admitted = new AtomicLong();
+    AtomicIntegerArray throttled = new AtomicIntegerArray(gateways.length);
     Thread[] clients = new Thread[gateways.length];
     for (int i = 0; i < gateways.length; i++) {
       Http http = new Http(gateways[i].app().baseUrl());
+      int replica = i;
       clients[i] = new Thread(() -> {
         long next = System.nanoTime();
         while (running.get()) {
@@ -122,8 +125,10 @@ class ReplicasEndToEndTest {
             int status = http.post("/v1/chat/completions", CHAT, bearer(KEY)).statusCode();
             if (status == 200 && counting.get()) {
               admitted.incrementAndGet();
+            } else if (status == 429) {
+              throttled.set(replica, 1);
             }
-            next += 10_000_000L;
+            next += 10_000_000L; // the client's own rate, 100 requests a second
             long wait = next - System.nanoTime();
             if (wait > 0) {
               Thread.sleep(wait / 1_000_000L, (int) (wait % 1_000_000L));
@@ -135,10 +140,22 @@ class ReplicasEndToEndTest {
       }, "client-" + i);
       clients[i].start();
     }
-    Thread.sleep(1500); // pacing the load: the buckets' one-second burst is spent first
+    try {
+      Await.until("every replica's burst spent (a request refused)", () -> {
+        for (int i = 0; i < throttled.length(); i++) {
+          if (throttled.get(i) == 0) {
+            return false;
+          }
+        }
+        return true;
+      });
+    } catch (AssertionError e) {
+      running.set(false);
+      throw e;
+    }
     counting.set(true);
     long start = System.nanoTime();
-    Thread.sleep(window.toMillis());
+    Thread.sleep(window.toMillis()); // the measurement window itself: requests admitted over a fixed time
     counting.set(false);
     long elapsed = System.nanoTime() - start;
     running.set(false);
