@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.modelrouter.http.gateway.ApiKeyAuthenticator;
 import io.modelrouter.simulator.SimServer;
 import io.modelrouter.testing.Await;
+import io.modelrouter.testing.TricklingClient;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -15,8 +16,7 @@ import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -49,28 +49,14 @@ class GatewayConnectionSettingsEndToEndTest {
 
   @Test
   void headTimeoutMs_cutsOffAHeadTricklingInUnderTheIdleTimeout() throws Exception {
-    ScheduledExecutorService trickle = Executors.newSingleThreadScheduledExecutor();
+    byte[] head = ("GET /healthz HTTP/1.1\r\nHost: x\r\nX-Slow: " + "a".repeat(60) + "\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1);
     try (SimServer sim = SimServer.openai("chat").start();
         ConfiguredGateway gw = start(sim, "{port: 0, idleTimeoutMs: 30000, headTimeoutMs: 1000}");
-        Socket s = new Socket(InetAddress.getLoopbackAddress(), gw.app().port())) {
-      OutputStream out = s.getOutputStream();
-      byte[] head = ("GET /healthz HTTP/1.1\r\nHost: x\r\nX-Slow: " + "a".repeat(60) + "\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1);
-      int[] next = {0};
-      trickle.scheduleAtFixedRate(() -> {
-        try {
-          if (next[0] < head.length) {
-            out.write(head[next[0]++]);
-            out.flush();
-          }
-        } catch (IOException closed) {
-          throw new java.io.UncheckedIOException(closed);
-        }
-      }, 0, 100, TimeUnit.MILLISECONDS);
+        Socket s = new Socket(InetAddress.getLoopbackAddress(), gw.app().port());
+        TricklingClient slow = TricklingClient.start(s, head, Duration.ofMillis(100))) {
       s.setSoTimeout(5_000); // the whole head would take 8 s
       assertThat(closedByServer(s)).isTrue();
-      assertThat(next[0]).isLessThan(head.length);
-    } finally {
-      trickle.shutdownNow();
+      assertThat(slow.sent()).isLessThan(head.length);
     }
   }
 

@@ -11,6 +11,7 @@ import io.modelrouter.registry.Endpoint;
 import io.modelrouter.registry.InMemoryRegistry;
 import io.modelrouter.registry.ModelSpec;
 import io.modelrouter.testing.Await;
+import io.modelrouter.testing.TricklingClient;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -228,29 +229,15 @@ class GatewayServerSecurityTest {
   void slowHeaders_tricklingInUnderTheIdleTimeout_areCutOffAtTheHeadTimeout() throws Exception {
     GatewayServer server = GatewayServer.builder(handler().build()).port(0)
         .idleTimeout(java.time.Duration.ofSeconds(30)).headTimeout(java.time.Duration.ofSeconds(1)).build().start();
-    java.util.concurrent.ScheduledExecutorService trickle = java.util.concurrent.Executors.newSingleThreadScheduledExecutor();
-    try (server; Socket s = new Socket(InetAddress.getLoopbackAddress(), server.port())) {
-      OutputStream out = s.getOutputStream();
-      byte[] head = "GET /healthz HTTP/1.1\r\nHost: x\r\nX-Slow: aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\r\n\r\n"
-          .getBytes(StandardCharsets.ISO_8859_1);
-      int[] next = {0};
-      trickle.scheduleAtFixedRate(() -> {
-        try {
-          if (next[0] < head.length) {
-            out.write(head[next[0]++]);
-            out.flush();
-          }
-        } catch (IOException closed) {
-          throw new java.io.UncheckedIOException(closed);
-        }
-      }, 0, 100, java.util.concurrent.TimeUnit.MILLISECONDS);
+    byte[] head = "GET /healthz HTTP/1.1\r\nHost: x\r\nX-Slow: aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\r\n\r\n"
+        .getBytes(StandardCharsets.ISO_8859_1);
+    try (server; Socket s = new Socket(InetAddress.getLoopbackAddress(), server.port());
+        TricklingClient slow = TricklingClient.start(s, head, java.time.Duration.ofMillis(100))) {
       long start = System.nanoTime();
       s.setSoTimeout(4_000); // the head would take 7 s to arrive
       assertThat(closedByServer(s)).isTrue();
-      assertThat(next[0]).isLessThan(head.length);
+      assertThat(slow.sent()).isLessThan(head.length);
       assertThat(System.nanoTime() - start).isLessThan(java.util.concurrent.TimeUnit.SECONDS.toNanos(4));
-    } finally {
-      trickle.shutdownNow();
     }
   }
 
