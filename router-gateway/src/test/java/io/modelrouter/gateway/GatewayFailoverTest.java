@@ -14,7 +14,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 
 /** Fleet failures and overload, end to end: each test runs its own fleet and gateway on 127.0.0.1. */
@@ -34,12 +33,12 @@ class GatewayFailoverTest {
       Http http = new Http(app.baseUrl());
       ConcurrentLinkedQueue<Result> results = new ConcurrentLinkedQueue<>();
       long t0 = System.nanoTime();
-      AtomicBoolean stop = new AtomicBoolean();
+      long end = t0 + Duration.ofMillis(3000).toNanos();
       ExecutorService pool = Executors.newFixedThreadPool(6);
       List<Future<?>> workers = new ArrayList<>();
       for (int w = 0; w < 6; w++) {
         workers.add(pool.submit(() -> {
-          while (!stop.get()) {
+          while (System.nanoTime() < end) {
             long start = System.nanoTime();
             int status;
             String endpoint;
@@ -56,19 +55,10 @@ class GatewayFailoverTest {
           return null;
         }));
       }
-      long killStarted;
-      long killedAt;
-      try {
-        Await.until("chat-fast answered requests", () -> results.stream().filter(r -> r.endpoint().equals("chat-fast")).count() >= 10);
-        killStarted = System.nanoTime() - t0;
-        fleet.server("chat-fast").kill();
-        long killed = System.nanoTime() - t0;
-        killedAt = killed;
-        Await.until("30 requests sent half a second after the kill", Duration.ofSeconds(30),
-            () -> results.stream().filter(r -> r.startNanos() > killed + 500_000_000L).count() >= 30);
-      } finally {
-        stop.set(true);
-      }
+      Thread.sleep(1000);
+      long killStarted = System.nanoTime() - t0;
+      fleet.server("chat-fast").kill();
+      long killedAt = System.nanoTime() - t0;
       for (Future<?> f : workers) {
         f.get(30, TimeUnit.SECONDS);
       }
