@@ -14,6 +14,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 
 /** Fleet failures and overload, end to end: each test runs its own fleet and gateway on 127.0.0.1. */
@@ -32,13 +33,13 @@ class GatewayFailoverTest {
     try (GatewayApp app = GatewayApp.start(GatewayApp.demoConfig(0), registry, DemoFleet.authenticator(), fleet)) {
       Http http = new Http(app.baseUrl());
       ConcurrentLinkedQueue<Result> results = new ConcurrentLinkedQueue<>();
+      AtomicBoolean stop = new AtomicBoolean();
       long t0 = System.nanoTime();
-      long end = t0 + Duration.ofMillis(3000).toNanos();
       ExecutorService pool = Executors.newFixedThreadPool(6);
       List<Future<?>> workers = new ArrayList<>();
       for (int w = 0; w < 6; w++) {
         workers.add(pool.submit(() -> {
-          while (System.nanoTime() < end) {
+          while (!stop.get()) {
             long start = System.nanoTime();
             int status;
             String endpoint;
@@ -55,10 +56,20 @@ class GatewayFailoverTest {
           return null;
         }));
       }
-      Thread.sleep(1000);
-      long killStarted = System.nanoTime() - t0;
-      fleet.server("chat-fast").kill();
-      long killedAt = System.nanoTime() - t0;
+      long killStarted;
+      long killedAt;
+      try {
+        Await.until("chat-fast answered a request",
+            () -> results.stream().anyMatch(r -> r.endpoint().equals("chat-fast")));
+        killStarted = System.nanoTime() - t0;
+        fleet.server("chat-fast").kill();
+        killedAt = System.nanoTime() - t0;
+        long settledFrom = killedAt + 500_000_000L;
+        Await.until("30 answers to requests sent half a second after the kill",
+            () -> results.stream().filter(r -> r.startNanos() > settledFrom).count() >= 30);
+      } finally {
+        stop.set(true);
+      }
       for (Future<?> f : workers) {
         f.get(30, TimeUnit.SECONDS);
       }
