@@ -31,6 +31,11 @@ final class TargetScratch implements TargetChoices {
   static final byte CONTEXT = 7;
   /** Its input check or endpoint filters refused it: the reason is in {@link #rejection}. */
   static final byte REJECTED = 8;
+  /**
+   * Eligible, but a target the request could use shed it (its priority, on saturated servers), and
+   * this one has capabilities the request does not need: left to the requests that need them.
+   */
+  static final byte YIELDED = 9;
 
   CandidateSet[] sets = new CandidateSet[0];
   byte[] fate = new byte[4];
@@ -41,15 +46,18 @@ final class TargetScratch implements TargetChoices {
   double[] ttft = new double[4];
   double[] cost = new double[4];
   boolean[] fits = new boolean[4];
+  /** Per target: whether one of its endpoints compared has nothing in flight. */
+  boolean[] idle = new boolean[4];
   /**
-   * Which of a target's predictions were computed ({@link #LATENCY}, {@link #TTFT}, {@link #COST}
-   * bits): each only when a selector or the explanation first asks for it.
+   * Which of a target's predictions were computed ({@link #LATENCY}, {@link #TTFT}, {@link #COST},
+   * {@link #IDLE} bits): each only when a selector or the explanation first asks for it.
    */
   byte[] predicted = new byte[4];
 
   static final byte LATENCY = 1;
   static final byte TTFT = 2;
   static final byte COST = 4;
+  static final byte IDLE = 8;
   @Nullable Endpoint[] fastest = new Endpoint[4];
   /**
    * Per target: how many of its candidates the predictions compared (0 until its first
@@ -85,6 +93,7 @@ final class TargetScratch implements TargetChoices {
       ttft = new double[n];
       cost = new double[n];
       fits = new boolean[n];
+      idle = new boolean[n];
       predicted = new byte[n];
       fastest = new Endpoint[n];
       compared = new int[n];
@@ -217,6 +226,11 @@ final class TargetScratch implements TargetChoices {
   @Override
   public boolean meetsBudget(int position) {
     return fits[predictedTarget(position, COST)];
+  }
+
+  @Override
+  public boolean idle(int position) {
+    return idle[predictedTarget(position, IDLE)];
   }
 
   @Override

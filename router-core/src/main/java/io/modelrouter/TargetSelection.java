@@ -93,6 +93,9 @@ final class TargetSelection {
           }
         }
       }
+      if (s.eligibleCount > 0 && shedByAnother(s, route)) {
+        leaveToThoseThatNeedThem(s, request);
+      }
       if (s.eligibleCount == 0) {
         return noEligibleTarget(s, route, request);
       }
@@ -119,6 +122,42 @@ final class TargetSelection {
   private @Nullable ModelSelector selector(String policy) {
     ModelSelector builtIn = ModelSelectors.builtIn(policy);
     return builtIn != null ? builtIn : custom.get(policy);
+  }
+
+  /** Whether a target evaluated was out because it sheds the request's priority (its servers are saturated). */
+  private static boolean shedByAnother(TargetScratch s, RouteEntry route) {
+    for (int t = 0; t < route.targetCount(); t++) {
+      Rejection r = s.rejection[t];
+      if (s.fate[t] == TargetScratch.REJECTED && r != null && r.reason() == RejectionReason.OVERLOADED) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * Takes out of the eligible targets those with capabilities the request does not need (an
+   * eligible target has all it needs, so those with more): a request that load shedding refused on
+   * a target it could use does not overflow onto servers the requests that need those capabilities
+   * have no alternative to. Shedding protects the traffic of higher priority on saturated servers;
+   * overflowing onto another target's would move the overload onto traffic that cannot move.
+   */
+  private static void leaveToThoseThatNeedThem(TargetScratch s, RouteRequest request) {
+    int kept = 0;
+    for (int i = 0; i < s.eligibleCount; i++) {
+      int t = s.eligible[i];
+      if (specialised(s, t, request)) {
+        s.fate[t] = TargetScratch.YIELDED;
+      } else {
+        s.eligible[kept++] = t;
+      }
+    }
+    s.eligibleCount = kept;
+  }
+
+  private static boolean specialised(TargetScratch s, int t, RouteRequest request) {
+    ModelVersion v = s.versions[t];
+    return v != null && v.spec().capabilities().size() > request.capabilities().size();
   }
 
   /**
@@ -209,7 +248,8 @@ final class TargetSelection {
    * Computes target {@code t}'s predictions, the groups {@code what} asks for: its fastest endpoint
    * and lowest predicted latency ({@link TargetScratch#LATENCY}), its lowest predicted TTFT
    * ({@link TargetScratch#TTFT}), the cost on its cheapest endpoint predicted to meet the budget
-   * and whether there is one ({@link TargetScratch#COST}). Only when a selector or the explanation
+   * and whether there is one ({@link TargetScratch#COST}), whether one of them has nothing in flight
+   * ({@link TargetScratch#IDLE}). Only when a selector or the explanation
    * asks: {@code ordered} and {@code weighted} never do.
    *
    * <p>Like the endpoint strategies ({@link Strategies#leastLatency()}), it compares every
@@ -260,6 +300,13 @@ final class TargetSelection {
       }
       s.fits[t] = cheapestFit != Double.POSITIVE_INFINITY;
       s.cost[t] = s.fits[t] ? cheapestFit : cheapest;
+    }
+    if ((what & TargetScratch.IDLE) != 0) {
+      boolean idle = false;
+      for (int k = 0; k < n && !idle; k++) {
+        idle = set.state(s.comparedPosition(t, k)).inFlight() == 0;
+      }
+      s.idle[t] = idle;
     }
   }
 
@@ -336,6 +383,10 @@ final class TargetSelection {
         return String.format(Locale.ROOT, "%,d tokens > context %,d", tokens(request), spec.contextWindow());
       case TargetScratch.REJECTED:
         return s.rejection[t].message();
+      case TargetScratch.YIELDED:
+        java.util.TreeSet<String> extra = new java.util.TreeSet<>(spec.capabilities());
+        extra.removeAll(request.capabilities());
+        return "left to requests that need " + String.join(", ", extra) + " (the request was shed elsewhere)";
       default:
         return "eligible";
     }

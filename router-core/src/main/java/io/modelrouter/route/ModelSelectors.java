@@ -13,10 +13,13 @@ import org.jspecify.annotations.Nullable;
  *   <li>{@code cheapest}: the cheapest target predicted to meet the request's budgets; for a
  *       request without a budget, the cheapest whose servers have a free slot (requests queue on
  *       none of its endpoints compared, see {@link TargetChoices#meetsBudget}); when none is, the
- *       fastest. Ties go to the faster one. A request without a budget leaves the targets with
- *       capabilities it does not need (a vision model, for a text request) to the requests that
- *       need them, as long as another target is eligible: its prefill there would hold up requests
- *       that have no other target, and it has no budget of its own to gain by it.
+ *       fastest. Ties go to the faster one. A request leaves the targets with capabilities it does
+ *       not need (a vision model, for a text request) to the requests that need them, as long as
+ *       another target is eligible: the requests that need them have no other target, and its
+ *       prefill there holds up every sequence they run (a long prompt, for seconds), so a budget it
+ *       might meet there costs theirs. It takes one only to meet its own budget on an endpoint
+ *       with nothing in flight ({@link TargetChoices#idle}), where it holds up no one; a request
+ *       without a budget never does.
  * </ul>
  *
  * <p>A request's minimum quality ({@link io.modelrouter.RouteRequest#minQuality()}, header {@code
@@ -97,10 +100,11 @@ public final class ModelSelectors {
     CHEAPEST("cheapest") {
       @Override
       int select(TargetChoices c) {
-        boolean yields = !hasBudget(c) && hasPlainTarget(c);
+        boolean yields = hasPlainTarget(c);
+        boolean budget = hasBudget(c);
         int best = -1;
         for (int i = 0; i < c.size(); i++) {
-          if (c.meetsBudget(i) && !(yields && specialised(c, i))
+          if (c.meetsBudget(i) && !(yields && specialised(c, i) && !(budget && c.idle(i)))
               && (best < 0
                   || c.cost(i) < c.cost(best)
                   || c.cost(i) == c.cost(best) && c.predictedLatencyNanos(i) < c.predictedLatencyNanos(best))) {

@@ -82,6 +82,13 @@ public interface TargetChoices {
    */
   boolean meetsBudget(int position);
 
+  /**
+   * Whether one of its endpoints compared has no request of this router in flight: a request sent
+   * there holds up no sequence running on it, as its prefill would the ones running on a busy
+   * server.
+   */
+  boolean idle(int position);
+
   /** The router's random source for this call. */
   RandomGenerator random();
 }
