@@ -498,6 +498,44 @@ class ModelRouteTest {
   }
 
   @Test
+  void route_cheapest_withBudget_leavesABusyTargetWithCapabilitiesItDoesNotNeedToThoseThatNeedThem() {
+    fleet("cheapest");
+    Router router = router().deadlinePolicy(DeadlinePolicy.BEST_EFFORT).build();
+    RouteRequest longText = chat().promptTokens(9000).latencyBudget(Duration.ofMillis(150)).build();
+    EndpointState v1 = registry.snapshot().state("v1");
+    v1.acquire(now.get()); // an image is running on vision
+    Decision busy = decision(router.route(longText));
+    assertThat(busy.model().name()).as("only vision meets the budget, but its prefill there would stall the image")
+        .isEqualTo("large");
+    busy.lease().close();
+    Decision image = decision(router.route(chat().capabilities(Set.of("vision")).latencyBudget(Duration.ofMillis(150)).build()));
+    assertThat(image.model().name()).as("a request that needs vision").isEqualTo("vision");
+    image.lease().close();
+    v1.release();
+    Decision idle = decision(router.route(longText));
+    assertThat(idle.model().name()).as("vision is idle: the request holds up no one there").isEqualTo("vision");
+    idle.lease().close();
+  }
+
+  @Test
+  void route_shedByATargetItCouldUse_doesNotOverflowOntoATargetWithCapabilitiesItDoesNotNeed() {
+    fleet("cheapest");
+    Router router = router().deadlinePolicy(DeadlinePolicy.BEST_EFFORT).build();
+    registry.snapshot().state("l1").updateServerMetrics(10, 32, 0.5, now.get()); // large queues: saturated
+    RouteRequest.Builder longText = chat().promptTokens(9000); // past small's context: large or vision
+    Rejection shed = rejection(router.route(longText.priority(Priority.SHEDDABLE).build()));
+    assertThat(shed.reason()).isEqualTo(RejectionReason.OVERLOADED);
+    assertThat(shed.retryAfter()).isNotNull();
+    assertThat(shed.message()).contains("vision:1: left to requests that need vision");
+    Decision standard = decision(router.route(longText.priority(Priority.STANDARD).build()));
+    assertThat(standard.model().name()).as("not shed: the saturated large, not vision").isEqualTo("large");
+    standard.lease().close();
+    Decision image = decision(router.route(chat().capabilities(Set.of("vision")).priority(Priority.SHEDDABLE).build()));
+    assertThat(image.model().name()).as("a sheddable image, which needs vision").isEqualTo("vision");
+    image.lease().close();
+  }
+
+  @Test
   void route_longPrompt_isPredictedItsPrefillAtTheTargetsLearntRate() {
     fleet("fastest");
     EndpointState l1 = registry.snapshot().state("l1");
