@@ -316,15 +316,18 @@ final class TargetSelection {
    * (from answers that carry their token counts), the predicted TTFT of the request's prompt (queue
    * and {@linkplain EndpointState#prefillNanosPerToken() prefill rate} included) plus the request's
    * output tokens after the first at that rate; before, {@link
-   * LatencyModel#predictLatencyNanos}, the endpoint's whole-request latency.
+   * LatencyModel#predictLatencyNanos}, the endpoint's whole-request latency. Never less than its
+   * {@linkplain EndpointState#pendingAgeNanos pending age}, as in {@link Strategies#leastLatency()}:
+   * an endpoint that has had requests in flight for that long without answering one is not
+   * predicted faster, however fast its last answers (or, before its first, the initial RTT) were.
    */
   private double predictLatency(RouteRequest request, Endpoint endpoint, EndpointState state, long now) {
     double tpot = state.tpotEwmaNanos();
     int output = request.maxOutputTokens();
-    if (!(tpot > 0) || !(state.ttftEwmaNanos() > 0) || output <= 0) {
-      return latencyModel.predictLatencyNanos(endpoint, state, now);
-    }
-    return latencyModel.predictTtftNanos(endpoint, state, request.promptTokens(), now) + (output - 1) * tpot;
+    double latency = !(tpot > 0) || !(state.ttftEwmaNanos() > 0) || output <= 0
+        ? latencyModel.predictLatencyNanos(endpoint, state, now)
+        : latencyModel.predictTtftNanos(endpoint, state, request.promptTokens(), now) + (output - 1) * tpot;
+    return Math.max(latency, state.pendingAgeNanos(now));
   }
 
   /**

@@ -207,6 +207,22 @@ class ModelRouteTest {
   }
 
   @Test
+  void route_endpointPendingWithoutAnswer_isPredictedAtLeastItsPendingAge() {
+    fleet("fastest");
+    latency("s1", 500);
+    latency("s2", 500);
+    EndpointState v1 = registry.snapshot().state("v1");
+    v1.acquire(now.get()); // vision takes a request and answers nothing for 2 s
+    now.addAndGet(2_000_000_000L);
+    Decision d = decision(router().build().route(chat().explain(true).build()));
+    RouteExplanation.Target vision = d.routeExplanation().targets().get(2);
+    assertThat(vision.predictedLatencyMillis()).as("its last answer took 80 ms; it has owed one for 2 s").isEqualTo(2_000.0);
+    assertThat(d.model().name()).isEqualTo("large");
+    d.lease().close();
+    v1.release();
+  }
+
+  @Test
   void route_cheapest_choosesTheCheapestThatMeetsTheBudget() {
     fleet("cheapest");
     Router router = router().build();
