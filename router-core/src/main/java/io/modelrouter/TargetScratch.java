@@ -69,6 +69,8 @@ final class TargetScratch implements TargetChoices {
   /** Route indices of the eligible targets, in route order. */
   int[] eligible = new int[4];
   int eligibleCount;
+  /** Whether a target evaluated was out because it sheds the request's priority (its servers are saturated). */
+  boolean shed;
   private @Nullable RouteEntry route;
   private @Nullable RouteRequest request;
   private @Nullable RandomGenerator random;
@@ -105,6 +107,7 @@ final class TargetScratch implements TargetChoices {
     this.request = request;
     this.random = random;
     eligibleCount = 0;
+    shed = false;
     java.util.Arrays.fill(predicted, 0, n, (byte) 0);
     java.util.Arrays.fill(compared, 0, n, 0);
   }

@@ -93,7 +93,7 @@ final class TargetSelection {
           }
         }
       }
-      if (s.eligibleCount > 0 && shedByAnother(s, route)) {
+      if (s.eligibleCount > 0 && s.shed) {
         leaveToThoseThatNeedThem(s, request);
       }
       if (s.eligibleCount == 0) {
@@ -122,17 +122,6 @@ final class TargetSelection {
   private @Nullable ModelSelector selector(String policy) {
     ModelSelector builtIn = ModelSelectors.builtIn(policy);
     return builtIn != null ? builtIn : custom.get(policy);
-  }
-
-  /** Whether a target evaluated was out because it sheds the request's priority (its servers are saturated). */
-  private static boolean shedByAnother(TargetScratch s, RouteEntry route) {
-    for (int t = 0; t < route.targetCount(); t++) {
-      Rejection r = s.rejection[t];
-      if (s.fate[t] == TargetScratch.REJECTED && r != null && r.reason() == RejectionReason.OVERLOADED) {
-        return true;
-      }
-    }
-    return false;
   }
 
   /**
@@ -210,6 +199,7 @@ final class TargetSelection {
     }
     if (invalid != null) {
       s.rejection[t] = invalid;
+      s.shed |= invalid.reason() == RejectionReason.OVERLOADED;
       return TargetScratch.REJECTED;
     }
     return TargetScratch.ELIGIBLE;
