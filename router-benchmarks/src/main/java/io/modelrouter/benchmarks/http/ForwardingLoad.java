@@ -1,8 +1,6 @@
 package io.modelrouter.benchmarks.http;
 
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -15,7 +13,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * every call are kept and their percentiles compared, and throughput is summed over the phases;
  * the median over rounds of the routed/direct throughput ratio of each round's pair of phases is
  * printed too, since it is what a burst of background load moves least; and the process's CPU time
- * per call (callers, server, exporter threads and GC together), which background load moves less.
+ * per call (callers, server, exporter threads and GC together), which background load moves less,
+ * in total, per round and by thread group ({@link ThreadCpu}).
  *
  * <pre>
  * java -cp router-benchmarks/target/benchmarks.jar io.modelrouter.benchmarks.http.ForwardingLoad [threads] [phaseSeconds] [rounds]
@@ -59,9 +58,14 @@ public final class ForwardingLoad {
    */
   static void compare(String baseName, Call base, String otherName, Call other, int threads, double phaseSeconds,
       int rounds) throws InterruptedException {
-    // Warm both paths up (JIT, connection pools) before measuring.
-    phase(base, threads, 3);
-    phase(other, threads, 3);
+    // One latency buffer per caller for every phase: a fresh one per phase would be tens of MB of
+    // garbage a phase, collected during whichever phase follows.
+    long[][] buffers = new long[threads][2_000_000];
+    // Warm both paths up (JIT, connection pools) before measuring, twice in turn.
+    for (int w = 0; w < 2; w++) {
+      phase(base, threads, 2, buffers);
+      phase(other, threads, 2, buffers);
+    }
     CPU_NANOS.set(0);
     long[] directNanos = new long[0];
     long[] routedNanos = new long[0];
@@ -74,19 +78,25 @@ public final class ForwardingLoad {
     long directProcessCpu = 0;
     long routedProcessCpu = 0;
     double[] ratios = new double[rounds];
+    double[] cpuRatios = new double[rounds];
+    ThreadCpu byThread = new ThreadCpu();
     for (int r = 0; r < rounds; r++) {
       boolean directFirst = r % 2 == 0;
       double[] rates = new double[2];
+      double[] cpuPerCall = new double[2];
       for (int k = 0; k < 2; k++) {
         boolean routed = directFirst == (k == 1);
+        byThread.start();
         long start = System.nanoTime();
         long cpuBefore = CPU_NANOS.get();
         long processBefore = processCpuNanos();
-        long[] lat = phase(routed ? other : base, threads, phaseSeconds);
+        long[] lat = phase(routed ? other : base, threads, phaseSeconds, buffers);
         double secs = (System.nanoTime() - start) / 1e9;
         long cpu = CPU_NANOS.get() - cpuBefore;
         long processCpu = processCpuNanos() - processBefore;
+        byThread.stop(routed ? 1 : 0);
         rates[routed ? 1 : 0] = lat.length / secs;
+        cpuPerCall[routed ? 1 : 0] = (double) processCpu / Math.max(lat.length, 1);
         if (routed) {
           routedCpu += cpu;
           routedProcessCpu += processCpu;
@@ -102,8 +112,10 @@ public final class ForwardingLoad {
         }
       }
       ratios[r] = rates[1] / rates[0];
+      cpuRatios[r] = cpuPerCall[1] / cpuPerCall[0];
     }
     Arrays.sort(ratios);
+    Arrays.sort(cpuRatios);
     Arrays.sort(directNanos);
     Arrays.sort(routedNanos);
     double directRate = directCalls / directSeconds;
@@ -117,10 +129,27 @@ public final class ForwardingLoad {
         (pct(routedNanos, 0.5) - pct(directNanos, 0.5)) / 1e3, otherName, 100 * routedRate / directRate, baseName);
     System.out.printf(Locale.ROOT, "process cpu per call: %s %.1f%% of %s%n", otherName,
         100.0 * routedProcessCpu / Math.max(routedCalls, 1) / ((double) directProcessCpu / Math.max(directCalls, 1)), baseName);
-    // Each round pairs the two phases back to back: the median of the rounds' ratios is what a
-    // burst of background load on one phase moves least.
-    System.out.printf(Locale.ROOT, "%s/%s per round: median %.1f%%, quartiles %.1f%% to %.1f%% (%d rounds)%n",
-        otherName, baseName, 100 * ratios[rounds / 2], 100 * ratios[rounds / 4], 100 * ratios[(3 * rounds) / 4], rounds);
+    byThread.print(baseName, directCalls, otherName, routedCalls, directProcessCpu, routedProcessCpu, directCpu, routedCpu);
+    System.out.printf(Locale.ROOT, "process cpu per call, %s/%s per round: median %.1f%%, quartiles %.1f%% to %.1f%%%n",
+        otherName, baseName, 100 * median(cpuRatios), 100 * quartile(cpuRatios, 1), 100 * quartile(cpuRatios, 3));
+    // The headline. Each round pairs the two phases back to back: the median of the rounds' ratios
+    // is what a burst of background load on one phase moves least.
+    System.out.printf(Locale.ROOT, "THROUGHPUT %s/%s: median of %d rounds %.1f%% (quartiles %.1f%% to %.1f%%), all phases %.1f%%%n",
+        otherName, baseName, rounds, 100 * median(ratios), 100 * quartile(ratios, 1), 100 * quartile(ratios, 3),
+        100 * routedRate / directRate);
+  }
+
+  /** The median of sorted {@code v} (the mean of the middle two for an even count). */
+  private static double median(double[] v) {
+    int n = v.length;
+    return n % 2 == 1 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+  }
+
+  /** Quartile {@code q} (1 or 3) of sorted {@code v}: the median of its lower or upper half. */
+  private static double quartile(double[] v, int q) {
+    int half = v.length / 2;
+    double[] part = q == 1 ? Arrays.copyOfRange(v, 0, half) : Arrays.copyOfRange(v, v.length - half, v.length);
+    return part.length == 0 ? v[0] : median(part);
   }
 
   private static void print(String name, double rate, long[] sorted, long cpuNanos, long processCpuNanos) {
@@ -153,15 +182,16 @@ public final class ForwardingLoad {
     return c;
   }
 
-  /** Runs {@code threads} closed-loop callers for {@code seconds}; returns every call's latency. */
-  private static long[] phase(Call call, int threads, double seconds) throws InterruptedException {
+  /**
+   * Runs {@code threads} closed-loop callers for {@code seconds}, each recording into its own
+   * buffer; returns every call's latency.
+   */
+  private static long[] phase(Call call, int threads, double seconds, long[][] buffers) throws InterruptedException {
     AtomicBoolean stop = new AtomicBoolean();
-    List<long[]> perThread = new ArrayList<>();
     int[] counts = new int[threads];
     CountDownLatch done = new CountDownLatch(threads);
     for (int t = 0; t < threads; t++) {
-      long[] lat = new long[2_000_000];
-      perThread.add(lat);
+      long[] lat = buffers[t];
       int id = t;
       Thread th = new Thread(() -> {
         int n = 0;
@@ -193,7 +223,7 @@ public final class ForwardingLoad {
     long[] all = new long[total];
     int pos = 0;
     for (int t = 0; t < threads; t++) {
-      System.arraycopy(perThread.get(t), 0, all, pos, counts[t]);
+      System.arraycopy(buffers[t], 0, all, pos, counts[t]);
       pos += counts[t];
     }
     return all;

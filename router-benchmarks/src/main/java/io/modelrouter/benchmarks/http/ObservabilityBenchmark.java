@@ -19,6 +19,7 @@ import io.opentelemetry.api.trace.propagation.W3CTraceContextPropagator;
 import io.opentelemetry.context.propagation.ContextPropagators;
 import io.opentelemetry.context.propagation.TextMapPropagator;
 import io.opentelemetry.sdk.OpenTelemetrySdk;
+import io.opentelemetry.sdk.autoconfigure.AutoConfiguredOpenTelemetrySdk;
 import io.opentelemetry.sdk.common.CompletableResultCode;
 import io.opentelemetry.sdk.trace.SdkTracerProvider;
 import io.opentelemetry.sdk.trace.data.SpanData;
@@ -28,9 +29,14 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
+import org.jspecify.annotations.Nullable;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Level;
@@ -45,15 +51,23 @@ import org.openjdk.jmh.annotations.TearDown;
  * What metrics and traces cost a forwarded request: the same chat completion through two {@link
  * RoutingClient}s to the same simulated server on loopback, one bare ({@code plain}) and one with
  * {@link RouterMetrics} on Micrometer's Prometheus registry and {@link RouterTracing} on the
- * OpenTelemetry SDK (every span sampled, batched to an exporter that drops them) ({@code observed}),
- * in the same run at the same concurrency; {@code -Dobserve=metrics} or {@code traces} for one alone.
+ * OpenTelemetry SDK ({@code observed}), in the same run at the same concurrency; {@code
+ * -Dobserve=metrics} or {@code traces} for one alone.
+ *
+ * <p>The SDK is the one the gateway builds when {@code OTEL_EXPORTER_OTLP_ENDPOINT} is set (see
+ * {@link #gatewaySdk}): autoconfigured, every span sampled (parent-based), the standard batch span
+ * processor, W3C trace context and baggage, and the OTLP {@code http/protobuf} exporter sending
+ * through the JDK's client, here to an {@link OtlpSink} on 127.0.0.1 in the same process, which
+ * counts the spans it receives so that a lost span shows. {@code -Dexporter=none} swaps the
+ * exporter for one that drops the batches, to tell the cost of serialising and sending apart.
  *
  * <p>On a noisy machine prefer {@link #main}: the two alternate in short phases, as in {@link
- * ForwardingLoad}, so that background load falls on both alike.
+ * ForwardingLoad}, so that background load falls on both alike; the headline is the median over
+ * rounds of the observed/plain throughput ratio.
  *
  * <pre>
  * java -jar router-benchmarks/target/benchmarks.jar ObservabilityBenchmark -t 4 -bm thrpt -tu s -f 1 -wi 3 -w 1s -i 5 -r 1s
- * java [-Dobserve=metrics|traces] -cp router-benchmarks/target/benchmarks.jar io.modelrouter.benchmarks.http.ObservabilityBenchmark [threads] [phaseSeconds] [rounds]
+ * java [-Dobserve=metrics|traces] [-Dexporter=otlp|none] -cp router-benchmarks/target/benchmarks.jar io.modelrouter.benchmarks.http.ObservabilityBenchmark [threads] [phaseSeconds] [rounds]
  * </pre>
  */
 @State(Scope.Benchmark)
@@ -69,7 +83,10 @@ public class ObservabilityBenchmark {
   private RoutingClient observed;
   private RouterMetrics metrics;
   private OpenTelemetrySdk otel;
+  private @Nullable OtlpSink sink;
   private ProxyRequest request;
+  /** Observed calls made, warm-up included: each ends two spans (the request's and its attempt's). */
+  private final LongAdder observedCalls = new LongAdder();
 
   @Setup(Level.Trial)
   public void setUp() throws IOException {
@@ -81,7 +98,12 @@ public class ObservabilityBenchmark {
     Router router = Router.builder(registry).build();
     plain = RoutingClient.builder(router).build();
     metrics = RouterMetrics.builder(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), registry).build();
-    otel = sdk();
+    if (System.getProperty("exporter", "otlp").equals("none")) {
+      otel = sdk();
+    } else {
+      sink = OtlpSink.start();
+      otel = gatewaySdk(sink.endpoint());
+    }
     String what = System.getProperty("observe", "metrics,traces");
     RoutingClient.Builder b = RoutingClient.builder(router);
     if (what.contains("metrics")) {
@@ -99,8 +121,21 @@ public class ObservabilityBenchmark {
     plain.close();
     observed.close();
     metrics.close();
-    otel.close();
+    otel.close(); // flushes the batch processor's queue to the sink
+    if (sink != null) {
+      sink.close();
+    }
     server.close();
+  }
+
+  /** What reached the exporter's far end against the spans ended, once {@link #tearDown} flushed them. */
+  private void printExported() {
+    if (sink == null || !System.getProperty("observe", "metrics,traces").contains("traces")) {
+      return;
+    }
+    long ended = 2 * observedCalls.sum();
+    System.out.printf(Locale.ROOT, "spans: %d ended, %d received by the OTLP sink (%d lost) in %d exports, %.0f bytes a span%n",
+        ended, sink.spans(), ended - sink.spans(), sink.exports(), (double) sink.bytes() / Math.max(sink.spans(), 1));
   }
 
   /** Each thread's read buffer. */
@@ -120,6 +155,7 @@ public class ObservabilityBenchmark {
   /** Routed and forwarded with metrics and traces on. */
   @Benchmark
   public long observed(Buffer buf) throws IOException {
+    observedCalls.increment();
     try (ProxyResponse r = observed.execute(request)) {
       return drain(r.body(), buf.bytes);
     }
@@ -142,6 +178,7 @@ public class ObservabilityBenchmark {
     } finally {
       b.tearDown();
     }
+    b.printExported();
   }
 
   private static long drain(InputStream in, byte[] buf) throws IOException {
@@ -150,6 +187,25 @@ public class ObservabilityBenchmark {
       total += n;
     }
     return total;
+  }
+
+  /**
+   * The SDK exactly as the gateway's {@code Telemetry} builds it from {@code OTEL_*} variables when
+   * only {@code OTEL_EXPORTER_OTLP_ENDPOINT} is set (the same properties, through the same
+   * autoconfiguration), exporting to {@code endpoint}.
+   */
+  static OpenTelemetrySdk gatewaySdk(String endpoint) {
+    Map<String, String> properties = new HashMap<>();
+    properties.put("otel.metrics.exporter", "none");
+    properties.put("otel.logs.exporter", "none");
+    properties.put("otel.service.name", "modelrouter");
+    properties.put("otel.exporter.otlp.protocol", "http/protobuf");
+    properties.put("otel.exporter.otlp.endpoint", endpoint);
+    return AutoConfiguredOpenTelemetrySdk.builder()
+        .addPropertiesSupplier(() -> properties)
+        .disableShutdownHook()
+        .build()
+        .getOpenTelemetrySdk();
   }
 
   /**
