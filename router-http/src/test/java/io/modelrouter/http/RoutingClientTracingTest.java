@@ -70,6 +70,8 @@ class RoutingClientTracingTest {
           .containsKey(AttributeKey.stringKey("modelrouter.strategy"))
           .containsKey(AttributeKey.longKey("gen_ai.usage.input_tokens"));
       assertThat(request.getStatus().getStatusCode()).isEqualTo(StatusCode.UNSET);
+      // Usual values are left out: not hedged.
+      assertThat(request.getAttributes().get(AttributeKey.booleanKey("modelrouter.hedged"))).isNull();
 
       List<SpanData> attempts = children(spans, request);
       assertThat(attempts).hasSize(2);
@@ -77,10 +79,14 @@ class RoutingClientTracingTest {
       SpanData second = attempt(attempts, 2);
       assertThat(first.getAttributes().get(AttributeKey.stringKey("modelrouter.endpoint"))).isEqualTo("chat-0");
       assertThat(first.getAttributes().get(AttributeKey.stringKey("error.type"))).isEqualTo("failure");
+      assertThat(first.getAttributes().get(AttributeKey.stringKey("modelrouter.outcome"))).isEqualTo("failure");
       assertThat(first.getStatus().getStatusCode()).isEqualTo(StatusCode.ERROR);
       assertThat(second.getAttributes().get(AttributeKey.stringKey("modelrouter.endpoint"))).isEqualTo("chat-1");
       assertThat(second.getAttributes().get(AttributeKey.longKey("http.request.resend_count"))).isEqualTo(1L);
       assertThat(second.getAttributes().get(AttributeKey.longKey("http.response.status_code"))).isEqualTo(200L);
+      // Usual values are left out: a success, not a hedge.
+      assertThat(second.getAttributes().get(AttributeKey.stringKey("modelrouter.outcome"))).isNull();
+      assertThat(second.getAttributes().get(AttributeKey.booleanKey("modelrouter.hedge"))).isNull();
       // The model server got the second attempt's context: same trace, that attempt's span as parent.
       assertThat(alive.receivedTraceparents()).containsExactly("00-" + INCOMING_TRACE + "-" + second.getSpanId() + "-01");
     }
@@ -110,7 +116,7 @@ class RoutingClientTracingTest {
       List<SpanData> attempts = children(spans, request);
       SpanData primary = attempt(attempts, 1);
       SpanData hedge = attempt(attempts, 2);
-      assertThat(primary.getAttributes().get(AttributeKey.booleanKey("modelrouter.hedge"))).isFalse();
+      assertThat(primary.getAttributes().get(AttributeKey.booleanKey("modelrouter.hedge"))).isNull();
       assertThat(primary.getAttributes().get(AttributeKey.stringKey("modelrouter.outcome"))).isEqualTo("cancelled");
       assertThat(hedge.getAttributes().get(AttributeKey.booleanKey("modelrouter.hedge"))).isTrue();
       assertThat(hedge.getAttributes().get(AttributeKey.stringKey("modelrouter.endpoint"))).isEqualTo("chat-1");

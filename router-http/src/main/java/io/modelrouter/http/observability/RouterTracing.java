@@ -39,10 +39,15 @@ import org.jspecify.annotations.Nullable;
  * endpoint that answered) and the routing ones ({@code modelrouter.strategy}, {@code
  * modelrouter.endpoint}, {@code modelrouter.attempts}, {@code modelrouter.rejection.reason}); and
  * under it one span per attempt (kind CLIENT, named after the HTTP method), with the endpoint,
- * {@code modelrouter.attempt}, {@code modelrouter.hedge}, {@code http.request.resend_count} and
- * {@code http.response.status_code}. The attempt's context goes to the model server in the
+ * {@code modelrouter.attempt}, {@code http.request.resend_count} and {@code
+ * http.response.status_code}. The attempt's context goes to the model server in the
  * propagator's headers (W3C {@code traceparent} by default); a request that carries a context (a
  * client's {@code traceparent}) continues its trace, else the caller's current context is the parent.
+ *
+ * <p>Attributes that would hold their usual value on nearly every span are set only when they do
+ * not (each costs the SDK a map entry and the exporter its name and value on the wire, for every
+ * span): {@code modelrouter.hedged} on the request's span and {@code modelrouter.hedge} on an
+ * attempt's only when true, an attempt's {@code modelrouter.outcome} only when not {@code success}.
  *
  * <p>Thread-safe.
  */
@@ -147,9 +152,10 @@ public final class RouterTracing implements ForwardingObserver {
           .setAttribute(SERVER_PORT, (long) GenAi.port(e))
           .setAttribute(ENDPOINT, e.id())
           .setAttribute(RESPONSE_MODEL, decision.model().name())
-          .setAttribute(ATTEMPT, (long) number)
-          .setAttribute(HEDGE, hedge);
-      if (number > 1 && !hedge) {
+          .setAttribute(ATTEMPT, (long) number);
+      if (hedge) {
+        b.setAttribute(HEDGE, true);
+      } else if (number > 1) {
         b.setAttribute(RESEND_COUNT, (long) (number - 1));
       }
       Span attempt = b.startSpan();
@@ -164,7 +170,9 @@ public final class RouterTracing implements ForwardingObserver {
         if (outcome.httpStatus() > 0) {
           attempt.setAttribute(STATUS_CODE, outcome.httpStatus());
         }
-        attempt.setAttribute(OUTCOME, GenAi.name(outcome.kind()));
+        if (outcome.kind() != Outcome.Kind.SUCCESS) {
+          attempt.setAttribute(OUTCOME, GenAi.name(outcome.kind()));
+        }
         String error = GenAi.errorType(outcome);
         if (error != null) {
           attempt.setAttribute(ERROR_TYPE, error);
@@ -214,7 +222,9 @@ public final class RouterTracing implements ForwardingObserver {
       span.setAttribute(SERVER_PORT, GenAi.port(e));
       span.setAttribute(ENDPOINT, e.id());
       span.setAttribute(ATTEMPTS, response.attempts());
-      span.setAttribute(HEDGED, response.hedged());
+      if (response.hedged()) {
+        span.setAttribute(HEDGED, true);
+      }
       span.setAttribute(STATUS_CODE, response.status());
       if (response.promptTokens() >= 0) {
         span.setAttribute(INPUT_TOKENS, response.promptTokens());
