@@ -134,8 +134,11 @@ public class ObservabilityBenchmark {
       return;
     }
     long ended = 2 * observedCalls.sum();
-    System.out.printf(Locale.ROOT, "spans: %d ended, %d received by the OTLP sink (%d lost) in %d exports, %.0f bytes a span%n",
-        ended, sink.spans(), ended - sink.spans(), sink.exports(), (double) sink.bytes() / Math.max(sink.spans(), 1));
+    String sampler = System.getProperty("otel.traces.sampler");
+    String lost = sampler == null ? (ended - sink.spans()) + " lost" : "sampler " + sampler + " "
+        + System.getProperty("otel.traces.sampler.arg", "");
+    System.out.printf(Locale.ROOT, "spans: %d ended, %d received by the OTLP sink (%s) in %d exports, %.0f bytes a span%n",
+        ended, sink.spans(), lost, sink.exports(), (double) sink.bytes() / Math.max(sink.spans(), 1));
   }
 
   /** Each thread's read buffer. */
