@@ -78,8 +78,8 @@ public final class PrefixBlockCache {
     for (int w = 0; w < 2 * WAYS; w += 2) {
       int key = t[base + w];
       if (key == fp) {
-        victim = base + w;
-        break;
+        SLOTS.setOpaque(t, base + w + 1, stamp); // held already: a new stamp is all it needs
+        return;
       }
       long age = key == 0 ? Long.MAX_VALUE : stamp - t[base + w + 1];
       if (age > victimAge) {
@@ -87,8 +87,8 @@ public final class PrefixBlockCache {
         victimAge = age;
       }
     }
-    SLOTS.setOpaque(slots, victim, fp);
-    SLOTS.setOpaque(slots, victim + 1, stamp);
+    SLOTS.setOpaque(t, victim, fp);
+    SLOTS.setOpaque(t, victim + 1, stamp);
   }
 
   /** The first slot of the block's set: Fibonacci hashing, so that even poorly mixed hashes spread. */
