@@ -31,7 +31,7 @@ public final class LlmCombinedStrategy implements SelectionStrategy {
   /** Candidates a pick over a large pool scores: two random ones and two prefix holders. */
   private static final int SAMPLED = 4;
 
-  /** Matched prefix blocks not looked up (the prefix term's weight is 0). */
+  /** Matched prefix blocks the pick did not look up; {@link #chosen} looks them up if the backlog needs them. */
   private static final int UNMATCHED = -1;
 
   private final PrefixCacheIndex prefixIndex;
