@@ -27,10 +27,10 @@ import org.openjdk.jmh.annotations.Warmup;
  * Strategies#llmAware()} over the same candidates, in the same run, with fresh server metrics: the
  * metrics are scraped again at the clock reading of every iteration (and checked fresh), so neither
  * strategy takes its stale-metrics shortcut; each endpoint's last answer and prefill backlog are
- * stamped a few milliseconds before it, as on a working fleet (see {@link #scrape()}). The request carries a 32-block prompt chain (2,048
- * tokens at 64 a block); a quarter of the endpoints hold a leading part of it (partial matches of
- * 8 to 32 blocks), the rest hold other prompts, and every endpoint has a decode-speed sample, so
- * every term is computed. The combined pick includes recording the chain on the chosen endpoint
+ * stamped a few milliseconds before it, as on a working fleet (see {@link #scrape()}). The request
+ * carries a 32-block prompt chain (2,048 tokens at 64 a block); a quarter of the endpoints hold a
+ * leading part of it (partial matches of 8 to 32 blocks), the rest hold other prompts, and every
+ * endpoint has a decode-speed sample, so every term is computed. The combined pick includes recording the chain on the chosen endpoint
  * (and in the global block-owner table, which is why, from the second pick on, a pool above the
  * full-scan limit finds the last chosen endpoint as its prefix holder). {@link
  * Strategies#leastLatency()}, the default for other servers, is the third peer.
