@@ -102,11 +102,11 @@ final class EstimatedPrefixCache implements PrefixCacheIndex {
     }
     PrefixBlockCache t = c.state(index).prefixBlocks(capacityBlocks);
     long now = c.nanoTime();
-    int versionIndex = c.versionIndex(index);
+    long owner = PrefixOwners.owner(c.version(), c.versionIndex(index));
     for (int k = 0; k < n; k++) {
       long block = r.prefixBlock(k);
       t.add(block, now);
-      owners.record(block, c.version(), versionIndex);
+      owners.record(block, owner);
     }
   }
 

@@ -31,6 +31,9 @@ public final class LlmCombinedStrategy implements SelectionStrategy {
   /** Candidates a pick over a large pool scores: two random ones and two prefix holders. */
   private static final int SAMPLED = 4;
 
+  /** Matched prefix blocks the pick did not look up; {@link #chosen} looks them up if the backlog needs them. */
+  private static final int UNMATCHED = -1;
+
   private final PrefixCacheIndex prefixIndex;
   private final LatencyModel model;
   private final double prefixWeight;
@@ -69,7 +72,7 @@ public final class LlmCombinedStrategy implements SelectionStrategy {
     int n = c.size();
     if (n <= 1) {
       if (n == 1) {
-        chosen(c, 0);
+        chosen(c, 0, UNMATCHED);
         return 0;
       }
       return NONE;
@@ -105,15 +108,20 @@ public final class LlmCombinedStrategy implements SelectionStrategy {
     double perWeight = loadFactor * (totalInFlight + 1) / Math.max(totalWeight, 1);
     int start = c.random().nextInt(n);
     int best = NONE;
+    int bestMatched = UNMATCHED;
     double bestScore = Double.POSITIVE_INFINITY;
     for (int k = 0; k < n; k++) {
       int i = start + k < n ? start + k : start + k - n;
+      EndpointState s = c.state(i);
+      int inFlight = s.inFlight();
       // inFlight < ceil(x) is inFlight < x for an integer inFlight
-      if (c.state(i).inFlight() < perWeight * c.endpoint(i).weight()) {
-        double s = score(c, i, meanTpot, meanRtt, meanUsual);
-        if (s < bestScore) {
+      if (inFlight < perWeight * c.endpoint(i).weight()) {
+        int matched = matched(c, i);
+        double score = score(c, s, inFlight, matched, meanTpot, meanRtt, meanUsual);
+        if (score < bestScore) {
           best = i;
-          bestScore = s;
+          bestMatched = matched;
+          bestScore = score;
         }
       }
     }
@@ -121,26 +129,40 @@ public final class LlmCombinedStrategy implements SelectionStrategy {
       // Only when in-flight counts moved during the scan (loadFactor >= 1 leaves one under the
       // bound): never fail a request, take the best score.
       for (int i = 0; i < n; i++) {
-        double s = score(c, i, meanTpot, meanRtt, meanUsual);
-        if (s < bestScore) {
+        EndpointState s = c.state(i);
+        int matched = matched(c, i);
+        double score = score(c, s, s.inFlight(), matched, meanTpot, meanRtt, meanUsual);
+        if (score < bestScore) {
           best = i;
-          bestScore = s;
+          bestMatched = matched;
+          bestScore = score;
         }
       }
     }
     if (best != NONE) {
-      chosen(c, best);
+      chosen(c, best, bestMatched);
     }
     return best;
   }
 
   /**
-   * Adds the blocks the chosen endpoint lacks to its {@linkplain EndpointState#prefillBacklog()
-   * prefill backlog}, then tells the index where the request went.
+   * The candidate's matched prefix blocks when the prefix term counts, else {@link #UNMATCHED}
+   * (not looked up): a pick looks each candidate up once, and the chosen one's count serves its
+   * backlog too.
    */
-  private void chosen(Candidates c, int index) {
-    if (backlogWeight > 0 && c.request().prefixBlockCount() > 0) {
-      int missing = c.request().prefixBlockCount() - prefixIndex.matchedBlocks(c, index);
+  private int matched(Candidates c, int index) {
+    return prefixWeight > 0 ? prefixIndex.matchedBlocks(c, index) : UNMATCHED;
+  }
+
+  /**
+   * Adds the blocks the chosen endpoint lacks to its {@linkplain EndpointState#prefillBacklog()
+   * prefill backlog}, then tells the index where the request went. {@code matched} is the
+   * endpoint's matched prefix blocks as the pick looked them up, or {@link #UNMATCHED}.
+   */
+  private void chosen(Candidates c, int index, int matched) {
+    int blocks = c.request().prefixBlockCount();
+    if (backlogWeight > 0 && blocks > 0) {
+      int missing = blocks - (matched != UNMATCHED ? matched : prefixIndex.matchedBlocks(c, index));
       c.state(index).prefillBacklog().add(missing, c.nanoTime(), prefillBlocksPerSecond);
     }
     prefixIndex.chosen(c, index);
@@ -214,21 +236,23 @@ public final class LlmCombinedStrategy implements SelectionStrategy {
       if (i == NONE) {
         continue;
       }
-      double s = score(c, i, meanTpot, meanRtt, meanUsual);
-      if (c.state(i).inFlight() < perWeight * c.endpoint(i).weight()) {
-        if (s < bestScore) {
+      EndpointState s = c.state(i);
+      int inFlight = s.inFlight();
+      double score = score(c, s, inFlight, matched(c, i), meanTpot, meanRtt, meanUsual);
+      if (inFlight < perWeight * c.endpoint(i).weight()) {
+        if (score < bestScore) {
           best = i;
-          bestScore = s;
+          bestScore = score;
         }
-      } else if (s < fallbackScore) {
+      } else if (score < fallbackScore) {
         fallback = i;
-        fallbackScore = s;
+        fallbackScore = score;
       }
     }
     if (best == NONE) {
       best = fallback;
     }
-    chosen(c, best);
+    chosen(c, best, UNMATCHED);
     return best;
   }
 
@@ -240,29 +264,37 @@ public final class LlmCombinedStrategy implements SelectionStrategy {
   @Override
   public double score(Candidates c, int index) {
     double meanTpot = meanTpot(c);
-    return score(c, index, meanTpot, meanTpot > 0 ? 0 : meanRtt(c), meanUsual(c));
+    EndpointState s = c.state(index);
+    return score(c, s, s.inFlight(), matched(c, index), meanTpot, meanTpot > 0 ? 0 : meanRtt(c), meanUsual(c));
   }
 
-  private double score(Candidates c, int index, double meanTpot, double meanRtt, double meanUsual) {
-    EndpointState s = c.state(index);
-    double slowness = slowness(c, index, meanTpot, meanRtt);
-    double score = inFlightWeight * Scorers.inFlightTerm(s.inFlight() * slowness)
-        + latencyWeight * (slowness / (1 + slowness) + stall(s, c.nanoTime(), meanUsual));
+  /**
+   * The score of a candidate whose state is {@code s}, with {@code inFlight} requests in flight as
+   * the load bound read them and {@code matched} prefix blocks ({@link #matched}). Each of its
+   * signals is read once, and a term whose weight is 0 is neither read nor computed: it would add
+   * exactly 0.
+   */
+  private double score(Candidates c, EndpointState s, int inFlight, int matched,
+      double meanTpot, double meanRtt, double meanUsual) {
+    long now = c.nanoTime();
+    double slowness = slowness(s, now, meanTpot, meanRtt);
+    double score = inFlightWeight * Scorers.inFlightTerm(inFlight * slowness)
+        + latencyWeight * (slowness / (1 + slowness) + (inFlight > 0 ? stall(s, now, meanUsual) : 0));
     if (prefixWeight > 0) {
-      int missing = c.request().prefixBlockCount() - prefixIndex.matchedBlocks(c, index);
-      score += prefixWeight * Scorers.prefixTerm(missing);
+      score += prefixWeight * Scorers.prefixTerm(c.request().prefixBlockCount() - matched);
     }
     if (backlogWeight > 0) {
-      score += backlogWeight * Scorers.backlogTerm(s.prefillBacklog().blocks(c.nanoTime(), prefillBlocksPerSecond));
+      score += backlogWeight * Scorers.backlogTerm(s.prefillBacklog().blocks(now, prefillBlocksPerSecond));
     }
-    if (!model.metricsFresh(s, c.nanoTime())) {
+    if (!model.metricsFresh(s, now)) {
       return score + queueWeight + runningWeight + kvCacheWeight; // unknown scores as bad, not idle
     }
     int q = s.queueDepth();
-    return score
-        + queueWeight * (q < 0 ? 1 : Scorers.queueTerm(q * slowness))
-        + runningWeight * Scorers.runningTerm(s.running())
-        + kvCacheWeight * Scorers.kvCacheTerm(s.kvCacheUsage());
+    score += queueWeight * (q < 0 ? 1 : Scorers.queueTerm(q * slowness));
+    if (runningWeight > 0) {
+      score += runningWeight * Scorers.runningTerm(s.running());
+    }
+    return kvCacheWeight > 0 ? score + kvCacheWeight * Scorers.kvCacheTerm(s.kvCacheUsage()) : score;
   }
 
   /**
@@ -278,13 +310,12 @@ public final class LlmCombinedStrategy implements SelectionStrategy {
    * with the batch, so a busy server holding a prefix would look slow and lose its own prefix's
    * requests.)
    */
-  private double slowness(Candidates c, int index, double meanTpot, double meanRtt) {
-    EndpointState s = c.state(index);
-    double tpot = s.tpotEwmaNanos();
+  private double slowness(EndpointState s, long now, double meanTpot, double meanRtt) {
     if (meanTpot > 0) {
+      double tpot = s.tpotEwmaNanos();
       return tpot > 0 ? tpot / meanTpot : 1;
     }
-    return meanRtt > 0 ? model.rttNanos(s, c.nanoTime()) / meanRtt : 1;
+    return meanRtt > 0 ? model.rttNanos(s, now) / meanRtt : 1;
   }
 
   /**
@@ -353,7 +384,7 @@ public final class LlmCombinedStrategy implements SelectionStrategy {
     int matched = prefixIndex.matchedBlocks(c, index);
     boolean fresh = model.metricsFresh(s, c.nanoTime());
     double meanTpot = meanTpot(c);
-    double slowness = slowness(c, index, meanTpot, meanTpot > 0 ? 0 : meanRtt(c));
+    double slowness = slowness(s, c.nanoTime(), meanTpot, meanTpot > 0 ? 0 : meanRtt(c));
     double stall = stall(s, c.nanoTime(), meanUsual(c));
     double backlog = s.prefillBacklog().blocks(c.nanoTime(), prefillBlocksPerSecond);
     int q = s.queueDepth();

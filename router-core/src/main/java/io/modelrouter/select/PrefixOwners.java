@@ -47,15 +47,27 @@ final class PrefixOwners {
     return 8L * slots.length;
   }
 
-  /** Records that the block was just sent to the endpoint at {@code versionIndex} of {@code version}. */
-  void record(long blockHash, ModelVersion version, int versionIndex) {
+  /**
+   * The owner half of an entry for the endpoint at {@code versionIndex} of {@code version}, for
+   * {@link #record(long, long)}: computed once for all the blocks of a chain; -1 when the index
+   * does not fit an entry.
+   */
+  static long owner(ModelVersion version, int versionIndex) {
     if (versionIndex < 0 || versionIndex > MAX_VERSION_INDEX) {
+      return -1;
+    }
+    return (long) idTag(version, versionIndex) << 16 | versionIndex;
+  }
+
+  /**
+   * Records that the block was just sent to the endpoint of {@code owner} ({@link #owner}); nothing
+   * when it is -1.
+   */
+  void record(long blockHash, long owner) {
+    if (owner < 0) {
       return;
     }
-    long entry = (long) fingerprint(blockHash) << 32
-        | (long) idTag(version, versionIndex) << 16
-        | versionIndex;
-    SLOTS.setOpaque(slots, slot(blockHash), entry);
+    SLOTS.setOpaque(slots, slot(blockHash), (long) fingerprint(blockHash) << 32 | owner);
   }
 
   /**

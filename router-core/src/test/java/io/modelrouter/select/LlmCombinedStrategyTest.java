@@ -149,6 +149,21 @@ class LlmCombinedStrategyTest {
   }
 
   @Test
+  void prefillBacklog_withoutThePrefixTerm_stillAddsOnlyTheBlocksTheChosenServerLacks() {
+    Pool pool = Pool.of(2, (i, b) -> b.server("vllm"));
+    fresh(pool);
+    SelectionStrategy s = LlmCombinedStrategy.builder().prefixWeight(0).build();
+    long[] held = chain(41, 20);
+    pool.request(b -> b.prefixBlocks(held));
+    PrefixCacheIndex.estimated().chosen(pool, 0);
+    PrefixCacheIndex.estimated().chosen(pool, 1);
+    pool.request(b -> b.prefixBlocks(concat(held, chain(42, 6))));
+    int chosen = s.select(pool);
+    assertThat(pool.state(chosen).prefillBacklog().blocks(pool.now, Strategies.DEFAULT_LLM_PREFILL_BLOCKS_PER_SECOND))
+        .as("the 6 blocks past the 20 it holds").isCloseTo(6, org.assertj.core.data.Offset.offset(0.01));
+  }
+
+  @Test
   void loadBound_followsTheEndpointsWeights() {
     Pool pool = Pool.of(2, (i, b) -> b.server("vllm").weight(i == 0 ? 300 : 100));
     fresh(pool);

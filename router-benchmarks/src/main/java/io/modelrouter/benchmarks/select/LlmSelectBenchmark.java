@@ -26,10 +26,11 @@ import org.openjdk.jmh.annotations.Warmup;
  * One pick of the combined LLM strategy ({@link Strategies#llmCombined()}) against {@link
  * Strategies#llmAware()} over the same candidates, in the same run, with fresh server metrics: the
  * metrics are scraped again at the clock reading of every iteration (and checked fresh), so neither
- * strategy takes its stale-metrics shortcut. The request carries a 32-block prompt chain (2,048
- * tokens at 64 a block); a quarter of the endpoints hold a leading part of it (partial matches of
- * 8 to 32 blocks), the rest hold other prompts, and every endpoint has a decode-speed sample, so
- * every term is computed. The combined pick includes recording the chain on the chosen endpoint
+ * strategy takes its stale-metrics shortcut; each endpoint's last answer and prefill backlog are
+ * stamped a few milliseconds before it, as on a working fleet (see {@link #scrape()}). The request
+ * carries a 32-block prompt chain (2,048 tokens at 64 a block); a quarter of the endpoints hold a
+ * leading part of it (partial matches of 8 to 32 blocks), the rest hold other prompts, and every
+ * endpoint has a decode-speed sample, so every term is computed. The combined pick includes recording the chain on the chosen endpoint
  * (and in the global block-owner table, which is why, from the second pick on, a pool above the
  * full-scan limit finds the last chosen endpoint as its prefix holder). {@link
  * Strategies#leastLatency()}, the default for other servers, is the third peer.
@@ -83,14 +84,24 @@ public class LlmSelectBenchmark {
     }
   }
 
-  /** Scrapes every endpoint again at this iteration's clock reading and checks the metrics are fresh. */
+  /**
+   * Brings every endpoint's live state to this iteration's clock reading, as a working fleet has it:
+   * scraped again (and checked fresh), its last answer a few milliseconds ago (else every endpoint
+   * with requests in flight would look stalled for the seconds since setup, and the stall term would
+   * decide the pick), and a prefill backlog of up to 64 blocks sent a few milliseconds ago, so that
+   * the backlog's drain is computed (an empty backlog returns early).
+   */
   @Setup(Level.Iteration)
   public void scrape() {
-    candidates.now = System.nanoTime();
+    long now = System.nanoTime();
+    candidates.now = now;
     LatencyModel model = LatencyModel.ofDefaults();
     for (int i = 0; i < version.endpointCount(); i++) {
       EndpointState s = version.state(i);
-      s.updateServerMetrics(random.nextInt(6), 8 + random.nextInt(40), 0.2 + random.nextDouble() * 0.6, candidates.now);
+      s.recordAnswer(now - random.nextInt(20_000_000));
+      s.prefillBacklog().add(1 + random.nextInt(64), now - 2_000_000 - random.nextInt(8_000_000),
+          Strategies.DEFAULT_LLM_PREFILL_BLOCKS_PER_SECOND);
+      s.updateServerMetrics(random.nextInt(6), 8 + random.nextInt(40), 0.2 + random.nextDouble() * 0.6, now);
       if (!model.metricsFresh(s, candidates.now)) {
         throw new IllegalStateException("metrics of " + s.id() + " are stale: the benchmark would measure the shortcut");
       }
