@@ -56,7 +56,8 @@ import org.jspecify.annotations.Nullable;
  *       slower than {@link Builder#minRequestBytesPerSecond} is failed (slow-loris clients);
  *       while a request waits on its endpoint, its client's silence is expected and the request's
  *       deadline applies instead, but a client that goes away then (closes or resets its
- *       connection) has its upstream call cancelled at once;
+ *       connection) has its upstream call cancelled (within about 0.1 s: its connection is
+ *       watched once the request has waited 50 ms);
  *   <li>at most {@link Builder#maxConnections} connections are open; further ones wait in the
  *       accept queue; one client address holds at most {@link Builder#maxConnectionsPerAddress};
  *   <li>a request head must arrive whole within {@link Builder#headTimeout} of its first byte;
