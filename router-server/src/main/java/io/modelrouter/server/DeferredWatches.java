@@ -14,7 +14,8 @@ import org.jspecify.annotations.Nullable;
  * about twice the delay late, and its upstream call cancelled.
  *
  * <p>Asking is a lock-free enqueue; a periodic sweep on the server's scheduler starts the watches
- * that are due, oldest first, and drops those whose exchange has ended.
+ * that are due, oldest first, and drops those whose exchange has ended. An ended exchange stays
+ * queued until its sweep, so the queue holds at most about two delays' worth of requests.
  */
 final class DeferredWatches extends AbstractLifeCycle {
 
