@@ -17,7 +17,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import org.eclipse.jetty.http.HttpField;
@@ -57,7 +56,8 @@ import org.jspecify.annotations.Nullable;
  *       slower than {@link Builder#minRequestBytesPerSecond} is failed (slow-loris clients);
  *       while a request waits on its endpoint, its client's silence is expected and the request's
  *       deadline applies instead, but a client that goes away then (closes or resets its
- *       connection) has its upstream call cancelled at once;
+ *       connection) has its upstream call cancelled (within about 0.1 s: its connection is
+ *       watched once the request has waited 50 ms);
  *   <li>at most {@link Builder#maxConnections} connections are open; further ones wait in the
  *       accept queue; one client address holds at most {@link Builder#maxConnectionsPerAddress};
  *   <li>a request head must arrive whole within {@link Builder#headTimeout} of its first byte;
@@ -119,9 +119,11 @@ public final class GatewayServer implements AutoCloseable {
     connector.setAcceptQueueSize(b.maxConnections);
     connector.addBean(new ConnectionGuard(connector.getScheduler(), b.headTimeout,
         b.maxConnectionsPerAddress >= 0 ? b.maxConnectionsPerAddress : b.maxConnections - b.maxConnections / 4));
+    DeferredWatches watches = new DeferredWatches(connector.getScheduler());
+    connector.addBean(watches);
     server.addConnector(connector);
     server.addBean(new NetworkConnectionLimit(b.maxConnections, server));
-    Handler bridge = new Bridge(handler, b.lingerBytes, b.lingerTime.toNanos());
+    Handler bridge = new Bridge(handler, b.lingerBytes, b.lingerTime.toNanos(), watches);
     Handler rated = b.minRequestBytesPerSecond > 0 ? new MinimumDataRateHandler(bridge, b.minRequestBytesPerSecond, 0) : bridge;
     this.graceful = new GracefulHandler(rated);
     this.adminConnector = b.adminPort < 0 ? null : adminConnector(b, http);
@@ -410,40 +412,47 @@ public final class GatewayServer implements AutoCloseable {
     private final GatewayHandler handler;
     private final long lingerBytes;
     private final long lingerNanos;
+    private final DeferredWatches watches;
 
-    Bridge(GatewayHandler handler, long lingerBytes, long lingerNanos) {
+    Bridge(GatewayHandler handler, long lingerBytes, long lingerNanos, DeferredWatches watches) {
       this.handler = handler;
       this.lingerBytes = lingerBytes;
       this.lingerNanos = lingerNanos;
+      this.watches = watches;
     }
 
     @Override
     public boolean handle(Request request, Response response, Callback callback) {
-      JettyExchange exchange = new JettyExchange(request, response, callback, lingerBytes, lingerNanos);
+      JettyExchange exchange = new JettyExchange(request, response, callback, lingerBytes, lingerNanos, watches);
       handler.handleAsync(exchange, exchange);
       return true;
     }
   }
 
   /** One Jetty request and response as the handler's request and asynchronous response. */
-  private static final class JettyExchange implements GatewayRequest, AsyncGatewayResponse {
+  private static final class JettyExchange implements GatewayRequest, AsyncGatewayResponse, DeferredWatches.Watchable {
     private final Request request;
     private final Response response;
     private final Callback callback;
-    private final AtomicBoolean ended = new AtomicBoolean();
     private final long lingerBytes;
     private final long lingerNanos;
+    private final DeferredWatches watches;
     /** Whether the body was read to its end (see {@link LingeringClose}). */
     volatile boolean bodyRead;
-    /** Watches for the client going away while the request is forwarded; null before. */
-    private volatile @Nullable ClientWatch watch;
+    // Guarded by this: whether the exchange ended, what runs should the client go away while the
+    // request is forwarded (null before), and the watch that notices it (null before it starts).
+    private boolean ended;
+    private @Nullable Runnable onGone;
+    private @Nullable ClientWatch watch;
 
-    JettyExchange(Request request, Response response, Callback callback, long lingerBytes, long lingerNanos) {
+    JettyExchange(Request request, Response response, Callback callback, long lingerBytes, long lingerNanos,
+        DeferredWatches watches) {
       this.request = request;
       this.response = response;
       this.callback = callback;
       this.lingerBytes = lingerBytes;
       this.lingerNanos = lingerNanos;
+      this.watches = watches;
     }
 
     @Override
@@ -566,35 +575,56 @@ public final class GatewayServer implements AutoCloseable {
 
     /**
      * Runs {@code cancel} should the client go away while the request is forwarded ({@link
-     * ClientWatch}). Meanwhile the client's silence is expected: Jetty's idle timeout, which it
-     * would report as a failure of the request, is ignored while nothing is being read or written
-     * (the request's deadline bounds the wait; a write the client does not take still fails on it).
+     * ClientWatch}, started once the request has waited {@link DeferredWatches#DELAY_MILLIS}).
+     * Meanwhile the client's silence is expected: Jetty's idle timeout, which it would report as a
+     * failure of the request, is ignored while nothing is being read or written (the request's
+     * deadline bounds the wait; a write the client does not take still fails on it).
      */
     @Override
     public void onClientGone(Runnable cancel) {
       request.addIdleTimeoutListener(timeout -> false);
-      ClientWatch w = ClientWatch.start(request, cancel);
-      watch = w;
-      if (w != null && ended.get()) {
-        w.stop();
+      synchronized (this) {
+        if (ended) {
+          return;
+        }
+        onGone = cancel;
+      }
+      watches.watchLater(this);
+    }
+
+    /** Starts the watch, unless the exchange ended meanwhile (then its connection is Jetty's again). */
+    @Override
+    public void startWatch() {
+      Runnable cancel;
+      synchronized (this) {
+        cancel = onGone;
+        if (ended || cancel == null) {
+          return;
+        }
+        watch = ClientWatch.start(request, cancel);
       }
     }
 
     private void end(@Nullable Throwable failure) {
-      if (ended.compareAndSet(false, true)) {
-        ClientWatch w = watch;
-        if (w != null && w.stop() && failure == null) {
-          // The watch read a byte of a request pipelined behind this one: the connection must close.
-          failure = new IOException("a pipelined request was cut: the connection closes after this answer");
+      ClientWatch w;
+      synchronized (this) {
+        if (ended) {
+          return;
         }
-        if (failure == null && !bodyRead && lingerBytes > 0
-            && (request.getLength() > 0 || request.getHeaders().contains(HttpHeader.TRANSFER_ENCODING))) {
-          LingeringClose.start(request, lingerBytes, lingerNanos, callback::succeeded);
-        } else if (failure == null) {
-          callback.succeeded();
-        } else {
-          callback.failed(failure);
-        }
+        ended = true;
+        w = watch;
+      }
+      if (w != null && w.stop() && failure == null) {
+        // The watch read a byte of a request pipelined behind this one: the connection must close.
+        failure = new IOException("a pipelined request was cut: the connection closes after this answer");
+      }
+      if (failure == null && !bodyRead && lingerBytes > 0
+          && (request.getLength() > 0 || request.getHeaders().contains(HttpHeader.TRANSFER_ENCODING))) {
+        LingeringClose.start(request, lingerBytes, lingerNanos, callback::succeeded);
+      } else if (failure == null) {
+        callback.succeeded();
+      } else {
+        callback.failed(failure);
       }
     }
   }
