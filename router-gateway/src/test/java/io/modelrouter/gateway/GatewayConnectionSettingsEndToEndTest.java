@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.modelrouter.http.gateway.ApiKeyAuthenticator;
 import io.modelrouter.simulator.SimServer;
 import io.modelrouter.testing.Await;
+import io.modelrouter.testing.ServedConnection;
 import io.modelrouter.testing.TricklingClient;
 import java.io.IOException;
 import java.io.InputStream;
@@ -64,8 +65,8 @@ class GatewayConnectionSettingsEndToEndTest {
   void maxConnectionsPerAddress_closesTheConnectionPastTheCap() throws Exception {
     try (SimServer sim = SimServer.openai("chat").start();
         ConfiguredGateway gw = start(sim, "{port: 0, maxConnections: 16, maxConnectionsPerAddress: 2}");
-        Socket a = served(gw.app().port());
-        Socket b = served(gw.app().port());
+        Socket a = ServedConnection.open(gw.app().port());
+        Socket b = ServedConnection.open(gw.app().port());
         Socket c = new Socket(InetAddress.getLoopbackAddress(), gw.app().port())) {
       c.setSoTimeout(5_000);
       assertThat(closedByServer(c)).isTrue();
@@ -143,17 +144,6 @@ class GatewayConnectionSettingsEndToEndTest {
     }
   }
 
-  /** A kept-alive connection the gateway has served once, so that it has seen it open. */
-  private static Socket served(int port) throws IOException {
-    Socket s = new Socket(InetAddress.getLoopbackAddress(), port);
-    s.setSoTimeout(5_000);
-    s.getOutputStream().write("GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
-    s.getOutputStream().flush();
-    byte[] buf = new byte[1024];
-    int n = s.getInputStream().read(buf);
-    assertThat(new String(buf, 0, Math.max(n, 0), StandardCharsets.ISO_8859_1)).startsWith("HTTP/1.1 200");
-    return s;
-  }
 
   /** Whether the server closes {@code s} before its read timeout. */
   private static boolean closedByServer(Socket s) throws IOException {

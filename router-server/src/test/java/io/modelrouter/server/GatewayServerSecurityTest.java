@@ -11,6 +11,7 @@ import io.modelrouter.registry.Endpoint;
 import io.modelrouter.registry.InMemoryRegistry;
 import io.modelrouter.registry.ModelSpec;
 import io.modelrouter.testing.Await;
+import io.modelrouter.testing.ServedConnection;
 import io.modelrouter.testing.TricklingClient;
 import java.io.IOException;
 import java.io.InputStream;
@@ -263,24 +264,13 @@ class GatewayServerSecurityTest {
     }
   }
 
-  /** A kept-alive connection that has been served once, so the server has seen it open. */
-  private static Socket served(int port) throws IOException {
-    Socket s = new Socket(InetAddress.getLoopbackAddress(), port);
-    s.setSoTimeout(5_000);
-    s.getOutputStream().write("GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
-    s.getOutputStream().flush();
-    byte[] buf = new byte[1024];
-    int n = s.getInputStream().read(buf);
-    assertThat(new String(buf, 0, Math.max(n, 0), StandardCharsets.ISO_8859_1)).startsWith("HTTP/1.1 200");
-    return s;
-  }
 
   @Test
   void connections_fromOneAddressAboveItsCap_areClosed() throws Exception {
     try (GatewayServer server = GatewayServer.builder(handler().build()).port(0).maxConnections(8)
         .maxConnectionsPerAddress(2).build().start();
-        Socket a = served(server.port());
-        Socket b = served(server.port()); // a and b are open at the server before c connects
+        Socket a = ServedConnection.open(server.port());
+        Socket b = ServedConnection.open(server.port()); // a and b are open at the server before c connects
         Socket c = new Socket(InetAddress.getLoopbackAddress(), server.port())) {
       c.setSoTimeout(5_000);
       assertThat(closedByServer(c)).isTrue();
